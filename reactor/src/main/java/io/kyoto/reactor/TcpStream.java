@@ -1,0 +1,215 @@
+package io.kyoto.reactor;
+
+import io.kyoto.reactor.internal.StreamHandle;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * A non-blocking TCP connection.
+ *
+ * <p>Obtained from {@link TcpListener#accept()} or {@link #connect(InetSocketAddress)}. Register it
+ * for the readiness you need and, on each event, read or write until the operation returns {@link
+ * IoResult#WOULD_BLOCK} (the draining rule of {@link Poll}).
+ *
+ * <h2>Connecting</h2>
+ *
+ * <p>{@code connect} returns at once with the connection in progress. Register for {@link
+ * Interest#WRITABLE}; on the writable event call {@link #finishConnect()}: it returns true once
+ * connected, false if the event was spurious, and throws the failure (refused, unreachable).
+ *
+ * <p>
+ *
+ * {@snippet :
+ * TcpStream stream = TcpStream.connect(address);
+ * poll.registry().register(stream, token, Interest.WRITABLE);
+ * // ... on the writable event for token:
+ * if (stream.finishConnect()) {
+ *   poll.registry().reregister(stream, token, Interest.READABLE_WRITABLE);
+ * }
+ * }
+ *
+ * <p><b>Thread safety:</b> thread safe; one thread may read while another writes. Concurrent reads
+ * (or concurrent writes) interleave bytes unpredictably.
+ */
+public final class TcpStream implements Source {
+  private final StreamHandle handle;
+
+  TcpStream(StreamHandle handle) {
+    this.handle = handle;
+  }
+
+  /**
+   * Starts connecting to {@code address} on the default backend.
+   *
+   * @param address the peer
+   * @return the stream, connecting; see {@link #finishConnect()}
+   * @throws IOException if the connect fails at once (for example, network unreachable)
+   */
+  public static TcpStream connect(InetSocketAddress address) throws IOException {
+    return connect(Backend.current(), address);
+  }
+
+  /**
+   * Starts connecting to {@code address} on {@code backend}.
+   *
+   * @param backend the backend of the stream
+   * @param address the peer
+   * @return the stream, connecting; see {@link #finishConnect()}
+   * @throws IOException if the connect fails at once
+   */
+  public static TcpStream connect(Backend backend, InetSocketAddress address) throws IOException {
+    Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(address, "address");
+    if (address.isUnresolved()) {
+      throw new IllegalArgumentException("address is unresolved: " + address);
+    }
+    return new TcpStream(backend.provider().connectTcp(address));
+  }
+
+  /**
+   * Completes a connect started by {@link #connect}. Call it after a writable event.
+   *
+   * @return true when connected (also on every later call); false while still in progress
+   * @throws IOException the reason the connect failed, e.g. a {@link java.net.ConnectException} or
+   *     a {@link NativeIoException} with {@code ECONNREFUSED}
+   */
+  public boolean finishConnect() throws IOException {
+    return handle.finishConnect();
+  }
+
+  /**
+   * Reads into the buffer's remaining space, advancing its position.
+   *
+   * @param dst the buffer (direct buffers avoid a copy)
+   * @return the number of bytes read; {@link IoResult#EOF} at end of stream; {@link
+   *     IoResult#WOULD_BLOCK} if no data is available; 0 only if {@code dst} has no space
+   * @throws IOException if the connection failed (for example, reset by the peer)
+   */
+  public int read(ByteBuffer dst) throws IOException {
+    return handle.read(dst);
+  }
+
+  /**
+   * Reads into several buffers in order (a scattering read, {@code readv}).
+   *
+   * @param dsts the buffers
+   * @return as {@link #read(ByteBuffer)}, summed over the buffers
+   * @throws IOException if the connection failed
+   */
+  public long read(ByteBuffer... dsts) throws IOException {
+    return handle.read(dsts, 0, dsts.length);
+  }
+
+  /**
+   * Writes the buffer's remaining bytes, as many as the socket takes, advancing its position.
+   *
+   * @param src the bytes to write
+   * @return the number of bytes written (possibly fewer than remaining), or {@link
+   *     IoResult#WOULD_BLOCK} if the send buffer is full
+   * @throws IOException if the connection failed (reset, or the write half is shut down)
+   */
+  public int write(ByteBuffer src) throws IOException {
+    return handle.write(src);
+  }
+
+  /**
+   * Writes from several buffers in order (a gathering write, {@code writev}).
+   *
+   * @param srcs the buffers
+   * @return as {@link #write(ByteBuffer)}, summed over the buffers
+   * @throws IOException if the connection failed
+   */
+  public long write(ByteBuffer... srcs) throws IOException {
+    return handle.write(srcs, 0, srcs.length);
+  }
+
+  /**
+   * Shuts down the read half: later reads return {@link IoResult#EOF}.
+   *
+   * @throws IOException if the stream is not connected
+   */
+  public void shutdownInput() throws IOException {
+    handle.shutdown(true, false);
+  }
+
+  /**
+   * Shuts down the write half, sending FIN: the peer reads end of stream. Reading continues.
+   *
+   * @throws IOException if the stream is not connected
+   */
+  public void shutdownOutput() throws IOException {
+    handle.shutdown(false, true);
+  }
+
+  /**
+   * Sets {@code TCP_NODELAY}: on, small writes are sent at once instead of being coalesced.
+   *
+   * @param on whether to disable Nagle's algorithm
+   * @throws IOException if the stream is closed
+   */
+  public void setNoDelay(boolean on) throws IOException {
+    handle.setNoDelay(on);
+  }
+
+  /**
+   * Whether {@code TCP_NODELAY} is set.
+   *
+   * @return whether {@code TCP_NODELAY} is set
+   * @throws IOException if the stream is closed
+   */
+  public boolean noDelay() throws IOException {
+    return handle.noDelay();
+  }
+
+  /**
+   * The local address.
+   *
+   * @return the local address
+   * @throws IOException if the stream is closed
+   */
+  public InetSocketAddress localAddress() throws IOException {
+    return (InetSocketAddress) handle.localAddress();
+  }
+
+  /**
+   * The peer's address.
+   *
+   * @return the peer's address
+   * @throws IOException if the stream is not connected (still connecting, or failed)
+   */
+  public InetSocketAddress peerAddress() throws IOException {
+    return (InetSocketAddress) handle.peerAddress();
+  }
+
+  /**
+   * Reads and clears the socket's pending error ({@code SO_ERROR}), typically after an {@link
+   * Event#isError()} event.
+   *
+   * @return the pending error, or {@code null}
+   * @throws IOException if the stream is closed
+   */
+  public IOException takeError() throws IOException {
+    return handle.takeError();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return handle.isOpen();
+  }
+
+  @Override
+  public void close() throws IOException {
+    handle.close();
+  }
+
+  StreamHandle handle() {
+    return handle;
+  }
+
+  @Override
+  public String toString() {
+    return "TcpStream{" + handle + "}";
+  }
+}

@@ -1,0 +1,131 @@
+package io.kyoto.reactor.internal.epoll;
+
+import io.kyoto.reactor.internal.CloseGuard;
+import io.kyoto.reactor.internal.SourceHandle;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * A socket file descriptor guarded against use after close.
+ *
+ * <p>Every operation calls {@link #acquire()} before its system call and {@link #release()} after
+ * it; the descriptor number is closed by {@link #close()} or by the last {@code release()} after
+ * it, so it is never reused by the kernel while a racing operation could still pass it to a system
+ * call (see {@link CloseGuard}). Closing the descriptor also removes it from every epoll set (the
+ * backend never duplicates descriptors), which is how closing a source deregisters it.
+ */
+abstract sealed class FdHandle implements SourceHandle
+    permits EpollStream, EpollListener, EpollDatagram {
+  private static final VarHandle SELECTOR;
+
+  static {
+    try {
+      SELECTOR =
+          MethodHandles.lookup().findVarHandle(FdHandle.class, "selector", EpollSelector.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final int fd;
+  private final CloseGuard guard = new CloseGuard();
+
+  // The selector this descriptor is registered with, or null. Claimed by CAS so that two threads
+  // registering the same source with two Polls cannot both succeed; volatile so a deregister on
+  // one thread is seen by a register on another.
+  @SuppressWarnings("unused") // accessed through SELECTOR
+  private volatile EpollSelector selector;
+
+  FdHandle(int fd) {
+    this.fd = fd;
+  }
+
+  /**
+   * Starts an operation.
+   *
+   * @return the descriptor, valid until {@link #release()}
+   * @throws ClosedChannelException if the handle is closed
+   */
+  final int acquire() throws ClosedChannelException {
+    if (!guard.acquire()) {
+      throw new ClosedChannelException();
+    }
+    return fd;
+  }
+
+  /** Ends an operation started by {@link #acquire()}. */
+  final void release() {
+    if (guard.release()) {
+      Syscalls.close(fd);
+    }
+  }
+
+  @Override
+  public final boolean isOpen() {
+    return !guard.isClosed();
+  }
+
+  @Override
+  public final void close() throws IOException {
+    if (guard.markClosed()) {
+      int r = Syscalls.close(fd);
+      // EINTR on close still releases the descriptor on Linux; retrying could close a reused one.
+      if (r < 0 && -r != Errno.EINTR) {
+        throw Errno.exception("close", -r);
+      }
+    }
+  }
+
+  @Override
+  public final String backendName() {
+    return "epoll";
+  }
+
+  /**
+   * Claims the handle for {@code owner}; false if it is registered with an open selector. A claim
+   * held by a closed selector is void: closing a Poll releases its sources for another.
+   */
+  final boolean claim(EpollSelector owner) {
+    while (true) {
+      EpollSelector current = (EpollSelector) SELECTOR.getVolatile(this);
+      if (current != null && !current.isClosed()) {
+        return false;
+      }
+      if (SELECTOR.compareAndSet(this, current, owner)) {
+        return true;
+      }
+    }
+  }
+
+  /** Releases a claim of {@code owner}; false if {@code owner} did not hold it. */
+  final boolean unclaim(EpollSelector owner) {
+    return SELECTOR.compareAndSet(this, owner, null);
+  }
+
+  /** Whether {@code owner} holds the claim. */
+  final boolean claimedBy(EpollSelector owner) {
+    return SELECTOR.getVolatile(this) == owner;
+  }
+
+  /** The descriptor number, for diagnostics only. */
+  final int fdForDiagnostics() {
+    return fd;
+  }
+
+  /** The memory of {@code buffer} from its position to its limit. */
+  static MemorySegment segment(ByteBuffer buffer) {
+    return MemorySegment.ofBuffer(buffer);
+  }
+
+  /** Rejects a read-only destination buffer. */
+  static void checkWritable(ByteBuffer dst) {
+    if (dst.isReadOnly()) {
+      throw new ReadOnlyBufferException();
+    }
+  }
+}
