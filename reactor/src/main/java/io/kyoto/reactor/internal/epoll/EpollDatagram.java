@@ -37,7 +37,10 @@ final class EpollDatagram extends FdHandle implements DatagramHandle {
       do {
         n = Syscalls.sendto(fd, segment(src), rem, s.addr, len);
       } while (n == -Errno.EINTR);
-      return sent(src, pos, n, "sendto");
+      if (n > 0) {
+        src.position(pos + (int) n);
+      }
+      return sent(n, "sendto");
     } finally {
       release();
     }
@@ -87,54 +90,21 @@ final class EpollDatagram extends FdHandle implements DatagramHandle {
   @Override
   public int send(ByteBuffer src) throws IOException {
     checkConnected("send");
-    int pos = src.position();
-    int rem = src.limit() - pos;
-    int fd = acquire();
-    try {
-      long n;
-      do {
-        n = Syscalls.send(fd, segment(src), rem);
-      } while (n == -Errno.EINTR);
-      return sent(src, pos, n, "send");
-    } finally {
-      release();
-    }
-  }
-
-  private static int sent(ByteBuffer src, int pos, long n, String op) throws IOException {
-    if (n >= 0) {
-      src.position(pos + (int) n);
-      return (int) n;
-    }
-    if (n == -Errno.EAGAIN) {
-      return IoCodes.WOULD_BLOCK;
-    }
-    throw Errno.exception(op, (int) -n);
+    return sent(rawSend(src), "send");
   }
 
   @Override
   public int receive(ByteBuffer dst) throws IOException {
     checkConnected("receive");
     checkWritable(dst);
-    int pos = dst.position();
-    int rem = dst.limit() - pos;
-    int fd = acquire();
-    try {
-      long n;
-      do {
-        n = Syscalls.read(fd, segment(dst), rem);
-      } while (n == -Errno.EINTR);
-      if (n >= 0) {
-        dst.position(pos + (int) n);
-        return (int) n;
-      }
-      if (n == -Errno.EAGAIN) {
-        return IoCodes.WOULD_BLOCK;
-      }
-      throw Errno.exception("recv", (int) -n);
-    } finally {
-      release();
+    long n = rawRead(dst); // 0 is an empty datagram here, not the end of a stream
+    if (n >= 0) {
+      return (int) n;
     }
+    if (n == -Errno.EAGAIN) {
+      return IoCodes.WOULD_BLOCK;
+    }
+    throw Errno.exception("recv", (int) -n);
   }
 
   @Override

@@ -36,57 +36,25 @@ final class EpollStream extends FdHandle implements StreamHandle {
   @Override
   public int read(ByteBuffer dst) throws IOException {
     checkWritable(dst);
-    int pos = dst.position();
-    int rem = dst.limit() - pos;
-    if (rem == 0) {
+    if (!dst.hasRemaining()) {
       return 0;
     }
-    int fd = acquire();
-    try {
-      long n;
-      do {
-        n = Syscalls.read(fd, segment(dst), rem);
-      } while (n == -Errno.EINTR);
-      if (n > 0) {
-        dst.position(pos + (int) n);
-        return (int) n;
-      }
-      if (n == 0) {
-        return IoCodes.EOF;
-      }
-      if (n == -Errno.EAGAIN) {
-        return IoCodes.WOULD_BLOCK;
-      }
-      throw Errno.exception("read", (int) -n);
-    } finally {
-      release();
+    long n = rawRead(dst);
+    if (n > 0) {
+      return (int) n;
     }
+    if (n == 0) {
+      return IoCodes.EOF;
+    }
+    if (n == -Errno.EAGAIN) {
+      return IoCodes.WOULD_BLOCK;
+    }
+    throw Errno.exception("read", (int) -n);
   }
 
   @Override
   public int write(ByteBuffer src) throws IOException {
-    int pos = src.position();
-    int rem = src.limit() - pos;
-    if (rem == 0) {
-      return 0;
-    }
-    int fd = acquire();
-    try {
-      long n;
-      do {
-        n = Syscalls.send(fd, segment(src), rem);
-      } while (n == -Errno.EINTR);
-      if (n >= 0) {
-        src.position(pos + (int) n);
-        return (int) n;
-      }
-      if (n == -Errno.EAGAIN) {
-        return IoCodes.WOULD_BLOCK;
-      }
-      throw Errno.exception("write", (int) -n);
-    } finally {
-      release();
-    }
+    return src.hasRemaining() ? sent(rawSend(src), "write") : 0;
   }
 
   @Override

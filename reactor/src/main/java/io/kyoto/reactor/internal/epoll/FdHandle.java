@@ -1,6 +1,8 @@
 package io.kyoto.reactor.internal.epoll;
 
+import io.kyoto.reactor.NativeIoException;
 import io.kyoto.reactor.internal.CloseGuard;
+import io.kyoto.reactor.internal.IoCodes;
 import io.kyoto.reactor.internal.SourceHandle;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -115,6 +117,68 @@ abstract sealed class FdHandle implements SourceHandle
   /** The descriptor number, for diagnostics only. */
   final int fdForDiagnostics() {
     return fd;
+  }
+
+  /**
+   * {@code read(2)} into the buffer's remaining space, retrying on {@code EINTR}.
+   *
+   * @return the bytes read (the position is advanced), or {@code -errno}
+   */
+  final long rawRead(ByteBuffer dst) throws ClosedChannelException {
+    int pos = dst.position();
+    int rem = dst.limit() - pos;
+    int fd = acquire();
+    try {
+      long n;
+      do {
+        n = Syscalls.read(fd, segment(dst), rem);
+      } while (n == -Errno.EINTR);
+      if (n > 0) {
+        dst.position(pos + (int) n);
+      }
+      return n;
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * {@code send(2)} of the buffer's remaining bytes (no {@code SIGPIPE}), retrying on {@code
+   * EINTR}.
+   *
+   * @return the bytes sent (the position is advanced), or {@code -errno}
+   */
+  final long rawSend(ByteBuffer src) throws ClosedChannelException {
+    int pos = src.position();
+    int rem = src.limit() - pos;
+    int fd = acquire();
+    try {
+      long n;
+      do {
+        n = Syscalls.send(fd, segment(src), rem);
+      } while (n == -Errno.EINTR);
+      if (n > 0) {
+        src.position(pos + (int) n);
+      }
+      return n;
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Maps the result of {@link #rawSend} to a byte count or {@link IoCodes#WOULD_BLOCK}.
+   *
+   * @throws NativeIoException for any other error
+   */
+  static int sent(long n, String op) throws NativeIoException {
+    if (n >= 0) {
+      return (int) n;
+    }
+    if (n == -Errno.EAGAIN) {
+      return IoCodes.WOULD_BLOCK;
+    }
+    throw Errno.exception(op, (int) -n);
   }
 
   /** The memory of {@code buffer} from its position to its limit. */
