@@ -72,6 +72,43 @@ final class ReactorTestSupport {
     return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("linux");
   }
 
+  // -- buffers --------------------------------------------------------------------------------
+
+  /** The kinds of buffer a read or write must accept, by where their bytes start. */
+  enum Kind {
+    HEAP,
+    HEAP_SLICE,
+    DIRECT,
+    DIRECT_SLICE,
+    READ_ONLY_HEAP,
+    READ_ONLY_DIRECT;
+
+    ByteBuffer allocate(int capacity) {
+      return switch (this) {
+        case HEAP -> ByteBuffer.allocate(capacity);
+        case HEAP_SLICE -> ByteBuffer.allocate(capacity + 13).position(13).slice();
+        case DIRECT -> ByteBuffer.allocateDirect(capacity);
+        case DIRECT_SLICE -> ByteBuffer.allocateDirect(capacity + 13).position(13).slice();
+        case READ_ONLY_HEAP, READ_ONLY_DIRECT ->
+            throw new IllegalStateException("build read-only buffers with readOnly()");
+      };
+    }
+
+    /** A buffer holding {@code junk} then {@code payload}, positioned at the payload. */
+    ByteBuffer source(byte[] junk, byte[] payload) {
+      Kind base =
+          switch (this) {
+            case READ_ONLY_HEAP -> HEAP_SLICE;
+            case READ_ONLY_DIRECT -> DIRECT_SLICE;
+            default -> this;
+          };
+      ByteBuffer b = base.allocate(junk.length + payload.length + 5);
+      b.put(junk).put(payload).put(new byte[5]).position(junk.length);
+      b.limit(junk.length + payload.length);
+      return this == READ_ONLY_HEAP || this == READ_ONLY_DIRECT ? b.asReadOnlyBuffer() : b;
+    }
+  }
+
   // -- events ---------------------------------------------------------------------------------
 
   /** A copy of an {@link Event}, which is only a view valid until the next poll. */
