@@ -1,0 +1,182 @@
+package io.kyoto.runtime;
+
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A set of tasks whose results are collected in completion order, as tokio's {@code JoinSet}.
+ *
+ * <p>{@link #joinNext()} yields the result of whichever task finishes first. Closing the set aborts
+ * every task still in it (tokio's drop), so a {@code JoinSet} in try-with-resources scopes its
+ * tasks to the block.
+ *
+ * <p>
+ *
+ * {@snippet :
+ * try (JoinSet<Integer> set = new JoinSet<>()) {
+ *   for (int i = 0; i < 10; i++) {
+ *     set.spawn(work(i));
+ *   }
+ *   // loop on set.joinNext() until it yields Optional.empty()
+ * }
+ * }
+ *
+ * <p><b>Thread safety:</b> not thread safe: owned by one task. Tasks completing on other threads
+ * are handed over through a concurrent queue.
+ *
+ * @param <T> the tasks' value type
+ */
+public final class JoinSet<T> implements AutoCloseable {
+  private final Set<Entry> entries = new LinkedHashSet<>();
+  private final ConcurrentLinkedQueue<Entry> notified = new ConcurrentLinkedQueue<>();
+  private volatile Waker joiner;
+
+  /** Creates an empty set. */
+  public JoinSet() {}
+
+  /** One task: its handle, polled with a waker that queues the entry as notified. */
+  private final class Entry implements Waker {
+    final JoinHandle<T> handle;
+    final Context cx = new Context(this);
+    // Set when queued in `notified`; cleared when taken. Volatile: set by completing threads.
+    volatile boolean queued;
+
+    Entry(JoinHandle<T> handle) {
+      this.handle = handle;
+    }
+
+    @Override
+    public void wake() {
+      if (!queued) {
+        queued = true;
+        notified.add(this);
+        Waker w = joiner;
+        if (w != null) {
+          w.wake();
+        }
+      }
+    }
+  }
+
+  /**
+   * Spawns {@code future} on the current runtime into this set.
+   *
+   * @param future the task's future
+   * @return a handle to abort this task alone
+   * @throws IllegalStateException outside a runtime
+   */
+  public AbortHandle spawn(Future<T> future) {
+    return add(Task.spawn(Objects.requireNonNull(future, "future")));
+  }
+
+  /**
+   * Spawns {@code future} on {@code handle}'s runtime into this set.
+   *
+   * @param handle the runtime
+   * @param future the task's future
+   * @return a handle to abort this task alone
+   */
+  public AbortHandle spawnOn(Handle handle, Future<T> future) {
+    return add(handle.spawn(Objects.requireNonNull(future, "future")));
+  }
+
+  private AbortHandle add(JoinHandle<T> handle) {
+    Entry e = new Entry(handle);
+    entries.add(e);
+    e.wake(); // poll it once so its completion notifies us
+    return handle.abortHandle();
+  }
+
+  /** {@return the number of tasks not yet joined} */
+  public int size() {
+    return entries.size();
+  }
+
+  /** {@return whether no task is left to join} */
+  public boolean isEmpty() {
+    return entries.isEmpty();
+  }
+
+  /**
+   * {@return a future of the next task to complete: its value, or {@link Optional#empty()} once the
+   * set is empty} A task that failed or was aborted fails the returned future with its {@link
+   * JoinException}, and leaves the set.
+   *
+   * <p><b>Cancel safety:</b> cancel safe: if the future is cancelled, no result is lost; the next
+   * call yields it.
+   */
+  public Future<Optional<T>> joinNext() {
+    return new Future<>() {
+      @Override
+      public Poll<Optional<T>> poll(Context cx) throws JoinException {
+        if (entries.isEmpty()) {
+          return Poll.ready(Optional.empty());
+        }
+        joiner = cx.waker();
+        Entry e;
+        while ((e = notified.poll()) != null) {
+          e.queued = false;
+          if (!entries.contains(e)) {
+            continue;
+          }
+          Poll<T> p;
+          try {
+            p = e.handle.poll(e.cx);
+          } catch (JoinException failure) {
+            entries.remove(e);
+            throw failure;
+          }
+          if (p.isReady()) {
+            entries.remove(e);
+            return Poll.ready(Optional.ofNullable(p.value()));
+          }
+        }
+        return Poll.pending();
+      }
+
+      @Override
+      public void cancel() {
+        joiner = null;
+      }
+    };
+  }
+
+  /** Aborts every task in the set; they stay in it until joined. */
+  public void abortAll() {
+    for (Entry e : entries) {
+      e.handle.abort();
+    }
+  }
+
+  /** Removes every task from the set without aborting it: they run on, detached. */
+  public void detachAll() {
+    entries.clear();
+    notified.clear();
+  }
+
+  /**
+   * {@return a future that aborts every task and completes once all have finished} Results and
+   * failures are discarded.
+   */
+  public Future<Void> shutdown() {
+    abortAll();
+    return Futures.<Void, Void>loop(
+        null,
+        ignored ->
+            joinNext()
+                .<Futures.Step<Void, Void>>handle(
+                    (value, error) ->
+                        isEmpty() ? Futures.Step.done(null) : Futures.Step.next(null)));
+  }
+
+  /** Aborts every task still in the set, as dropping a tokio {@code JoinSet} does. */
+  @Override
+  public void close() {
+    abortAll();
+    entries.clear();
+    notified.clear();
+  }
+}

@@ -1,0 +1,408 @@
+package io.kyoto.runtime;
+
+import io.kyoto.runtime.internal.rt.Config;
+import io.kyoto.runtime.internal.rt.CurrentRuntime;
+import io.kyoto.runtime.internal.rt.RuntimeCore;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.IntFunction;
+
+/**
+ * A Kyoto runtime: a scheduler with its workers, the I/O and timer drivers, and the blocking pool.
+ *
+ * <p>Build one explicitly; there is no global runtime:
+ *
+ * <p>
+ *
+ * {@snippet :
+ * try (Runtime rt = Runtime.builder().enableAll().build()) {
+ *   String body = rt.blockOn(fetch());
+ * }
+ * }
+ *
+ * <p>{@link #blockOn} runs a future on the calling thread; {@link #spawn} starts a task. Closing
+ * the runtime cancels every task at its next suspension point and waits for blocking jobs; {@link
+ * #shutdownTimeout} bounds that wait and {@link #shutdownBackground} does not wait.
+ *
+ * <p><b>Thread safety:</b> thread safe.
+ */
+public final class Runtime implements AutoCloseable {
+  private final RuntimeCore core;
+  private final Handle handle;
+
+  private Runtime(RuntimeCore core) {
+    this.core = core;
+    this.handle = new Handle(core);
+  }
+
+  /** {@return a builder for a multi-thread runtime with no drivers enabled; see {@link Builder}} */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Runs {@code future} to completion on the calling thread and returns its value. On a
+   * current-thread runtime, spawned tasks run only while some thread is inside {@code blockOn}.
+   *
+   * <p><b>Blocking:</b> blocks the calling thread, which must not be a runtime thread.
+   *
+   * @param future the future
+   * @param <T> the value type
+   * @return the value
+   * @throws Exception the future's failure
+   * @throws IllegalStateException if called from a thread that is driving a runtime (worker, or
+   *     inside another {@code blockOn}), or after shutdown
+   */
+  public <T> T blockOn(Future<T> future) throws Exception {
+    return handle.blockOn(future);
+  }
+
+  /**
+   * Spawns a task that starts at once.
+   *
+   * @param future the task's future
+   * @param <T> the value type
+   * @return the handle to join or abort it
+   */
+  public <T> JoinHandle<T> spawn(Future<T> future) {
+    return handle.spawn(future);
+  }
+
+  /**
+   * Runs blocking code on the blocking pool.
+   *
+   * @param job the blocking work
+   * @param <T> the value type
+   * @return the handle; aborting only prevents a job that has not started
+   */
+  public <T> JoinHandle<T> spawnBlocking(ThrowingSupplier<T> job) {
+    return handle.spawnBlocking(job);
+  }
+
+  /** {@return a handle to this runtime, for use from other threads} */
+  public Handle handle() {
+    return handle;
+  }
+
+  /** {@return the runtime's metrics} */
+  public RuntimeMetrics metrics() {
+    return handle.metrics();
+  }
+
+  /**
+   * Shuts down: cancels every task at its next suspension point, stops the workers, and waits up to
+   * {@code timeout} for blocking jobs, whose threads are left behind after that.
+   *
+   * @param timeout the longest wait for blocking jobs
+   * @return true if everything stopped in time
+   */
+  public boolean shutdownTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    core.beginShutdown();
+    return core.awaitShutdown(timeout.toNanos());
+  }
+
+  /** Shuts down without waiting for blocking jobs; allowed from inside a runtime. */
+  public void shutdownBackground() {
+    core.beginShutdown();
+    core.awaitShutdown(0);
+  }
+
+  /**
+   * Shuts down and waits for every blocking job, as dropping a tokio runtime does.
+   *
+   * @throws IllegalStateException if called from a thread driving a runtime
+   */
+  @Override
+  public void close() {
+    if (CurrentRuntime.isDriving()) {
+      throw new IllegalStateException(
+          "Cannot drop a runtime in a context where blocking is not allowed. This happens when a"
+              + " runtime is closed from within an asynchronous context; use shutdownBackground().");
+    }
+    core.beginShutdown();
+    core.awaitShutdown(-1);
+  }
+
+  @Override
+  public String toString() {
+    return "Runtime{" + handle.name() + ", " + handle.flavor() + "}";
+  }
+
+  /**
+   * Configures a {@link Runtime}, as tokio's {@code runtime::Builder}. Nothing is enabled by
+   * default: call {@link #enableAll()} (or {@link #enableIo()} / {@link #enableTime()}) for I/O and
+   * timers.
+   */
+  public static final class Builder {
+    private Flavor flavor = Flavor.MULTI_THREAD;
+    private int workerThreads = defaultWorkers();
+    private int maxBlockingThreads = 512;
+    private Duration threadKeepAlive = Duration.ofSeconds(10);
+    private String name = "kyoto";
+    private IntFunction<String> threadName;
+    private int eventInterval = 61;
+    private int globalQueueInterval;
+    private boolean enableIo;
+    private boolean enableTime;
+    private boolean startPaused;
+    private Runnable onThreadStart;
+    private Runnable onThreadStop;
+    private UnhandledExceptionPolicy policy = UnhandledExceptionPolicy.IGNORE;
+    private Duration blockingWarning = Duration.ZERO;
+
+    private Builder() {}
+
+    private static int defaultWorkers() {
+      String p = System.getProperty("kyoto.runtime.workerThreads");
+      if (p != null) {
+        try {
+          int n = Integer.parseInt(p.trim());
+          if (n > 0) {
+            return n;
+          }
+        } catch (NumberFormatException e) {
+          // fall through to the number of processors
+        }
+        throw new IllegalArgumentException(
+            "-Dkyoto.runtime.workerThreads must be a positive integer, was '" + p + "'");
+      }
+      return java.lang.Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * Selects the scheduler.
+     *
+     * @param flavor the flavor
+     * @return this builder
+     */
+    public Builder flavor(Flavor flavor) {
+      this.flavor = Objects.requireNonNull(flavor, "flavor");
+      return this;
+    }
+
+    /** {@return this builder, set to the current-thread flavor} */
+    public Builder currentThread() {
+      return flavor(Flavor.CURRENT_THREAD);
+    }
+
+    /** {@return this builder, set to the multi-thread flavor} */
+    public Builder multiThread() {
+      return flavor(Flavor.MULTI_THREAD);
+    }
+
+    /**
+     * The number of workers of a multi-thread runtime; by default the number of processors, or
+     * {@code -Dkyoto.runtime.workerThreads}. Ignored by the current-thread flavor, as in tokio.
+     *
+     * @param n at least 1
+     * @return this builder
+     */
+    public Builder workerThreads(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("Worker threads cannot be set to 0");
+      }
+      this.workerThreads = n;
+      return this;
+    }
+
+    /**
+     * The most threads the blocking pool starts (not counting workers); 512 by default. Jobs beyond
+     * it wait in an unbounded queue.
+     *
+     * @param n at least 1
+     * @return this builder
+     */
+    public Builder maxBlockingThreads(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("Max blocking threads cannot be set to 0");
+      }
+      this.maxBlockingThreads = n;
+      return this;
+    }
+
+    /**
+     * How long an idle blocking thread lives; 10 s by default.
+     *
+     * @param keepAlive a positive duration
+     * @return this builder
+     */
+    public Builder threadKeepAlive(Duration keepAlive) {
+      if (keepAlive.isNegative() || keepAlive.isZero()) {
+        throw new IllegalArgumentException("threadKeepAlive must be positive, was " + keepAlive);
+      }
+      this.threadKeepAlive = keepAlive;
+      return this;
+    }
+
+    /**
+     * The runtime's name, which prefixes its thread names; {@code "kyoto"} by default.
+     *
+     * @param name a non-blank name
+     * @return this builder
+     */
+    public Builder name(String name) {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("the runtime name must not be blank");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /**
+     * Names worker threads from their index; by default {@code <name>-worker-<index>}.
+     *
+     * @param threadName the naming function
+     * @return this builder
+     */
+    public Builder threadName(IntFunction<String> threadName) {
+      this.threadName = Objects.requireNonNull(threadName, "threadName");
+      return this;
+    }
+
+    /**
+     * Scheduler ticks between polls of the I/O and timer drivers; 61 by default, as tokio's.
+     *
+     * @param n at least 1
+     * @return this builder
+     */
+    public Builder eventInterval(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("eventInterval must be greater than 0");
+      }
+      this.eventInterval = n;
+      return this;
+    }
+
+    /**
+     * Ticks between checks of the shared queue before the local one; 31 for current-thread and 61
+     * for multi-thread by default.
+     *
+     * @param n at least 1
+     * @return this builder
+     */
+    public Builder globalQueueInterval(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("globalQueueInterval must be greater than 0");
+      }
+      this.globalQueueInterval = n;
+      return this;
+    }
+
+    /** {@return this builder, with the I/O driver enabled} */
+    public Builder enableIo() {
+      this.enableIo = true;
+      return this;
+    }
+
+    /** {@return this builder, with timers enabled} */
+    public Builder enableTime() {
+      this.enableTime = true;
+      return this;
+    }
+
+    /** {@return this builder, with I/O and timers enabled} */
+    public Builder enableAll() {
+      return enableIo().enableTime();
+    }
+
+    /**
+     * Starts the runtime's clock paused (tests): time moves only by {@link Time#advance} or, when
+     * every task is idle, by jumping to the next timer. Current-thread flavor only; enables time.
+     *
+     * @param paused whether to start paused
+     * @return this builder
+     */
+    public Builder startPaused(boolean paused) {
+      this.startPaused = paused;
+      if (paused) {
+        this.enableTime = true;
+      }
+      return this;
+    }
+
+    /**
+     * Runs {@code hook} on each runtime thread as it starts.
+     *
+     * @param hook the hook
+     * @return this builder
+     */
+    public Builder onThreadStart(Runnable hook) {
+      this.onThreadStart = Objects.requireNonNull(hook, "hook");
+      return this;
+    }
+
+    /**
+     * Runs {@code hook} on each runtime thread before it stops.
+     *
+     * @param hook the hook
+     * @return this builder
+     */
+    public Builder onThreadStop(Runnable hook) {
+      this.onThreadStop = Objects.requireNonNull(hook, "hook");
+      return this;
+    }
+
+    /**
+     * What happens when a task fails; {@link UnhandledExceptionPolicy#IGNORE} by default.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public Builder unhandledException(UnhandledExceptionPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Logs (logger {@code io.kyoto.runtime}, WARNING, with the worker's stack) any single task poll
+     * that blocks a worker longer than {@code threshold}; off ({@link Duration#ZERO}) by default.
+     *
+     * @param threshold the threshold, or zero to turn the detector off
+     * @return this builder
+     */
+    public Builder warnOnBlockingPolls(Duration threshold) {
+      if (threshold.isNegative()) {
+        throw new IllegalArgumentException("the threshold must not be negative: " + threshold);
+      }
+      this.blockingWarning = threshold;
+      return this;
+    }
+
+    /**
+     * Builds and starts the runtime (a multi-thread runtime starts its workers now).
+     *
+     * @return the runtime
+     * @throws IllegalStateException if options conflict (e.g. {@code startPaused} on multi-thread)
+     */
+    public Runtime build() {
+      boolean multi = flavor == Flavor.MULTI_THREAD;
+      if (startPaused && multi) {
+        throw new IllegalStateException(
+            "The `startPaused` option requires the CURRENT_THREAD runtime flavor."
+                + " Use Runtime.builder().currentThread()");
+      }
+      String prefix = name;
+      IntFunction<String> names =
+          threadName != null ? threadName : index -> prefix + "-worker-" + index;
+      Config config =
+          new Config(
+              multi,
+              multi ? workerThreads : 1,
+              maxBlockingThreads,
+              threadKeepAlive,
+              names,
+              eventInterval,
+              globalQueueInterval,
+              enableIo,
+              enableTime,
+              startPaused,
+              onThreadStart,
+              onThreadStop,
+              policy == UnhandledExceptionPolicy.SHUTDOWN_RUNTIME,
+              name,
+              blockingWarning.toNanos());
+      return new Runtime(RuntimeCore.start(config));
+    }
+  }
+}

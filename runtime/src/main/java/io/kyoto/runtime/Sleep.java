@@ -1,0 +1,132 @@
+package io.kyoto.runtime;
+
+import io.kyoto.runtime.internal.rt.CurrentRuntime;
+import io.kyoto.runtime.internal.rt.RuntimeCore;
+import io.kyoto.runtime.internal.rt.TimeDriver;
+import io.kyoto.runtime.internal.time.TimerEntry;
+
+/**
+ * The future of {@link Time#sleep}: ready once the runtime clock reaches its deadline.
+ *
+ * <p>The deadline is fixed when the sleep is created inside a runtime, else at its first poll. The
+ * timer is registered at the first poll and removed by {@link #cancel()}.
+ *
+ * <p><b>Cancel safety:</b> cancel safe; cancelling releases the timer.
+ */
+public final class Sleep implements Future<Void> {
+  private final long durationNanos;
+  private final boolean constrained;
+  private long deadline;
+  private boolean deadlineSet;
+  private TimeDriver driver;
+  private Entry entry;
+
+  /** The wheel entry: fired by the driver, observed by the sleeping task. */
+  private static final class Entry extends TimerEntry {
+    // Dekker pair: the driver sets fired then reads waker; the task sets waker then reads fired.
+    volatile boolean fired;
+    volatile Waker waker;
+
+    @Override
+    public void fire() {
+      fired = true;
+      Waker w = waker;
+      if (w != null) {
+        w.wake();
+      }
+    }
+  }
+
+  Sleep(long durationNanos, boolean constrained) {
+    this.durationNanos = Math.max(0, durationNanos);
+    this.constrained = constrained;
+    TimeDriver d = currentDriverOrNull();
+    if (d != null) {
+      driver = d;
+      deadline = saturatedAdd(d.now(), this.durationNanos);
+      deadlineSet = true;
+    }
+  }
+
+  Sleep(long deadlineNanos, TimeDriver driver) {
+    this.durationNanos = 0;
+    this.constrained = true;
+    this.driver = driver;
+    this.deadline = deadlineNanos;
+    this.deadlineSet = true;
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+  }
+
+  static TimeDriver currentDriverOrNull() {
+    RuntimeCore core = CurrentRuntime.get();
+    return core == null ? null : core.driver().time();
+  }
+
+  static TimeDriver currentDriver() {
+    RuntimeCore core = CurrentRuntime.get();
+    if (core == null) {
+      throw new IllegalStateException(
+          "there is no reactor running, must be called from the context of a Kyoto runtime");
+    }
+    TimeDriver time = core.driver().time();
+    if (time == null) {
+      throw new IllegalStateException(
+          "A Kyoto runtime was found, but timers are disabled. Call `enableTime` (or `enableAll`)"
+              + " on the runtime builder to enable timers.");
+    }
+    return time;
+  }
+
+  /** {@return the deadline on the runtime clock (nanoseconds), once known} */
+  public long deadline() {
+    return deadline;
+  }
+
+  /** {@return whether the deadline has been reached} */
+  public boolean isElapsed() {
+    return entry != null && entry.fired;
+  }
+
+  @Override
+  public Poll<Void> poll(Context cx) {
+    Entry e = entry;
+    if (e != null && e.fired) {
+      return Poll.ready(null);
+    }
+    if (constrained && !cx.tryConsumeBudget()) {
+      cx.waker().wake();
+      return Poll.pending();
+    }
+    if (e == null) {
+      if (driver == null) {
+        driver = currentDriver();
+      }
+      if (!deadlineSet) {
+        deadline = saturatedAdd(driver.now(), durationNanos);
+        deadlineSet = true;
+      }
+      e = new Entry();
+      e.waker = cx.waker();
+      entry = e;
+      if (!driver.register(e, deadline)) {
+        e.fired = true;
+        return Poll.ready(null);
+      }
+      return Poll.pending();
+    }
+    e.waker = cx.waker();
+    return e.fired ? Poll.ready(null) : Poll.pending();
+  }
+
+  @Override
+  public void cancel() {
+    Entry e = entry;
+    if (e != null && !e.fired) {
+      driver.cancel(e);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.kyoto.runtime;
+
+import io.kyoto.runtime.internal.task.TaskCore;
+
+/**
+ * Tasks on the current runtime: {@link #spawn}, {@link #spawnBlocking} and {@link #yieldNow}, as
+ * tokio's {@code task} module.
+ *
+ * <p>A task is a spawned top-level future. It starts at once, runs on the runtime's workers, and is
+ * polled again whenever something it waits on wakes it. An exception in a task completes the task
+ * with that exception; it never takes down a worker.
+ */
+public final class Task {
+  private Task() {}
+
+  /**
+   * Spawns {@code future} as a task on the current runtime.
+   *
+   * @param future the task's future
+   * @param <T> the value type
+   * @return the handle to join or abort it
+   * @throws IllegalStateException outside a runtime
+   */
+  public static <T> JoinHandle<T> spawn(Future<T> future) {
+    return Handle.current().spawn(future);
+  }
+
+  /**
+   * Runs blocking code on the current runtime's blocking pool.
+   *
+   * @param job the blocking work
+   * @param <T> the value type
+   * @return the handle; aborting only prevents a job that has not started
+   * @throws IllegalStateException outside a runtime
+   */
+  public static <T> JoinHandle<T> spawnBlocking(ThrowingSupplier<T> job) {
+    return Handle.current().spawnBlocking(job);
+  }
+
+  /**
+   * {@return a future that yields once to the scheduler, then completes} As tokio's {@code
+   * yield_now}, the wake-up is deferred until the scheduler has run the other ready tasks and
+   * polled its drivers, so a task looping on {@code yieldNow} lets I/O and timers make progress.
+   *
+   * <p><b>Cancel safety:</b> cancel safe; nothing is lost.
+   */
+  public static Future<Void> yieldNow() {
+    return new Future<>() {
+      private boolean yielded;
+
+      @Override
+      public Poll<Void> poll(Context cx) {
+        if (yielded) {
+          return Poll.ready(null);
+        }
+        yielded = true;
+        if (cx.waker() instanceof TaskCore<?> task) {
+          task.requestDeferredWake();
+        }
+        cx.waker().wake();
+        return Poll.pending();
+      }
+    };
+  }
+}

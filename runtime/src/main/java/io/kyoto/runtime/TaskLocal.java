@@ -1,0 +1,91 @@
+package io.kyoto.runtime;
+
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * A value bound for the duration of a future, as tokio's {@code task_local!} and shaped like {@link
+ * ScopedValue}: {@link #scope(Object, Future)} binds a value while the future is polled, and code
+ * running inside reads it with {@link #get()}.
+ *
+ * <p>Tasks spawned inside the scope do <em>not</em> inherit the value (a spawned task is polled by
+ * the scheduler, outside the scope), as in tokio.
+ *
+ * <p>
+ *
+ * {@snippet :
+ * static final TaskLocal<String> REQUEST_ID = TaskLocal.create();
+ *
+ * Future<Response> handle(Request r) {
+ *   return REQUEST_ID.scope(r.id(), service.call(r)); // service code calls REQUEST_ID.get()
+ * }
+ * }
+ *
+ * @param <T> the value's type
+ */
+public final class TaskLocal<T> {
+  private final ThreadLocal<Object> current = new ThreadLocal<>();
+
+  private TaskLocal() {}
+
+  /**
+   * {@return a new task-local key}
+   *
+   * @param <T> the value's type
+   */
+  public static <T> TaskLocal<T> create() {
+    return new TaskLocal<>();
+  }
+
+  /**
+   * {@return a future that polls {@code future} with this key bound to {@code value}}
+   *
+   * @param value the value, not null
+   * @param future the future to run in the scope
+   * @param <R> the future's value type
+   */
+  public <R> Future<R> scope(T value, Future<R> future) {
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(future, "future");
+    return new Future<>() {
+      @Override
+      public Poll<R> poll(Context cx) throws Exception {
+        Object saved = current.get();
+        current.set(value);
+        try {
+          return future.poll(cx);
+        } finally {
+          if (saved == null) {
+            current.remove();
+          } else {
+            current.set(saved);
+          }
+        }
+      }
+
+      @Override
+      public void cancel() {
+        future.cancel();
+      }
+    };
+  }
+
+  /**
+   * {@return the value bound by the innermost enclosing {@link #scope}}
+   *
+   * @throws NoSuchElementException outside a scope of this key
+   */
+  @SuppressWarnings("unchecked") // only values of type T are ever stored
+  public T get() {
+    Object v = current.get();
+    if (v == null) {
+      throw new NoSuchElementException("this TaskLocal is not bound: call get() inside scope()");
+    }
+    return (T) v;
+  }
+
+  /** {@return whether a value is bound on this thread right now} */
+  public boolean isBound() {
+    return current.get() != null;
+  }
+}

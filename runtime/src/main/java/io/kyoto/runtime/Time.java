@@ -1,0 +1,188 @@
+package io.kyoto.runtime;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Timers on the current runtime's clock, as tokio's {@code time} module: {@link #sleep}, {@link
+ * #timeout}, {@link #interval}, and the paused clock for tests ({@link #pause}, {@link #advance},
+ * {@link #resume}).
+ *
+ * <p>The runtime clock ({@link #now()}) is monotonic nanoseconds, unaffected by the wall clock, and
+ * stops while paused. Timers have 1 ms resolution and are rounded up: a sleep never ends early.
+ * They need a runtime built with {@code enableTime()} (or {@code enableAll()}).
+ */
+public final class Time {
+  private Time() {}
+
+  /**
+   * {@return a future that completes after {@code duration} on the runtime clock}
+   *
+   * <p><b>Cancel safety:</b> cancel safe.
+   *
+   * @param duration how long; zero or negative completes at the first poll
+   */
+  public static Sleep sleep(Duration duration) {
+    Objects.requireNonNull(duration, "duration");
+    return new Sleep(saturatedNanos(duration), true);
+  }
+
+  /**
+   * {@return a future that completes once {@link #now()} reaches {@code deadlineNanos}}
+   *
+   * @param deadlineNanos a value of the runtime clock
+   * @throws IllegalStateException outside a runtime with time enabled
+   */
+  public static Sleep sleepUntil(long deadlineNanos) {
+    return new Sleep(deadlineNanos, Sleep.currentDriver());
+  }
+
+  /**
+   * {@return the current runtime's clock, in nanoseconds}
+   *
+   * @throws IllegalStateException outside a runtime with time enabled
+   */
+  public static long now() {
+    return Sleep.currentDriver().now();
+  }
+
+  /**
+   * {@return a future of {@code future}'s value that fails with {@link TimeoutException} if it
+   * takes longer than {@code duration}}
+   *
+   * <p>As tokio's: the inner future is polled before the deadline is checked, so a future that is
+   * ready at once succeeds even with a zero duration; the timer is checked outside the coop budget,
+   * so a future that exhausted the budget still times out. On timeout the inner future is
+   * cancelled.
+   *
+   * <p><b>Cancel safety:</b> as cancel safe as {@code future}.
+   *
+   * @param duration the limit
+   * @param future the future
+   * @param <T> the value type
+   */
+  public static <T> Future<T> timeout(Duration duration, Future<T> future) {
+    Objects.requireNonNull(duration, "duration");
+    Objects.requireNonNull(future, "future");
+    return new Timeout<>(future, new Sleep(saturatedNanos(duration), false), duration);
+  }
+
+  /**
+   * {@return an interval that ticks at once, then every {@code period}}
+   *
+   * @param period the period, positive
+   * @throws IllegalArgumentException if {@code period} is zero or negative
+   */
+  public static Interval interval(Duration period) {
+    return new Interval(null, positive(period), MissedTickBehavior.BURST);
+  }
+
+  /**
+   * {@return an interval whose first tick is at {@code startNanos} on the runtime clock}
+   *
+   * @param startNanos the first tick
+   * @param period the period, positive
+   */
+  public static Interval intervalAt(long startNanos, Duration period) {
+    return new Interval(startNanos, positive(period), MissedTickBehavior.BURST);
+  }
+
+  /**
+   * Freezes the current runtime's clock (tests). Current-thread runtimes only.
+   *
+   * @throws IllegalStateException if already paused, outside a runtime, or on a multi-thread one
+   */
+  public static void pause() {
+    Handle h = Handle.current();
+    if (h.flavor() != Flavor.CURRENT_THREAD) {
+      throw new IllegalStateException(
+          "`Time.pause()` requires the CURRENT_THREAD runtime flavor; time cannot be paused on a"
+              + " MULTI_THREAD runtime");
+    }
+    Sleep.currentDriver().pause();
+  }
+
+  /**
+   * Unfreezes the clock.
+   *
+   * @throws IllegalStateException if the clock is not paused
+   */
+  public static void resume() {
+    Sleep.currentDriver().resume();
+  }
+
+  /**
+   * {@return a future that moves the paused clock forward by {@code duration}, firing every timer
+   * that comes due, then yields once so the woken tasks run} As tokio's {@code advance}, timers
+   * that expire within the span fire "at the same time", in any order.
+   *
+   * @param duration how far, not negative
+   */
+  public static Future<Void> advance(Duration duration) {
+    long nanos = saturatedNanos(Objects.requireNonNull(duration, "duration"));
+    if (nanos < 0) {
+      throw new IllegalArgumentException("cannot advance by a negative duration: " + duration);
+    }
+    return Futures.lazy(
+        () -> {
+          Sleep.currentDriver().advance(nanos);
+          return Task.yieldNow();
+        });
+  }
+
+  private static Duration positive(Duration period) {
+    Objects.requireNonNull(period, "period");
+    if (period.isZero() || period.isNegative()) {
+      throw new IllegalArgumentException("`period` must be non-zero and positive: " + period);
+    }
+    return period;
+  }
+
+  static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+  }
+
+  /** The future behind {@link #timeout}. */
+  private static final class Timeout<T> implements Future<T> {
+    private final Future<T> inner;
+    private final Sleep sleep;
+    private final Duration duration;
+
+    Timeout(Future<T> inner, Sleep sleep, Duration duration) {
+      this.inner = inner;
+      this.sleep = sleep;
+      this.duration = duration;
+    }
+
+    @Override
+    public Poll<T> poll(Context cx) throws Exception {
+      Poll<T> p;
+      try {
+        p = inner.poll(cx);
+      } catch (Exception e) {
+        sleep.cancel();
+        throw e;
+      }
+      if (p.isReady()) {
+        sleep.cancel();
+        return p;
+      }
+      if (sleep.poll(cx).isReady()) {
+        inner.cancel();
+        throw new TimeoutException("deadline has elapsed (" + duration + ")");
+      }
+      return Poll.pending();
+    }
+
+    @Override
+    public void cancel() {
+      inner.cancel();
+      sleep.cancel();
+    }
+  }
+}

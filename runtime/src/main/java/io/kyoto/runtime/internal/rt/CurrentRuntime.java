@@ -1,0 +1,61 @@
+package io.kyoto.runtime.internal.rt;
+
+/**
+ * The runtime the current thread belongs to: set on worker and blocking-pool threads for their
+ * whole life, and around {@code blockOn} on the calling thread.
+ */
+public final class CurrentRuntime {
+  private static final ThreadLocal<RuntimeCore> CURRENT = new ThreadLocal<>();
+  private static final ThreadLocal<Boolean> DRIVING = new ThreadLocal<>();
+
+  private CurrentRuntime() {}
+
+  /** {@return the current runtime, or null outside one} */
+  public static RuntimeCore get() {
+    return CURRENT.get();
+  }
+
+  /**
+   * Makes {@code core} current; returns the previous one for {@link #restore}.
+   *
+   * @param core the runtime to enter
+   * @return the runtime that was current before
+   */
+  public static RuntimeCore enter(RuntimeCore core) {
+    RuntimeCore previous = CURRENT.get();
+    CURRENT.set(core);
+    return previous;
+  }
+
+  /**
+   * Restores the runtime returned by {@link #enter}.
+   *
+   * @param previous the runtime to make current again, or null
+   */
+  public static void restore(RuntimeCore previous) {
+    if (previous == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(previous);
+    }
+  }
+
+  /** {@return whether this thread is running tasks or a {@code blockOn} right now} */
+  public static boolean isDriving() {
+    return DRIVING.get() != null;
+  }
+
+  /**
+   * Marks this thread as running tasks (worker loop, {@code blockOn}), where blocking on another
+   * future is refused.
+   *
+   * @param driving the new mark
+   */
+  static void setDriving(boolean driving) {
+    if (driving) {
+      DRIVING.set(Boolean.TRUE);
+    } else {
+      DRIVING.remove();
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package io.kyoto.runtime.internal.rt;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
+import io.kyoto.runtime.internal.task.TaskCore;
+import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * tokio's current-thread scheduler: tasks run only on a thread inside {@code blockOn}.
+ *
+ * <p>Two FIFO queues: {@link #local}, touched only by the thread holding {@link #coreLock} (the
+ * "owner"), receives wakes made on that thread; {@link #global} receives wakes from other threads,
+ * which also unpark the owner. The owner takes from the local queue first, but from the global
+ * queue first every {@code globalQueueInterval} (31) ticks, and turns the driver (I/O and timers)
+ * every {@code eventInterval} (61) polls or when idle. Tasks deferred by {@code yieldNow} wait in
+ * {@link #deferred} until the driver has been turned. There is no LIFO slot.
+ *
+ * <p>Concurrent {@code blockOn} calls on the same runtime take turns: the second waits for the
+ * first to return (tokio hands the core over while both wait; a documented difference).
+ */
+final class CurrentThreadScheduler extends SchedulerBase {
+  private final ArrayDeque<TaskCore<?>> local = new ArrayDeque<>();
+  private final ArrayDeque<TaskCore<?>> deferred = new ArrayDeque<>();
+  private final ConcurrentLinkedQueue<TaskCore<?>> global = new ConcurrentLinkedQueue<>();
+  private final ReentrantLock coreLock = new ReentrantLock();
+  private final Parker parker;
+  private final int eventInterval;
+  private final int globalInterval;
+  private volatile Thread owner;
+  private long tick;
+  private long polls;
+  private long busyNanos;
+
+  CurrentThreadScheduler(RuntimeCore core) {
+    super(core);
+    this.parker = new Parker(core.driver());
+    this.eventInterval = core.config().eventInterval();
+    int g = core.config().globalQueueInterval();
+    this.globalInterval = g > 0 ? g : 31;
+  }
+
+  @Override
+  void start() {}
+
+  @Override
+  public void schedule(TaskCore<?> task) {
+    if (Thread.currentThread() == owner) {
+      local.addLast(task);
+    } else {
+      global.add(task);
+      parker.unpark();
+    }
+  }
+
+  @Override
+  public void defer(TaskCore<?> task) {
+    if (Thread.currentThread() == owner) {
+      deferred.addLast(task);
+    } else {
+      schedule(task);
+    }
+  }
+
+  @Override
+  void unparkOne() {
+    parker.unpark();
+  }
+
+  private TaskCore<?> next() {
+    tick++;
+    TaskCore<?> t;
+    if (tick % globalInterval == 0) {
+      t = global.poll();
+      return t != null ? t : local.pollFirst();
+    }
+    t = local.pollFirst();
+    return t != null ? t : global.poll();
+  }
+
+  /** Wakes the thread in {@code blockOn} when its own future is woken. */
+  private static final class MainWaker implements Waker {
+    final AtomicBoolean woken = new AtomicBoolean(true);
+    final Parker parker;
+
+    MainWaker(Parker parker) {
+      this.parker = parker;
+    }
+
+    @Override
+    public void wake() {
+      if (!woken.getAndSet(true)) {
+        parker.unpark();
+      }
+    }
+  }
+
+  @Override
+  <T> T blockOn(Future<T> future) throws Exception {
+    checkNotNested();
+    coreLock.lock();
+    Thread me = Thread.currentThread();
+    RuntimeCore previous = CurrentRuntime.enter(core);
+    CurrentRuntime.setDriving(true);
+    owner = me;
+    try {
+      MainWaker main = new MainWaker(parker);
+      Context cx = new Context(main);
+      while (true) {
+        if (core.isShutdown()) {
+          future.cancel();
+          throw new IllegalStateException("the runtime was shut down while blockOn was waiting");
+        }
+        if (main.woken.getAndSet(false)) {
+          cx.setBudget(Context.INITIAL_BUDGET);
+          Poll<T> p = future.poll(cx);
+          if (p.isReady()) {
+            return p.value();
+          }
+        }
+        boolean ran = runBatch();
+        boolean idle = !ran && local.isEmpty() && global.isEmpty() && !main.woken.get();
+        if (idle) {
+          boolean hasDeferred = !deferred.isEmpty();
+          parker.park(hasDeferred ? 0 : -1, !hasDeferred && core.blockingInFlight() == 0);
+        } else {
+          parker.park(0, false); // every eventInterval polls, turn the driver
+        }
+        TaskCore<?> d;
+        while ((d = deferred.pollFirst()) != null) {
+          local.addLast(d);
+        }
+      }
+    } finally {
+      owner = null;
+      CurrentRuntime.setDriving(false);
+      CurrentRuntime.restore(previous);
+      coreLock.unlock();
+    }
+  }
+
+  /** Runs up to {@code eventInterval} tasks; returns whether any ran. */
+  private boolean runBatch() {
+    boolean ran = false;
+    for (int i = 0; i < eventInterval; i++) {
+      TaskCore<?> t = next();
+      if (t == null) {
+        break;
+      }
+      ran = true;
+      long start = System.nanoTime();
+      t.run(Context.INITIAL_BUDGET);
+      busyNanos += System.nanoTime() - start;
+      polls++;
+      // As tokio: a woken main future waits for the batch; breaking out at once would let a main
+      // future that keeps waking itself (budget) starve the tasks.
+      if (core.isShutdown()) {
+        break;
+      }
+    }
+    return ran;
+  }
+
+  @Override
+  void beginShutdown() {
+    parker.unpark();
+  }
+
+  @Override
+  void awaitWorkers(long timeoutNanos) {
+    // The only "worker" is a thread in blockOn; it sees the shutdown flag and returns.
+    coreLock.lock();
+    coreLock.unlock();
+  }
+
+  @Override
+  void cancelAll() {
+    coreLock.lock();
+    Thread me = Thread.currentThread();
+    owner = me;
+    try {
+      while (true) {
+        TaskCore<?> t = local.pollFirst();
+        if (t == null) {
+          t = deferred.pollFirst();
+        }
+        if (t == null) {
+          t = global.poll();
+        }
+        if (t == null) {
+          return;
+        }
+        t.run(Context.INITIAL_BUDGET);
+      }
+    } finally {
+      owner = null;
+      coreLock.unlock();
+    }
+  }
+
+  @Override
+  SchedulerMetrics metrics() {
+    return new SchedulerMetrics(
+        1,
+        global.size(),
+        new long[] {polls},
+        new long[] {parker.parkCount()},
+        new long[] {0},
+        new long[] {0},
+        new long[] {busyNanos});
+  }
+}

@@ -1,0 +1,136 @@
+package io.kyoto.runtime.internal.rt;
+
+import io.kyoto.reactor.Events;
+import io.kyoto.reactor.Token;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The resource drivers a parked worker turns: the reactor {@link io.kyoto.reactor.Poll} (when I/O
+ * is enabled) and the timer wheel (when time is enabled).
+ *
+ * <p>One thread at a time holds the driver ({@link #tryLock()}); it blocks in the reactor poll, or
+ * without I/O in {@link LockSupport#parkNanos}, for at most the time until the next timer. {@link
+ * #wakeup(Thread)} interrupts that wait from any thread: with I/O through the reactor's eventfd
+ * waker, without it by unparking the thread.
+ */
+public final class Driver implements AutoCloseable {
+  /** The reactor token of the driver's own waker. */
+  static final long WAKER_TOKEN = Long.MAX_VALUE;
+
+  private final io.kyoto.reactor.Poll poll;
+  private final io.kyoto.reactor.Waker reactorWaker;
+  private final Events events;
+  private final TimeDriver time;
+  private final ReentrantLock lock = new ReentrantLock();
+
+  Driver(boolean enableIo, TimeDriver time) {
+    this.time = time;
+    if (enableIo) {
+      try {
+        poll = io.kyoto.reactor.Poll.create();
+        reactorWaker = io.kyoto.reactor.Waker.create(poll.registry(), new Token(WAKER_TOKEN));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the runtime's I/O driver", e);
+      }
+      events = Events.withCapacity(1024);
+    } else {
+      poll = null;
+      reactorWaker = null;
+      events = null;
+    }
+  }
+
+  /** {@return the time driver, or null when time is disabled} */
+  public TimeDriver time() {
+    return time;
+  }
+
+  /** {@return the reactor poll, or null when I/O is disabled} */
+  public io.kyoto.reactor.Poll reactor() {
+    return poll;
+  }
+
+  boolean tryLock() {
+    return lock.tryLock();
+  }
+
+  void unlock() {
+    lock.unlock();
+  }
+
+  /**
+   * Waits for I/O events, timers or a {@link #wakeup}, for at most {@code timeoutNanos} (negative:
+   * no limit but the next timer), then fires expired timers. Caller holds the lock.
+   *
+   * @param timeoutNanos the longest wait
+   * @param mayAutoAdvance whether a paused clock may jump to the next timer instead of waiting (the
+   *     runtime has no ready work)
+   */
+  void turn(long timeoutNanos, boolean mayAutoAdvance) {
+    assert lock.isHeldByCurrentThread() : "turn without the driver lock";
+    long wait = timeoutNanos;
+    if (time != null) {
+      long untilTimer = time.nanosUntilNextTimer();
+      if (untilTimer >= 0) {
+        if (time.isPaused()) {
+          if (mayAutoAdvance && wait != 0) {
+            time.autoAdvance();
+            untilTimer = 0;
+            wait = 0;
+          } else {
+            untilTimer = -1; // a paused clock only moves by advance(): wait as if no timer
+          }
+        }
+        if (untilTimer >= 0) {
+          wait = wait < 0 ? untilTimer : Math.min(wait, untilTimer);
+        }
+      }
+    }
+    if (poll != null) {
+      try {
+        poll.poll(events, wait < 0 ? null : Duration.ofNanos(wait));
+      } catch (IOException e) {
+        throw new UncheckedIOException("the runtime's reactor poll failed", e);
+      }
+    } else if (wait < 0) {
+      LockSupport.park(this);
+    } else if (wait > 0) {
+      LockSupport.parkNanos(this, wait);
+    }
+    if (time != null) {
+      time.processExpired();
+    }
+  }
+
+  /**
+   * Interrupts {@link #turn} from any thread.
+   *
+   * @param parked the thread inside {@code turn}
+   */
+  void wakeup(Thread parked) {
+    if (reactorWaker != null) {
+      try {
+        reactorWaker.wake();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot wake the runtime's reactor", e);
+      }
+    } else if (parked != null) {
+      LockSupport.unpark(parked);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (poll != null) {
+      try {
+        poll.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,450 @@
+package io.kyoto.runtime.internal.rt;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.internal.sched.InjectQueue;
+import io.kyoto.runtime.internal.sched.LocalQueue;
+import io.kyoto.runtime.internal.sched.Overflow;
+import io.kyoto.runtime.internal.task.TaskCore;
+import java.util.ArrayDeque;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * tokio's multi-thread work-stealing scheduler.
+ *
+ * <h2>Queues</h2>
+ *
+ * <p>Each {@link Worker} owns a 256-slot {@link LocalQueue} and a LIFO slot; one {@link
+ * InjectQueue} is shared. A wake on a worker thread puts the task in that worker's LIFO slot (the
+ * previous occupant moves to the local queue, overflowing half into the inject queue when full); a
+ * wake from any other thread goes to the inject queue. A worker picks: the inject queue first every
+ * {@code globalQueueInterval} ticks; else the LIFO slot (at most 3 times in a row), the local
+ * queue, a batch from the inject queue; else it steals.
+ *
+ * <h2>Searching and parking</h2>
+ *
+ * <ol>
+ *   <li>A worker without work becomes a searcher only while fewer than half the workers search
+ *       ({@link #searching}); it steals half of a random victim's queue, then tries the inject
+ *       queue.
+ *   <li>A searcher that finds work stops searching; if it was the last searcher it wakes a sleeping
+ *       peer, which starts out searching (so parallelism is not lost).
+ *   <li>New work wakes a sleeper only when nobody is searching.
+ *   <li>A worker that finds nothing registers as a sleeper under {@link #sleepLock}, re-checks
+ *       every queue, and parks; the parked worker that holds the driver blocks in the reactor and
+ *       the timer wheel, so an idle runtime uses no CPU.
+ * </ol>
+ */
+final class MultiThreadScheduler extends SchedulerBase {
+  private static final int MAX_LIFO_POLLS = 3;
+  private static final ThreadLocal<Worker> CURRENT_WORKER = new ThreadLocal<>();
+
+  private final Worker[] workers;
+  private final InjectQueue<TaskCore<?>> inject = new InjectQueue<>();
+  private final ConcurrentLinkedQueue<TaskCore<?>> lateTasks = new ConcurrentLinkedQueue<>();
+  private final Overflow<TaskCore<?>> overflow;
+  private final AtomicInteger searching = new AtomicInteger();
+  private final Object sleepLock = new Object();
+  private final ArrayDeque<Worker> sleepers = new ArrayDeque<>();
+  private final Set<Thread> blockedOn = ConcurrentHashMap.newKeySet();
+  private final int eventInterval;
+  private final int globalInterval;
+  private volatile boolean shutdown;
+
+  MultiThreadScheduler(RuntimeCore core) {
+    super(core);
+    int n = core.config().workerThreads();
+    this.eventInterval = core.config().eventInterval();
+    int g = core.config().globalQueueInterval();
+    this.globalInterval = g > 0 ? g : 61;
+    this.overflow = Overflow.into(inject, lateTasks::add);
+    this.workers = new Worker[n];
+    for (int i = 0; i < n; i++) {
+      workers[i] = new Worker(i);
+    }
+  }
+
+  @Override
+  void start() {
+    for (Worker w : workers) {
+      Thread t = Thread.ofPlatform().name(core.workerName(w.index)).daemon(true).unstarted(w::run);
+      w.thread = t;
+      t.start();
+    }
+  }
+
+  @Override
+  public void schedule(TaskCore<?> task) {
+    Worker w = CURRENT_WORKER.get();
+    if (w != null && w.owner() == this && !shutdown) {
+      TaskCore<?> previous = w.lifo;
+      w.lifo = task;
+      if (previous != null) {
+        w.queue.push(previous, overflow);
+        notifyParked();
+      } else if (sleepersPresent()) {
+        notifyParked();
+      }
+      return;
+    }
+    if (!inject.push(task)) {
+      lateTasks.add(task); // shut down: cancelled by cancelAll
+      return;
+    }
+    notifyParked();
+  }
+
+  @Override
+  public void defer(TaskCore<?> task) {
+    Worker w = CURRENT_WORKER.get();
+    if (w != null && w.owner() == this) {
+      w.deferred.addLast(task);
+    } else {
+      schedule(task);
+    }
+  }
+
+  private boolean sleepersPresent() {
+    synchronized (sleepLock) {
+      return !sleepers.isEmpty();
+    }
+  }
+
+  /** Wakes a sleeping worker as a searcher, unless someone is already searching. */
+  private void notifyParked() {
+    if (searching.get() != 0) {
+      return;
+    }
+    Worker w;
+    synchronized (sleepLock) {
+      if (searching.get() != 0) {
+        return;
+      }
+      w = sleepers.pollLast();
+      if (w == null) {
+        return;
+      }
+      searching.incrementAndGet();
+      w.wokenAsSearcher = true;
+    }
+    w.parker.unpark();
+  }
+
+  @Override
+  void unparkOne() {
+    notifyParked();
+  }
+
+  @Override
+  <T> T blockOn(Future<T> future) throws Exception {
+    checkNotNested();
+    RuntimeCore previous = CurrentRuntime.enter(core);
+    Thread me = Thread.currentThread();
+    blockedOn.add(me);
+    CurrentRuntime.setDriving(true);
+    try {
+      return pollOnThisThread(core, future);
+    } finally {
+      CurrentRuntime.setDriving(false);
+      blockedOn.remove(me);
+      CurrentRuntime.restore(previous);
+    }
+  }
+
+  @Override
+  void beginShutdown() {
+    shutdown = true;
+    inject.close();
+    for (Worker w : workers) {
+      w.parker.unpark();
+    }
+    for (Thread t : blockedOn) {
+      LockSupport.unpark(t);
+    }
+  }
+
+  @Override
+  void awaitWorkers(long timeoutNanos) {
+    long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
+    for (Worker w : workers) {
+      Thread t = w.thread;
+      if (t == null || t == Thread.currentThread()) {
+        continue;
+      }
+      try {
+        if (timeoutNanos < 0) {
+          t.join();
+        } else {
+          long left = deadline - System.nanoTime();
+          if (left > 0) {
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  @Override
+  void cancelAll() {
+    boolean progress = true;
+    while (progress) {
+      progress = false;
+      TaskCore<?> t;
+      while ((t = inject.pop()) != null || (t = lateTasks.poll()) != null) {
+        t.run(Context.INITIAL_BUDGET);
+        progress = true;
+      }
+      for (Worker w : workers) {
+        if (w.thread != null && w.thread.isAlive()) {
+          continue; // still running its last task; it drains its own queue on exit
+        }
+        w.queue.bindOwner();
+        if (w.lifo != null) {
+          TaskCore<?> l = w.lifo;
+          w.lifo = null;
+          l.run(Context.INITIAL_BUDGET);
+          progress = true;
+        }
+        while ((t = w.queue.pop()) != null || (t = w.deferred.pollFirst()) != null) {
+          t.run(Context.INITIAL_BUDGET);
+          progress = true;
+        }
+      }
+    }
+  }
+
+  @Override
+  SchedulerMetrics metrics() {
+    int n = workers.length;
+    long[] polls = new long[n];
+    long[] parks = new long[n];
+    long[] steals = new long[n];
+    long[] overflows = new long[n];
+    long[] busy = new long[n];
+    for (int i = 0; i < n; i++) {
+      Worker w = workers[i];
+      polls[i] = w.polls;
+      parks[i] = w.parker.parkCount();
+      steals[i] = w.queue.stealCount();
+      overflows[i] = w.queue.overflowCount();
+      busy[i] = w.busyNanos;
+    }
+    return new SchedulerMetrics(n, inject.len(), polls, parks, steals, overflows, busy);
+  }
+
+  /** One worker thread and its queues. Fields without comments are touched by its thread only. */
+  private final class Worker {
+    final int index;
+    final LocalQueue<TaskCore<?>> queue = new LocalQueue<>();
+    final ArrayDeque<TaskCore<?>> deferred = new ArrayDeque<>();
+    final Parker parker = new Parker(core.driver());
+    volatile Thread thread; // written before start, read by shutdown
+    volatile boolean wokenAsSearcher; // set by a notifier under sleepLock, before unpark
+    TaskCore<?> lifo;
+    int lifoPolls;
+    boolean isSearching;
+    long tick;
+    int seed;
+    volatile long polls; // single writer; volatile so metrics read a recent value
+    volatile long busyNanos;
+
+    Worker(int index) {
+      this.index = index;
+      this.seed = 0x9E3779B9 * (index + 1);
+    }
+
+    MultiThreadScheduler owner() {
+      return MultiThreadScheduler.this;
+    }
+
+    void run() {
+      queue.bindOwner();
+      CURRENT_WORKER.set(this);
+      RuntimeCore previous = CurrentRuntime.enter(core);
+      CurrentRuntime.setDriving(true);
+      core.threadStarted();
+      try {
+        loop();
+      } finally {
+        core.threadStopped();
+        CurrentRuntime.setDriving(false);
+        CurrentRuntime.restore(previous);
+        CURRENT_WORKER.remove();
+      }
+    }
+
+    private void loop() {
+      while (!shutdown) {
+        TaskCore<?> t = nextTask();
+        if (t == null) {
+          t = steal();
+        }
+        if (t != null) {
+          if (isSearching) {
+            stopSearching();
+          }
+          runTask(t);
+          if (tick % eventInterval == 0) {
+            parker.turnDriverNow();
+            releaseDeferred();
+          }
+          continue;
+        }
+        if (!deferred.isEmpty()) {
+          parker.turnDriverNow();
+          releaseDeferred();
+          continue;
+        }
+        park();
+      }
+    }
+
+    private void releaseDeferred() {
+      TaskCore<?> d;
+      while ((d = deferred.pollFirst()) != null) {
+        queue.push(d, overflow);
+      }
+    }
+
+    private void runTask(TaskCore<?> t) {
+      long start = System.nanoTime();
+      polls++; // counted before the poll, so a joiner woken by it sees the count
+      t.run(Context.INITIAL_BUDGET);
+      // The tasks it woke sit in the LIFO slot: run them next, at most MAX_LIFO_POLLS in a row.
+      while (lifo != null && !shutdown) {
+        if (lifoPolls >= MAX_LIFO_POLLS) {
+          queue.push(lifo, overflow);
+          lifo = null;
+          break;
+        }
+        TaskCore<?> next = lifo;
+        lifo = null;
+        lifoPolls++;
+        polls++;
+        next.run(Context.INITIAL_BUDGET);
+      }
+      lifoPolls = 0;
+      busyNanos += System.nanoTime() - start;
+    }
+
+    private TaskCore<?> nextTask() {
+      tick++;
+      if (tick % globalInterval == 0) {
+        TaskCore<?> t = inject.pop();
+        if (t != null) {
+          return t;
+        }
+      }
+      if (lifo != null) {
+        TaskCore<?> t = lifo;
+        lifo = null;
+        return t;
+      }
+      TaskCore<?> t = queue.pop();
+      if (t != null) {
+        return t;
+      }
+      if (inject.isEmpty()) {
+        return null;
+      }
+      int max =
+          Math.max(
+              1,
+              Math.min(
+                  Math.min(inject.len() / workers.length + 1, queue.remainingSlots()),
+                  LocalQueue.CAPACITY / 2));
+      return inject.popBatch(max, queue::pushBack);
+    }
+
+    private int nextRandom() {
+      int x = seed;
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      seed = x;
+      return x & Integer.MAX_VALUE;
+    }
+
+    private TaskCore<?> steal() {
+      if (!isSearching) {
+        if (2 * searching.get() >= workers.length) {
+          return null; // enough workers are searching already
+        }
+        searching.incrementAndGet();
+        isSearching = true;
+      }
+      int n = workers.length;
+      int start = nextRandom() % n;
+      for (int i = 0; i < n; i++) {
+        Worker victim = workers[(start + i) % n];
+        if (victim == this) {
+          continue;
+        }
+        TaskCore<?> t = victim.queue.stealInto(queue);
+        if (t != null) {
+          return t;
+        }
+      }
+      return inject.pop();
+    }
+
+    private void stopSearching() {
+      isSearching = false;
+      if (searching.decrementAndGet() == 0) {
+        notifyParked(); // the last searcher found work: let a peer look for more
+      }
+    }
+
+    private boolean workVisible() {
+      if (!inject.isEmpty()) {
+        return true;
+      }
+      for (Worker w : workers) {
+        if (w != this && !w.queue.isEmpty()) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private void park() {
+      if (isSearching) {
+        isSearching = false;
+        if (searching.decrementAndGet() == 0 && workVisible()) {
+          notifyParked();
+        }
+      }
+      synchronized (sleepLock) {
+        sleepers.addLast(this);
+      }
+      if (shutdown || workVisible() || !queue.isEmpty() || lifo != null) {
+        leaveSleepers();
+        return;
+      }
+      parker.park(-1, false);
+      leaveSleepers();
+    }
+
+    /** Leaves the sleeper list; if a notifier took us out, take the searcher role it gave us. */
+    private void leaveSleepers() {
+      boolean removed;
+      synchronized (sleepLock) {
+        removed = sleepers.remove(this);
+      }
+      if (!removed && wokenAsSearcher) {
+        wokenAsSearcher = false;
+        isSearching = true;
+      } else {
+        wokenAsSearcher = false;
+      }
+    }
+  }
+}

@@ -1,0 +1,248 @@
+package io.kyoto.runtime.internal.rt;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.ThrowingSupplier;
+import io.kyoto.runtime.internal.task.Scheduler;
+import io.kyoto.runtime.internal.task.TaskCore;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One runtime's engine: its configuration, drivers, scheduler, blocking pool and the set of alive
+ * tasks. The public {@code Runtime} and {@code Handle} are thin faces over this class.
+ */
+public final class RuntimeCore {
+  private static final AtomicLong IDS = new AtomicLong(1);
+
+  private final long id = IDS.getAndIncrement();
+  private final Config config;
+  private final Driver driver;
+  private final BlockingPool blocking;
+  private final SchedulerBase scheduler;
+  private final Scheduler blockingScheduler;
+  private final Set<TaskCore<?>> alive = ConcurrentHashMap.newKeySet();
+  private final AtomicLong spawned = new AtomicLong();
+  private volatile boolean shutdown;
+
+  private RuntimeCore(Config config) {
+    this.config = config;
+    TimeDriver time = config.enableTime() ? new TimeDriver(config.startPaused()) : null;
+    this.driver = new Driver(config.enableIo(), time);
+    this.blocking =
+        new BlockingPool(this, config.maxBlockingThreads(), config.threadKeepAlive().toNanos());
+    this.scheduler =
+        config.multiThread() ? new MultiThreadScheduler(this) : new CurrentThreadScheduler(this);
+    this.blockingScheduler = new BlockingScheduler();
+  }
+
+  /**
+   * Builds and starts a runtime.
+   *
+   * @param config validated settings
+   * @return the running engine
+   */
+  public static RuntimeCore start(Config config) {
+    RuntimeCore core = new RuntimeCore(config);
+    core.scheduler.start();
+    return core;
+  }
+
+  /** {@return the settings} */
+  public Config config() {
+    return config;
+  }
+
+  /** {@return the drivers} */
+  public Driver driver() {
+    return driver;
+  }
+
+  /** {@return this runtime's id} */
+  public long id() {
+    return id;
+  }
+
+  /** {@return whether shutdown has begun} */
+  public boolean isShutdown() {
+    return shutdown;
+  }
+
+  /** {@return the scheduler} */
+  SchedulerBase scheduler() {
+    return scheduler;
+  }
+
+  String threadName(String suffix) {
+    return config.name() + "-" + suffix;
+  }
+
+  /** {@return the name of worker {@code index}} */
+  String workerName(int index) {
+    return config.threadName().apply(index);
+  }
+
+  void threadStarted() {
+    Runnable hook = config.onThreadStart();
+    if (hook != null) {
+      hook.run();
+    }
+  }
+
+  void threadStopped() {
+    Runnable hook = config.onThreadStop();
+    if (hook != null) {
+      hook.run();
+    }
+  }
+
+  /**
+   * Spawns a task; it starts at once.
+   *
+   * @param future the task's future
+   * @param <T> the output type
+   * @return the task
+   */
+  public <T> TaskCore<T> spawn(Future<T> future) {
+    TaskCore<T> task = new TaskCore<>(future, scheduler);
+    register(task);
+    return task;
+  }
+
+  /**
+   * Runs {@code job} on the blocking pool.
+   *
+   * @param job the blocking work
+   * @param <T> the output type
+   * @return the task
+   */
+  public <T> TaskCore<T> spawnBlocking(ThrowingSupplier<T> job) {
+    TaskCore<T> task = new TaskCore<>(cx -> Poll.ready(job.get()), blockingScheduler);
+    register(task);
+    return task;
+  }
+
+  private void register(TaskCore<?> task) {
+    spawned.incrementAndGet();
+    alive.add(task);
+    if (shutdown) {
+      task.abort(); // as tokio: a task spawned during shutdown is cancelled, never polled
+    }
+    task.wake();
+  }
+
+  /**
+   * Runs {@code future} to completion on the calling thread.
+   *
+   * @param future the future
+   * @param <T> the value type
+   * @return the value
+   * @throws Exception the future's failure
+   */
+  public <T> T blockOn(Future<T> future) throws Exception {
+    return scheduler.blockOn(future);
+  }
+
+  /** {@return the number of tasks not yet terminated} */
+  public int aliveTasks() {
+    return alive.size();
+  }
+
+  /** {@return the number of tasks spawned so far} */
+  public long spawnedTasks() {
+    return spawned.get();
+  }
+
+  /** {@return the number of blocking jobs queued or running} */
+  public int blockingInFlight() {
+    return blocking.inFlight();
+  }
+
+  /** {@return the number of blocking-pool threads alive} */
+  public int blockingThreads() {
+    return blocking.threads();
+  }
+
+  /** {@return per-runtime scheduler metrics} */
+  public SchedulerMetrics metrics() {
+    return scheduler.metrics();
+  }
+
+  void onTerminated(TaskCore<?> task) {
+    alive.remove(task);
+  }
+
+  void onFailure(TaskCore<?> task, Throwable failure) {
+    if (config.shutdownOnUnhandledException()) {
+      beginShutdown();
+    }
+  }
+
+  /** After a blocking job: a paused clock may auto-advance again, so let the scheduler look. */
+  void wakeAfterBlockingJob() {
+    if (driver.time() != null && driver.time().isPaused()) {
+      scheduler.unparkOne();
+    }
+  }
+
+  /**
+   * Begins shutdown: no task is polled any more, workers stop, and every task is cancelled. Returns
+   * at once; {@link #awaitShutdown} waits.
+   */
+  public void beginShutdown() {
+    if (shutdown) {
+      return;
+    }
+    shutdown = true;
+    scheduler.beginShutdown();
+    blocking.shutdown();
+  }
+
+  /**
+   * Waits for the workers, then cancels the remaining tasks, then waits for the blocking pool.
+   *
+   * @param timeoutNanos the longest wait for blocking jobs; negative waits without limit
+   * @return true if every thread stopped in time
+   */
+  public boolean awaitShutdown(long timeoutNanos) {
+    long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
+    scheduler.awaitWorkers(timeoutNanos);
+    for (TaskCore<?> task : alive) {
+      task.abort();
+    }
+    scheduler.cancelAll();
+    boolean done =
+        blocking.awaitTermination(
+            timeoutNanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime()));
+    driver.close();
+    return done;
+  }
+
+  /** Runs blocking tasks on the pool (once; they cannot be aborted after they start). */
+  private final class BlockingScheduler implements Scheduler {
+    @Override
+    public void schedule(TaskCore<?> task) {
+      if (!blocking.submit(() -> task.run(Context.UNCONSTRAINED))) {
+        task.abort();
+        task.run(Context.UNCONSTRAINED); // completes it as cancelled on this thread
+      }
+    }
+
+    @Override
+    public void defer(TaskCore<?> task) {
+      schedule(task);
+    }
+
+    @Override
+    public void onTaskFailure(TaskCore<?> task, Throwable failure) {
+      onFailure(task, failure);
+    }
+
+    @Override
+    public void onTaskTerminated(TaskCore<?> task) {
+      onTerminated(task);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.kyoto.runtime.internal.rt;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.internal.task.Scheduler;
+import io.kyoto.runtime.internal.task.TaskCore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/** What both flavors' schedulers offer the runtime. */
+abstract sealed class SchedulerBase implements Scheduler
+    permits CurrentThreadScheduler, MultiThreadScheduler {
+  /** The message tokio gives for a nested {@code block_on}. */
+  static final String NESTED_BLOCK_ON =
+      "Cannot start a runtime from within a runtime. This happens because a function (like"
+          + " `blockOn`) attempted to block the current thread while the thread is being used to"
+          + " drive asynchronous tasks.";
+
+  final RuntimeCore core;
+
+  SchedulerBase(RuntimeCore core) {
+    this.core = core;
+  }
+
+  abstract void start();
+
+  abstract <T> T blockOn(Future<T> future) throws Exception;
+
+  /** Wakes one parked worker, if any, to look for work. */
+  abstract void unparkOne();
+
+  abstract void beginShutdown();
+
+  abstract void awaitWorkers(long timeoutNanos);
+
+  /** After shutdown: runs every queued task once, which cancels it (all are aborted). */
+  abstract void cancelAll();
+
+  abstract SchedulerMetrics metrics();
+
+  @Override
+  public void onTaskFailure(TaskCore<?> task, Throwable failure) {
+    core.onFailure(task, failure);
+  }
+
+  @Override
+  public void onTaskTerminated(TaskCore<?> task) {
+    core.onTerminated(task);
+  }
+
+  static void checkNotNested() {
+    if (CurrentRuntime.isDriving()) {
+      throw new IllegalStateException(NESTED_BLOCK_ON);
+    }
+  }
+
+  /**
+   * Polls {@code future} on the calling thread, parking between polls, while the runtime's workers
+   * run the tasks (multi-thread {@code blockOn}).
+   */
+  static <T> T pollOnThisThread(RuntimeCore core, Future<T> future) throws Exception {
+    Thread me = Thread.currentThread();
+    AtomicBoolean woken = new AtomicBoolean(true);
+    Context cx =
+        new Context(
+            () -> {
+              if (!woken.getAndSet(true)) {
+                LockSupport.unpark(me);
+              }
+            });
+    while (true) {
+      if (core.isShutdown()) {
+        future.cancel();
+        throw new IllegalStateException("the runtime was shut down while blockOn was waiting");
+      }
+      if (woken.getAndSet(false)) {
+        cx.setBudget(Context.INITIAL_BUDGET);
+        Poll<T> p = future.poll(cx);
+        if (p.isReady()) {
+          return p.value();
+        }
+        continue;
+      }
+      LockSupport.park(future);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.kyoto.runtime.internal.task;
+
+/** Where a woken task goes: the runtime's run queues. */
+public interface Scheduler {
+  /**
+   * Queues {@code task} to be run. Called from any thread; from a worker of this scheduler the task
+   * goes to that worker's local queue (or LIFO slot), from elsewhere to the shared queue.
+   *
+   * @param task a task that has just been marked notified
+   */
+  void schedule(TaskCore<?> task);
+
+  /**
+   * Queues {@code task} to run only after the scheduler has polled its driver (tokio's deferred
+   * wake, used by {@code yieldNow}).
+   *
+   * @param task a task that has just been marked notified
+   */
+  void defer(TaskCore<?> task);
+
+  /**
+   * Called when a task fails, with the runtime's unhandled-exception policy in mind.
+   *
+   * @param task the task
+   * @param failure what it threw
+   */
+  void onTaskFailure(TaskCore<?> task, Throwable failure);
+
+  /**
+   * Called once a task has completed, failed or been cancelled (for the alive-task count).
+   *
+   * @param task the task
+   */
+  void onTaskTerminated(TaskCore<?> task);
+}

@@ -1,0 +1,281 @@
+package io.kyoto.runtime.internal.task;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.CancellationException;
+
+/**
+ * A spawned task: the future, its state word, its output, and the waker of its joiner.
+ *
+ * <h2>State bits</h2>
+ *
+ * <ul>
+ *   <li>{@link #RUNNING}: a worker is polling the future. Only the thread that set it touches
+ *       {@link #future} and {@link #cx}.
+ *   <li>{@link #NOTIFIED}: the task must be polled (again). Set by {@link #wake()}; while it is set
+ *       and the task is not running, the task is in exactly one run queue (or about to be).
+ *   <li>{@link #CANCELLED}: abort was requested; the next run cancels the future instead of polling
+ *       it.
+ *   <li>{@link #COMPLETE}: the output (or failure) is stored; terminal. Set with release semantics
+ *       after {@link #output}/{@link #failure} are written, so a joiner that sees it sees them.
+ * </ul>
+ *
+ * <h2>Transitions</h2>
+ *
+ * <ol>
+ *   <li>wake: idle → NOTIFIED and {@code schedule}; RUNNING → RUNNING|NOTIFIED (the runner
+ *       reschedules after its poll); NOTIFIED or COMPLETE → unchanged. So a task is queued at most
+ *       once however often it is woken.
+ *   <li>run: NOTIFIED → RUNNING (clearing NOTIFIED), then poll; then RUNNING → idle, or → NOTIFIED
+ *       and reschedule if woken meanwhile, or → COMPLETE.
+ *   <li>abort: sets CANCELLED; if the task was idle it also sets NOTIFIED and schedules it, so a
+ *       worker runs the cancellation (the future's {@code cancel()} always runs on a worker, never
+ *       on the aborting thread, because only the runner may touch the future).
+ *   <li>join: the joiner stores its waker (volatile), then re-reads the state; the completer sets
+ *       COMPLETE, then reads the waker. With both accesses volatile one of them sees the other, so
+ *       no completion is missed.
+ * </ol>
+ *
+ * @param <T> the output's type
+ */
+public final class TaskCore<T> implements Waker {
+  /** Being polled. */
+  public static final int RUNNING = 1;
+
+  /** Must be polled; queued. */
+  public static final int NOTIFIED = 1 << 1;
+
+  /** Abort requested. */
+  public static final int CANCELLED = 1 << 2;
+
+  /** Terminal: output or failure stored. */
+  public static final int COMPLETE = 1 << 3;
+
+  private static final VarHandle STATE;
+  private static final long NEXT_ID_START = 1;
+  private static final java.util.concurrent.atomic.AtomicLong IDS =
+      new java.util.concurrent.atomic.AtomicLong(NEXT_ID_START);
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(TaskCore.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final long id;
+  private final Scheduler scheduler;
+  private final Context cx;
+  private Future<T> future; // runner only
+  private volatile int state;
+  private T output; // written before COMPLETE (release), read after seeing it (acquire)
+  private Throwable failure; // likewise; a CancellationException when cancelled
+  private volatile Waker joinWaker;
+  private volatile boolean deferred; // yieldNow asked for a deferred wake
+
+  /**
+   * Creates a task; it is not queued until {@link #wake()}.
+   *
+   * @param future the task's future
+   * @param scheduler where the task runs
+   */
+  public TaskCore(Future<T> future, Scheduler scheduler) {
+    this.id = IDS.getAndIncrement();
+    this.future = future;
+    this.scheduler = scheduler;
+    this.cx = new Context(this);
+  }
+
+  /** {@return the task's id, unique in this JVM} */
+  public long id() {
+    return id;
+  }
+
+  /** {@return the state bits, for diagnostics and tests} */
+  public int state() {
+    return state;
+  }
+
+  /** {@return whether the task completed, failed or was cancelled} */
+  public boolean isComplete() {
+    return (state & COMPLETE) != 0;
+  }
+
+  @Override
+  public void wake() {
+    int s;
+    do {
+      s = state;
+      if ((s & (COMPLETE | NOTIFIED)) != 0) {
+        return;
+      }
+    } while (!STATE.compareAndSet(this, s, s | NOTIFIED));
+    if ((s & RUNNING) == 0) {
+      scheduler.schedule(this);
+    }
+  }
+
+  /**
+   * Asks that the next wake, made during the current poll, be deferred until the scheduler has
+   * polled its driver ({@code yieldNow}).
+   */
+  public void requestDeferredWake() {
+    deferred = true;
+  }
+
+  /** Requests cancellation at the next suspension point; idempotent. */
+  public void abort() {
+    int s;
+    int next;
+    do {
+      s = state;
+      if ((s & (COMPLETE | CANCELLED)) != 0) {
+        return;
+      }
+      next = s | CANCELLED;
+      if ((s & (RUNNING | NOTIFIED)) == 0) {
+        next |= NOTIFIED;
+      }
+    } while (!STATE.compareAndSet(this, s, next));
+    if ((s & (RUNNING | NOTIFIED)) == 0) {
+      scheduler.schedule(this);
+    }
+  }
+
+  /**
+   * Runs the task once: polls the future (or cancels it), then reschedules or completes it. Never
+   * throws: a failing future completes the task with its exception.
+   *
+   * @param budget the coop budget for this poll
+   * @return true if the task ran to completion (or was cancelled) in this call
+   */
+  public boolean run(int budget) {
+    int s;
+    do {
+      s = state;
+      if ((s & (COMPLETE | RUNNING)) != 0 || (s & NOTIFIED) == 0) {
+        return false; // already done, or a stale queue entry
+      }
+    } while (!STATE.compareAndSet(this, s, (s & ~NOTIFIED) | RUNNING));
+    Future<T> f = future;
+    if ((s & CANCELLED) != 0) {
+      cancelFuture(f);
+      return true;
+    }
+    Poll<T> p;
+    try {
+      cx.setBudget(budget);
+      deferred = false;
+      p = f.poll(cx);
+    } catch (Throwable t) {
+      future = null;
+      complete(null, t);
+      scheduler.onTaskFailure(this, t);
+      return true;
+    }
+    if (p.isReady()) {
+      future = null;
+      complete(p.value(), null);
+      return true;
+    }
+    // Pending: release RUNNING; if woken or aborted meanwhile, go round again.
+    while (true) {
+      s = state;
+      if ((s & CANCELLED) != 0) {
+        STATE.compareAndSet(this, s, (s & ~NOTIFIED));
+        cancelFuture(f);
+        return true;
+      }
+      int next = s & ~RUNNING;
+      if (STATE.compareAndSet(this, s, next)) {
+        if ((s & NOTIFIED) != 0) {
+          if (deferred) {
+            deferred = false;
+            scheduler.defer(this);
+          } else {
+            scheduler.schedule(this);
+          }
+        }
+        return false;
+      }
+    }
+  }
+
+  private void cancelFuture(Future<T> f) {
+    future = null;
+    try {
+      if (f != null) {
+        f.cancel();
+      }
+    } catch (Throwable t) {
+      // A failing cancel must not hide the cancellation; the future is gone either way.
+    }
+    complete(null, new CancellationException("task " + id + " was aborted"));
+  }
+
+  private void complete(T value, Throwable error) {
+    output = value;
+    failure = error;
+    int s;
+    do {
+      s = state;
+    } while (!STATE.compareAndSet(this, s, (s & ~(RUNNING | NOTIFIED)) | COMPLETE));
+    Waker w = joinWaker;
+    if (w != null) {
+      w.wake();
+    }
+    scheduler.onTaskTerminated(this);
+  }
+
+  /**
+   * Polls for the output on behalf of the join handle.
+   *
+   * @param joiner the joiner's context
+   * @return the output when complete, else pending after storing the joiner's waker
+   * @throws TaskFailure wrapping the task's failure, or its cancellation
+   */
+  public Poll<T> pollJoin(Context joiner) throws TaskFailure {
+    if ((state & COMPLETE) == 0) {
+      joinWaker = joiner.waker();
+      if ((state & COMPLETE) == 0) {
+        return Poll.pending();
+      }
+    }
+    Throwable f = failure;
+    if (f != null) {
+      throw new TaskFailure(f);
+    }
+    return Poll.ready(output);
+  }
+
+  /** Forgets the joiner's waker (the join handle was cancelled). */
+  public void clearJoinWaker() {
+    joinWaker = null;
+  }
+
+  @Override
+  public String toString() {
+    int s = state;
+    return "Task{id="
+        + id
+        + ((s & RUNNING) != 0 ? ", running" : "")
+        + ((s & NOTIFIED) != 0 ? ", notified" : "")
+        + ((s & CANCELLED) != 0 ? ", cancelled" : "")
+        + ((s & COMPLETE) != 0 ? ", complete" : "")
+        + "}";
+  }
+
+  /** Carries a task's failure (or cancellation) to its join handle, which unwraps it. */
+  public static final class TaskFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    TaskFailure(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+}

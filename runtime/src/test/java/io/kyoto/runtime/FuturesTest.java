@@ -1,0 +1,210 @@
+package io.kyoto.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The future contract and combinators, polled by hand with a counting waker. */
+class FuturesTest {
+  /** A future that is pending until {@link #complete} and counts wakes and cancels. */
+  static final class Manual<T> implements Future<T> {
+    T value;
+    Exception error;
+    boolean done;
+    Waker waker;
+    int polls;
+    int cancels;
+
+    @Override
+    public Poll<T> poll(Context cx) throws Exception {
+      polls++;
+      if (error != null) {
+        throw error;
+      }
+      if (done) {
+        return Poll.ready(value);
+      }
+      waker = cx.waker();
+      return Poll.pending();
+    }
+
+    void complete(T v) {
+      value = v;
+      done = true;
+      if (waker != null) {
+        waker.wake();
+      }
+    }
+
+    @Override
+    public void cancel() {
+      cancels++;
+    }
+  }
+
+  private final AtomicInteger wakes = new AtomicInteger();
+  private final Context cx = new Context(wakes::incrementAndGet);
+
+  @Test
+  void pollConstantsDoNotAllocate() {
+    assertSame(Poll.pending(), Poll.pending());
+    assertSame(Poll.ready(null), Poll.ready(null));
+    assertTrue(Poll.ready(1).isReady());
+    assertThrows(IllegalStateException.class, () -> Poll.pending().value());
+  }
+
+  @Test
+  void mapAndFlatMapChainAndWake() throws Exception {
+    Manual<Integer> first = new Manual<>();
+    Manual<String> second = new Manual<>();
+    Future<String> f = first.map(x -> x * 2).flatMap(x -> second.map(s -> s + x));
+    assertTrue(f.poll(cx).isPending());
+    first.complete(21);
+    assertEquals(1, wakes.get(), "completing the inner future wakes the task");
+    assertTrue(f.poll(cx).isPending());
+    second.complete("answer=");
+    assertEquals("answer=42", f.poll(cx).value());
+  }
+
+  @Test
+  void failuresPropagateAndRecover() throws Exception {
+    Future<Integer> failing = Futures.failed(new IOException("boom"));
+    IOException e = assertThrows(IOException.class, () -> failing.map(x -> x + 1).poll(cx));
+    assertEquals("boom", e.getMessage());
+    assertEquals(
+        -1, Futures.<Integer>failed(new IOException("x")).recover(err -> -1).poll(cx).value());
+    assertEquals(
+        "x",
+        Futures.<String>failed(new IOException("x"))
+            .recoverWith(err -> Futures.ready(err.getMessage()))
+            .poll(cx)
+            .value());
+    assertEquals(
+        "ok:1",
+        Futures.ready(1).handle((v, err) -> err == null ? "ok:" + v : "err").poll(cx).value());
+    assertEquals(
+        "err:IOException",
+        Futures.<Integer>failed(new IOException())
+            .handle((v, err) -> "err:" + err.getClass().getSimpleName())
+            .poll(cx)
+            .value());
+    // A function that throws fails the future with that exception.
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            Futures.ready(1)
+                .map(
+                    x -> {
+                      throw new IllegalStateException("in map");
+                    })
+                .poll(cx));
+  }
+
+  @Test
+  void cancelReachesTheInnermostPendingFuture() throws Exception {
+    Manual<Integer> first = new Manual<>();
+    Manual<Integer> second = new Manual<>();
+    Future<Integer> f = first.flatMap(x -> second);
+    f.poll(cx);
+    f.cancel();
+    assertEquals(1, first.cancels);
+    first.done = true;
+    Future<Integer> g = first.flatMap(x -> second);
+    g.poll(cx);
+    g.cancel();
+    assertEquals(1, second.cancels, "after the first step, cancel goes to the second");
+  }
+
+  @Test
+  void joinWaitsForAllAndRotatesTheFirstPolled() throws Exception {
+    List<Integer> order = new ArrayList<>();
+    Manual<Integer> a = new Manual<>();
+    Manual<Integer> b = new Manual<>();
+    Future<Integer> ta =
+        c -> {
+          order.add(0);
+          return a.poll(c);
+        };
+    Future<Integer> tb =
+        c -> {
+          order.add(1);
+          return b.poll(c);
+        };
+    Future<List<Integer>> both = Futures.join(List.of(ta, tb));
+    assertTrue(both.poll(cx).isPending());
+    assertTrue(both.poll(cx).isPending());
+    assertEquals(List.of(0, 1, 1, 0), order, "the first branch polled rotates, as tokio's join!");
+    a.complete(1);
+    b.complete(2);
+    assertEquals(List.of(1, 2), both.poll(cx).value());
+  }
+
+  @Test
+  void joinFailsFastAndCancelsTheOthers() {
+    Manual<Integer> slow = new Manual<>();
+    Future<List<Integer>> j =
+        Futures.join(List.of(slow, Futures.<Integer>failed(new IOException("bad"))));
+    assertThrows(IOException.class, () -> j.poll(cx));
+    assertEquals(1, slow.cancels);
+  }
+
+  @Test
+  void joinOfTwoCombines() throws Exception {
+    assertEquals(
+        "a1", Futures.join(Futures.ready("a"), Futures.ready(1), (s, i) -> s + i).poll(cx).value());
+  }
+
+  @Test
+  void loopRunsAMillionIterationsInConstantStack() throws Exception {
+    Future<Integer> loop =
+        Futures.loop(
+            0, i -> Futures.ready(i < 1_000_000 ? Futures.Step.next(i + 1) : Futures.Step.done(i)));
+    assertEquals(1_000_000, loop.poll(cx).value());
+  }
+
+  @Test
+  void loopYieldsWhenTheBudgetIsSpent() throws Exception {
+    Context budgeted = new Context(wakes::incrementAndGet);
+    budgeted.setBudget(10);
+    Future<Integer> loop =
+        Futures.loop(
+            0, i -> Futures.ready(i < 100 ? Futures.Step.next(i + 1) : Futures.Step.done(i)));
+    assertTrue(loop.poll(budgeted).isPending(), "an always-ready loop must yield");
+    assertEquals(1, wakes.get(), "and wake itself so it is polled again");
+    budgeted.setBudget(Context.UNCONSTRAINED);
+    assertEquals(100, loop.poll(budgeted).value());
+  }
+
+  @Test
+  void budgetCounts() {
+    Context c = new Context(Waker.noop());
+    assertTrue(c.tryConsumeBudget(), "unconstrained by default");
+    c.setBudget(1);
+    assertTrue(c.tryConsumeBudget());
+    assertFalse(c.tryConsumeBudget());
+    assertFalse(c.hasBudgetRemaining());
+    assertThrows(IllegalArgumentException.class, () -> c.setBudget(-1));
+  }
+
+  @Test
+  void lazyDefersCreation() throws Exception {
+    AtomicInteger created = new AtomicInteger();
+    Future<Integer> f =
+        Futures.lazy(
+            () -> {
+              created.incrementAndGet();
+              return Futures.ready(7);
+            });
+    assertEquals(0, created.get());
+    assertEquals(7, f.poll(cx).value());
+    assertEquals(1, created.get());
+  }
+}

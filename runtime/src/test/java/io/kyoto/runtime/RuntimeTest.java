@@ -1,0 +1,461 @@
+package io.kyoto.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Runtime, tasks and join handles on both flavors. */
+@Timeout(30)
+class RuntimeTest {
+  static Runtime runtime(Flavor flavor) {
+    return Runtime.builder().flavor(flavor).workerThreads(2).enableAll().build();
+  }
+
+  /** A future that is pending until the flag is set from elsewhere, then ready. */
+  static Future<Void> until(AtomicBoolean flag, List<Waker> wakers) {
+    return cx -> {
+      if (flag.get()) {
+        return Poll.ready(null);
+      }
+      wakers.add(cx.waker());
+      return flag.get() ? Poll.ready(null) : Poll.pending();
+    };
+  }
+
+  @ParameterizedTest
+  @EnumSource(Flavor.class)
+  void blockOnRunsAFutureAndSpawnedTasks(Flavor flavor) throws Exception {
+    try (Runtime rt = runtime(flavor)) {
+      int sum =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    List<Future<? extends Integer>> handles = new ArrayList<>();
+                    for (int i = 0; i < 100; i++) {
+                      int n = i;
+                      handles.add(Task.spawn(Futures.fromSupplier(() -> n)));
+                    }
+                    return Futures.join(handles)
+                        .map(values -> values.stream().mapToInt(Integer::intValue).sum());
+                  }));
+      assertEquals(4950, sum);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Flavor.class)
+  void aFailedTaskReachesTheJoinerWithItsCauseAndTheWorkerSurvives(Flavor flavor) throws Exception {
+    try (Runtime rt = runtime(flavor)) {
+      IOException original = new IOException("disk on fire");
+      JoinException e =
+          assertThrows(
+              JoinException.class,
+              () -> rt.blockOn(Futures.lazy(() -> Task.spawn(Futures.<Integer>failed(original)))));
+      assertSame(original, e.getCause());
+      assertTrue(e.isFailure());
+      assertFalse(e.isCancelled());
+      // An unchecked exception and an Error in a task do not kill the worker either.
+      JoinException e2 =
+          assertThrows(
+              JoinException.class,
+              () ->
+                  rt.blockOn(
+                      Futures.lazy(
+                          () ->
+                              Task.spawn(
+                                  cx -> {
+                                    throw new StackOverflowError("deep");
+                                  }))));
+      assertInstanceOf(StackOverflowError.class, e2.getCause());
+      assertEquals(5, rt.blockOn(Futures.lazy(() -> Task.spawn(Futures.ready(5)))));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Flavor.class)
+  void abortCancelsAtTheNextSuspensionPointAndIsIdempotent(Flavor flavor) throws Exception {
+    try (Runtime rt = runtime(flavor)) {
+      AtomicInteger cancels = new AtomicInteger();
+      Future<Void> forever =
+          new Future<>() {
+            @Override
+            public Poll<Void> poll(Context cx) {
+              return Poll.pending();
+            }
+
+            @Override
+            public void cancel() {
+              cancels.incrementAndGet();
+            }
+          };
+      JoinHandle<Void> handle = rt.spawn(forever);
+      assertFalse(handle.isFinished());
+      handle.abort();
+      handle.abort();
+      handle.abortHandle().abort();
+      JoinException e = assertThrows(JoinException.class, () -> rt.blockOn(handle));
+      assertTrue(e.isCancelled());
+      assertInstanceOf(CancellationException.class, e.getCause());
+      assertTrue(handle.isFinished());
+      assertEquals(1, cancels.get(), "the future is cancelled exactly once");
+    }
+  }
+
+  @Test
+  void aTaskThatCompletesBeforeItsAbortIsSeenKeepsItsValue() throws Exception {
+    try (Runtime rt = Runtime.builder().currentThread().build()) {
+      JoinHandle<Integer> h = rt.spawn(Futures.ready(1));
+      rt.blockOn(Task.yieldNow()); // lets the task run
+      h.abort();
+      assertEquals(1, rt.blockOn(h));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Flavor.class)
+  void wakesFromOtherThreadsResumeTasks(Flavor flavor) throws Exception {
+    try (Runtime rt = runtime(flavor)) {
+      AtomicBoolean flag = new AtomicBoolean();
+      List<Waker> wakers = Collections.synchronizedList(new ArrayList<>());
+      JoinHandle<Void> h = rt.spawn(until(flag, wakers));
+      Thread other =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    while (wakers.isEmpty()) {
+                      Thread.onSpinWait();
+                    }
+                    flag.set(true);
+                    synchronized (wakers) {
+                      wakers.forEach(Waker::wake);
+                    }
+                  });
+      rt.blockOn(h);
+      other.join();
+      assertTrue(h.isFinished());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Flavor.class)
+  void blockOnInsideARuntimeFailsWithTokiosMessage(Flavor flavor) throws Exception {
+    try (Runtime rt = runtime(flavor)) {
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () -> rt.blockOn(Futures.fromSupplier(() -> rt.blockOn(Futures.ready(1)))));
+      assertTrue(
+          e.getMessage().startsWith("Cannot start a runtime from within a runtime."),
+          e.getMessage());
+      // From inside a task on a worker, too.
+      JoinException je =
+          assertThrows(
+              JoinException.class,
+              () -> rt.blockOn(rt.spawn(Futures.fromSupplier(() -> rt.blockOn(Futures.ready(1))))));
+      assertInstanceOf(IllegalStateException.class, je.getCause());
+    }
+  }
+
+  @Test
+  void handleCurrentOutsideARuntimeFails() {
+    IllegalStateException e = assertThrows(IllegalStateException.class, Handle::current);
+    assertTrue(e.getMessage().startsWith("there is no reactor running"), e.getMessage());
+    assertEquals(Optional.empty(), Handle.tryCurrent());
+    assertThrows(IllegalStateException.class, () -> Task.spawn(Futures.ready(1)));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Flavor.class)
+  void handleCurrentInsideTasksAndBlockingJobs(Flavor flavor) throws Exception {
+    try (Runtime rt = runtime(flavor)) {
+      assertEquals(rt.handle(), rt.blockOn(Futures.fromSupplier(Handle::current)));
+      assertEquals(rt.handle(), rt.blockOn(rt.spawn(Futures.fromSupplier(Handle::current))));
+      assertEquals(rt.handle(), rt.blockOn(rt.spawnBlocking(Handle::current)));
+    }
+  }
+
+  @Test
+  void yieldNowLetsOtherTasksRun() throws Exception {
+    try (Runtime rt = Runtime.builder().currentThread().build()) {
+      List<String> log = Collections.synchronizedList(new ArrayList<>());
+      rt.blockOn(
+          Futures.lazy(
+              () -> {
+                JoinHandle<Void> a =
+                    Task.spawn(
+                        Futures.loop(
+                            0,
+                            i -> {
+                              log.add("a" + i);
+                              return i == 2
+                                  ? Futures.ready(Futures.Step.done(null))
+                                  : Task.yieldNow().map(v -> Futures.Step.next(i + 1));
+                            }));
+                JoinHandle<Void> b =
+                    Task.spawn(
+                        Futures.loop(
+                            0,
+                            i -> {
+                              log.add("b" + i);
+                              return i == 2
+                                  ? Futures.ready(Futures.Step.done(null))
+                                  : Task.yieldNow().map(v -> Futures.Step.next(i + 1));
+                            }));
+                return Futures.join(List.of(a, b));
+              }));
+      assertEquals(List.of("a0", "b0", "a1", "b1", "a2", "b2"), log, "yield interleaves");
+    }
+  }
+
+  @Test
+  void spawnBlockingRunsOnTheBlockingPoolAndCannotBeAbortedOnceStarted() throws Exception {
+    try (Runtime rt = Runtime.builder().currentThread().build()) {
+      CountDownLatch started = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      JoinHandle<String> h =
+          rt.spawnBlocking(
+              () -> {
+                started.countDown();
+                release.await();
+                return Thread.currentThread().getName();
+              });
+      assertTrue(started.await(5, TimeUnit.SECONDS));
+      h.abort(); // too late: it runs to the end
+      release.countDown();
+      assertTrue(rt.blockOn(h).startsWith("kyoto-blocking-"));
+    }
+  }
+
+  @Test
+  void blockingPoolGrowsToItsCapAndShrinksAfterKeepAlive() throws Exception {
+    try (Runtime rt =
+        Runtime.builder()
+            .currentThread()
+            .maxBlockingThreads(3)
+            .threadKeepAlive(Duration.ofMillis(100))
+            .build()) {
+      CountDownLatch release = new CountDownLatch(1);
+      AtomicInteger running = new AtomicInteger();
+      AtomicInteger peak = new AtomicInteger();
+      List<JoinHandle<Void>> jobs = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        jobs.add(
+            rt.spawnBlocking(
+                () -> {
+                  peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+                  release.await();
+                  running.decrementAndGet();
+                  return null;
+                }));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (running.get() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      Thread.sleep(50); // a fourth job would have started by now if the cap did not hold
+      assertEquals(3, rt.metrics().numBlockingThreads(), "grows to the cap, not beyond");
+      release.countDown();
+      rt.blockOn(Futures.join(jobs));
+      assertEquals(3, peak.get(), "the other jobs waited in the queue");
+      while (rt.metrics().numBlockingThreads() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(0, rt.metrics().numBlockingThreads(), "idle threads exit after keep-alive");
+    }
+  }
+
+  @Test
+  void shutdownTimeoutGivesUpOnStuckBlockingJobs() throws Exception {
+    Runtime rt = Runtime.builder().currentThread().build();
+    CountDownLatch never = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    rt.spawnBlocking(
+        () -> {
+          started.countDown();
+          never.await();
+          return null;
+        });
+    assertTrue(started.await(5, TimeUnit.SECONDS));
+    long t0 = System.nanoTime();
+    assertFalse(rt.shutdownTimeout(Duration.ofMillis(100)), "the job is still running");
+    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5));
+    never.countDown();
+    assertThrows(IllegalStateException.class, () -> rt.blockOn(Futures.ready(1)));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Flavor.class)
+  void shutdownCancelsEveryTask(Flavor flavor) throws Exception {
+    Runtime rt = runtime(flavor);
+    AtomicInteger cancelled = new AtomicInteger();
+    for (int i = 0; i < 50; i++) {
+      rt.spawn(
+          new Future<Void>() {
+            @Override
+            public Poll<Void> poll(Context cx) {
+              return Poll.pending();
+            }
+
+            @Override
+            public void cancel() {
+              cancelled.incrementAndGet();
+            }
+          });
+    }
+    rt.blockOn(Task.yieldNow());
+    rt.close();
+    assertEquals(50, cancelled.get());
+    assertEquals(0, rt.metrics().numAliveTasks());
+  }
+
+  @Test
+  void shutdownPolicyStopsTheRuntimeOnAFailedTask() throws Exception {
+    try (Runtime rt =
+        Runtime.builder()
+            .currentThread()
+            .unhandledException(UnhandledExceptionPolicy.SHUTDOWN_RUNTIME)
+            .build()) {
+      rt.spawn(Futures.failed(new IOException("fatal")));
+      assertThrows(
+          IllegalStateException.class, () -> rt.blockOn(Futures.pollFn(cx -> Poll.pending())));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Flavor.class)
+  void joinSetYieldsInCompletionOrderAndAbortsOnClose(Flavor flavor) throws Exception {
+    try (Runtime rt = Runtime.builder().flavor(flavor).workerThreads(2).enableTime().build()) {
+      List<Integer> order =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    JoinSet<Integer> set = new JoinSet<>();
+                    set.spawn(Time.sleep(Duration.ofMillis(60)).map(v -> 3));
+                    set.spawn(Time.sleep(Duration.ofMillis(20)).map(v -> 1));
+                    set.spawn(Time.sleep(Duration.ofMillis(40)).map(v -> 2));
+                    List<Integer> out = new ArrayList<>();
+                    return Futures.loop(
+                        out,
+                        acc ->
+                            set.joinNext()
+                                .map(
+                                    next -> {
+                                      if (next.isEmpty()) {
+                                        return Futures.Step.<List<Integer>, List<Integer>>done(acc);
+                                      }
+                                      acc.add(next.get());
+                                      return Futures.Step.next(acc);
+                                    }));
+                  }));
+      assertEquals(List.of(1, 2, 3), order);
+      AtomicInteger cancels = new AtomicInteger();
+      rt.blockOn(
+          Futures.lazy(
+              () -> {
+                try (JoinSet<Void> set = new JoinSet<>()) {
+                  for (int i = 0; i < 5; i++) {
+                    set.spawn(Time.sleep(Duration.ofDays(1)).inspect(v -> cancels.addAndGet(100)));
+                  }
+                }
+                return Task.yieldNow();
+              }));
+      rt.blockOn(Time.sleep(Duration.ofMillis(20)));
+      assertEquals(0, rt.metrics().numAliveTasks(), "closing the set aborted its tasks");
+      assertEquals(0, cancels.get());
+    }
+  }
+
+  @Test
+  void taskLocalsAreScopedAndNotInherited() throws Exception {
+    TaskLocal<String> id = TaskLocal.create();
+    try (Runtime rt = Runtime.builder().currentThread().build()) {
+      String seen =
+          rt.blockOn(
+              id.scope(
+                  "req-1",
+                  Futures.lazy(
+                      () -> {
+                        String inside = id.get();
+                        return Task.spawn(Futures.fromSupplier(id::isBound))
+                            .map(childBound -> inside + ",child-bound=" + childBound);
+                      })));
+      assertEquals("req-1,child-bound=false", seen);
+      assertFalse(id.isBound());
+    }
+  }
+
+  @Test
+  void builderRejectsBadOptionsWithClearMessages() {
+    assertEquals(
+        "Worker threads cannot be set to 0",
+        assertThrows(IllegalArgumentException.class, () -> Runtime.builder().workerThreads(0))
+            .getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Runtime.builder().eventInterval(0));
+    assertThrows(IllegalArgumentException.class, () -> Runtime.builder().maxBlockingThreads(0));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> Runtime.builder().multiThread().startPaused(true).build());
+    assertTrue(
+        e.getMessage().contains("requires the CURRENT_THREAD runtime flavor"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Flavor.class)
+  void metricsCountWorkersTasksAndPolls(Flavor flavor) throws Exception {
+    try (Runtime rt = runtime(flavor)) {
+      rt.blockOn(Futures.lazy(() -> Task.spawn(Futures.ready(1))));
+      RuntimeMetrics m = rt.metrics();
+      assertEquals(flavor == Flavor.MULTI_THREAD ? 2 : 1, m.numWorkers());
+      assertEquals(1, m.spawnedTasksCount());
+      long polls = 0;
+      for (int i = 0; i < m.numWorkers(); i++) {
+        polls += m.workerPollCount(i);
+      }
+      assertTrue(polls >= 1);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Flavor.class)
+  void manyTasksPingPongAcrossWorkers(Flavor flavor) throws Exception {
+    try (Runtime rt = runtime(flavor)) {
+      int tasks = 10_000;
+      long total =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    List<Future<? extends Integer>> hs = new ArrayList<>();
+                    for (int i = 0; i < tasks; i++) {
+                      hs.add(
+                          Task.spawn(
+                              Task.yieldNow()
+                                  .flatMap(v -> Task.spawn(Futures.ready(1)))
+                                  .flatMap(v -> Task.yieldNow().map(w -> v))));
+                    }
+                    return Futures.join(hs).map(l -> l.stream().mapToLong(x -> x).sum());
+                  }));
+      assertEquals(tasks, total);
+      assertEquals(0, rt.metrics().numAliveTasks());
+    }
+  }
+}

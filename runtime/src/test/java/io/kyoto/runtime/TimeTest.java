@@ -1,0 +1,256 @@
+package io.kyoto.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Timers, the paused clock, timeouts and intervals. */
+@Timeout(30)
+class TimeTest {
+  private static Runtime paused() {
+    return Runtime.builder().currentThread().startPaused(true).build();
+  }
+
+  private static final long MS = 1_000_000;
+
+  @Test
+  void anHourOfPausedTimePassesInstantly() throws Exception {
+    try (Runtime rt = paused()) {
+      long t0 = System.nanoTime();
+      long[] clock = new long[2];
+      rt.blockOn(
+          Futures.lazy(
+              () -> {
+                clock[0] = Time.now();
+                return Time.sleep(Duration.ofHours(1)).map(v -> clock[1] = Time.now());
+              }));
+      assertEquals(Duration.ofHours(1).toNanos(), clock[1] - clock[0], "auto-advanced exactly");
+      assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos());
+    }
+  }
+
+  @Test
+  void timersFireInDeadlineOrder() throws Exception {
+    try (Runtime rt = paused()) {
+      List<Integer> fired = Collections.synchronizedList(new ArrayList<>());
+      rt.blockOn(
+          Futures.lazy(
+              () -> {
+                List<Future<? extends Void>> all = new ArrayList<>();
+                int[] delays = {50, 10, 3000, 70_000, 1, 200};
+                for (int d : delays) {
+                  all.add(Task.spawn(Time.sleep(Duration.ofMillis(d)).inspect(v -> fired.add(d))));
+                }
+                return Futures.join(all);
+              }));
+      assertEquals(List.of(1, 10, 50, 200, 3000, 70_000), fired);
+    }
+  }
+
+  @Test
+  void sleepsAreRoundedUpNeverEarly() throws Exception {
+    try (Runtime rt = Runtime.builder().currentThread().enableTime().build()) {
+      long[] t = new long[2];
+      rt.blockOn(
+          Futures.lazy(
+              () -> {
+                t[0] = Time.now();
+                return Time.sleep(Duration.ofNanos(1_500_000)).map(v -> t[1] = Time.now());
+              }));
+      assertTrue(t[1] - t[0] >= 1_500_000, "slept " + (t[1] - t[0]) + " ns");
+    }
+  }
+
+  @Test
+  void timeoutPollsTheFutureFirstAndCancelsItWhenTimeIsUp() throws Exception {
+    try (Runtime rt = paused()) {
+      assertEquals(7, rt.blockOn(Time.timeout(Duration.ZERO, Futures.ready(7))));
+      int[] cancels = new int[1];
+      Future<Integer> never =
+          new Future<>() {
+            @Override
+            public Poll<Integer> poll(Context cx) {
+              return Poll.pending();
+            }
+
+            @Override
+            public void cancel() {
+              cancels[0]++;
+            }
+          };
+      TimeoutException e =
+          assertThrows(
+              TimeoutException.class, () -> rt.blockOn(never.timeout(Duration.ofSeconds(3))));
+      assertTrue(e.getMessage().contains("deadline has elapsed"));
+      assertEquals(1, cancels[0]);
+      assertEquals(
+          "fast",
+          rt.blockOn(
+              Time.sleep(Duration.ofSeconds(1)).map(v -> "fast").timeout(Duration.ofSeconds(2))));
+    }
+  }
+
+  @Test
+  void advanceMovesAPausedClockAndFiresDueTimers() throws Exception {
+    try (Runtime rt = Runtime.builder().currentThread().enableTime().build()) {
+      List<String> log = new ArrayList<>();
+      rt.blockOn(
+          Futures.lazy(
+              () -> {
+                Time.pause();
+                long start = Time.now();
+                JoinHandle<Void> s =
+                    Task.spawn(Time.sleep(Duration.ofSeconds(10)).inspect(v -> log.add("woke")));
+                return Task.yieldNow()
+                    .flatMap(v -> Time.advance(Duration.ofSeconds(9)))
+                    .map(
+                        v -> {
+                          log.add("9s:" + s.isFinished());
+                          return v;
+                        })
+                    .flatMap(v -> Time.advance(Duration.ofSeconds(1)))
+                    .flatMap(v -> s)
+                    .map(
+                        v -> {
+                          log.add("elapsed=" + (Time.now() - start) / 1_000_000_000L);
+                          Time.resume();
+                          return v;
+                        });
+              }));
+      assertEquals(List.of("9s:false", "woke", "elapsed=10"), log);
+    }
+  }
+
+  @Test
+  void intervalTicksAtOnceThenEveryPeriod() throws Exception {
+    try (Runtime rt = paused()) {
+      List<Long> ticks =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    long start = Time.now();
+                    Interval every = Time.interval(Duration.ofMillis(100));
+                    List<Long> out = new ArrayList<>();
+                    return Futures.loop(
+                        0,
+                        n ->
+                            n == 4
+                                ? Futures.ready(Futures.Step.<Integer, List<Long>>done(out))
+                                : every
+                                    .tick()
+                                    .map(
+                                        t -> {
+                                          out.add((t - start) / MS);
+                                          return Futures.Step.next(n + 1);
+                                        }));
+                  }));
+      assertEquals(List.of(0L, 100L, 200L, 300L), ticks);
+    }
+  }
+
+  @Test
+  void missedTickBehaviors() throws Exception {
+    assertEquals(List.of(0L, 350L, 350L, 350L, 400L), missed(MissedTickBehavior.BURST));
+    assertEquals(List.of(0L, 350L, 450L, 550L, 650L), missed(MissedTickBehavior.DELAY));
+    assertEquals(List.of(0L, 350L, 400L, 500L, 600L), missed(MissedTickBehavior.SKIP));
+  }
+
+  /** Ticks every 100 ms, but the work after the first tick takes 350 ms; returns tick times. */
+  private static List<Long> missed(MissedTickBehavior behavior) throws Exception {
+    try (Runtime rt = paused()) {
+      return rt.blockOn(
+          Futures.lazy(
+              () -> {
+                long start = Time.now();
+                Interval every = Time.interval(Duration.ofMillis(100)).missedTickBehavior(behavior);
+                List<Long> at = new ArrayList<>();
+                return Futures.loop(
+                    0,
+                    n -> {
+                      if (n == 5) {
+                        return Futures.ready(Futures.Step.<Integer, List<Long>>done(at));
+                      }
+                      return every
+                          .tick()
+                          .flatMap(
+                              t -> {
+                                at.add((Time.now() - start) / MS);
+                                return n == 0
+                                    ? Time.sleep(Duration.ofMillis(350))
+                                    : Futures.<Void>ready(null);
+                              })
+                          .map(v -> Futures.Step.next(n + 1));
+                    });
+              }));
+    }
+  }
+
+  @Test
+  void usingTimeWithoutTheDriverNamesTheBuilderCall() throws Exception {
+    try (Runtime rt = Runtime.builder().currentThread().build()) {
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class, () -> rt.blockOn(Time.sleep(Duration.ofMillis(1))));
+      assertTrue(e.getMessage().contains("Call `enableTime`"), e.getMessage());
+    }
+  }
+
+  @Test
+  void pauseIsRefusedOnAMultiThreadRuntime() throws Exception {
+    try (Runtime rt = Runtime.builder().multiThread().workerThreads(1).enableTime().build()) {
+      assertThrows(
+          IllegalStateException.class,
+          () ->
+              rt.blockOn(
+                  Futures.fromSupplier(
+                      () -> {
+                        Time.pause();
+                        return null;
+                      })));
+    }
+  }
+
+  @Test
+  void aCancelledSleepReleasesItsTimer() throws Exception {
+    try (Runtime rt = paused()) {
+      rt.blockOn(
+          Futures.lazy(
+              () -> {
+                Sleep s = Time.sleep(Duration.ofDays(365));
+                Context cx = new Context(Waker.noop());
+                s.poll(cx);
+                s.cancel();
+                // With the only timer gone, auto-advance has nothing to jump to: the next sleep
+                // completes at its own deadline, not a year later.
+                long t0 = Time.now();
+                return Time.sleep(Duration.ofSeconds(1)).map(v -> Time.now() - t0);
+              }));
+    }
+  }
+
+  @Test
+  void multiThreadTimersFire() throws Exception {
+    try (Runtime rt = Runtime.builder().multiThread().workerThreads(2).enableAll().build()) {
+      long took =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    long t0 = System.nanoTime();
+                    List<Future<? extends Void>> all = new ArrayList<>();
+                    for (int i = 0; i < 1000; i++) {
+                      all.add(Task.spawn(Time.sleep(Duration.ofMillis(1 + i % 20))));
+                    }
+                    return Futures.join(all).map(v -> System.nanoTime() - t0);
+                  }));
+      assertTrue(took >= 20 * MS);
+    }
+  }
+}
