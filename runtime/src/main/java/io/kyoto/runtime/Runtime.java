@@ -149,7 +149,6 @@ public final class Runtime implements AutoCloseable {
     private Runnable onThreadStart;
     private Runnable onThreadStop;
     private UnhandledExceptionPolicy policy = UnhandledExceptionPolicy.IGNORE;
-    private Duration blockingWarning = Duration.ZERO;
 
     private Builder() {}
 
@@ -355,21 +354,6 @@ public final class Runtime implements AutoCloseable {
     }
 
     /**
-     * Logs (logger {@code io.kyoto.runtime}, WARNING, with the worker's stack) any single task poll
-     * that blocks a worker longer than {@code threshold}; off ({@link Duration#ZERO}) by default.
-     *
-     * @param threshold the threshold, or zero to turn the detector off
-     * @return this builder
-     */
-    public Builder warnOnBlockingPolls(Duration threshold) {
-      if (threshold.isNegative()) {
-        throw new IllegalArgumentException("the threshold must not be negative: " + threshold);
-      }
-      this.blockingWarning = threshold;
-      return this;
-    }
-
-    /**
      * Builds and starts the runtime (a multi-thread runtime starts its workers now).
      *
      * @return the runtime
@@ -400,8 +384,7 @@ public final class Runtime implements AutoCloseable {
               onThreadStart,
               onThreadStop,
               policy == UnhandledExceptionPolicy.SHUTDOWN_RUNTIME,
-              name,
-              blockingWarning.toNanos());
+              name);
       return new Runtime(RuntimeCore.start(config));
     }
   }

@@ -21,7 +21,6 @@ import java.util.function.IntFunction;
  * @param onThreadStop run on each runtime thread as it stops, or null
  * @param shutdownOnUnhandledException shut the runtime down when a task fails
  * @param name the runtime's name, for threads and diagnostics
- * @param blockingWarningNanos a poll longer than this is logged with the task's stack; 0 = off
  */
 public record Config(
     boolean multiThread,
@@ -37,5 +36,4 @@ public record Config(
     Runnable onThreadStart,
     Runnable onThreadStop,
     boolean shutdownOnUnhandledException,
-    String name,
-    long blockingWarningNanos) {}
+    String name) {}
