@@ -349,9 +349,9 @@ class RuntimeTest {
               Futures.lazy(
                   () -> {
                     JoinSet<Integer> set = new JoinSet<>();
-                    set.spawn(Time.sleep(Duration.ofMillis(60)).map(v -> 3));
+                    set.spawn(Time.sleep(Duration.ofMillis(300)).map(v -> 3));
                     set.spawn(Time.sleep(Duration.ofMillis(20)).map(v -> 1));
-                    set.spawn(Time.sleep(Duration.ofMillis(40)).map(v -> 2));
+                    set.spawn(Time.sleep(Duration.ofMillis(150)).map(v -> 2));
                     List<Integer> out = new ArrayList<>();
                     return Futures.loop(
                         out,
@@ -378,7 +378,10 @@ class RuntimeTest {
                 }
                 return Task.yieldNow();
               }));
-      rt.blockOn(Time.sleep(Duration.ofMillis(20)));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (rt.metrics().numAliveTasks() > 0 && System.nanoTime() < deadline) {
+        rt.blockOn(Time.sleep(Duration.ofMillis(5)));
+      }
       assertEquals(0, rt.metrics().numAliveTasks(), "closing the set aborted its tasks");
       assertEquals(0, cancels.get());
     }
