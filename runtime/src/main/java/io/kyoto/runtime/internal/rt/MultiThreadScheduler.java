@@ -51,6 +51,8 @@ final class MultiThreadScheduler extends SchedulerBase {
   private final AtomicInteger searching = new AtomicInteger();
   private final Object sleepLock = new Object();
   private final ArrayDeque<Worker> sleepers = new ArrayDeque<>();
+  // sleepers.size(), written under sleepLock after each change; volatile for lock-free readers.
+  private volatile int sleeperCount;
   private final Set<Thread> blockedOn = ConcurrentHashMap.newKeySet();
   private final int eventInterval;
   private final int globalInterval;
@@ -110,9 +112,7 @@ final class MultiThreadScheduler extends SchedulerBase {
   }
 
   private boolean sleepersPresent() {
-    synchronized (sleepLock) {
-      return !sleepers.isEmpty();
-    }
+    return sleeperCount != 0; // lock-free: this runs on every wake from a worker
   }
 
   /** Wakes a sleeping worker as a searcher, unless someone is already searching. */
@@ -129,6 +129,7 @@ final class MultiThreadScheduler extends SchedulerBase {
       if (w == null) {
         return;
       }
+      sleeperCount = sleepers.size();
       searching.incrementAndGet();
       w.wokenAsSearcher = true;
     }
@@ -424,6 +425,7 @@ final class MultiThreadScheduler extends SchedulerBase {
       }
       synchronized (sleepLock) {
         sleepers.addLast(this);
+        sleeperCount = sleepers.size();
       }
       if (shutdown || workVisible() || !queue.isEmpty() || lifo != null) {
         leaveSleepers();
@@ -438,6 +440,7 @@ final class MultiThreadScheduler extends SchedulerBase {
       boolean removed;
       synchronized (sleepLock) {
         removed = sleepers.remove(this);
+        sleeperCount = sleepers.size();
       }
       if (!removed && wokenAsSearcher) {
         wokenAsSearcher = false;

@@ -7,6 +7,7 @@ import io.kyoto.runtime.Waker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A spawned task: the future, its state word, its output, and the waker of its joiner.
@@ -56,9 +57,7 @@ public final class TaskCore<T> implements Waker {
   public static final int COMPLETE = 1 << 3;
 
   private static final VarHandle STATE;
-  private static final long NEXT_ID_START = 1;
-  private static final java.util.concurrent.atomic.AtomicLong IDS =
-      new java.util.concurrent.atomic.AtomicLong(NEXT_ID_START);
+  private static final AtomicLong IDS = new AtomicLong(1);
 
   static {
     try {
