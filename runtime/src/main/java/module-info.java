@@ -9,4 +9,6 @@ module io.kyoto.runtime {
   requires transitive io.kyoto.reactor;
 
   exports io.kyoto.runtime;
+  exports io.kyoto.runtime.io;
+  exports io.kyoto.runtime.net;
 }

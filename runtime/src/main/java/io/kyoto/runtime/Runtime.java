@@ -144,6 +144,8 @@ public final class Runtime implements AutoCloseable {
     private int eventInterval = 61;
     private int globalQueueInterval;
     private boolean enableIo;
+    private Duration blockingPollThreshold = Duration.ofMillis(100);
+    private io.kyoto.reactor.Backend ioBackend;
     private boolean enableTime;
     private boolean startPaused;
     private Runnable onThreadStart;
@@ -294,6 +296,27 @@ public final class Runtime implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Enables the I/O driver on the given reactor backend instead of the default ({@link
+     * io.kyoto.reactor.Backend#current()}, which {@code -Dkyoto.reactor.backend} overrides).
+     *
+     * @param backend the reactor backend for the driver and every socket of this runtime
+     * @return this builder
+     * @throws IllegalArgumentException if the backend is not available on this machine
+     */
+    public Builder enableIo(io.kyoto.reactor.Backend backend) {
+      Objects.requireNonNull(backend, "backend");
+      if (!backend.isAvailable()) {
+        throw new IllegalArgumentException(
+            "reactor backend "
+                + backend.propertyValue()
+                + " is not available: "
+                + backend.unavailabilityCause().map(Throwable::getMessage).orElse("unknown"));
+      }
+      this.ioBackend = backend;
+      return enableIo();
+    }
+
     /** {@return this builder, with timers enabled} */
     public Builder enableTime() {
       this.enableTime = true;
@@ -343,6 +366,24 @@ public final class Runtime implements AutoCloseable {
     }
 
     /**
+     * Logs (at WARNING, logger {@code io.kyoto.runtime}, with the thread's stack) any single task
+     * poll that keeps a runtime thread busy longer than {@code threshold}, and counts it in {@link
+     * RuntimeMetrics#blockingPollCount()}. A poll is reported between one and two thresholds after
+     * it started. The default is 100 ms; {@link Duration#ZERO} turns the detector off.
+     *
+     * @param threshold the longest acceptable poll
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder blockingPollThreshold(Duration threshold) {
+      if (threshold.isNegative()) {
+        throw new IllegalArgumentException("blockingPollThreshold must not be negative");
+      }
+      this.blockingPollThreshold = threshold.isZero() ? null : threshold;
+      return this;
+    }
+
+    /**
      * What happens when a task fails; {@link UnhandledExceptionPolicy#IGNORE} by default.
      *
      * @param policy the policy
@@ -379,10 +420,12 @@ public final class Runtime implements AutoCloseable {
               eventInterval,
               globalQueueInterval,
               enableIo,
+              ioBackend,
               enableTime,
               startPaused,
               onThreadStart,
               onThreadStop,
+              blockingPollThreshold,
               policy == UnhandledExceptionPolicy.SHUTDOWN_RUNTIME,
               name);
       return new Runtime(RuntimeCore.start(config));

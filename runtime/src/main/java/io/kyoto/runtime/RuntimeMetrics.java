@@ -87,4 +87,20 @@ public final class RuntimeMetrics {
   public Duration workerTotalBusyDuration(int worker) {
     return Duration.ofNanos(s.busyNanos()[worker]);
   }
+
+  /**
+   * {@return how many task polls the blocking-poll detector reported} Each is one poll that kept a
+   * runtime thread longer than {@code Runtime.Builder.blockingPollThreshold}.
+   */
+  public long blockingPollCount() {
+    return core.blockingPollCount();
+  }
+
+  /**
+   * {@return how many task polls ended with the whole coop budget spent} These are the yields that
+   * the budget forced on tasks that always found their resources ready.
+   */
+  public long budgetForcedYieldCount() {
+    return core.forcedYieldCount();
+  }
 }

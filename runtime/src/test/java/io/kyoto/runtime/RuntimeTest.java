@@ -461,4 +461,60 @@ class RuntimeTest {
       assertEquals(0, rt.metrics().numAliveTasks());
     }
   }
+
+  @Test
+  void aTimerRegisteredOffTheDriverThreadWakesTheDriver() throws Exception {
+    // Regression: the blockOn thread (not a worker) registers a sleep while a worker waits in the
+    // reactor without a timeout; the driver must be woken to shorten its wait.
+    try (Runtime rt = Runtime.builder().multiThread().workerThreads(2).enableAll().build()) {
+      for (int i = 0; i < 20; i++) {
+        rt.blockOn(Time.sleep(Duration.ofMillis(5)));
+        rt.blockOn(rt.spawn(Time.sleep(Duration.ofMillis(5))));
+      }
+    }
+  }
+
+  @Test
+  void aPollThatBlocksTheWorkerIsDetectedAndCounted() throws Exception {
+    try (Runtime rt =
+        Runtime.builder()
+            .multiThread()
+            .workerThreads(1)
+            .blockingPollThreshold(Duration.ofMillis(20))
+            .build()) {
+      rt.blockOn(
+          rt.spawn(
+              Futures.fromSupplier(
+                  () -> {
+                    Thread.sleep(300); // the bug the detector exists for
+                    return null;
+                  })));
+      assertTrue(rt.metrics().blockingPollCount() >= 1, "the blocked poll was not reported");
+      long before = rt.metrics().blockingPollCount();
+      rt.blockOn(rt.spawn(Futures.fromSupplier(() -> 1)));
+      assertEquals(before, rt.metrics().blockingPollCount());
+    }
+  }
+
+  @Test
+  void aTaskThatSpendsItsBudgetIsForcedToYieldAndCounted() throws Exception {
+    try (Runtime rt = Runtime.builder().currentThread().build()) {
+      int[] operations = {0};
+      rt.blockOn(
+          rt.spawn(
+              cx -> {
+                // An "always ready" resource: it proceeds while the budget lasts.
+                while (operations[0] < 1000) {
+                  if (!cx.tryConsumeBudget()) {
+                    cx.waker().wake();
+                    return Poll.pending();
+                  }
+                  operations[0]++;
+                }
+                return Poll.ready(null);
+              }));
+      assertEquals(1000, operations[0]);
+      assertEquals(1000 / Context.INITIAL_BUDGET, rt.metrics().budgetForcedYieldCount());
+    }
+  }
 }

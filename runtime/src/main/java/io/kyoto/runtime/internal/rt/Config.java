@@ -15,10 +15,12 @@ import java.util.function.IntFunction;
  * @param globalQueueInterval ticks between checks of the shared queue first; 0 = the flavor's
  *     default (31 for current-thread, 61 for multi-thread)
  * @param enableIo whether the I/O driver (a reactor Poll) exists
+ * @param ioBackend the reactor backend, or null for the default
  * @param enableTime whether the timer driver exists
  * @param startPaused whether the clock starts paused (current-thread only)
  * @param onThreadStart run on each runtime thread as it starts, or null
  * @param onThreadStop run on each runtime thread as it stops, or null
+ * @param blockingPollThreshold polls longer than this are logged; null disables the detector
  * @param shutdownOnUnhandledException shut the runtime down when a task fails
  * @param name the runtime's name, for threads and diagnostics
  */
@@ -31,9 +33,11 @@ public record Config(
     int eventInterval,
     int globalQueueInterval,
     boolean enableIo,
+    io.kyoto.reactor.Backend ioBackend,
     boolean enableTime,
     boolean startPaused,
     Runnable onThreadStart,
     Runnable onThreadStop,
+    Duration blockingPollThreshold,
     boolean shutdownOnUnhandledException,
     String name) {}

@@ -34,6 +34,7 @@ final class CurrentThreadScheduler extends SchedulerBase {
   private volatile Thread owner;
   private long tick;
   private long polls;
+  private final PollSlot slot = new PollSlot();
   private long busyNanos;
 
   CurrentThreadScheduler(RuntimeCore core) {
@@ -115,6 +116,7 @@ final class CurrentThreadScheduler extends SchedulerBase {
           future.cancel();
           throw new IllegalStateException("the runtime was shut down while blockOn was waiting");
         }
+        checkInterrupted(future);
         if (main.woken.getAndSet(false)) {
           cx.setBudget(Context.INITIAL_BUDGET);
           Poll<T> p = future.poll(cx);
@@ -146,6 +148,7 @@ final class CurrentThreadScheduler extends SchedulerBase {
   /** Runs up to {@code eventInterval} tasks; returns whether any ran. */
   private boolean runBatch() {
     boolean ran = false;
+    slot.thread = Thread.currentThread();
     for (int i = 0; i < eventInterval; i++) {
       TaskCore<?> t = next();
       if (t == null) {
@@ -153,7 +156,9 @@ final class CurrentThreadScheduler extends SchedulerBase {
       }
       ran = true;
       long start = System.nanoTime();
+      slot.enter(t);
       t.run(Context.INITIAL_BUDGET);
+      slot.exit();
       busyNanos += System.nanoTime() - start;
       polls++;
       // As tokio: a woken main future waits for the batch; breaking out at once would let a main
@@ -200,6 +205,11 @@ final class CurrentThreadScheduler extends SchedulerBase {
       owner = null;
       coreLock.unlock();
     }
+  }
+
+  @Override
+  PollSlot[] pollSlots() {
+    return new PollSlot[] {slot};
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.kyoto.runtime.internal.rt;
 
 import io.kyoto.reactor.Events;
 import io.kyoto.reactor.Token;
+import io.kyoto.runtime.internal.io.IoDriver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -24,29 +25,44 @@ public final class Driver implements AutoCloseable {
   private final io.kyoto.reactor.Poll poll;
   private final io.kyoto.reactor.Waker reactorWaker;
   private final Events events;
+  private final IoDriver ioDriver;
   private final TimeDriver time;
   private final ReentrantLock lock = new ReentrantLock();
+  private volatile Thread turning; // the thread inside turn(), for timer wake-ups without I/O
 
-  Driver(boolean enableIo, TimeDriver time) {
+  Driver(boolean enableIo, io.kyoto.reactor.Backend backend, TimeDriver time) {
     this.time = time;
+    if (time != null) {
+      time.onEarlierTimer(() -> wakeup(turning));
+    }
     if (enableIo) {
       try {
-        poll = io.kyoto.reactor.Poll.create();
+        poll =
+            backend == null
+                ? io.kyoto.reactor.Poll.create()
+                : io.kyoto.reactor.Poll.create(backend);
         reactorWaker = io.kyoto.reactor.Waker.create(poll.registry(), new Token(WAKER_TOKEN));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create the runtime's I/O driver", e);
       }
       events = Events.withCapacity(1024);
+      ioDriver = new IoDriver(poll, WAKER_TOKEN);
     } else {
       poll = null;
       reactorWaker = null;
       events = null;
+      ioDriver = null;
     }
   }
 
   /** {@return the time driver, or null when time is disabled} */
   public TimeDriver time() {
     return time;
+  }
+
+  /** {@return the I/O driver, or null when I/O is disabled} */
+  public IoDriver io() {
+    return ioDriver;
   }
 
   /** {@return the reactor poll, or null when I/O is disabled} */
@@ -74,6 +90,9 @@ public final class Driver implements AutoCloseable {
     assert lock.isHeldByCurrentThread() : "turn without the driver lock";
     long wait = timeoutNanos;
     if (time != null) {
+      // First "wake me for any timer", then the real instant once computed: a timer registered in
+      // between sees MAX_VALUE and wakes us (at worst a spurious wake), never nothing.
+      time.driverWakesAt(Long.MAX_VALUE);
       long untilTimer = time.nanosUntilNextTimer();
       if (untilTimer >= 0) {
         if (time.isPaused()) {
@@ -90,20 +109,32 @@ public final class Driver implements AutoCloseable {
         }
       }
     }
+    if (time != null) {
+      time.driverWakesAt(wait < 0 ? Long.MAX_VALUE : saturatedAdd(time.now(), wait));
+    }
+    turning = Thread.currentThread();
     if (poll != null) {
       try {
         poll.poll(events, wait < 0 ? null : Duration.ofNanos(wait));
       } catch (IOException e) {
         throw new UncheckedIOException("the runtime's reactor poll failed", e);
       }
+      ioDriver.dispatch(events);
     } else if (wait < 0) {
       LockSupport.park(this);
     } else if (wait > 0) {
       LockSupport.parkNanos(this, wait);
     }
+    turning = null;
     if (time != null) {
+      time.driverWakesAt(Long.MIN_VALUE);
       time.processExpired();
     }
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
   }
 
   /**
@@ -125,6 +156,9 @@ public final class Driver implements AutoCloseable {
 
   @Override
   public void close() {
+    if (ioDriver != null) {
+      ioDriver.shutdown();
+    }
     if (poll != null) {
       try {
         poll.close();

@@ -223,6 +223,15 @@ final class MultiThreadScheduler extends SchedulerBase {
   }
 
   @Override
+  PollSlot[] pollSlots() {
+    PollSlot[] slots = new PollSlot[workers.length];
+    for (int i = 0; i < slots.length; i++) {
+      slots[i] = workers[i].slot;
+    }
+    return slots;
+  }
+
+  @Override
   SchedulerMetrics metrics() {
     int n = workers.length;
     long[] polls = new long[n];
@@ -247,6 +256,7 @@ final class MultiThreadScheduler extends SchedulerBase {
     final LocalQueue<TaskCore<?>> queue = new LocalQueue<>();
     final ArrayDeque<TaskCore<?>> deferred = new ArrayDeque<>();
     final Parker parker = new Parker(core.driver());
+    final PollSlot slot = new PollSlot();
     volatile Thread thread; // written before start, read by shutdown
     volatile boolean wokenAsSearcher; // set by a notifier under sleepLock, before unpark
     TaskCore<?> lifo;
@@ -268,6 +278,7 @@ final class MultiThreadScheduler extends SchedulerBase {
 
     void run() {
       queue.bindOwner();
+      slot.thread = Thread.currentThread();
       CURRENT_WORKER.set(this);
       RuntimeCore previous = CurrentRuntime.enter(core);
       CurrentRuntime.setDriving(true);
@@ -318,7 +329,9 @@ final class MultiThreadScheduler extends SchedulerBase {
     private void runTask(TaskCore<?> t) {
       long start = System.nanoTime();
       polls++; // counted before the poll, so a joiner woken by it sees the count
+      slot.enter(t);
       t.run(Context.INITIAL_BUDGET);
+      slot.exit();
       // The tasks it woke sit in the LIFO slot: run them next, at most MAX_LIFO_POLLS in a row.
       while (lifo != null && !shutdown) {
         if (lifoPolls >= MAX_LIFO_POLLS) {
@@ -330,7 +343,9 @@ final class MultiThreadScheduler extends SchedulerBase {
         lifo = null;
         lifoPolls++;
         polls++;
+        slot.enter(next);
         next.run(Context.INITIAL_BUDGET);
+        slot.exit();
       }
       lifoPolls = 0;
       busyNanos += System.nanoTime() - start;

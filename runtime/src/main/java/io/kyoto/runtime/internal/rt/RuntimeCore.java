@@ -9,6 +9,7 @@ import io.kyoto.runtime.internal.task.TaskCore;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One runtime's engine: its configuration, drivers, scheduler, blocking pool and the set of alive
@@ -26,11 +27,14 @@ public final class RuntimeCore {
   private final Set<TaskCore<?>> alive = ConcurrentHashMap.newKeySet();
   private final AtomicLong spawned = new AtomicLong();
   private volatile boolean shutdown;
+  final LongAdder forcedYields = new LongAdder();
+  final LongAdder blockingPolls = new LongAdder();
+  private BlockingPollDetector detector;
 
   private RuntimeCore(Config config) {
     this.config = config;
     TimeDriver time = config.enableTime() ? new TimeDriver(config.startPaused()) : null;
-    this.driver = new Driver(config.enableIo(), time);
+    this.driver = new Driver(config.enableIo(), config.ioBackend(), time);
     this.blocking =
         new BlockingPool(this, config.maxBlockingThreads(), config.threadKeepAlive().toNanos());
     this.scheduler =
@@ -47,6 +51,15 @@ public final class RuntimeCore {
   public static RuntimeCore start(Config config) {
     RuntimeCore core = new RuntimeCore(config);
     core.scheduler.start();
+    if (config.blockingPollThreshold() != null) {
+      core.detector =
+          new BlockingPollDetector(
+              config.name(),
+              core.scheduler.pollSlots(),
+              config.blockingPollThreshold().toNanos(),
+              core.blockingPolls);
+      core.detector.start();
+    }
     return core;
   }
 
@@ -165,6 +178,16 @@ public final class RuntimeCore {
     return blocking.threads();
   }
 
+  /** {@return how many task polls the blocking-poll detector reported} */
+  public long blockingPollCount() {
+    return blockingPolls.sum();
+  }
+
+  /** {@return how many task polls ended with the coop budget spent} */
+  public long forcedYieldCount() {
+    return forcedYields.sum();
+  }
+
   /** {@return per-runtime scheduler metrics} */
   public SchedulerMetrics metrics() {
     return scheduler.metrics();
@@ -196,6 +219,9 @@ public final class RuntimeCore {
       return;
     }
     shutdown = true;
+    if (detector != null) {
+      detector.stop();
+    }
     scheduler.beginShutdown();
     blocking.shutdown();
   }

@@ -39,6 +39,14 @@ abstract sealed class SchedulerBase implements Scheduler
 
   abstract SchedulerMetrics metrics();
 
+  /** {@return the slots of the threads that poll tasks, for the blocking-poll detector} */
+  abstract PollSlot[] pollSlots();
+
+  @Override
+  public void onForcedYield() {
+    core.forcedYields.increment();
+  }
+
   @Override
   public void onTaskFailure(TaskCore<?> task, Throwable failure) {
     core.onFailure(task, failure);
@@ -47,6 +55,17 @@ abstract sealed class SchedulerBase implements Scheduler
   @Override
   public void onTaskTerminated(TaskCore<?> task) {
     core.onTerminated(task);
+  }
+
+  /**
+   * Cancels {@code future} and throws if the thread in {@code blockOn} was interrupted (a test
+   * timeout, a shutdown hook): otherwise its parks would return at once and it would spin.
+   */
+  static void checkInterrupted(Future<?> future) throws InterruptedException {
+    if (Thread.interrupted()) {
+      future.cancel();
+      throw new InterruptedException("blockOn was interrupted; its future was cancelled");
+    }
   }
 
   static void checkNotNested() {
@@ -74,6 +93,7 @@ abstract sealed class SchedulerBase implements Scheduler
         future.cancel();
         throw new IllegalStateException("the runtime was shut down while blockOn was waiting");
       }
+      checkInterrupted(future);
       if (woken.getAndSet(false)) {
         cx.setBudget(Context.INITIAL_BUDGET);
         Poll<T> p = future.poll(cx);

@@ -30,6 +30,16 @@ public final class TimeDriver {
   private volatile long pausedNow;
   private volatile long offset;
 
+  /**
+   * When the thread turning the driver will wake on its own (runtime clock), {@link Long#MAX_VALUE}
+   * while it computes its wait or waits without limit, {@link Long#MIN_VALUE} when nobody waits in
+   * the driver. A timer registered earlier than this must wake the driver, or it would fire late
+   * (tokio's "unpark if the new deadline is earlier than the next wake").
+   */
+  private volatile long driverWakeAt = Long.MIN_VALUE;
+
+  private Runnable wakeDriver = () -> {};
+
   TimeDriver(boolean startPaused) {
     if (startPaused) {
       pausedNow = 0;
@@ -146,10 +156,30 @@ public final class TimeDriver {
       if (tick <= wheel.elapsed() || deadlineNanos <= now()) {
         return false;
       }
-      return wheel.insert(entry, tick);
+      if (!wheel.insert(entry, tick)) {
+        return false;
+      }
     } finally {
       lock.unlock();
     }
+    if (deadlineNanos < driverWakeAt) {
+      wakeDriver.run();
+    }
+    return true;
+  }
+
+  /** Sets how {@link #register} wakes the driver; called once by the driver. */
+  void onEarlierTimer(Runnable wake) {
+    this.wakeDriver = wake;
+  }
+
+  /**
+   * Publishes when the driver's thread will wake by itself (see {@link #driverWakeAt}).
+   *
+   * @param wakeAt a runtime-clock instant, MAX_VALUE or MIN_VALUE
+   */
+  void driverWakesAt(long wakeAt) {
+    driverWakeAt = wakeAt;
   }
 
   /**

@@ -32,4 +32,7 @@ public interface Scheduler {
    * @param task the task
    */
   void onTaskTerminated(TaskCore<?> task);
+
+  /** Called when a task's poll ended pending with its coop budget spent (a forced yield). */
+  default void onForcedYield() {}
 }

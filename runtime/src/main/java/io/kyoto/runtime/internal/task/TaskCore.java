@@ -182,6 +182,9 @@ public final class TaskCore<T> implements Waker {
       complete(p.value(), null);
       return true;
     }
+    if (cx.budget() == 0) {
+      scheduler.onForcedYield();
+    }
     // Pending: release RUNNING; if woken or aborted meanwhile, go round again.
     while (true) {
       s = state;

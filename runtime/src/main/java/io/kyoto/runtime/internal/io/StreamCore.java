@@ -1,0 +1,199 @@
+package io.kyoto.runtime.internal.io;
+
+import io.kyoto.reactor.IoResult;
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Poll;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The shared engine of the runtime's stream sockets: the readiness loops of {@code AsyncRead} and
+ * {@code AsyncWrite} over a {@link RawStream} and its {@link Registration}.
+ *
+ * <p>Reading and writing are independent (one reader waiter, one writer waiter), so a reader task
+ * and a writer task may use one core concurrently; each direction serves one task at a time.
+ */
+public final class StreamCore {
+  private final RawStream raw;
+  private final Registration registration;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /**
+   * Registers {@code raw} with {@code driver}; closes it if registration fails.
+   *
+   * @param driver the runtime's I/O driver
+   * @param raw the stream, created on the driver's backend
+   * @throws IOException if registration fails
+   */
+  public StreamCore(IoDriver driver, RawStream raw) throws IOException {
+    this.raw = raw;
+    Registration r;
+    try {
+      r = Registration.register(driver, raw.source());
+    } catch (IOException | RuntimeException e) {
+      try {
+        raw.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    this.registration = r;
+  }
+
+  /** {@return the raw stream} */
+  public RawStream raw() {
+    return raw;
+  }
+
+  /**
+   * Polls a non-blocking connect to completion.
+   *
+   * @param cx the task's context
+   * @return ready once connected
+   * @throws IOException why the connect failed
+   */
+  public Poll<Void> pollConnect(Context cx) throws IOException {
+    while (true) {
+      long ready = registration.pollReady(cx, ScheduledIo.WRITE_INTEREST);
+      if (ready < 0) {
+        return Poll.pending();
+      }
+      if (raw.finishConnect()) {
+        return Poll.ready(null);
+      }
+      registration.clearReadiness(ready, ScheduledIo.WRITABLE);
+    }
+  }
+
+  /**
+   * The {@code AsyncRead} contract.
+   *
+   * @param cx the task's context
+   * @param dst the buffer; its position advances
+   * @return ready after reading something or at EOF
+   * @throws IOException if reading fails
+   */
+  public Poll<Void> pollRead(Context cx, ByteBuffer dst) throws IOException {
+    int want = dst.remaining();
+    if (want == 0) {
+      return Poll.ready(null);
+    }
+    while (true) {
+      long ready = registration.pollReady(cx, ScheduledIo.READ_INTEREST);
+      if (ready < 0) {
+        return Poll.pending();
+      }
+      int n = raw.read(dst);
+      if (n == IoResult.WOULD_BLOCK) {
+        registration.clearReadiness(ready, ScheduledIo.READABLE);
+        continue;
+      }
+      if (n > 0 && n < want && registration.shortTransferClears()) {
+        // A short read drained the socket; with edge triggering the next byte brings an event.
+        registration.clearReadiness(ready, ScheduledIo.READABLE);
+      }
+      return Poll.ready(null);
+    }
+  }
+
+  /**
+   * The {@code AsyncWrite} contract.
+   *
+   * @param cx the task's context
+   * @param src the bytes; its position advances
+   * @return ready after writing something
+   * @throws IOException if writing fails
+   */
+  public Poll<Void> pollWrite(Context cx, ByteBuffer src) throws IOException {
+    int want = src.remaining();
+    if (want == 0) {
+      return Poll.ready(null);
+    }
+    while (true) {
+      long ready = registration.pollReady(cx, ScheduledIo.WRITE_INTEREST);
+      if (ready < 0) {
+        return Poll.pending();
+      }
+      int n = raw.write(src);
+      if (n == IoResult.WOULD_BLOCK) {
+        registration.clearReadiness(ready, ScheduledIo.WRITABLE);
+        continue;
+      }
+      if (n > 0 && n < want && registration.shortTransferClears()) {
+        registration.clearReadiness(ready, ScheduledIo.WRITABLE);
+      }
+      return Poll.ready(null);
+    }
+  }
+
+  /**
+   * The gathering {@code AsyncWrite} contract.
+   *
+   * @param cx the task's context
+   * @param srcs the buffers
+   * @param offset the first buffer
+   * @param length how many
+   * @return ready after writing something
+   * @throws IOException if writing fails
+   */
+  public Poll<Void> pollWriteVectored(Context cx, ByteBuffer[] srcs, int offset, int length)
+      throws IOException {
+    ByteBuffer[] bufs =
+        offset == 0 && length == srcs.length
+            ? srcs
+            : Arrays.copyOfRange(srcs, offset, offset + length);
+    long want = 0;
+    for (ByteBuffer b : bufs) {
+      want += b.remaining();
+    }
+    if (want == 0) {
+      return Poll.ready(null);
+    }
+    while (true) {
+      long ready = registration.pollReady(cx, ScheduledIo.WRITE_INTEREST);
+      if (ready < 0) {
+        return Poll.pending();
+      }
+      long n = raw.write(bufs);
+      if (n == IoResult.WOULD_BLOCK) {
+        registration.clearReadiness(ready, ScheduledIo.WRITABLE);
+        continue;
+      }
+      if (n > 0 && n < want && registration.shortTransferClears()) {
+        registration.clearReadiness(ready, ScheduledIo.WRITABLE);
+      }
+      return Poll.ready(null);
+    }
+  }
+
+  /**
+   * Shuts down the write side (a FIN).
+   *
+   * @return ready
+   * @throws IOException if the socket is closed or the shutdown fails
+   */
+  public Poll<Void> pollShutdown() throws IOException {
+    raw.shutdownOutput();
+    return Poll.ready(null);
+  }
+
+  /** {@return whether {@link #close()} was called} */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  /**
+   * Deregisters and closes the socket; waiting tasks fail with a closed error. Idempotent.
+   *
+   * @throws IOException if the operating system reports an error closing the socket
+   */
+  public void close() throws IOException {
+    if (closed.compareAndSet(false, true)) {
+      registration.deregister();
+      raw.close();
+    }
+  }
+}

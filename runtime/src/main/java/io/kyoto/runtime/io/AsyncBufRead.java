@@ -1,0 +1,31 @@
+package io.kyoto.runtime.io;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Poll;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * An {@link AsyncRead} with an internal buffer that callers can look into: tokio's {@code
+ * AsyncBufRead}.
+ *
+ * <p><b>Thread safety:</b> one task reads at a time.
+ */
+public interface AsyncBufRead extends AsyncRead {
+  /**
+   * Attempts to return buffered bytes, reading more if the buffer is empty.
+   *
+   * @param cx the polling task's context
+   * @return a read-only view of the buffered bytes, valid until the next call on this reader; an
+   *     empty view means end of stream
+   * @throws IOException if reading fails
+   */
+  Poll<ByteBuffer> pollFillBuf(Context cx) throws IOException;
+
+  /**
+   * Marks {@code n} bytes of the last {@link #pollFillBuf} view as read.
+   *
+   * @param n how many bytes, at most the view's size
+   */
+  void consume(int n);
+}

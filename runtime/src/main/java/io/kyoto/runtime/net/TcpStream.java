@@ -1,0 +1,194 @@
+package io.kyoto.runtime.net;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Time;
+import io.kyoto.runtime.internal.io.StreamCore;
+import io.kyoto.runtime.io.AsyncCloseable;
+import io.kyoto.runtime.io.AsyncRead;
+import io.kyoto.runtime.io.AsyncWrite;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A TCP connection on the runtime's I/O driver: tokio's {@code TcpStream}.
+ *
+ * <p>Read with {@link #pollRead} (or the {@code Io} helpers), write with {@link #pollWrite}; a
+ * reader task and a writer task may use the stream at the same time, or {@link #split()} it into
+ * halves owned by different tasks.
+ *
+ * <p>Close gracefully with {@link #closeAsync()} (sends a FIN after everything written) and then
+ * {@link #close()}; {@code close()} alone releases the socket at once.
+ *
+ * <p><b>Thread safety:</b> one reading task and one writing task at a time.
+ */
+public final class TcpStream implements AsyncRead, AsyncWrite, AsyncCloseable {
+  private final StreamCore core;
+  private final io.kyoto.reactor.TcpStream raw;
+
+  TcpStream(StreamCore core) {
+    this.core = core;
+    this.raw = ((TcpRaw) core.raw()).stream();
+  }
+
+  /**
+   * Connects to {@code hostPort}, resolving the host name on the blocking pool, and trying each of
+   * its addresses in turn.
+   *
+   * <p><b>Cancel safety:</b> cancel safe: cancelling closes the socket being connected.
+   *
+   * @param hostPort {@code "host:port"}
+   * @return a future of the connected stream; it fails with the last connect error
+   */
+  public static Future<TcpStream> connect(String hostPort) {
+    Objects.requireNonNull(hostPort, "hostPort");
+    return Resolver.resolve(hostPort).flatMap(TcpStream::connectAny);
+  }
+
+  /**
+   * Connects to {@code address}.
+   *
+   * <p><b>Cancel safety:</b> cancel safe: cancelling closes the socket being connected.
+   *
+   * @param address a resolved address
+   * @return a future of the connected stream
+   */
+  public static Future<TcpStream> connect(InetSocketAddress address) {
+    return connectAny(List.of(Resolver.requireResolved(address)));
+  }
+
+  /**
+   * Connects to {@code address}, failing with {@link java.util.concurrent.TimeoutException} if not
+   * connected within {@code timeout} (the runtime needs time enabled).
+   *
+   * <p><b>Cancel safety:</b> cancel safe.
+   *
+   * @param address a resolved address
+   * @param timeout the longest wait
+   * @return a future of the connected stream
+   */
+  public static Future<TcpStream> connect(InetSocketAddress address, Duration timeout) {
+    return Time.timeout(timeout, connect(address));
+  }
+
+  static Future<TcpStream> connectAny(List<InetSocketAddress> addresses) {
+    return new Connecting<>(
+        addresses,
+        (backend, a) -> new TcpRaw(io.kyoto.reactor.TcpStream.connect(backend, a)),
+        TcpStream::new);
+  }
+
+  @Override
+  public Poll<Void> pollRead(Context cx, ByteBuffer dst) throws IOException {
+    return core.pollRead(cx, dst);
+  }
+
+  @Override
+  public Poll<Void> pollWrite(Context cx, ByteBuffer src) throws IOException {
+    return core.pollWrite(cx, src);
+  }
+
+  @Override
+  public Poll<Void> pollWriteVectored(Context cx, ByteBuffer[] srcs, int offset, int length)
+      throws IOException {
+    return core.pollWriteVectored(cx, srcs, offset, length);
+  }
+
+  /** {@return true: gathering writes use one {@code writev}} */
+  @Override
+  public boolean isWriteVectored() {
+    return true;
+  }
+
+  /** {@return ready at once: a socket has no user-space buffer} */
+  @Override
+  public Poll<Void> pollFlush(Context cx) {
+    return Poll.ready(null);
+  }
+
+  /** Shuts down the write side: the peer reads end of stream. */
+  @Override
+  public Poll<Void> pollShutdown(Context cx) throws IOException {
+    return core.pollShutdown();
+  }
+
+  /**
+   * Sets {@code TCP_NODELAY} (disables Nagle's algorithm).
+   *
+   * @param on whether to disable coalescing of small writes
+   * @throws IOException if the socket is closed
+   */
+  public void setNoDelay(boolean on) throws IOException {
+    raw.setNoDelay(on);
+  }
+
+  /**
+   * {@return whether {@code TCP_NODELAY} is set}
+   *
+   * @throws IOException if the socket is closed
+   */
+  public boolean noDelay() throws IOException {
+    return raw.noDelay();
+  }
+
+  /**
+   * {@return the local address}
+   *
+   * @throws IOException if the socket is closed
+   */
+  public InetSocketAddress localAddress() throws IOException {
+    return raw.localAddress();
+  }
+
+  /**
+   * {@return the peer's address}
+   *
+   * @throws IOException if the socket is closed or not connected
+   */
+  public InetSocketAddress peerAddress() throws IOException {
+    return raw.peerAddress();
+  }
+
+  /**
+   * Splits the stream into a read half and a write half that different tasks own; the socket closes
+   * when both halves are closed. Do not use this stream afterwards.
+   *
+   * @return the halves
+   */
+  public Split split() {
+    SplitState state = new SplitState(core);
+    return new Split(new OwnedReadHalf(state), new OwnedWriteHalf(state));
+  }
+
+  /**
+   * Shuts down the write side after everything written (nothing is buffered here), so the peer
+   * reads end of stream; then call {@link #close()}.
+   *
+   * <p><b>Cancel safety:</b> cancel safe.
+   */
+  @Override
+  public Future<Void> closeAsync() {
+    return Streams.shutdownFuture(core);
+  }
+
+  /** Closes the socket; tasks waiting on it fail with a closed error. Idempotent. */
+  @Override
+  public void close() {
+    try {
+      core.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TcpStream{" + raw + "}";
+  }
+}
