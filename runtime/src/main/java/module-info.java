@@ -11,4 +11,5 @@ module io.kyoto.runtime {
   exports io.kyoto.runtime;
   exports io.kyoto.runtime.io;
   exports io.kyoto.runtime.net;
+  exports io.kyoto.runtime.codec;
 }

@@ -1,6 +1,7 @@
 package io.kyoto.runtime.io;
 
 import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,4 +29,23 @@ public interface AsyncBufRead extends AsyncRead {
    * @param n how many bytes, at most the view's size
    */
   void consume(int n);
+
+  /**
+   * {@return a future that appends one line, newline included, to {@code line} and is ready with
+   * the number of bytes read, 0 at end of stream} Same as {@link Io#readLine(AsyncBufRead,
+   * StringBuilder)}.
+   *
+   * <p><b>Cancel safety:</b> not cancel safe: if cancelled, some data may have been partially read,
+   * and this data is lost.
+   *
+   * @param line where the line is appended
+   */
+  default Future<Integer> readLine(StringBuilder line) {
+    return Io.readLine(this, line);
+  }
+
+  /** {@return the lines of this reader, without terminators} Same as {@link Io#lines}. */
+  default Lines lines() {
+    return Io.lines(this);
+  }
 }

@@ -1,9 +1,11 @@
 package io.kyoto.runtime.io;
 
 import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
 
 /**
  * A source of bytes that can be read without blocking: tokio's {@code AsyncRead}.
@@ -29,4 +31,50 @@ public interface AsyncRead {
    * @throws IOException if the read fails (a reset connection, a closed resource)
    */
   Poll<Void> pollRead(Context cx, ByteBuffer dst) throws IOException;
+
+  /**
+   * {@return a future of one read into {@code dst}: the count, 0 if {@code dst} had no space, or -1
+   * at end of stream} Same as {@link Io#read}.
+   *
+   * <p><b>Cancel safety:</b> cancel safe: if cancelled before it completes, no data was read.
+   *
+   * @param dst where the bytes go; its position advances
+   */
+  default Future<Integer> read(ByteBuffer dst) {
+    return Io.read(this, dst);
+  }
+
+  /**
+   * {@return a future that fills {@code dst}, failing with {@link java.io.EOFException} ("early
+   * eof") if the stream ends first} Same as {@link Io#readExact}.
+   *
+   * <p><b>Cancel safety:</b> not cancel safe: if cancelled, some data may already have been read
+   * into the buffer.
+   *
+   * @param dst the buffer to fill
+   */
+  default Future<Integer> readExact(ByteBuffer dst) {
+    return Io.readExact(this, dst);
+  }
+
+  /**
+   * {@return a future of every byte up to end of stream} Same as {@link Io#readToEnd(AsyncRead)}.
+   *
+   * <p><b>Cancel safety:</b> not cancel safe: if cancelled, the bytes read so far are lost.
+   */
+  default Future<byte[]> readToEnd() {
+    return Io.readToEnd(this);
+  }
+
+  /**
+   * {@return a future of the whole stream decoded with {@code charset}} Same as {@link
+   * Io#readToString(AsyncRead, Charset)}.
+   *
+   * <p><b>Cancel safety:</b> not cancel safe: if cancelled, the bytes read so far are lost.
+   *
+   * @param charset the encoding
+   */
+  default Future<String> readToString(Charset charset) {
+    return Io.readToString(this, charset);
+  }
 }

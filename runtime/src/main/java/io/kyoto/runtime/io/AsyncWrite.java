@@ -1,6 +1,7 @@
 package io.kyoto.runtime.io;
 
 import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -74,4 +75,59 @@ public interface AsyncWrite {
    * @throws IOException if flushing or shutting down fails
    */
   Poll<Void> pollShutdown(Context cx) throws IOException;
+
+  /**
+   * {@return a future of one write from {@code src}: the number of bytes accepted} Same as {@link
+   * Io#write}.
+   *
+   * <p><b>Cancel safety:</b> cancel safe: if cancelled before it completes, no data was written.
+   *
+   * @param src the bytes; its position advances
+   */
+  default Future<Integer> write(ByteBuffer src) {
+    return Io.write(this, src);
+  }
+
+  /**
+   * {@return a future that writes every remaining byte of {@code src}} Same as {@link Io#writeAll}.
+   *
+   * <p><b>Cancel safety:</b> not cancel safe: if cancelled, some of the buffer may already have
+   * been written.
+   *
+   * @param src the bytes
+   */
+  default Future<Void> writeAll(ByteBuffer src) {
+    return Io.writeAll(this, src);
+  }
+
+  /**
+   * {@return a future that writes every remaining byte of {@code srcs} with gathering writes} Same
+   * as {@link Io#writeAllVectored}.
+   *
+   * <p><b>Cancel safety:</b> not cancel safe: if cancelled, some of the buffers may already have
+   * been written.
+   *
+   * @param srcs the buffers
+   */
+  default Future<Void> writeAllVectored(ByteBuffer... srcs) {
+    return Io.writeAllVectored(this, srcs);
+  }
+
+  /**
+   * {@return a future that flushes this writer} Same as {@link Io#flush}.
+   *
+   * <p><b>Cancel safety:</b> cancel safe: calling it again continues the flush.
+   */
+  default Future<Void> flush() {
+    return Io.flush(this);
+  }
+
+  /**
+   * {@return a future that flushes and shuts down the write side} Same as {@link Io#shutdown}.
+   *
+   * <p><b>Cancel safety:</b> cancel safe: calling it again continues the shutdown.
+   */
+  default Future<Void> shutdown() {
+    return Io.shutdown(this);
+  }
 }

@@ -394,4 +394,54 @@ abstract class NetContract {
       assertTrue(Files.exists(sock));
     }
   }
+
+  @Test
+  void copyEchoServerAndLineFramingOverTcp() throws Exception {
+    try (Runtime rt = multi()) {
+      List<String> lines =
+          rt.blockOn(
+              TcpListener.bind("127.0.0.1:0")
+                  .flatMap(
+                      listener -> {
+                        // The echo server a tokio user writes first: accept, then copy in a task.
+                        Task.spawn(
+                            listener
+                                .accept()
+                                .flatMap(
+                                    conn ->
+                                        io.kyoto.runtime.io.Io.copy(conn, conn)
+                                            .flatMap(n -> conn.closeAsync())
+                                            .inspect(v -> conn.close())));
+                        return TcpStream.connect(listener.localAddress())
+                            .flatMap(
+                                conn -> {
+                                  io.kyoto.runtime.codec.FramedRead<String> in =
+                                      io.kyoto.runtime.codec.FramedRead.create(
+                                          conn, io.kyoto.runtime.codec.LinesCodec.create());
+                                  List<String> got = new ArrayList<>();
+                                  return conn.writeAll(utf8("one\r\ntwo\nthree"))
+                                      .flatMap(v -> conn.shutdown())
+                                      .flatMap(
+                                          v ->
+                                              Futures.loop(
+                                                  got,
+                                                  acc ->
+                                                      in.next()
+                                                          .map(
+                                                              line -> {
+                                                                if (line == null) {
+                                                                  return Futures.Step
+                                                                      .<List<String>, List<String>>
+                                                                          done(acc);
+                                                                }
+                                                                acc.add(line);
+                                                                return Futures.Step.next(acc);
+                                                              })))
+                                      .inspect(l -> conn.close());
+                                })
+                            .inspect(l -> listener.close());
+                      }));
+      assertEquals(List.of("one", "two", "three"), lines);
+    }
+  }
 }

@@ -1,0 +1,124 @@
+package io.kyoto.runtime.io;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Poll;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/** The copying futures behind {@link Io}. */
+final class IoCopies {
+  private IoCopies() {}
+
+  /** {@code Io.copy}. */
+  static Future<Long> copy(AsyncRead reader, AsyncWrite writer, int bufferSize) {
+    CopyBuffer state = new CopyBuffer(bufferSize);
+    return cx -> state.poll(cx, reader, writer);
+  }
+
+  /** {@code Io.copyBuf}: writes straight from the reader's buffer. */
+  static final class CopyBuf implements Future<Long> {
+    private final AsyncBufRead reader;
+    private final AsyncWrite writer;
+    private long amount;
+    private boolean needFlush;
+
+    CopyBuf(AsyncBufRead reader, AsyncWrite writer) {
+      this.reader = reader;
+      this.writer = writer;
+    }
+
+    @Override
+    public Poll<Long> poll(Context cx) throws IOException {
+      while (true) {
+        if (!cx.tryConsumeBudget()) {
+          cx.waker().wake();
+          return Poll.pending();
+        }
+        Poll<ByteBuffer> p = reader.pollFillBuf(cx);
+        if (p.isPending()) {
+          if (needFlush && writer.pollFlush(cx).isReady()) {
+            needFlush = false;
+          }
+          return Poll.pending();
+        }
+        ByteBuffer view = p.value();
+        if (!view.hasRemaining()) {
+          if (writer.pollFlush(cx).isPending()) {
+            return Poll.pending();
+          }
+          return Poll.ready(amount);
+        }
+        int start = view.position();
+        if (writer.pollWrite(cx, view).isPending()) {
+          return Poll.pending();
+        }
+        int n = view.position() - start;
+        if (n == 0) {
+          throw new IOException("write zero byte into writer");
+        }
+        reader.consume(n);
+        amount += n;
+        needFlush = true;
+      }
+    }
+  }
+
+  /** One direction of {@code Io.copyBidirectional}: copy, then shut the writer down. */
+  static final class Direction {
+    private final AsyncRead reader;
+    private final AsyncWrite writer;
+    private final CopyBuffer buffer;
+    private long amount = -1;
+    private boolean shutDown;
+
+    Direction(AsyncRead reader, AsyncWrite writer, int bufferSize) {
+      this.reader = reader;
+      this.writer = writer;
+      this.buffer = new CopyBuffer(bufferSize);
+    }
+
+    boolean poll(Context cx) throws IOException {
+      if (amount < 0) {
+        Poll<Long> p = buffer.poll(cx, reader, writer);
+        if (p.isPending()) {
+          return false;
+        }
+        amount = p.value();
+      }
+      if (!shutDown) {
+        if (writer.pollShutdown(cx).isPending()) {
+          return false;
+        }
+        shutDown = true;
+      }
+      return true;
+    }
+
+    long amount() {
+      return amount;
+    }
+  }
+
+  /** {@code Io.copyBidirectional}: both directions on the polling task. */
+  static final class CopyBidirectional implements Future<BidirectionalCopy> {
+    private final Direction aToB;
+    private final Direction bToA;
+
+    <A extends AsyncRead & AsyncWrite, B extends AsyncRead & AsyncWrite> CopyBidirectional(
+        A a, B b, int bufferSize) {
+      this.aToB = new Direction(a, b, bufferSize);
+      this.bToA = new Direction(b, a, bufferSize);
+    }
+
+    @Override
+    public Poll<BidirectionalCopy> poll(Context cx) throws IOException {
+      boolean abDone = aToB.poll(cx);
+      boolean baDone = bToA.poll(cx);
+      if (abDone && baDone) {
+        return Poll.ready(new BidirectionalCopy(aToB.amount(), bToA.amount()));
+      }
+      return Poll.pending();
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package io.kyoto.runtime.io;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Poll;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.util.Arrays;
+
+/** The reading futures behind {@link Io}. Each keeps its progress in its own fields. */
+final class IoReads {
+  /** The largest array the JVM reliably allocates. */
+  static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+  private IoReads() {}
+
+  /** {@code Io.read}: one read; the count, or -1 at end of stream. */
+  static Future<Integer> read(AsyncRead reader, ByteBuffer dst) {
+    return cx -> {
+      if (!dst.hasRemaining()) {
+        return Poll.ready(0);
+      }
+      int before = dst.position();
+      if (reader.pollRead(cx, dst).isPending()) {
+        return Poll.pending();
+      }
+      int n = dst.position() - before;
+      return Poll.ready(n == 0 ? -1 : n);
+    };
+  }
+
+  /** {@code Io.readExact}: fills {@code dst}, or fails at an early end of stream. */
+  static final class ReadExact implements Future<Integer> {
+    private final AsyncRead reader;
+    private final ByteBuffer dst;
+    private int wanted = -1;
+
+    ReadExact(AsyncRead reader, ByteBuffer dst) {
+      this.reader = reader;
+      this.dst = dst;
+    }
+
+    @Override
+    public Poll<Integer> poll(Context cx) throws IOException {
+      if (wanted < 0) {
+        wanted = dst.remaining();
+      }
+      while (dst.hasRemaining()) {
+        int before = dst.position();
+        if (reader.pollRead(cx, dst).isPending()) {
+          return Poll.pending();
+        }
+        if (dst.position() == before) {
+          throw new EOFException("early eof");
+        }
+      }
+      return Poll.ready(wanted);
+    }
+  }
+
+  /** {@code Io.readToEnd}: every byte up to end of stream, at most {@code max}. */
+  static final class ReadToEnd implements Future<byte[]> {
+    private static final int INITIAL = 8 * 1024;
+
+    private final AsyncRead reader;
+    private final int max;
+    private ByteBuffer buf;
+    private ByteBuffer probe;
+
+    ReadToEnd(AsyncRead reader, int max) {
+      this.reader = reader;
+      this.max = max;
+    }
+
+    @Override
+    public Poll<byte[]> poll(Context cx) throws IOException {
+      if (buf == null) {
+        buf = ByteBuffer.allocate(Math.min(max, INITIAL));
+      }
+      while (true) {
+        if (!buf.hasRemaining()) {
+          if (buf.capacity() >= max) {
+            return probeForMore(cx);
+          }
+          long grown = Math.max(2L * buf.capacity(), INITIAL);
+          ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(grown, max));
+          buf = bigger.put(buf.flip());
+        }
+        int before = buf.position();
+        if (reader.pollRead(cx, buf).isPending()) {
+          return Poll.pending();
+        }
+        if (buf.position() == before) {
+          return Poll.ready(result());
+        }
+      }
+    }
+
+    /** At the limit: one more byte means the stream is too long. */
+    private Poll<byte[]> probeForMore(Context cx) throws IOException {
+      if (probe == null) {
+        probe = ByteBuffer.allocate(1);
+      }
+      if (reader.pollRead(cx, probe).isPending()) {
+        return Poll.pending();
+      }
+      if (probe.position() > 0) {
+        throw new IOException("the stream is longer than the limit of " + max + " bytes");
+      }
+      return Poll.ready(result());
+    }
+
+    private byte[] result() {
+      byte[] array = buf.array();
+      return buf.position() == array.length ? array : Arrays.copyOf(array, buf.position());
+    }
+  }
+
+  /** {@code Io.readToString}: strict decoding of {@code readToEnd}. */
+  static Future<String> readToString(AsyncRead reader, Charset charset, int max) {
+    return new ReadToEnd(reader, max).map(bytes -> decode(bytes, charset));
+  }
+
+  static String decode(byte[] bytes, Charset charset) throws IOException {
+    try {
+      return charset
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new IOException("stream did not contain valid " + charset.name(), e);
+    }
+  }
+
+  /** {@code Io.readLine}: up to and including {@code '\n'}, appended to a builder. */
+  static final class ReadLine implements Future<Integer> {
+    private final AsyncBufRead reader;
+    private final StringBuilder line;
+    private final int max;
+    private final ByteAccumulator bytes = new ByteAccumulator();
+
+    ReadLine(AsyncBufRead reader, StringBuilder line, int max) {
+      this.reader = reader;
+      this.line = line;
+      this.max = max;
+    }
+
+    @Override
+    public Poll<Integer> poll(Context cx) throws IOException {
+      if (readUntilNewline(cx, reader, bytes, max).isPending()) {
+        return Poll.pending();
+      }
+      int n = bytes.size();
+      line.append(bytes.decodeUtf8());
+      return Poll.ready(n);
+    }
+  }
+
+  /**
+   * Moves bytes from {@code reader} into {@code bytes} up to and including the next {@code '\n'}.
+   *
+   * @return ready when a newline was consumed or the stream ended
+   * @throws IOException if reading fails or the line exceeds {@code max} bytes
+   */
+  static Poll<Void> readUntilNewline(
+      Context cx, AsyncBufRead reader, ByteAccumulator bytes, int max) throws IOException {
+    while (true) {
+      Poll<ByteBuffer> p = reader.pollFillBuf(cx);
+      if (p.isPending()) {
+        return Poll.pending();
+      }
+      ByteBuffer view = p.value();
+      int start = view.position();
+      int end = view.limit();
+      if (start == end) {
+        return Poll.ready(null);
+      }
+      int newline = ByteAccumulator.indexOf(view, (byte) '\n', start, end);
+      int n = (newline < 0 ? end : newline + 1) - start;
+      if ((long) bytes.size() + n > max) {
+        throw new IOException("the line is longer than the limit of " + max + " bytes");
+      }
+      bytes.append(view, n);
+      reader.consume(n);
+      if (newline >= 0) {
+        return Poll.ready(null);
+      }
+    }
+  }
+}

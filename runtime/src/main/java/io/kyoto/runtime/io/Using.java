@@ -1,0 +1,139 @@
+package io.kyoto.runtime.io;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.ThrowingFunction;
+
+/**
+ * The future behind {@link Io#using}: runs the body, then always {@code closeAsync()} and {@code
+ * close()} the resource.
+ *
+ * <p>States: the body runs ({@code closing == null}, {@code finished == false}); then the graceful
+ * close runs ({@code closing != null}); then {@code close()} has run ({@code finished}). A cancel
+ * in either of the first two states cancels what is running and calls {@code close()} at once.
+ */
+final class Using<R extends AsyncCloseable, T> implements Future<T> {
+  private static final System.Logger LOG = System.getLogger(Io.class.getName());
+
+  private final R resource;
+  private final ThrowingFunction<? super R, ? extends Future<T>> body;
+  private Future<T> running;
+  private boolean bodyDone;
+  private Future<Void> closing;
+  private boolean finished;
+  private T value;
+  private Exception failure;
+
+  Using(R resource, ThrowingFunction<? super R, ? extends Future<T>> body) {
+    this.resource = resource;
+    this.body = body;
+  }
+
+  @Override
+  public Poll<T> poll(Context cx) throws Exception {
+    if (finished) {
+      throw new IllegalStateException("a completed Io.using future was polled again");
+    }
+    if (!bodyDone && pollBody(cx).isPending()) {
+      return Poll.pending();
+    }
+    if (closing != null) {
+      try {
+        if (closing.poll(cx).isPending()) {
+          return Poll.pending();
+        }
+      } catch (Exception e) {
+        addFailure(e);
+      } catch (Error e) {
+        finished = true;
+        closeQuietly();
+        throw e;
+      }
+      closing = null;
+    }
+    finished = true;
+    try {
+      resource.close();
+    } catch (RuntimeException e) {
+      addFailure(e);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    T result = value;
+    value = null;
+    return Poll.ready(result);
+  }
+
+  /** Polls the body; once it has an outcome, starts the graceful close. */
+  private Poll<Void> pollBody(Context cx) {
+    try {
+      if (running == null) {
+        running = body.apply(resource);
+        if (running == null) {
+          throw new NullPointerException("the Io.using body returned null instead of a future");
+        }
+      }
+      Poll<T> p = running.poll(cx);
+      if (p.isPending()) {
+        return Poll.pending();
+      }
+      value = p.value();
+    } catch (Exception e) {
+      failure = e;
+    } catch (Error e) {
+      // Not an outcome we can finish gracefully: release the resource and let the error through.
+      finished = true;
+      closeQuietly();
+      throw e;
+    }
+    running = null;
+    bodyDone = true;
+    try {
+      closing = resource.closeAsync();
+      if (closing == null) {
+        throw new NullPointerException("closeAsync() returned null instead of a future");
+      }
+    } catch (Exception e) {
+      closing = null;
+      addFailure(e);
+    }
+    return Poll.ready(null);
+  }
+
+  private void addFailure(Exception e) {
+    if (failure == null) {
+      failure = e;
+    } else if (failure != e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  @Override
+  public void cancel() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    Future<?> r = running;
+    Future<?> c = closing;
+    running = null;
+    closing = null;
+    if (r != null) {
+      r.cancel();
+    }
+    if (c != null) {
+      c.cancel();
+    }
+    closeQuietly();
+  }
+
+  private void closeQuietly() {
+    try {
+      resource.close();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "close() failed while cancelling Io.using", e);
+    }
+  }
+}

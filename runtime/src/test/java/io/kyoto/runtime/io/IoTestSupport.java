@@ -1,0 +1,188 @@
+package io.kyoto.runtime.io;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.Waker;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Random;
+import java.util.zip.CRC32;
+
+/** Fixtures for the io and codec tests: in-memory readers and writers with chosen pacing. */
+public final class IoTestSupport {
+  private IoTestSupport() {}
+
+  /** {@return a current-thread runtime with every driver} */
+  public static Runtime runtime() {
+    return Runtime.builder().currentThread().enableAll().build();
+  }
+
+  /** {@return {@code n} pseudo-random bytes from {@code seed}} */
+  public static byte[] randomBytes(long seed, int n) {
+    byte[] b = new byte[n];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  /** {@return the CRC-32 of {@code bytes}} */
+  public static long crc(byte[] bytes) {
+    CRC32 c = new CRC32();
+    c.update(bytes);
+    return c.getValue();
+  }
+
+  /** {@return a context whose waker does nothing, with an unconstrained budget} */
+  public static Context noopContext() {
+    return new Context(Waker.noop());
+  }
+
+  /**
+   * A reader over a byte array that hands out chunks of random size (1 to {@code maxChunk}) and, if
+   * {@code pendingEvery > 0}, is pending (after waking itself) before every so many reads.
+   */
+  public static final class ChunkedReader implements AsyncRead {
+    private final byte[] data;
+    private final Random random;
+    private final int maxChunk;
+    private final int pendingEvery;
+    private int pos;
+    private int polls;
+    private int reads;
+
+    public ChunkedReader(byte[] data, long seed, int maxChunk, int pendingEvery) {
+      this.data = data;
+      this.random = new Random(seed);
+      this.maxChunk = maxChunk;
+      this.pendingEvery = pendingEvery;
+    }
+
+    @Override
+    public Poll<Void> pollRead(Context cx, ByteBuffer dst) {
+      polls++;
+      if (pendingEvery > 0 && polls % pendingEvery == 0) {
+        cx.waker().wake();
+        return Poll.pending();
+      }
+      reads++;
+      int n = Math.min(Math.min(dst.remaining(), data.length - pos), 1 + random.nextInt(maxChunk));
+      dst.put(data, pos, n);
+      pos += n;
+      return Poll.ready(null);
+    }
+
+    /** {@return how many reads returned ready} */
+    public int reads() {
+      return reads;
+    }
+
+    /** {@return how many bytes were handed out} */
+    public int position() {
+      return pos;
+    }
+  }
+
+  /**
+   * A writer that accepts at most {@code maxChunk} bytes per write and is pending (after waking
+   * itself) every other poll. It records what it got, flushes and shutdown; {@code acceptNothing}
+   * makes it a sink that accepts no more bytes.
+   */
+  public static final class SlowWriter implements AsyncWrite {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final int maxChunk;
+    private boolean pendingNext;
+    private int writes;
+    private int flushes;
+    private boolean shutdown;
+    private boolean acceptNothing;
+
+    public SlowWriter(int maxChunk) {
+      this.maxChunk = maxChunk;
+    }
+
+    @Override
+    public Poll<Void> pollWrite(Context cx, ByteBuffer src) throws IOException {
+      if (shutdown) {
+        throw new IOException("write after shutdown");
+      }
+      pendingNext = !pendingNext;
+      if (pendingNext) {
+        cx.waker().wake();
+        return Poll.pending();
+      }
+      writes++;
+      if (acceptNothing) {
+        return Poll.ready(null);
+      }
+      int n = Math.min(src.remaining(), maxChunk);
+      byte[] chunk = new byte[n];
+      src.get(chunk);
+      out.write(chunk, 0, n);
+      return Poll.ready(null);
+    }
+
+    @Override
+    public Poll<Void> pollFlush(Context cx) {
+      flushes++;
+      return Poll.ready(null);
+    }
+
+    @Override
+    public Poll<Void> pollShutdown(Context cx) {
+      shutdown = true;
+      return Poll.ready(null);
+    }
+
+    public byte[] bytes() {
+      return out.toByteArray();
+    }
+
+    public int writes() {
+      return writes;
+    }
+
+    public int flushes() {
+      return flushes;
+    }
+
+    public boolean isShutdown() {
+      return shutdown;
+    }
+
+    public SlowWriter acceptNothing() {
+      acceptNothing = true;
+      return this;
+    }
+  }
+
+  /** A writer that is always ready and records every write's size. */
+  public static final class RecordingWriter implements AsyncWrite {
+    public final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    public final java.util.List<Integer> writeSizes = new java.util.ArrayList<>();
+    public int flushes;
+    public boolean shutdown;
+
+    @Override
+    public Poll<Void> pollWrite(Context cx, ByteBuffer src) {
+      int n = src.remaining();
+      byte[] chunk = new byte[n];
+      src.get(chunk);
+      out.write(chunk, 0, n);
+      writeSizes.add(n);
+      return Poll.ready(null);
+    }
+
+    @Override
+    public Poll<Void> pollFlush(Context cx) {
+      flushes++;
+      return Poll.ready(null);
+    }
+
+    @Override
+    public Poll<Void> pollShutdown(Context cx) {
+      shutdown = true;
+      return Poll.ready(null);
+    }
+  }
+}
