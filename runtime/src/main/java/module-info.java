@@ -7,9 +7,11 @@
  */
 module io.kyoto.runtime {
   requires transitive io.kyoto.reactor;
+  requires jdk.unsupported; // sun.misc.Signal, for io.kyoto.runtime.signal
 
   exports io.kyoto.runtime;
   exports io.kyoto.runtime.io;
   exports io.kyoto.runtime.net;
   exports io.kyoto.runtime.codec;
+  exports io.kyoto.runtime.signal;
 }

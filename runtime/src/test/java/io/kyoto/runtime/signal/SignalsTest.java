@@ -1,0 +1,65 @@
+package io.kyoto.runtime.signal;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.Waker;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Signals delivered through the JVM's signal thread ({@link Signals#raise}). */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class SignalsTest {
+  @Test
+  void everyWaiterSeesTheNextHangup() throws Exception {
+    try (Runtime rt = Runtime.builder().multiThread().workerThreads(2).build()) {
+      Future<Void> a = Signals.signal(SignalKind.HANGUP);
+      Future<Void> b = Signals.signal(SignalKind.HANGUP);
+      var ha = rt.spawn(a);
+      var hb = rt.spawn(b);
+      Signals.raise(SignalKind.HANGUP);
+      rt.blockOn(ha);
+      rt.blockOn(hb);
+      assertTrue(ha.isFinished() && hb.isFinished());
+    }
+  }
+
+  @Test
+  void shutdownCompletesOnSigtermAndACancelledWaiterIsForgotten() throws Exception {
+    try (Runtime rt = Runtime.builder().currentThread().build()) {
+      Future<Void> cancelled = Signals.shutdown();
+      AtomicInteger wakes = new AtomicInteger();
+      Waker counting = wakes::incrementAndGet;
+      assertTrue(cancelled.poll(new Context(counting)).isPending());
+      cancelled.cancel();
+      Future<Void> stop = Signals.shutdown();
+      CountDownLatch waiting = new CountDownLatch(1);
+      var h =
+          rt.spawn(
+              cx -> {
+                waiting.countDown();
+                return stop.poll(cx);
+              });
+      Thread raiser =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      waiting.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                    Signals.raise(SignalKind.TERMINATE);
+                  });
+      rt.blockOn(h);
+      raiser.join();
+      assertTrue(h.isFinished());
+      assertTrue(wakes.get() == 0, "a cancelled signal future must not be woken");
+    }
+  }
+}
