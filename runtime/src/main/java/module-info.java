@@ -1,9 +1,11 @@
 /**
  * Kyoto's runtime: what tokio is to Rust.
  *
- * <p>The exported package {@link io.kyoto.runtime} holds the user-facing API (futures, tasks, the
- * runtime and its builder, time). The engines (schedulers, run queues, the timer wheel, the task
- * harness) live in {@code io.kyoto.runtime.internal.*} and are not exported.
+ * <p>The exported packages hold the user-facing API: {@link io.kyoto.runtime} (futures, tasks, the
+ * runtime and its builder, time), {@code io} (async read/write, buffers), {@code net} (sockets),
+ * {@code sync} (channels, locks, semaphores), {@code stream}, {@code codec} and {@code signal}. The
+ * engines (schedulers, run queues, the timer wheel, the task harness, the I/O driver) live in
+ * {@code io.kyoto.runtime.internal.*} and are not exported.
  */
 module io.kyoto.runtime {
   requires transitive io.kyoto.reactor;
@@ -11,6 +13,7 @@ module io.kyoto.runtime {
 
   exports io.kyoto.runtime;
   exports io.kyoto.runtime.io;
+  exports io.kyoto.runtime.sync;
   exports io.kyoto.runtime.net;
   exports io.kyoto.runtime.codec;
   exports io.kyoto.runtime.signal;

@@ -12,9 +12,16 @@ import java.nio.ByteBuffer;
  * <p>The loop reads while there is space, writes what it has, and when the reader is pending with
  * nothing left to write it flushes the writer first, so a writer that buffers (a {@link BufWriter})
  * never holds back bytes the peer is waiting for. At end of stream it flushes and completes.
+ *
+ * <p>The buffer is a direct buffer from {@link BufferPool#shared()}, taken at the first poll and
+ * returned by {@link #release()}, which the owning future calls when it completes, fails or is
+ * cancelled: an echo server with thousands of idle connections holds no copy buffers for the
+ * connections that have not started, and the leak detector sees any copy that is abandoned.
  */
 final class CopyBuffer {
-  private final ByteBuffer buf;
+  private final int size;
+  private PooledBuffer pooled;
+  private ByteBuffer buf;
   private int pos;
   private int cap;
   private long amount;
@@ -23,18 +30,51 @@ final class CopyBuffer {
   private int lastWritten;
 
   CopyBuffer(int size) {
-    this.buf = ByteBuffer.allocate(size);
+    this.size = size;
+  }
+
+  /** Returns the buffer to the pool; idempotent. The copy must not be polled afterwards. */
+  void release() {
+    PooledBuffer p = pooled;
+    if (p != null) {
+      pooled = null;
+      buf = null;
+      p.close();
+    }
   }
 
   /** {@return ready with the total copied once the reader ended and the writer was flushed} */
   Poll<Long> poll(Context cx, AsyncRead reader, AsyncWrite writer) throws IOException {
+    if (buf == null) {
+      BufferPool pool = BufferPool.shared();
+      if (pool.bufferSize() >= size) {
+        pooled = pool.acquire();
+        buf = pooled.buffer();
+        buf.clear().limit(size);
+      } else {
+        buf = ByteBuffer.allocate(size);
+      }
+    }
+    try {
+      Poll<Long> p = pollCopy(cx, reader, writer);
+      if (p.isReady()) {
+        release();
+      }
+      return p;
+    } catch (IOException | RuntimeException e) {
+      release();
+      throw e;
+    }
+  }
+
+  private Poll<Long> pollCopy(Context cx, AsyncRead reader, AsyncWrite writer) throws IOException {
     while (true) {
       // A reader and a writer that are always ready would never yield: spend budget per round.
       if (!cx.tryConsumeBudget()) {
         cx.waker().wake();
         return Poll.pending();
       }
-      if (cap < buf.capacity() && !readDone && fill(cx, reader).isPending() && pos == cap) {
+      if (cap < size && !readDone && fill(cx, reader).isPending() && pos == cap) {
         // Nothing to write and nothing to read: hand on what the writer holds, then wait.
         if (needFlush) {
           if (writer.pollFlush(cx).isPending()) {
@@ -67,7 +107,7 @@ final class CopyBuffer {
   }
 
   private Poll<Void> fill(Context cx, AsyncRead reader) throws IOException {
-    buf.limit(buf.capacity()).position(cap);
+    buf.limit(size).position(cap);
     Poll<Void> p = reader.pollRead(cx, buf);
     if (p.isReady()) {
       if (buf.position() == cap) {
@@ -83,7 +123,7 @@ final class CopyBuffer {
     Poll<Void> p = writer.pollWrite(cx, buf);
     if (p.isPending()) {
       // Top the buffer up while the writer is busy: a larger write comes next.
-      if (!readDone && cap < buf.capacity()) {
+      if (!readDone && cap < size) {
         fill(cx, reader);
       }
       return p;

@@ -13,7 +13,17 @@ final class IoCopies {
   /** {@code Io.copy}. */
   static Future<Long> copy(AsyncRead reader, AsyncWrite writer, int bufferSize) {
     CopyBuffer state = new CopyBuffer(bufferSize);
-    return cx -> state.poll(cx, reader, writer);
+    return new Future<>() {
+      @Override
+      public Poll<Long> poll(Context cx) throws IOException {
+        return state.poll(cx, reader, writer);
+      }
+
+      @Override
+      public void cancel() {
+        state.release();
+      }
+    };
   }
 
   /** {@code Io.copyBuf}: writes straight from the reader's buffer. */
@@ -98,6 +108,10 @@ final class IoCopies {
     long amount() {
       return amount;
     }
+
+    void release() {
+      buffer.release();
+    }
   }
 
   /** {@code Io.copyBidirectional}: both directions on the polling task. */
@@ -112,9 +126,22 @@ final class IoCopies {
     }
 
     @Override
+    public void cancel() {
+      aToB.release();
+      bToA.release();
+    }
+
+    @Override
     public Poll<BidirectionalCopy> poll(Context cx) throws IOException {
-      boolean abDone = aToB.poll(cx);
-      boolean baDone = bToA.poll(cx);
+      boolean abDone;
+      boolean baDone;
+      try {
+        abDone = aToB.poll(cx);
+        baDone = bToA.poll(cx);
+      } catch (IOException | RuntimeException e) {
+        cancel();
+        throw e;
+      }
       if (abDone && baDone) {
         return Poll.ready(new BidirectionalCopy(aToB.amount(), bToA.amount()));
       }

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs the runtime micro-benchmarks side by side, in one run: tokio's rtbench and the JDK's
+# (ForkJoinPool/CompletableFuture and virtual threads) from ../shared/anchors, then Kyoto's RtBench.
+# Prints a markdown table of the last round's ns/op with Kyoto ÷ peer ratios (lower is better).
+#
+#   benchmarks/rtbench.sh [ROUNDS]        (default 3; peers must be built: ../shared/anchors/build.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-3}
+ANCHORS=${KYOTO_ANCHORS:-/tmp/kyoto-anchors}
+JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+J="$JAVA_HOME/bin/java"
+OUT=$(mktemp -d)
+
+if [ ! -f benchmarks/target/kyoto-benchmarks.jar ]; then
+  mvn -B -q -DskipTests -pl benchmarks -am package
+fi
+
+if [ -x "$ANCHORS/rtbench" ]; then
+  echo "== tokio rtbench" >&2
+  "$ANCHORS/rtbench" | tee "$OUT/tokio.txt" >&2
+else
+  echo "tokio rtbench not found in $ANCHORS (run ../shared/anchors/build.sh); skipping" >&2
+  : > "$OUT/tokio.txt"
+fi
+if [ -f "$ANCHORS/java-peers.classpath" ]; then
+  echo "== JDK (anchors.JdkRtBench)" >&2
+  "$J" -cp "$(cat "$ANCHORS/java-peers.classpath")" anchors.JdkRtBench | tee "$OUT/jdk.txt" >&2
+else
+  : > "$OUT/jdk.txt"
+fi
+echo "== Kyoto (io.kyoto.benchmarks.RtBench)" >&2
+"$J" --enable-native-access=ALL-UNNAMED -cp benchmarks/target/kyoto-benchmarks.jar \
+  io.kyoto.benchmarks.RtBench "$ROUNDS" | tee "$OUT/kyoto.txt" >&2
+
+python3 - "$OUT" <<'PY'
+import re, sys, os
+out = sys.argv[1]
+def last(path):
+    vals = {}
+    for line in open(os.path.join(out, path)):
+        m = re.match(r'\s*(.+?)\s+ops=\d+\s+ns/op=([\d.]+)', line)
+        if m:
+            vals[m.group(1).strip()] = float(m.group(2))  # later rounds overwrite earlier ones
+    return vals
+tokio, jdk, kyoto = last('tokio.txt'), last('jdk.txt'), last('kyoto.txt')
+cases = [('spawn_many', 'spawn_many'), ('yield_many', 'yield_many'), ('ping_pong', 'ping_pong'),
+         ('chained_spawn', 'chained_spawn'), ('mpsc_bounded_4x250k', 'mpsc_4x250k'),
+         ('timeout_never_fires', 'timeout_never_fires'), ('sleep_1ms_10k_tasks_x10', None)]
+def fmt(v): return '—' if v is None else f'{v:.1f}'
+def ratio(a, b): return '—' if a is None or b is None else f'{a / b:.2f}'
+print('| case | Kyoto ns/op | tokio ns/op | best JDK ns/op (variant) | Kyoto ÷ tokio | Kyoto ÷ JDK |')
+print('|---|---|---|---|---|---|')
+for name, jdkname in cases:
+    k = kyoto.get(name); t = tokio.get(name)
+    j = None; jv = ''
+    if jdkname:
+        cands = {n: v for n, v in jdk.items() if n.endswith(jdkname)}
+        if cands:
+            jv, j = min(cands.items(), key=lambda kv: kv[1])
+    print(f'| {name} | {fmt(k)} | {fmt(t)} | {fmt(j)}{" (" + jv + ")" if jv else ""} | {ratio(k, t)} | {ratio(k, j)} |')
+PY
+rm -rf "$OUT"

@@ -1,0 +1,162 @@
+package io.kyoto.benchmarks;
+
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.JoinHandle;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.Task;
+import io.kyoto.runtime.Time;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The runtime micro-benchmarks of {@code ../shared/anchors} {@code rtbench} (after tokio's own
+ * {@code benches/}), on Kyoto: same cases, same sizes, a multi-thread runtime with 2 workers.
+ * Prints one line per case and round: {@code name ops=N ns/op=X}, three rounds; compare the third.
+ *
+ * <p>Run with {@code benchmarks/rtbench.sh}, which runs tokio's and the JDK's versions in the same
+ * run and prints the table.
+ */
+public final class RtBench {
+  private RtBench() {}
+
+  static void report(String name, long ops, long t0) {
+    System.out.printf(
+        "%-28s ops=%-9d ns/op=%.1f%n", name, ops, (System.nanoTime() - t0) / (double) ops);
+  }
+
+  /**
+   * Runs the cases.
+   *
+   * @param args optional: the number of rounds (default 3)
+   * @throws Exception if a case fails
+   */
+  public static void main(String[] args) throws Exception {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+    try (Runtime rt =
+        Runtime.builder().multiThread().workerThreads(2).enableAll().name("rtbench").build()) {
+      for (int round = 0; round < rounds; round++) {
+        spawnMany(rt);
+        yieldMany(rt);
+        ChannelCases.pingPong(rt);
+        chainedSpawn(rt);
+        ChannelCases.mpsc(rt);
+        timeoutNeverFires(rt);
+        sleepFire(rt);
+      }
+    }
+  }
+
+  static void spawnMany(Runtime rt) throws Exception {
+    int n = 1_000_000;
+    long t = System.nanoTime();
+    rt.blockOn(
+        Futures.lazy(
+            () -> {
+              Latch done = new Latch(n);
+              Future<Void> body =
+                  cx -> {
+                    done.countDown();
+                    return Poll.ready(null);
+                  };
+              for (int i = 0; i < n; i++) {
+                Task.spawn(body);
+              }
+              return done.await();
+            }));
+    report("spawn_many", n, t);
+  }
+
+  static void yieldMany(Runtime rt) throws Exception {
+    int tasks = 200;
+    int yields = 1000;
+    long t = System.nanoTime();
+    rt.blockOn(
+        Futures.lazy(
+            () -> {
+              List<JoinHandle<Integer>> hs = new ArrayList<>(tasks);
+              for (int i = 0; i < tasks; i++) {
+                hs.add(
+                    Task.spawn(
+                        Futures.loop(
+                            0,
+                            k ->
+                                k == yields
+                                    ? Futures.ready(Futures.Step.<Integer, Integer>done(k))
+                                    : Task.yieldNow().map(v -> Futures.Step.next(k + 1)))));
+              }
+              return Futures.join(hs);
+            }));
+    report("yield_many", (long) tasks * yields, t);
+  }
+
+  static void chainedSpawn(Runtime rt) throws Exception {
+    int n = 100_000;
+    long t = System.nanoTime();
+    rt.blockOn(
+        Futures.lazy(
+            () -> {
+              Latch done = new Latch(1);
+              Task.spawn(chain(done, n));
+              return done.await();
+            }));
+    report("chained_spawn", n, t);
+  }
+
+  private static Future<Void> chain(Latch done, int n) {
+    return cx -> {
+      if (n == 0) {
+        done.countDown();
+      } else {
+        Task.spawn(chain(done, n - 1));
+      }
+      return Poll.ready(null);
+    };
+  }
+
+  static void timeoutNeverFires(Runtime rt) throws Exception {
+    int n = 1_000_000;
+    Duration second = Duration.ofSeconds(1);
+    long t = System.nanoTime();
+    long sum =
+        rt.blockOn(
+            rt.spawn(
+                Futures.loop(
+                    0L,
+                    i ->
+                        i == n
+                            ? Futures.ready(Futures.Step.<Long, Long>done(i))
+                            : Time.timeout(second, Futures.ready(i))
+                                .map(v -> Futures.Step.next(v + 1)))));
+    if (sum != n) {
+      throw new AssertionError(sum);
+    }
+    report("timeout_never_fires", n, t);
+  }
+
+  static void sleepFire(Runtime rt) throws Exception {
+    int tasks = 10_000;
+    int reps = 10;
+    Duration ms = Duration.ofMillis(1);
+    long t = System.nanoTime();
+    rt.blockOn(
+        Futures.lazy(
+            () -> {
+              List<JoinHandle<Integer>> hs = new ArrayList<>(tasks);
+              for (int i = 0; i < tasks; i++) {
+                hs.add(
+                    Task.spawn(
+                        Futures.loop(
+                            0,
+                            k ->
+                                k == reps
+                                    ? Futures.ready(Futures.Step.<Integer, Integer>done(k))
+                                    : Time.sleep(ms).map(v -> Futures.Step.next(k + 1)))));
+              }
+              return Futures.join(hs);
+            }));
+    report("sleep_1ms_10k_tasks_x10", (long) tasks * reps, t);
+  }
+}

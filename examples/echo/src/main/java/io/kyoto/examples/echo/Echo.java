@@ -1,0 +1,66 @@
+package io.kyoto.examples.echo;
+
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.Task;
+import io.kyoto.runtime.io.Io;
+import io.kyoto.runtime.net.TcpListener;
+import io.kyoto.runtime.net.TcpStream;
+
+/**
+ * A TCP echo server on the Kyoto runtime: one task per connection, {@link Io#copy} from the
+ * connection to itself. The first program a tokio user writes.
+ *
+ * <pre>java -jar examples/echo/target/echo.jar [host:port]   (default 127.0.0.1:7001)</pre>
+ */
+public final class Echo {
+  private Echo() {}
+
+  /**
+   * Accepts connections forever, echoing each on its own task.
+   *
+   * @param listener the bound listener
+   * @return a future that fails only if accepting fails
+   */
+  public static Future<Void> serve(TcpListener listener) {
+    return Futures.loop(
+        listener,
+        l ->
+            l.accept()
+                .map(
+                    conn -> {
+                      Task.spawn(echo(conn));
+                      return Futures.Step.next(l);
+                    }));
+  }
+
+  /** {@return a future that echoes {@code conn} until the peer closes it, then closes it} */
+  static Future<Long> echo(TcpStream conn) {
+    return Io.copy(conn, conn)
+        .handle(
+            (bytes, error) -> {
+              conn.close(); // a reset peer ends its connection, nothing else
+              return bytes == null ? -1L : bytes;
+            });
+  }
+
+  /**
+   * Starts the server.
+   *
+   * @param args optional {@code host:port}
+   * @throws Exception if binding fails
+   */
+  public static void main(String[] args) throws Exception {
+    String address = args.length > 0 ? args[0] : "127.0.0.1:7001";
+    try (Runtime rt = Runtime.builder().multiThread().enableAll().name("echo").build()) {
+      rt.blockOn(
+          TcpListener.bind(address)
+              .flatMap(
+                  listener -> {
+                    System.out.println("echo listening on " + listener.localAddress());
+                    return serve(listener);
+                  }));
+    }
+  }
+}
