@@ -14,6 +14,7 @@ module io.kyoto.runtime {
   exports io.kyoto.runtime;
   exports io.kyoto.runtime.io;
   exports io.kyoto.runtime.sync;
+  exports io.kyoto.runtime.stream;
   exports io.kyoto.runtime.net;
   exports io.kyoto.runtime.codec;
   exports io.kyoto.runtime.signal;

@@ -81,15 +81,17 @@ public final class Futures {
 
   /**
    * {@return a future of every value of {@code futures}, in their order} All futures run
-   * concurrently on the polling task; polling rotates the starting future each time, as tokio's
-   * {@code join!}, so none is starved. The first failure fails the result and cancels the others
-   * (this is {@code try_join}; tokio's plain {@code join!} has no failures to stop at).
+   * concurrently on the polling task; polling rotates the starting future each time (past 32
+   * futures, only the futures that were woken are polled, in the order of their wake-ups), as
+   * tokio's {@code join!}, so none is starved. The first failure fails the result and cancels the
+   * others (this is {@code try_join}; tokio's plain {@code join!} has no failures to stop at).
    *
    * @param futures the futures
    * @param <T> the values' type
    */
   public static <T> Future<List<T>> join(List<? extends Future<? extends T>> futures) {
-    return new Join<>(List.copyOf(futures));
+    List<? extends Future<? extends T>> copy = List.copyOf(futures);
+    return copy.size() <= JoinAll.SMALL ? new Join<>(copy) : new JoinAll<>(copy);
   }
 
   /**

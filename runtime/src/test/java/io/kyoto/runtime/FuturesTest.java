@@ -207,4 +207,43 @@ class FuturesTest {
     assertEquals(7, f.poll(cx).value());
     assertEquals(1, created.get());
   }
+
+  @Test
+  void aLargeJoinPollsOnlyTheFuturesThatWereWoken() throws Exception {
+    int n = 1000;
+    int[] polls = new int[n];
+    boolean[] done = new boolean[n];
+    Waker[] wakers = new Waker[n];
+    List<Future<Integer>> futures = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int k = i;
+      futures.add(
+          cx -> {
+            polls[k]++;
+            wakers[k] = cx.waker();
+            return done[k] ? Poll.ready(k) : Poll.pending();
+          });
+    }
+    Future<List<Integer>> join = Futures.join(futures);
+    Context cx = new Context(Waker.noop());
+    assertTrue(join.poll(cx).isPending());
+    for (int i = 0; i < n; i++) {
+      assertEquals(1, polls[i]);
+    }
+    done[5] = true;
+    wakers[5].wake();
+    assertTrue(join.poll(cx).isPending());
+    assertEquals(2, polls[5]);
+    assertEquals(1, polls[6], "a future that was not woken is not polled again");
+    for (int i = 0; i < n; i++) {
+      if (i != 5) {
+        done[i] = true;
+        wakers[i].wake();
+      }
+    }
+    Poll<List<Integer>> p = join.poll(cx);
+    assertTrue(p.isReady());
+    assertEquals(999, p.value().get(999));
+    assertEquals(2 * n, java.util.Arrays.stream(polls).sum());
+  }
 }

@@ -6,6 +6,7 @@ import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.io.AsyncCloseable;
 import io.kyoto.runtime.io.AsyncRead;
 import io.kyoto.runtime.io.AsyncWrite;
+import io.kyoto.runtime.stream.Stream;
 import java.io.IOException;
 import java.util.Objects;
 
@@ -25,7 +26,7 @@ import java.util.Objects;
  * @param <I> the type of the frames read
  * @param <O> the type of the items written
  */
-public final class Framed<I, O> implements AsyncCloseable {
+public final class Framed<I, O> implements Stream<I>, AsyncCloseable {
   private final FramedRead<I> read;
   private final FramedWrite<O> write;
 
@@ -69,20 +70,11 @@ public final class Framed<I, O> implements AsyncCloseable {
    * Attempts to decode the next frame, as {@link FramedRead#pollNext}.
    *
    * @param cx the polling task's context
-   * @return ready with the frame, or with {@code null} once the stream has ended
+   * @return ready with the frame, or {@link Stream#end()} once the stream has ended
    * @throws IOException if reading or decoding fails
    */
   public Poll<I> pollNext(Context cx) throws IOException {
     return read.pollNext(cx);
-  }
-
-  /**
-   * {@return a future of the next frame, or of {@code null} once the stream has ended}
-   *
-   * <p><b>Cancel safety:</b> cancel safe, as {@link FramedRead#next()}.
-   */
-  public Future<I> next() {
-    return read.next();
   }
 
   /**

@@ -1,9 +1,9 @@
 package io.kyoto.runtime.codec;
 
 import io.kyoto.runtime.Context;
-import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.io.AsyncRead;
+import io.kyoto.runtime.stream.Stream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -34,7 +34,7 @@ import java.util.Objects;
  *
  * @param <T> the frame type
  */
-public final class FramedRead<T> {
+public final class FramedRead<T> implements Stream<T> {
   /** The initial buffer size: 8 KiB, as tokio's. */
   public static final int DEFAULT_CAPACITY = 8 * 1024;
 
@@ -84,13 +84,13 @@ public final class FramedRead<T> {
    * Attempts to decode the next frame, reading more bytes as needed.
    *
    * @param cx the polling task's context
-   * @return ready with the frame, or with {@code null} once the stream has ended; pending after
+   * @return ready with the frame, or {@link Stream#end()} once the stream has ended; pending after
    *     arranging a wake-up
    * @throws IOException if reading fails or the decoder rejects the bytes (then the source ends)
    */
   public Poll<T> pollNext(Context cx) throws IOException {
     if (ended) {
-      return Poll.ready(null);
+      return Stream.end();
     }
     try {
       while (true) {
@@ -103,7 +103,7 @@ public final class FramedRead<T> {
           }
           if (eof) {
             ended = true;
-            return Poll.ready(null);
+            return Stream.end();
           }
           readable = false;
         }
@@ -124,16 +124,6 @@ public final class FramedRead<T> {
       ended = true;
       throw e;
     }
-  }
-
-  /**
-   * {@return a future of the next frame, or of {@code null} once the stream has ended}
-   *
-   * <p><b>Cancel safety:</b> cancel safe: bytes read for a frame that is not complete yet stay in
-   * this source's buffer, and the next call continues with them.
-   */
-  public Future<T> next() {
-    return this::pollNext;
   }
 
   /** {@return whether the stream has ended (the end was returned, or a failure thrown)} */

@@ -8,6 +8,7 @@ import io.kyoto.runtime.internal.io.IoDriver;
 import io.kyoto.runtime.internal.io.Registration;
 import io.kyoto.runtime.internal.io.ScheduledIo;
 import io.kyoto.runtime.internal.io.StreamCore;
+import io.kyoto.runtime.stream.Stream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -127,6 +128,20 @@ public final class TcpListener implements AutoCloseable {
    * @return a future of the connection
    */
   public Future<TcpStream> accept() {
+    return this::pollAccept;
+  }
+
+  /**
+   * {@return the accepted connections as a stream} It never ends by itself; an accept failure (for
+   * example, too many open files) fails it. Closing the listener fails a pending accept.
+   *
+   * {@snippet :
+   * listener.incoming().forEach(conn -> Task.spawn(Io.copy(conn, conn)));
+   * }
+   *
+   * <p><b>Cancel safety:</b> cancel safe: a cancelled {@code next()} takes no connection.
+   */
+  public Stream<TcpStream> incoming() {
     return this::pollAccept;
   }
 

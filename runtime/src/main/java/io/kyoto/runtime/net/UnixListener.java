@@ -7,6 +7,7 @@ import io.kyoto.runtime.internal.io.IoDriver;
 import io.kyoto.runtime.internal.io.Registration;
 import io.kyoto.runtime.internal.io.ScheduledIo;
 import io.kyoto.runtime.internal.io.StreamCore;
+import io.kyoto.runtime.stream.Stream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.UnixDomainSocketAddress;
@@ -80,6 +81,20 @@ public final class UnixListener implements AutoCloseable {
    * @return a future of the connection
    */
   public Future<UnixStream> accept() {
+    return this::pollAccept;
+  }
+
+  /**
+   * {@return the accepted connections as a stream} It never ends by itself; an accept failure (for
+   * example, too many open files) fails it. Closing the listener fails a pending accept.
+   *
+   * {@snippet :
+   * listener.incoming().forEach(conn -> Task.spawn(Io.copy(conn, conn)));
+   * }
+   *
+   * <p><b>Cancel safety:</b> cancel safe: a cancelled {@code next()} takes no connection.
+   */
+  public Stream<UnixStream> incoming() {
     return this::pollAccept;
   }
 

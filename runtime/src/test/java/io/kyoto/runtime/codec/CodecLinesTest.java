@@ -46,6 +46,7 @@ class CodecLinesTest {
         acc ->
             lines
                 .next()
+                .map(o -> o.orElse(null))
                 .map(
                     line -> {
                       if (line == null) {
@@ -88,7 +89,7 @@ class CodecLinesTest {
               new ChunkedReader(text.toString().getBytes(UTF_8), 5, 17, 4), LinesCodec.create());
       assertEquals(expected, readAll(rt, lines));
       assertTrue(lines.isEnded());
-      assertNull(rt.blockOn(lines.next()), "stays ended");
+      assertNull(rt.blockOn(lines.next()).orElse(null), "stays ended");
     }
   }
 
@@ -112,12 +113,13 @@ class CodecLinesTest {
       Endless endless = new Endless();
       FramedRead<String> lines =
           FramedRead.withCapacity(endless, LinesCodec.withMaxLength(100_000), 1024);
-      CodecException e = assertThrows(CodecException.class, () -> rt.blockOn(lines.next()));
+      CodecException e =
+          assertThrows(CodecException.class, () -> rt.blockOn(lines.next()).orElse(null));
       assertEquals("max line length exceeded (100000 bytes)", e.getMessage());
       assertTrue(
           endless.delivered <= 100_001 + 100_001,
           "read at most the maximum plus one read: " + endless.delivered);
-      assertNull(rt.blockOn(lines.next()), "a failed source is ended, as tokio's");
+      assertNull(rt.blockOn(lines.next()).orElse(null), "a failed source is ended, as tokio's");
     }
   }
 
@@ -160,6 +162,7 @@ class CodecLinesTest {
                                 n ->
                                     server
                                         .next()
+                                        .map(o -> o.orElse(null))
                                         .flatMap(
                                             line ->
                                                 line == null

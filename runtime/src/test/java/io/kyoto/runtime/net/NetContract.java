@@ -418,25 +418,9 @@ abstract class NetContract {
                                   io.kyoto.runtime.codec.FramedRead<String> in =
                                       io.kyoto.runtime.codec.FramedRead.create(
                                           conn, io.kyoto.runtime.codec.LinesCodec.create());
-                                  List<String> got = new ArrayList<>();
                                   return conn.writeAll(utf8("one\r\ntwo\nthree"))
                                       .flatMap(v -> conn.shutdown())
-                                      .flatMap(
-                                          v ->
-                                              Futures.loop(
-                                                  got,
-                                                  acc ->
-                                                      in.next()
-                                                          .map(
-                                                              line -> {
-                                                                if (line == null) {
-                                                                  return Futures.Step
-                                                                      .<List<String>, List<String>>
-                                                                          done(acc);
-                                                                }
-                                                                acc.add(line);
-                                                                return Futures.Step.next(acc);
-                                                              })))
+                                      .flatMap(v -> in.toList())
                                       .inspect(l -> conn.close());
                                 })
                             .inspect(l -> listener.close());

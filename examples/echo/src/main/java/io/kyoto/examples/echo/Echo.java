@@ -1,7 +1,6 @@
 package io.kyoto.examples.echo;
 
 import io.kyoto.runtime.Future;
-import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Task;
 import io.kyoto.runtime.io.Io;
@@ -24,15 +23,7 @@ public final class Echo {
    * @return a future that fails only if accepting fails
    */
   public static Future<Void> serve(TcpListener listener) {
-    return Futures.loop(
-        listener,
-        l ->
-            l.accept()
-                .map(
-                    conn -> {
-                      Task.spawn(echo(conn));
-                      return Futures.Step.next(l);
-                    }));
+    return listener.incoming().forEach(conn -> Task.spawn(echo(conn)));
   }
 
   /** {@return a future that echoes {@code conn} until the peer closes it, then closes it} */

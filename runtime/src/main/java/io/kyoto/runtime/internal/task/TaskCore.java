@@ -223,6 +223,9 @@ public final class TaskCore<T> implements Waker {
   private void complete(T value, Throwable error) {
     output = value;
     failure = error;
+    // Leave the alive set before a joiner can observe completion, so a joined task never counts
+    // as alive in the metrics.
+    scheduler.onTaskTerminated(this);
     int s;
     do {
       s = state;
@@ -231,7 +234,6 @@ public final class TaskCore<T> implements Waker {
     if (w != null) {
       w.wake();
     }
-    scheduler.onTaskTerminated(this);
   }
 
   /**

@@ -1,0 +1,67 @@
+package io.kyoto.runtime.stream;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Poll;
+
+/**
+ * The end-of-stream marker and the casts shared by the stream package.
+ *
+ * <p>The marker is one {@link Poll#ready ready} poll holding a private sentinel object. It is
+ * compared by identity ({@link Stream#isEnd}), so ending a stream allocates nothing and no item, of
+ * any type, can be mistaken for it. Its value is never handed out as an item: every combinator and
+ * terminal checks {@code isEnd} before {@code value()}.
+ */
+final class StreamPolls {
+  /** The sentinel inside {@link #END}; its only job is to be unique. */
+  private static final class Sentinel {
+    @Override
+    public String toString() {
+      return "end of stream";
+    }
+  }
+
+  static final Poll<Object> END = Poll.ready(new Sentinel());
+
+  /** The stream that has ended: what combinators keep in place of an upstream that is done. */
+  private static final Stream<Object> ENDED =
+      new Stream<>() {
+        @Override
+        public Poll<Object> pollNext(Context cx) {
+          return END;
+        }
+
+        @Override
+        public String toString() {
+          return "Streams.empty()";
+        }
+      };
+
+  private StreamPolls() {}
+
+  @SuppressWarnings("unchecked") // END holds the sentinel, never read as a T (callers test isEnd)
+  static <T> Poll<T> end() {
+    return (Poll<T>) END;
+  }
+
+  @SuppressWarnings("unchecked") // ENDED yields no item at all
+  static <T> Stream<T> ended() {
+    return (Stream<T>) ENDED;
+  }
+
+  /** Streams only produce values, so a stream of a subtype is a stream of the supertype. */
+  @SuppressWarnings("unchecked")
+  static <T> Stream<T> widen(Stream<? extends T> stream) {
+    return (Stream<T>) stream;
+  }
+
+  /** A poll only holds a value, so a poll of a subtype is a poll of the supertype. */
+  @SuppressWarnings("unchecked")
+  static <T> Poll<T> widen(Poll<? extends T> poll) {
+    return (Poll<T>) poll;
+  }
+
+  /** {@return the failure for a null item produced by {@code what}} */
+  static NullPointerException nullItem(String what) {
+    return new NullPointerException(what + " produced null; stream items must not be null");
+  }
+}

@@ -1,0 +1,52 @@
+package io.kyoto.runtime.stream;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Poll;
+
+/**
+ * The skeleton of a combinator with one upstream, and the discipline around it.
+ *
+ * <p>The upstream is replaced by {@link StreamPolls#ended()} once it has ended or been cancelled,
+ * so subclasses are fused for free and never poll an upstream that ended. When a user function
+ * throws (or produces null), subclasses {@code throw fail(e)}: the upstream is cancelled before the
+ * exception propagates, because a stream that failed is not cancelled by its consumer.
+ *
+ * @param <T> the upstream's items' type
+ * @param <U> this stream's items' type
+ */
+abstract class Upstream<T, U> implements Stream<U> {
+  Stream<T> upstream;
+
+  Upstream(Stream<T> upstream) {
+    this.upstream = upstream;
+  }
+
+  /**
+   * Polls the upstream, forgetting it once it has ended. A failed upstream is kept, so that a later
+   * {@link #cancel()} still reaches it (harmless by the {@link Stream} contract).
+   */
+  final Poll<T> pollUpstream(Context cx) throws Exception {
+    Poll<T> p = upstream.pollNext(cx);
+    if (Stream.isEnd(p)) {
+      upstream = StreamPolls.ended();
+    }
+    return p;
+  }
+
+  /** Cancels the upstream (once) and returns {@code error}, for {@code throw fail(e)}. */
+  final <E extends Exception> E fail(E error) {
+    cancelUpstream();
+    return error;
+  }
+
+  final void cancelUpstream() {
+    Stream<T> u = upstream;
+    upstream = StreamPolls.ended();
+    u.cancel();
+  }
+
+  @Override
+  public void cancel() {
+    cancelUpstream();
+  }
+}

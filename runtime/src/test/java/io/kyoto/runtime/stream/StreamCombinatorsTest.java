@@ -1,0 +1,480 @@
+package io.kyoto.runtime.stream;
+
+import static io.kyoto.runtime.stream.TestSource.drain;
+import static io.kyoto.runtime.stream.TestSource.pollOnce;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.Time;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Item, limit and combining combinators, polled by hand; time combinators on a paused clock. */
+@Timeout(30)
+class StreamCombinatorsTest {
+  private static final long MS = 1_000_000;
+
+  static Runtime paused() {
+    return Runtime.builder().currentThread().startPaused(true).build();
+  }
+
+  @Test
+  void endIsOneSharedMarkerComparedByIdentity() {
+    assertSame(Stream.end(), Stream.<String>end());
+    assertTrue(Stream.isEnd(Stream.end()));
+    assertFalse(Stream.isEnd(Poll.pending()));
+    assertFalse(Stream.isEnd(Poll.ready(null)));
+    assertFalse(Stream.isEnd(Poll.ready(Stream.end()))); // even a poll holding the marker
+  }
+
+  @Test
+  void mapFilterTakeComposeLazily() throws Exception {
+    AtomicInteger computed = new AtomicInteger();
+    Stream<Integer> squares =
+        Streams.iterate(1, n -> n + 1)
+            .map(n -> n * n)
+            .inspect(n -> computed.incrementAndGet())
+            .filter(n -> n % 2 == 1)
+            .take(3);
+    assertEquals(0, computed.get(), "nothing runs before the first poll");
+    assertEquals(List.of(1, 9, 25), drain(squares));
+    assertEquals(5, computed.get(), "take pulls no item beyond the last one it needs");
+  }
+
+  @Test
+  void passThroughCombinatorsHandOnTheUpstreamPollItself() throws Exception {
+    Poll<String> item = Poll.ready("x");
+    Stream<String> source = cx -> item;
+    assertSame(
+        item, pollOnce(source.filter(s -> true).take(5).skip(0).fuse().takeWhile(s -> true)));
+  }
+
+  @Test
+  void takeCancelsTheUpstreamRightAfterTheLastItem() throws Exception {
+    TestSource<Integer> source = TestSource.open();
+    source.push(1);
+    source.push(2);
+    Stream<Integer> two = source.take(2);
+    assertEquals(1, pollOnce(two).value());
+    assertFalse(source.cancelled());
+    assertEquals(2, pollOnce(two).value());
+    assertEquals(1, source.cancels(), "released with the last item, not at the next poll");
+    assertTrue(Stream.isEnd(pollOnce(two)));
+    assertEquals(2, source.polls());
+  }
+
+  @Test
+  void takeZeroNeverPollsAndReleasesTheUpstream() throws Exception {
+    TestSource<Integer> source = TestSource.of(1);
+    assertEquals(List.of(), drain(source.take(0)));
+    assertEquals(0, source.polls());
+    assertTrue(source.cancelled());
+  }
+
+  @Test
+  void skipTakeWhileSkipWhile() throws Exception {
+    assertEquals(List.of(3, 4, 5), drain(Streams.of(1, 2, 3, 4, 5).skip(2)));
+    assertEquals(List.of(), drain(Streams.of(1, 2).skip(5)));
+    assertEquals(List.of(3, 4, 1), drain(Streams.of(1, 2, 3, 4, 1).skipWhile(n -> n < 3)));
+    TestSource<Integer> source = TestSource.of(1, 2, 3, 1, 2);
+    assertEquals(List.of(1, 2), drain(source.takeWhile(n -> n < 3)));
+    assertTrue(source.cancelled(), "takeWhile releases the upstream at the first miss");
+    assertEquals(3, source.polls());
+  }
+
+  @Test
+  void filterMapKeepsThePresentValues() throws Exception {
+    Stream<String> s =
+        Streams.of("1", "x", "3", "", "5")
+            .filterMap(
+                t -> {
+                  try {
+                    return Optional.of(Integer.parseInt(t) * 10);
+                  } catch (NumberFormatException e) {
+                    return Optional.empty();
+                  }
+                })
+            .map(String::valueOf);
+    assertEquals(List.of("10", "30", "50"), drain(s));
+  }
+
+  @Test
+  void aFunctionThatThrowsOrReturnsNullFailsTheStreamAndCancelsTheUpstream() {
+    TestSource<Integer> a = TestSource.of(1, 2);
+    IOException boom = new IOException("boom");
+    Stream<Integer> failing =
+        a.map(
+            n -> {
+              throw boom;
+            });
+    assertSame(boom, assertThrows(IOException.class, () -> pollOnce(failing)));
+    assertTrue(a.cancelled());
+
+    TestSource<Integer> b = TestSource.of(1);
+    NullPointerException npe =
+        assertThrows(NullPointerException.class, () -> pollOnce(b.map(n -> (String) null)));
+    assertTrue(npe.getMessage().contains("must not be null"), npe.getMessage());
+    assertTrue(b.cancelled());
+
+    TestSource<Integer> c = TestSource.of(1);
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            pollOnce(
+                c.filter(
+                    n -> {
+                      throw new IllegalStateException();
+                    })));
+    assertTrue(c.cancelled());
+  }
+
+  @Test
+  void thenRunsOneFutureAtATimeAndPullsTheNextItemOnlyAfterIt() throws Exception {
+    TestSource<Integer> source = TestSource.of(1, 2, 3);
+    List<Integer> started = new ArrayList<>();
+    boolean[] release = {false};
+    Stream<String> s =
+        source.then(
+            n -> {
+              started.add(n);
+              return cx -> release[0] ? Poll.ready("#" + n) : Poll.pending();
+            });
+    assertTrue(pollOnce(s).isPending());
+    assertTrue(pollOnce(s).isPending());
+    assertEquals(List.of(1), started);
+    assertEquals(1, source.polls(), "the next item waits for the current future");
+    release[0] = true;
+    assertEquals(List.of("#1", "#2", "#3"), drain(s));
+  }
+
+  @Test
+  void cancellingThenCancelsTheCurrentFutureAndTheUpstream() throws Exception {
+    TestSource<Integer> source = TestSource.open();
+    source.push(1);
+    AtomicInteger futureCancels = new AtomicInteger();
+    Stream<Integer> s =
+        source.then(
+            n ->
+                new Future<Integer>() {
+                  @Override
+                  public Poll<Integer> poll(Context cx) {
+                    return Poll.pending();
+                  }
+
+                  @Override
+                  public void cancel() {
+                    futureCancels.incrementAndGet();
+                  }
+                });
+    assertTrue(pollOnce(s).isPending());
+    s.cancel();
+    assertEquals(1, futureCancels.get());
+    assertEquals(1, source.cancels());
+  }
+
+  @Test
+  void flatMapDrainsEachInnerStreamInTurn() throws Exception {
+    Stream<Integer> s = Streams.of(1, 2, 3).flatMap(n -> Streams.repeat(n).take(n));
+    assertEquals(List.of(1, 2, 2, 3, 3, 3), drain(s));
+    TestSource<Integer> inner = TestSource.open();
+    TestSource<Integer> outer = TestSource.of(1);
+    Stream<Integer> pending = outer.flatMap(n -> inner);
+    assertTrue(pollOnce(pending).isPending());
+    pending.cancel();
+    assertTrue(inner.cancelled());
+    assertTrue(outer.cancelled());
+  }
+
+  @Test
+  void chunksGroupsItemsAndEmitsTheRemainder() throws Exception {
+    assertEquals(
+        List.of(List.of(1, 2, 3), List.of(4, 5, 6), List.of(7)),
+        drain(Streams.of(1, 2, 3, 4, 5, 6, 7).chunks(3)));
+    assertEquals(List.of(List.of(1, 2)), drain(Streams.of(1, 2).chunks(2)));
+    assertEquals(List.of(), drain(Streams.<Integer>empty().chunks(2)));
+    assertThrows(IllegalArgumentException.class, () -> Streams.of(1).chunks(0));
+  }
+
+  @Test
+  void mergeAlternatesFairlyBetweenBusyStreams() throws Exception {
+    assertEquals(
+        List.of("a", "b", "a", "b", "a", "b"),
+        drain(Streams.repeat("a").merge(Streams.repeat("b")).take(6)));
+    assertEquals(
+        List.of("a", "b", "c", "a", "b", "c", "a"),
+        drain(
+            Streams.merge(Streams.repeat("a"), Streams.repeat("b"), Streams.repeat("c")).take(7)));
+  }
+
+  @Test
+  void mergeTakesWhatIsReadyAndEndsWhenAllHaveEnded() throws Exception {
+    TestSource<String> slow = TestSource.open();
+    TestSource<String> fast = TestSource.of("f1", "f2");
+    Stream<String> merged = slow.merge(fast);
+    assertEquals("f1", pollOnce(merged).value());
+    assertEquals("f2", pollOnce(merged).value());
+    assertTrue(pollOnce(merged).isPending(), "fast ended, slow has nothing yet");
+    slow.push("s1");
+    slow.end();
+    assertEquals(List.of("s1"), drain(merged));
+    assertFalse(slow.cancelled() || fast.cancelled(), "streams that ended need no cancel");
+  }
+
+  @Test
+  void aFailureInOneMergedStreamCancelsTheOthers() {
+    TestSource<Integer> ok = TestSource.open();
+    TestSource<Integer> bad = TestSource.open();
+    bad.fail(new IOException("bad"));
+    Stream<Integer> merged = Streams.merge(List.of(ok, bad));
+    assertThrows(IOException.class, () -> pollOnce(merged));
+    assertTrue(ok.cancelled());
+  }
+
+  @Test
+  void chainPollsTheSecondStreamOnlyAfterTheFirstEnds() throws Exception {
+    TestSource<Integer> first = TestSource.open();
+    TestSource<Integer> second = TestSource.of(3);
+    Stream<Integer> s = first.chain(second);
+    first.push(1);
+    assertEquals(1, pollOnce(s).value());
+    assertTrue(pollOnce(s).isPending());
+    assertEquals(0, second.polls());
+    first.push(2);
+    first.end();
+    assertEquals(List.of(2, 3), drain(s));
+  }
+
+  @Test
+  void zipPairsItemsAndCancelsTheLongerStreamAtTheEnd() throws Exception {
+    TestSource<String> letters = TestSource.of("a", "b", "c", "d");
+    assertEquals(List.of("1a", "2b"), drain(Streams.of(1, 2).zip(letters, (n, l) -> n + l)));
+    assertTrue(letters.cancelled());
+
+    TestSource<Integer> left = TestSource.open();
+    TestSource<String> right = TestSource.open();
+    Stream<String> zipped = left.zip(right, (n, l) -> n + l);
+    left.push(1);
+    left.push(2);
+    assertTrue(pollOnce(zipped).isPending());
+    right.push("x");
+    assertEquals("1x", pollOnce(zipped).value());
+    assertEquals(1, left.polls(), "the left item waited in the zip while the right was pending");
+  }
+
+  @Test
+  void fuseReturnsTheEndForeverAfterTheEndOrAFailure() throws Exception {
+    int[] polls = {0};
+    Stream<Integer> once =
+        cx -> {
+          if (polls[0]++ > 0) {
+            throw new AssertionError("an unfused stream polled after its end");
+          }
+          return Stream.end();
+        };
+    Stream<Integer> fused = once.fuse();
+    for (int i = 0; i < 3; i++) {
+      assertTrue(Stream.isEnd(pollOnce(fused)));
+    }
+    assertSame(fused, fused.fuse());
+    Stream<Integer> failing =
+        Streams.<Integer>pollFn(
+                cx -> {
+                  throw new IOException("x");
+                })
+            .fuse();
+    assertThrows(IOException.class, () -> pollOnce(failing));
+    assertTrue(Stream.isEnd(pollOnce(failing)));
+  }
+
+  @Test
+  void takeUntilEndsWhenTheStopFutureCompletesAndCancelsTheUpstream() throws Exception {
+    TestSource<Integer> source = TestSource.open();
+    boolean[] stop = {false};
+    AtomicInteger stopCancels = new AtomicInteger();
+    Future<Void> signal =
+        new Future<>() {
+          @Override
+          public Poll<Void> poll(Context cx) {
+            return stop[0] ? Poll.ready(null) : Poll.pending();
+          }
+
+          @Override
+          public void cancel() {
+            stopCancels.incrementAndGet();
+          }
+        };
+    Stream<Integer> s = source.takeUntil(signal);
+    source.push(1);
+    assertEquals(1, pollOnce(s).value());
+    assertTrue(pollOnce(s).isPending());
+    stop[0] = true;
+    source.push(2);
+    assertTrue(Stream.isEnd(pollOnce(s)), "the stop signal wins over a ready item");
+    assertTrue(source.cancelled());
+    assertEquals(0, stopCancels.get(), "a completed stop future is not cancelled");
+
+    TestSource<Integer> ends = TestSource.of(7);
+    AtomicInteger cancelled = new AtomicInteger();
+    Future<Void> never =
+        new Future<>() {
+          @Override
+          public Poll<Void> poll(Context cx) {
+            return Poll.pending();
+          }
+
+          @Override
+          public void cancel() {
+            cancelled.incrementAndGet();
+          }
+        };
+    assertEquals(List.of(7), drain(ends.takeUntil(never)));
+    assertEquals(1, cancelled.get(), "the stop future is released when the stream ends first");
+  }
+
+  @Test
+  void cancellationReachesTheSourceThroughAChain() throws Exception {
+    TestSource<Integer> source = TestSource.open();
+    Stream<String> chain =
+        source.map(n -> n + 1).filter(n -> n > 0).skip(1).inspect(n -> {}).map(String::valueOf);
+    assertTrue(pollOnce(chain).isPending());
+    chain.cancel();
+    chain.cancel();
+    assertEquals(1, source.cancels(), "cancel is idempotent along the chain");
+  }
+
+  // ---- time -----------------------------------------------------------------------------------
+
+  /** A stream of {@code 0, 1, ...} where item {@code i} arrives {@code gaps[i]} ms after i - 1. */
+  static Stream<Integer> arrivingAfter(long... gaps) {
+    return Streams.unfold(
+        0,
+        i ->
+            i == gaps.length
+                ? Futures.ready(Streams.Unfold.done())
+                : Time.sleep(Duration.ofMillis(gaps[i])).map(v -> Streams.Unfold.emit(i, i + 1)));
+  }
+
+  @Test
+  void throttleSpacesItemsByTheDuration() throws Exception {
+    try (Runtime rt = paused()) {
+      List<Long> at = new ArrayList<>();
+      rt.blockOn(
+          Futures.lazy(
+              () -> {
+                long t0 = Time.now();
+                return Streams.of(1, 2, 3, 4)
+                    .throttle(Duration.ofMillis(100))
+                    .forEach(n -> at.add((Time.now() - t0) / MS));
+              }));
+      assertEquals(List.of(0L, 100L, 200L, 300L), at);
+    }
+  }
+
+  @Test
+  void throttleDoesNotDelayItemsThatAreAlreadySlowerThanTheDuration() throws Exception {
+    try (Runtime rt = paused()) {
+      List<Long> at = new ArrayList<>();
+      rt.blockOn(
+          Futures.lazy(
+              () -> {
+                long t0 = Time.now();
+                return Streams.interval(Duration.ofMillis(250))
+                    .take(4)
+                    .throttle(Duration.ofMillis(100))
+                    .forEach(n -> at.add((Time.now() - t0) / MS));
+              }));
+      assertEquals(List.of(0L, 250L, 500L, 750L), at);
+    }
+  }
+
+  @Test
+  void timeoutFailsWhenAnItemIsLateAndCancelsTheUpstream() throws Exception {
+    try (Runtime rt = paused()) {
+      List<Integer> seen = new ArrayList<>();
+      AtomicInteger cancels = new AtomicInteger();
+      Exception e =
+          assertThrows(
+              TimeoutException.class,
+              () ->
+                  rt.blockOn(
+                      Futures.lazy(
+                          () -> {
+                            Stream<Integer> source = arrivingAfter(10, 90, 101, 5);
+                            Stream<Integer> recorded =
+                                new Stream<>() {
+                                  @Override
+                                  public Poll<Integer> pollNext(Context cx) throws Exception {
+                                    return source.pollNext(cx);
+                                  }
+
+                                  @Override
+                                  public void cancel() {
+                                    cancels.incrementAndGet();
+                                    source.cancel();
+                                  }
+                                };
+                            return recorded.timeout(Duration.ofMillis(100)).forEach(seen::add);
+                          })));
+      assertTrue(e.getMessage().contains("PT0.1S"), e.getMessage());
+      assertEquals(List.of(0, 1), seen);
+      assertTrue(cancels.get() >= 1, "the late upstream was cancelled");
+    }
+  }
+
+  @Test
+  void timeoutDoesNotCountTheConsumersTimeBetweenItems() throws Exception {
+    try (Runtime rt = paused()) {
+      List<Integer> seen =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    List<Integer> out = new ArrayList<>();
+                    return arrivingAfter(50, 50, 50)
+                        .timeout(Duration.ofMillis(60))
+                        .forEachAsync(n -> Time.sleep(Duration.ofSeconds(10)).map(v -> out.add(n)))
+                        .map(v -> out);
+                  }));
+      assertEquals(List.of(0, 1, 2), seen);
+    }
+  }
+
+  @Test
+  void chunksTimeoutEmitsFullChunksAtOnceAndPartialOnesAtTheDeadline() throws Exception {
+    try (Runtime rt = paused()) {
+      List<String> out = new ArrayList<>();
+      rt.blockOn(
+          Futures.lazy(
+              () -> {
+                long t0 = Time.now();
+                // items at 0, 10, 20 | 60, 70 | 200 (then the end at 200)
+                return arrivingAfter(0, 10, 10, 40, 10, 130)
+                    .chunksTimeout(3, Duration.ofMillis(25))
+                    .forEach(chunk -> out.add((Time.now() - t0) / MS + "ms:" + chunk));
+              }));
+      assertEquals(List.of("20ms:[0, 1, 2]", "85ms:[3, 4]", "200ms:[5]"), out);
+    }
+  }
+
+  @Test
+  void noTimerIsNeededForItemsThatAreReady() throws Exception {
+    // Outside a runtime there is no timer driver: ready items must pass without one.
+    Stream<Integer> ready = Streams.of(1, 2).timeout(Duration.ofSeconds(1));
+    assertEquals(List.of(1, 2), drain(ready));
+    assertTrue(Stream.isEnd(pollOnce(ready)), "and it stays ended");
+  }
+}
