@@ -1,16 +1,78 @@
 package io.kyoto.benchmarks;
 
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.Futures.Step;
 import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.Task;
+import io.kyoto.runtime.sync.Mpsc;
+import io.kyoto.runtime.sync.Oneshot;
 
-/** The rtbench cases built on channels (oneshot ping-pong, bounded mpsc). */
+/** The rtbench cases built on channels: oneshot ping-pong and bounded mpsc. */
 final class ChannelCases {
   private ChannelCases() {}
 
-  static void pingPong(Runtime rt) {
-    // Filled in once io.kyoto.runtime.sync lands.
+  /** ping_pong: 100k oneshot round trips between a driver task and a freshly spawned task. */
+  static void pingPong(Runtime rt) throws Exception {
+    int n = 100_000;
+    long t = System.nanoTime();
+    rt.blockOn(
+        rt.spawn(
+            Futures.loop(
+                0,
+                i -> {
+                  if (i == n) {
+                    return Futures.ready(Step.<Integer, Integer>done(i));
+                  }
+                  var ping = Oneshot.<Void>channel();
+                  var pong = Oneshot.<Void>channel();
+                  Task.spawn(
+                      ping.rx()
+                          .map(
+                              v -> {
+                                pong.tx().send(null);
+                                return null;
+                              }));
+                  ping.tx().send(null);
+                  return pong.rx().map(v -> Step.<Integer, Integer>next(i + 1));
+                })));
+    RtBench.report("ping_pong", n, t);
   }
 
-  static void mpsc(Runtime rt) {
-    // Filled in once io.kyoto.runtime.sync lands.
+  /** mpsc_bounded_4x250k: 4 producer tasks, bounded(1024), the consumer in blockOn. */
+  static void mpsc(Runtime rt) throws Exception {
+    int producers = 4;
+    int perProducer = 250_000;
+    long t = System.nanoTime();
+    long received =
+        rt.blockOn(
+            Futures.lazy(
+                () -> {
+                  var ch = Mpsc.<Integer>channel(1024);
+                  for (int p = 0; p < producers; p++) {
+                    Mpsc.Sender<Integer> tx = ch.tx().clone();
+                    Task.spawn(produce(tx, perProducer).inspect(v -> tx.close()));
+                  }
+                  ch.tx().close();
+                  Mpsc.Receiver<Integer> rx = ch.rx();
+                  return Futures.loop(
+                      0L,
+                      k ->
+                          rx.recv()
+                              .map(v -> v == null ? Step.<Long, Long>done(k) : Step.next(k + 1)));
+                }));
+    if (received != (long) producers * perProducer) {
+      throw new AssertionError("received " + received);
+    }
+    RtBench.report("mpsc_bounded_4x250k", received, t);
+  }
+
+  private static Future<Void> produce(Mpsc.Sender<Integer> tx, int count) {
+    return Futures.loop(
+        0,
+        i ->
+            i == count
+                ? Futures.ready(Step.<Integer, Void>done(null))
+                : tx.send(i).map(v -> Step.next(i + 1)));
   }
 }

@@ -87,9 +87,10 @@ final class MultiThreadScheduler extends SchedulerBase {
       TaskCore<?> previous = w.lifo;
       w.lifo = task;
       if (previous != null) {
+        // The displaced task is stealable now: let a sleeping worker come for it. A task in the
+        // LIFO slot alone is not stealable, so waking a peer for it would only cost a syscall
+        // (tokio notifies only in this branch too).
         w.queue.push(previous, overflow);
-        notifyParked();
-      } else if (sleepersPresent()) {
         notifyParked();
       }
       return;
@@ -109,10 +110,6 @@ final class MultiThreadScheduler extends SchedulerBase {
     } else {
       schedule(task);
     }
-  }
-
-  private boolean sleepersPresent() {
-    return sleeperCount != 0; // lock-free: this runs on every wake from a worker
   }
 
   /** Wakes a sleeping worker as a searcher, unless someone is already searching. */
@@ -337,6 +334,7 @@ final class MultiThreadScheduler extends SchedulerBase {
         if (lifoPolls >= MAX_LIFO_POLLS) {
           queue.push(lifo, overflow);
           lifo = null;
+          notifyParked();
           break;
         }
         TaskCore<?> next = lifo;

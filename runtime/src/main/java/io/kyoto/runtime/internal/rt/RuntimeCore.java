@@ -4,10 +4,9 @@ import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.ThrowingSupplier;
+import io.kyoto.runtime.internal.task.OwnedTasks;
 import io.kyoto.runtime.internal.task.Scheduler;
 import io.kyoto.runtime.internal.task.TaskCore;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -24,7 +23,7 @@ public final class RuntimeCore {
   private final BlockingPool blocking;
   private final SchedulerBase scheduler;
   private final Scheduler blockingScheduler;
-  private final Set<TaskCore<?>> alive = ConcurrentHashMap.newKeySet();
+  private final OwnedTasks alive;
   private final AtomicLong spawned = new AtomicLong();
   private volatile boolean shutdown;
   final LongAdder forcedYields = new LongAdder();
@@ -33,6 +32,7 @@ public final class RuntimeCore {
 
   private RuntimeCore(Config config) {
     this.config = config;
+    this.alive = new OwnedTasks(config.workerThreads() + 1);
     TimeDriver time = config.enableTime() ? new TimeDriver(config.startPaused()) : null;
     this.driver = new Driver(config.enableIo(), config.ioBackend(), time);
     this.blocking =
@@ -235,7 +235,7 @@ public final class RuntimeCore {
   public boolean awaitShutdown(long timeoutNanos) {
     long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
     scheduler.awaitWorkers(timeoutNanos);
-    for (TaskCore<?> task : alive) {
+    for (TaskCore<?> task : alive.snapshot()) {
       task.abort();
     }
     scheduler.cancelAll();

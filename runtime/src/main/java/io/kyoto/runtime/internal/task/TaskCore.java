@@ -76,6 +76,10 @@ public final class TaskCore<T> implements Waker {
   private Throwable failure; // likewise; a CancellationException when cancelled
   private volatile Waker joinWaker;
   private volatile boolean deferred; // yieldNow asked for a deferred wake
+  // OwnedTasks links, under the monitor of the task's shard.
+  TaskCore<?> ownedPrev;
+  TaskCore<?> ownedNext;
+  boolean owned;
 
   /**
    * Creates a task; it is not queued until {@link #wake()}.

@@ -1,0 +1,113 @@
+package io.kyoto.runtime.internal.task;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The runtime's alive tasks, for shutdown (abort them all) and metrics: tokio's {@code OwnedTasks},
+ * a sharded intrusive list.
+ *
+ * <p>Each task links into the shard chosen by its id, under that shard's monitor, through its own
+ * {@code ownedPrev}/{@code ownedNext} fields: adding and removing allocate nothing and take one
+ * uncontended lock, where a concurrent hash set costs a node and several CASes per spawn. Shards
+ * keep two workers spawning and completing tasks from contending on one lock.
+ */
+public final class OwnedTasks {
+  private final Shard[] shards;
+  private final int mask;
+
+  private static final class Shard {
+    TaskCore<?> head; // under this
+    int count; // under this; read racily by size()
+  }
+
+  /**
+   * Creates the list.
+   *
+   * @param concurrency roughly how many threads spawn and complete tasks at once
+   */
+  public OwnedTasks(int concurrency) {
+    int n = Integer.highestOneBit(Math.max(1, concurrency * 4) * 2 - 1);
+    shards = new Shard[n];
+    for (int i = 0; i < n; i++) {
+      shards[i] = new Shard();
+    }
+    mask = n - 1;
+  }
+
+  private Shard shard(TaskCore<?> task) {
+    return shards[(int) task.id() & mask];
+  }
+
+  /**
+   * Adds a new task.
+   *
+   * @param task a task not yet in the list
+   */
+  public void add(TaskCore<?> task) {
+    Shard s = shard(task);
+    synchronized (s) {
+      TaskCore<?> h = s.head;
+      task.ownedNext = h;
+      task.ownedPrev = null;
+      if (h != null) {
+        h.ownedPrev = task;
+      }
+      s.head = task;
+      task.owned = true;
+      s.count++;
+    }
+  }
+
+  /**
+   * Removes a task; a no-op if it is not in the list.
+   *
+   * @param task the task
+   */
+  public void remove(TaskCore<?> task) {
+    Shard s = shard(task);
+    synchronized (s) {
+      if (!task.owned) {
+        return;
+      }
+      TaskCore<?> p = task.ownedPrev;
+      TaskCore<?> n = task.ownedNext;
+      if (p != null) {
+        p.ownedNext = n;
+      } else {
+        s.head = n;
+      }
+      if (n != null) {
+        n.ownedPrev = p;
+      }
+      task.ownedPrev = null;
+      task.ownedNext = null;
+      task.owned = false;
+      s.count--;
+    }
+  }
+
+  /** {@return how many tasks are in the list (a moment's sum over the shards)} */
+  public int size() {
+    int total = 0;
+    for (Shard s : shards) {
+      synchronized (s) {
+        total += s.count;
+      }
+    }
+    return total;
+  }
+
+  /** {@return a copy of the tasks in the list, for shutdown} */
+  public List<TaskCore<?>> snapshot() {
+    List<TaskCore<?>> out = new ArrayList<>();
+    for (Shard s : shards) {
+      synchronized (s) {
+        for (TaskCore<?> t = s.head; t != null; t = t.ownedNext) {
+          out.add(t);
+        }
+      }
+    }
+    return out;
+  }
+}
