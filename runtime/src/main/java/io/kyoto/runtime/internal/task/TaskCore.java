@@ -33,9 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       once however often it is woken.
  *   <li>run: NOTIFIED → RUNNING (clearing NOTIFIED), then poll; then RUNNING → idle, or → NOTIFIED
  *       and reschedule if woken meanwhile, or → COMPLETE.
- *   <li>abort: sets CANCELLED; if the task was idle it also sets NOTIFIED and schedules it, so a
- *       worker runs the cancellation (the future's {@code cancel()} always runs on a worker, never
- *       on the aborting thread, because only the runner may touch the future).
+ *   <li>abort: sets CANCELLED (an abort that arrives during a poll that completes the task is
+ *       dropped: the output wins, as in tokio); if the task was idle it also sets NOTIFIED and
+ *       schedules it, so a worker runs the cancellation (the future's {@code cancel()} always runs
+ *       on a worker, never on the aborting thread, because only the runner may touch the future).
  *   <li>join: the joiner stores its waker (volatile), then re-reads the state; the completer sets
  *       COMPLETE, then reads the waker. With both accesses volatile one of them sees the other, so
  *       no completion is missed.
