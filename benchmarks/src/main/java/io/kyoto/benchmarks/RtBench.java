@@ -35,6 +35,25 @@ public final class RtBench {
    */
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+    String only = args.length > 1 ? args[1] : null;
+    if (only != null) {
+      try (Runtime rt =
+          Runtime.builder().multiThread().workerThreads(2).enableAll().name("rtbench").build()) {
+        for (int round = 0; round < rounds; round++) {
+          switch (only) {
+            case "spawn_many" -> spawnMany(rt);
+            case "yield_many" -> yieldMany(rt);
+            case "ping_pong" -> ChannelCases.pingPong(rt);
+            case "chained_spawn" -> chainedSpawn(rt);
+            case "mpsc" -> ChannelCases.mpsc(rt);
+            case "timeout" -> timeoutNeverFires(rt);
+            case "sleep" -> sleepFire(rt);
+            default -> throw new IllegalArgumentException("unknown case " + only);
+          }
+        }
+      }
+      return;
+    }
     try (Runtime rt =
         Runtime.builder().multiThread().workerThreads(2).enableAll().name("rtbench").build()) {
       for (int round = 0; round < rounds; round++) {

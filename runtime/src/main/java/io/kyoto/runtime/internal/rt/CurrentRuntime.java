@@ -12,6 +12,9 @@ public final class CurrentRuntime {
 
   /** {@return the current runtime, or null outside one} */
   public static RuntimeCore get() {
+    if (Thread.currentThread() instanceof WorkerThread wt && wt.core != null) {
+      return wt.core; // a worker's runtime never changes while it runs
+    }
     return CURRENT.get();
   }
 
@@ -24,6 +27,9 @@ public final class CurrentRuntime {
   public static RuntimeCore enter(RuntimeCore core) {
     RuntimeCore previous = CURRENT.get();
     CURRENT.set(core);
+    if (Thread.currentThread() instanceof WorkerThread wt) {
+      wt.core = core;
+    }
     return previous;
   }
 
@@ -37,6 +43,9 @@ public final class CurrentRuntime {
       CURRENT.remove();
     } else {
       CURRENT.set(previous);
+    }
+    if (Thread.currentThread() instanceof WorkerThread wt) {
+      wt.core = previous;
     }
   }
 

@@ -74,15 +74,21 @@ final class MultiThreadScheduler extends SchedulerBase {
   @Override
   void start() {
     for (Worker w : workers) {
-      Thread t = Thread.ofPlatform().name(core.workerName(w.index)).daemon(true).unstarted(w::run);
+      Thread t = new WorkerThread(w::run, core.workerName(w.index));
       w.thread = t;
       t.start();
     }
   }
 
+  private static Worker currentWorker() {
+    return Thread.currentThread() instanceof WorkerThread wt
+        ? (Worker) wt.worker
+        : CURRENT_WORKER.get();
+  }
+
   @Override
   public void schedule(TaskCore<?> task) {
-    Worker w = CURRENT_WORKER.get();
+    Worker w = currentWorker();
     if (w != null && w.owner() == this && !shutdown) {
       TaskCore<?> previous = w.lifo;
       w.lifo = task;
@@ -104,7 +110,7 @@ final class MultiThreadScheduler extends SchedulerBase {
 
   @Override
   public void defer(TaskCore<?> task) {
-    Worker w = CURRENT_WORKER.get();
+    Worker w = currentWorker();
     if (w != null && w.owner() == this) {
       w.deferred.addLast(task);
     } else {
@@ -277,6 +283,9 @@ final class MultiThreadScheduler extends SchedulerBase {
       queue.bindOwner();
       slot.thread = Thread.currentThread();
       CURRENT_WORKER.set(this);
+      if (Thread.currentThread() instanceof WorkerThread wt) {
+        wt.worker = this;
+      }
       RuntimeCore previous = CurrentRuntime.enter(core);
       CurrentRuntime.setDriving(true);
       core.threadStarted();
@@ -287,6 +296,9 @@ final class MultiThreadScheduler extends SchedulerBase {
         CurrentRuntime.setDriving(false);
         CurrentRuntime.restore(previous);
         CURRENT_WORKER.remove();
+        if (Thread.currentThread() instanceof WorkerThread wt) {
+          wt.worker = null;
+        }
       }
     }
 
