@@ -15,7 +15,7 @@ final class ChannelCases {
   /** ping_pong: 100k oneshot round trips between a driver task and a freshly spawned task. */
   static void pingPong(Runtime rt) throws Exception {
     int n = 100_000;
-    long t = System.nanoTime();
+    long t = RtBench.start();
     rt.blockOn(
         rt.spawn(
             Futures.loop(
@@ -43,7 +43,7 @@ final class ChannelCases {
   static void mpsc(Runtime rt) throws Exception {
     int producers = 4;
     int perProducer = 250_000;
-    long t = System.nanoTime();
+    long t = RtBench.start();
     long received =
         rt.blockOn(
             Futures.lazy(

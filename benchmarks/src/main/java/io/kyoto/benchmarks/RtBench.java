@@ -22,9 +22,23 @@ import java.util.List;
 public final class RtBench {
   private RtBench() {}
 
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+  private static long allocatedAtStart;
+
+  /** Starts a case: records the JVM's total allocated bytes; returns the start time. */
+  static long start() {
+    allocatedAtStart = THREADS.getTotalThreadAllocatedBytes();
+    return System.nanoTime();
+  }
+
+  /** Prints ns/op and the heap bytes allocated per operation (all threads) since {@link #start}. */
   static void report(String name, long ops, long t0) {
+    long nanos = System.nanoTime() - t0;
+    long bytes = THREADS.getTotalThreadAllocatedBytes() - allocatedAtStart;
     System.out.printf(
-        "%-28s ops=%-9d ns/op=%.1f%n", name, ops, (System.nanoTime() - t0) / (double) ops);
+        "%-28s ops=%-9d ns/op=%.1f B/op=%.0f%n",
+        name, ops, nanos / (double) ops, bytes / (double) ops);
   }
 
   /**
@@ -70,7 +84,7 @@ public final class RtBench {
 
   static void spawnMany(Runtime rt) throws Exception {
     int n = 1_000_000;
-    long t = System.nanoTime();
+    long t = RtBench.start();
     rt.blockOn(
         Futures.lazy(
             () -> {
@@ -91,7 +105,7 @@ public final class RtBench {
   static void yieldMany(Runtime rt) throws Exception {
     int tasks = 200;
     int yields = 1000;
-    long t = System.nanoTime();
+    long t = RtBench.start();
     rt.blockOn(
         Futures.lazy(
             () -> {
@@ -113,7 +127,7 @@ public final class RtBench {
 
   static void chainedSpawn(Runtime rt) throws Exception {
     int n = 100_000;
-    long t = System.nanoTime();
+    long t = RtBench.start();
     rt.blockOn(
         Futures.lazy(
             () -> {
@@ -138,7 +152,7 @@ public final class RtBench {
   static void timeoutNeverFires(Runtime rt) throws Exception {
     int n = 1_000_000;
     Duration second = Duration.ofSeconds(1);
-    long t = System.nanoTime();
+    long t = RtBench.start();
     long sum =
         rt.blockOn(
             rt.spawn(
@@ -159,7 +173,7 @@ public final class RtBench {
     int tasks = 10_000;
     int reps = 10;
     Duration ms = Duration.ofMillis(1);
-    long t = System.nanoTime();
+    long t = RtBench.start();
     rt.blockOn(
         Futures.lazy(
             () -> {
