@@ -41,7 +41,19 @@ class EchoTest {
       awaitQuiet(rt, Long.MAX_VALUE, 0);
       long fdsBefore = openFds();
       long buffersBefore = BufferPool.shared().outstanding();
-      churn(port, random, 300);
+      // -Dkyoto.echo.soakSeconds=60 turns the 300 clients into a timed soak run.
+      long soak = Long.getLong("kyoto.echo.soakSeconds", 0);
+      long clients = 0;
+      if (soak > 0) {
+        long end = System.nanoTime() + soak * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+          churn(port, random, 30);
+          clients += 30;
+        }
+        System.out.printf("soak %s: %d s, %d clients%n", backend, soak, clients);
+      } else {
+        churn(port, random, 300);
+      }
       awaitQuiet(rt, fdsBefore, buffersBefore);
       assertEquals(1, rt.metrics().numAliveTasks(), "only the accept loop is left");
       assertEquals(buffersBefore, BufferPool.shared().outstanding(), "copy buffers returned");
