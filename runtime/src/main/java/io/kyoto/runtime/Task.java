@@ -1,6 +1,9 @@
 package io.kyoto.runtime;
 
+import io.kyoto.runtime.internal.rt.CurrentRuntime;
+import io.kyoto.runtime.internal.rt.RuntimeCore;
 import io.kyoto.runtime.internal.task.TaskCore;
+import java.util.Objects;
 
 /**
  * Tasks on the current runtime: {@link #spawn}, {@link #spawnBlocking} and {@link #yieldNow}, as
@@ -22,7 +25,11 @@ public final class Task {
    * @throws IllegalStateException outside a runtime
    */
   public static <T> JoinHandle<T> spawn(Future<T> future) {
-    return Handle.current().spawn(future);
+    RuntimeCore core = CurrentRuntime.get(); // no Handle object on the hot path
+    if (core == null) {
+      return Handle.current().spawn(future); // throws the "no reactor running" error
+    }
+    return new JoinHandle<>(core.spawn(Objects.requireNonNull(future, "future")));
   }
 
   /**
