@@ -13,6 +13,13 @@ import java.util.concurrent.locks.LockSupport;
  * threshold (and at most twice it): the detector logs a warning with the thread's current stack
  * (where the poll is stuck) once per poll, and counts it in the runtime metrics. The hot path pays
  * two opaque stores per poll.
+ *
+ * <p>An idle runtime must cost no CPU, so the detector goes dormant (parks without a timeout) when
+ * no runtime thread is active. Runtime threads count themselves in {@link #active} when they wake
+ * from an idle park and out when they park; the detector sets {@link #dormant}, then re-reads
+ * {@code active}; a waking thread increments {@code active}, then reads {@code dormant}. Both are
+ * volatile, so one side always sees the other (Dekker): either the detector stays awake or the
+ * thread wakes it.
  */
 final class BlockingPollDetector implements Runnable {
   private static final System.Logger LOG = System.getLogger("io.kyoto.runtime");
@@ -22,6 +29,9 @@ final class BlockingPollDetector implements Runnable {
   private final LongAdder reports;
   private final Thread thread;
   private volatile boolean stopped;
+  private volatile boolean dormant;
+  private final java.util.concurrent.atomic.AtomicInteger active =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   BlockingPollDetector(String name, PollSlot[] slots, long thresholdNanos, LongAdder reports) {
     this.slots = slots;
@@ -33,6 +43,20 @@ final class BlockingPollDetector implements Runnable {
 
   void start() {
     thread.start();
+  }
+
+  /** A runtime thread became active (left an idle park, or entered {@code blockOn}). */
+  void threadActive() {
+    active.incrementAndGet();
+    if (dormant) {
+      dormant = false;
+      LockSupport.unpark(thread);
+    }
+  }
+
+  /** A runtime thread is about to park idle (or left {@code blockOn}). */
+  void threadIdle() {
+    active.decrementAndGet();
   }
 
   void stop() {
@@ -47,6 +71,14 @@ final class BlockingPollDetector implements Runnable {
     long[] lastPolls = new long[n];
     long[] reported = new long[n];
     while (!stopped) {
+      if (active.get() <= 0) {
+        dormant = true;
+        if (active.get() <= 0 && !stopped) {
+          LockSupport.park(this); // until a runtime thread wakes up (or a spurious return)
+        }
+        dormant = false;
+        continue;
+      }
       LockSupport.parkNanos(this, thresholdNanos);
       for (int i = 0; i < n && !stopped; i++) {
         PollSlot slot = slots[i];

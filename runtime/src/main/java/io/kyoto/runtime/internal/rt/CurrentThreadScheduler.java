@@ -108,6 +108,7 @@ final class CurrentThreadScheduler extends SchedulerBase {
     RuntimeCore previous = CurrentRuntime.enter(core);
     CurrentRuntime.setDriving(true);
     owner = me;
+    threadActive();
     try {
       MainWaker main = new MainWaker(parker);
       Context cx = new Context(main);
@@ -128,7 +129,9 @@ final class CurrentThreadScheduler extends SchedulerBase {
         boolean idle = !ran && local.isEmpty() && global.isEmpty() && !main.woken.get();
         if (idle) {
           boolean hasDeferred = !deferred.isEmpty();
+          threadIdle();
           parker.park(hasDeferred ? 0 : -1, !hasDeferred && core.blockingInFlight() == 0);
+          threadActive();
         } else {
           parker.park(0, false); // every eventInterval polls, turn the driver
         }
@@ -138,6 +141,7 @@ final class CurrentThreadScheduler extends SchedulerBase {
         }
       }
     } finally {
+      threadIdle();
       owner = null;
       CurrentRuntime.setDriving(false);
       CurrentRuntime.restore(previous);

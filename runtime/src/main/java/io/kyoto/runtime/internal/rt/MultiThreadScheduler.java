@@ -289,9 +289,11 @@ final class MultiThreadScheduler extends SchedulerBase {
       RuntimeCore previous = CurrentRuntime.enter(core);
       CurrentRuntime.setDriving(true);
       core.threadStarted();
+      threadActive();
       try {
         loop();
       } finally {
+        threadIdle();
         core.threadStopped();
         CurrentRuntime.setDriving(false);
         CurrentRuntime.restore(previous);
@@ -456,7 +458,9 @@ final class MultiThreadScheduler extends SchedulerBase {
         leaveSleepers();
         return;
       }
+      threadIdle();
       parker.park(-1, false);
+      threadActive();
       leaveSleepers();
     }
 

@@ -50,14 +50,17 @@ public final class RuntimeCore {
    */
   public static RuntimeCore start(Config config) {
     RuntimeCore core = new RuntimeCore(config);
-    core.scheduler.start();
     if (config.blockingPollThreshold() != null) {
+      // Created before the workers start (they count themselves in it), started after.
       core.detector =
           new BlockingPollDetector(
               config.name(),
               core.scheduler.pollSlots(),
               config.blockingPollThreshold().toNanos(),
               core.blockingPolls);
+    }
+    core.scheduler.start();
+    if (core.detector != null) {
       core.detector.start();
     }
     return core;
@@ -176,6 +179,11 @@ public final class RuntimeCore {
   /** {@return the number of blocking-pool threads alive} */
   public int blockingThreads() {
     return blocking.threads();
+  }
+
+  /** {@return the blocking-poll detector, or null when disabled} */
+  BlockingPollDetector detector() {
+    return detector;
   }
 
   /** {@return how many task polls the blocking-poll detector reported} */

@@ -42,6 +42,22 @@ abstract sealed class SchedulerBase implements Scheduler
   /** {@return the slots of the threads that poll tasks, for the blocking-poll detector} */
   abstract PollSlot[] pollSlots();
 
+  /** Counts the calling runtime thread as active for the blocking-poll detector. */
+  void threadActive() {
+    BlockingPollDetector d = core.detector();
+    if (d != null) {
+      d.threadActive();
+    }
+  }
+
+  /** Counts the calling runtime thread as idle for the blocking-poll detector. */
+  void threadIdle() {
+    BlockingPollDetector d = core.detector();
+    if (d != null) {
+      d.threadIdle();
+    }
+  }
+
   @Override
   public void onForcedYield() {
     core.forcedYields.increment();
