@@ -152,6 +152,7 @@ final class CurrentThreadScheduler extends SchedulerBase {
   /** Runs up to {@code eventInterval} tasks; returns whether any ran. */
   private boolean runBatch() {
     boolean ran = false;
+    long start = System.nanoTime(); // one clock read per batch, not per poll
     slot.thread = Thread.currentThread();
     for (int i = 0; i < eventInterval; i++) {
       TaskCore<?> t = next();
@@ -159,17 +160,18 @@ final class CurrentThreadScheduler extends SchedulerBase {
         break;
       }
       ran = true;
-      long start = System.nanoTime();
       slot.enter(t);
       t.run(Context.INITIAL_BUDGET);
       slot.exit();
-      busyNanos += System.nanoTime() - start;
       polls++;
       // As tokio: a woken main future waits for the batch; breaking out at once would let a main
       // future that keeps waking itself (budget) starve the tasks.
       if (core.isShutdown()) {
         break;
       }
+    }
+    if (ran) {
+      busyNanos += System.nanoTime() - start;
     }
     return ran;
   }

@@ -268,7 +268,9 @@ final class MultiThreadScheduler extends SchedulerBase {
     long tick;
     int seed;
     volatile long polls; // single writer; volatile so metrics read a recent value
-    volatile long busyNanos;
+    volatile long
+        busyNanos; // updated when the worker parks (one clock read per park, not per poll)
+    long activeSince;
 
     Worker(int index) {
       this.index = index;
@@ -289,6 +291,7 @@ final class MultiThreadScheduler extends SchedulerBase {
       RuntimeCore previous = CurrentRuntime.enter(core);
       CurrentRuntime.setDriving(true);
       core.threadStarted();
+      activeSince = System.nanoTime();
       threadActive();
       try {
         loop();
@@ -338,7 +341,6 @@ final class MultiThreadScheduler extends SchedulerBase {
     }
 
     private void runTask(TaskCore<?> t) {
-      long start = System.nanoTime();
       polls++; // counted before the poll, so a joiner woken by it sees the count
       slot.enter(t);
       t.run(Context.INITIAL_BUDGET);
@@ -360,7 +362,6 @@ final class MultiThreadScheduler extends SchedulerBase {
         slot.exit();
       }
       lifoPolls = 0;
-      busyNanos += System.nanoTime() - start;
     }
 
     private TaskCore<?> nextTask() {
@@ -459,7 +460,10 @@ final class MultiThreadScheduler extends SchedulerBase {
         return;
       }
       threadIdle();
+      long now = System.nanoTime();
+      busyNanos += now - activeSince;
       parker.park(-1, false);
+      activeSince = System.nanoTime();
       threadActive();
       leaveSleepers();
     }

@@ -76,7 +76,7 @@ public final class TaskCore<T> implements Waker {
   private T output; // written before COMPLETE (release), read after seeing it (acquire)
   private Throwable failure; // likewise; a CancellationException when cancelled
   private volatile Waker joinWaker;
-  private volatile boolean deferred; // yieldNow asked for a deferred wake
+  private boolean deferred; // yieldNow asked for a deferred wake; the runner's thread only
   // OwnedTasks links, under the monitor of the task's shard.
   TaskCore<?> ownedPrev;
   TaskCore<?> ownedNext;
