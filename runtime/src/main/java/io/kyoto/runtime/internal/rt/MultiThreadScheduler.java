@@ -120,7 +120,16 @@ final class MultiThreadScheduler extends SchedulerBase {
 
   /** Wakes a sleeping worker as a searcher, unless someone is already searching. */
   private void notifyParked() {
+    // Fast paths without the lock: someone is searching already, or nobody sleeps. A worker going
+    // to sleep publishes itself in sleeperCount (volatile) and then re-checks the queues; the
+    // caller published its task (a release store into a queue) and, after a full fence (no
+    // StoreLoad reordering of that store with the read below), reads sleeperCount: one of the two
+    // sees the other.
     if (searching.get() != 0) {
+      return;
+    }
+    java.lang.invoke.VarHandle.fullFence();
+    if (sleeperCount == 0) {
       return;
     }
     Worker w;
