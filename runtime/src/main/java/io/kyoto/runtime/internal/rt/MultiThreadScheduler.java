@@ -357,9 +357,10 @@ final class MultiThreadScheduler extends SchedulerBase {
       // The tasks it woke sit in the LIFO slot: run them next, at most MAX_LIFO_POLLS in a row.
       while (lifo != null && !shutdown) {
         if (lifoPolls >= MAX_LIFO_POLLS) {
+          // No wake-up for a peer here (as tokio): this worker runs the task next anyway, and a
+          // chain of spawns would otherwise cost a syscall every few tasks.
           queue.push(lifo, overflow);
           lifo = null;
-          notifyParked();
           break;
         }
         TaskCore<?> next = lifo;
