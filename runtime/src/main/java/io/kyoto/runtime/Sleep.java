@@ -56,7 +56,7 @@ public final class Sleep implements Future<Void> {
     this.deadlineSet = true;
   }
 
-  private static long saturatedAdd(long a, long b) {
+  static long saturatedAdd(long a, long b) {
     long r = a + b;
     return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
   }

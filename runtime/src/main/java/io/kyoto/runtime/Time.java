@@ -1,5 +1,6 @@
 package io.kyoto.runtime;
 
+import io.kyoto.runtime.internal.rt.TimeDriver;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
@@ -65,7 +66,14 @@ public final class Time {
   public static <T> Future<T> timeout(Duration duration, Future<T> future) {
     Objects.requireNonNull(duration, "duration");
     Objects.requireNonNull(future, "future");
-    return new Timeout<>(future, new Sleep(saturatedNanos(duration), false), duration);
+    TimeDriver driver = Sleep.currentDriverOrNull();
+    if (driver == null) {
+      return new Timeout<>(future, new Sleep(saturatedNanos(duration), false), duration, 0, null);
+    }
+    // The deadline is fixed now, as tokio's; the timer itself is created only if the inner future
+    // is pending, so a timeout that never fires on a ready future allocates no Sleep.
+    long deadline = Sleep.saturatedAdd(driver.now(), saturatedNanos(duration));
+    return new Timeout<>(future, null, duration, deadline, driver);
   }
 
   /**
@@ -150,13 +158,17 @@ public final class Time {
   /** The future behind {@link #timeout}. */
   private static final class Timeout<T> implements Future<T> {
     private final Future<T> inner;
-    private final Sleep sleep;
     private final Duration duration;
+    private final long deadline;
+    private final TimeDriver driver;
+    private Sleep sleep; // created at the first pending poll when the driver is known
 
-    Timeout(Future<T> inner, Sleep sleep, Duration duration) {
+    Timeout(Future<T> inner, Sleep sleep, Duration duration, long deadline, TimeDriver driver) {
       this.inner = inner;
       this.sleep = sleep;
       this.duration = duration;
+      this.deadline = deadline;
+      this.driver = driver;
     }
 
     @Override
@@ -165,12 +177,15 @@ public final class Time {
       try {
         p = inner.poll(cx);
       } catch (Exception e) {
-        sleep.cancel();
+        cancelSleep();
         throw e;
       }
       if (p.isReady()) {
-        sleep.cancel();
+        cancelSleep();
         return p;
+      }
+      if (sleep == null) {
+        sleep = new Sleep(deadline, driver);
       }
       if (sleep.poll(cx).isReady()) {
         inner.cancel();
@@ -179,10 +194,16 @@ public final class Time {
       return Poll.pending();
     }
 
+    private void cancelSleep() {
+      if (sleep != null) {
+        sleep.cancel();
+      }
+    }
+
     @Override
     public void cancel() {
       inner.cancel();
-      sleep.cancel();
+      cancelSleep();
     }
   }
 }
