@@ -132,8 +132,7 @@ public final class Watch {
 
     /** {@return a new receiver that has seen the current value} */
     public Receiver<T> subscribe() {
-      long seen = shared.snapshot().version();
-      return new Receiver<>(shared, shared.subscribe(seen));
+      return new Receiver<>(shared, shared.subscribeCurrent());
     }
 
     /** {@return the number of open receivers} */

@@ -13,6 +13,7 @@ import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Runtime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -93,6 +94,30 @@ class SyncWatchTest {
     var rx = ch.tx().subscribe();
     assertEquals("kept", rx.borrow());
     assertFalse(rx.hasChanged());
+  }
+
+  @Test
+  void aSubscriptionThatWaitedForAWriteHasSeenIt() throws Exception {
+    // Regression (found by WatchModelTest): subscribe() read the version before taking the lock,
+    // so a write that held the lock meanwhile looked unseen to the new receiver, although it had
+    // finished (and, for send(), checked for receivers) before that receiver was counted.
+    var ch = Watch.channel(0);
+    AtomicReference<Watch.Receiver<Integer>> sub = new AtomicReference<>();
+    Thread subscriber = new Thread(() -> sub.set(ch.tx().subscribe()));
+    boolean notified =
+        ch.tx()
+            .sendIfModified(
+                v -> {
+                  subscriber.start(); // the write holds the lock: subscribe() must wait for it
+                  while (subscriber.getState() != Thread.State.BLOCKED) {
+                    Thread.onSpinWait();
+                  }
+                  return true;
+                });
+    assertTrue(notified);
+    subscriber.join();
+    assertFalse(sub.get().hasChanged(), "the write finished before the receiver was counted");
+    assertEquals(2, ch.tx().receiverCount());
   }
 
   @Test

@@ -16,7 +16,10 @@ import java.util.function.Predicate;
  *       under this object's monitor, bump the version, and drain {@link #waiters} in the same
  *       critical section; the wakers run after it.
  *   <li>A receiver's {@link Cursor#seen} is the version it has seen; the initial value and a new
- *       subscription count as seen. A change is {@code snap.version != seen}.
+ *       subscription count as seen. A change is {@code snap.version != seen}. A subscription reads
+ *       the version under the monitor, together with counting itself, so that it falls wholly
+ *       before or after each write (a write in between would otherwise look unseen to a receiver
+ *       that the write's receiver check did not count).
  *   <li>A waiting receiver checks for a change and enqueues itself under the monitor, so a send
  *       either precedes the check (the change is seen) or finds the receiver queued.
  *   <li>{@link #closed} is set once, under the monitor, after the last write. Readers read {@code
@@ -89,6 +92,15 @@ public final class WatchShared<T> {
   /** {@return the number of open receivers} */
   public int receiverCount() {
     return receivers;
+  }
+
+  /**
+   * {@return a new receiver's cursor, which has seen the current version} The version is read under
+   * the monitor that writers hold, so the subscription falls wholly before or after each write.
+   */
+  public synchronized Cursor subscribeCurrent() {
+    receivers++;
+    return new Cursor(snap.version());
   }
 
   /**
