@@ -354,9 +354,12 @@ final class MultiThreadScheduler extends SchedulerBase {
       slot.enter(t);
       t.run(Context.INITIAL_BUDGET);
       slot.exit();
-      // The tasks it woke sit in the LIFO slot: run them next, at most MAX_LIFO_POLLS in a row.
+      // The tasks it woke sit in the LIFO slot: run them next, at most MAX_LIFO_POLLS in a row,
+      // sharing what is left of this poll's coop budget (as tokio), so two tasks that keep waking
+      // each other through the slot cannot hold the worker for more than one budget.
+      int budget = t.remainingBudget();
       while (lifo != null && !shutdown) {
-        if (lifoPolls >= MAX_LIFO_POLLS) {
+        if (lifoPolls >= MAX_LIFO_POLLS || budget <= 0) {
           // No wake-up for a peer here (as tokio): this worker runs the task next anyway, and a
           // chain of spawns would otherwise cost a syscall every few tasks.
           queue.push(lifo, overflow);
@@ -368,8 +371,9 @@ final class MultiThreadScheduler extends SchedulerBase {
         lifoPolls++;
         polls++;
         slot.enter(next);
-        next.run(Context.INITIAL_BUDGET);
+        next.run(budget);
         slot.exit();
+        budget = next.remainingBudget();
       }
       lifoPolls = 0;
     }

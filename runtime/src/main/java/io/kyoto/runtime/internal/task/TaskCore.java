@@ -105,6 +105,14 @@ public final class TaskCore<T> implements Waker {
     return state;
   }
 
+  /**
+   * {@return the coop budget left after the last {@link #run}} Read by the runner's thread right
+   * after {@code run}, to share the rest of a budget with the tasks it woke into the LIFO slot.
+   */
+  public int remainingBudget() {
+    return cx.budget();
+  }
+
   /** {@return whether the task completed, failed or was cancelled} */
   public boolean isComplete() {
     return (state & COMPLETE) != 0;
