@@ -430,6 +430,23 @@ public final class Mpsc {
     }
 
     /**
+     * {@return the messages as a {@link io.kyoto.runtime.stream.Stream}, which ends when the
+     * channel is closed and drained} The stream borrows this receiver: consuming it consumes the
+     * channel.
+     *
+     * <p><b>Cancel safety:</b> {@code next()} on the stream is cancel safe, as {@link #recv()}.
+     */
+    public io.kyoto.runtime.stream.Stream<T> stream() {
+      return cx -> {
+        Poll<T> p = pollRecv(cx);
+        if (p.isReady() && p.value() == null) {
+          return io.kyoto.runtime.stream.Stream.end();
+        }
+        return p;
+      };
+    }
+
+    /**
      * Polls for the next message, for hand-written futures, streams and select.
      *
      * @param cx the polling task's context; its waker is woken when a message arrives

@@ -445,4 +445,29 @@ class SyncMpscTest {
     return Futures.loop(
         0L, sum -> rx.recv().map(v -> v == null ? Step.<Long, Long>done(sum) : Step.next(sum + v)));
   }
+
+  @Test
+  void theReceiverAsAStreamEndsWhenTheChannelClosesAndDrains() throws Exception {
+    try (io.kyoto.runtime.Runtime rt = io.kyoto.runtime.Runtime.builder().currentThread().build()) {
+      java.util.List<Integer> got =
+          rt.blockOn(
+              io.kyoto.runtime.Futures.lazy(
+                  () -> {
+                    var ch = Mpsc.<Integer>channel(2);
+                    io.kyoto.runtime.Task.spawn(
+                        io.kyoto.runtime.Futures.loop(
+                                0,
+                                i ->
+                                    i == 5
+                                        ? io.kyoto.runtime.Futures.ready(
+                                            io.kyoto.runtime.Futures.Step.<Integer, Void>done(null))
+                                        : ch.tx()
+                                            .send(i)
+                                            .map(v -> io.kyoto.runtime.Futures.Step.next(i + 1)))
+                            .inspect(v -> ch.tx().close()));
+                    return ch.rx().stream().map(x -> x * 10).toList();
+                  }));
+      org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(0, 10, 20, 30, 40), got);
+    }
+  }
 }
