@@ -151,6 +151,7 @@ public final class Runtime implements AutoCloseable {
     private Runnable onThreadStart;
     private Runnable onThreadStop;
     private UnhandledExceptionPolicy policy = UnhandledExceptionPolicy.IGNORE;
+    private Long rngSeed;
 
     private Builder() {}
 
@@ -395,6 +396,21 @@ public final class Runtime implements AutoCloseable {
     }
 
     /**
+     * Seeds the generators that pick the branch a {@link Select} polls first, as tokio's {@code
+     * rng_seed}: each thread that enters the runtime is reseeded from a sequence derived from
+     * {@code seed}. On a current-thread runtime this makes every unbiased select reproducible
+     * (tests); on a multi-thread runtime the order of tasks on workers still varies. By default
+     * every thread is seeded at random.
+     *
+     * @param seed any value
+     * @return this builder
+     */
+    public Builder rngSeed(long seed) {
+      this.rngSeed = seed;
+      return this;
+    }
+
+    /**
      * Builds and starts the runtime (a multi-thread runtime starts its workers now).
      *
      * @return the runtime
@@ -427,7 +443,8 @@ public final class Runtime implements AutoCloseable {
               onThreadStop,
               blockingPollThreshold,
               policy == UnhandledExceptionPolicy.SHUTDOWN_RUNTIME,
-              name);
+              name,
+              rngSeed);
       return new Runtime(RuntimeCore.start(config));
     }
   }

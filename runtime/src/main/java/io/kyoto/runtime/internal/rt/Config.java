@@ -23,6 +23,8 @@ import java.util.function.IntFunction;
  * @param blockingPollThreshold polls longer than this are logged; null disables the detector
  * @param shutdownOnUnhandledException shut the runtime down when a task fails
  * @param name the runtime's name, for threads and diagnostics
+ * @param rngSeed seeds the per-thread generators that pick select's first branch, or null for a
+ *     random seed
  */
 public record Config(
     boolean multiThread,
@@ -40,4 +42,5 @@ public record Config(
     Runnable onThreadStop,
     Duration blockingPollThreshold,
     boolean shutdownOnUnhandledException,
-    String name) {}
+    String name,
+    Long rngSeed) {}

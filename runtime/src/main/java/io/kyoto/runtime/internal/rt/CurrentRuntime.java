@@ -27,6 +27,9 @@ public final class CurrentRuntime {
   public static RuntimeCore enter(RuntimeCore core) {
     RuntimeCore previous = CURRENT.get();
     CURRENT.set(core);
+    if (core != null && core.config().rngSeed() != null) {
+      FastRand.current().reseed(core.nextRngSeed());
+    }
     if (Thread.currentThread() instanceof WorkerThread wt) {
       wt.core = core;
     }

@@ -25,6 +25,7 @@ public final class RuntimeCore {
   private final Scheduler blockingScheduler;
   private final OwnedTasks alive;
   private final AtomicLong spawned = new AtomicLong();
+  private final AtomicLong rngSeeds = new AtomicLong();
   private volatile boolean shutdown;
   final LongAdder forcedYields = new LongAdder();
   final LongAdder blockingPolls = new LongAdder();
@@ -69,6 +70,15 @@ public final class RuntimeCore {
   /** {@return the settings} */
   public Config config() {
     return config;
+  }
+
+  /**
+   * {@return the next seed for a thread entering this runtime} Only meaningful when the runtime was
+   * built with a seed: the sequence is then the same in every run.
+   */
+  long nextRngSeed() {
+    Long seed = config.rngSeed();
+    return FastRand.derive(seed == null ? 0 : seed, rngSeeds.getAndIncrement());
   }
 
   /** {@return the drivers} */

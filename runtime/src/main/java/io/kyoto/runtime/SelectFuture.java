@@ -1,0 +1,146 @@
+package io.kyoto.runtime;
+
+import io.kyoto.runtime.internal.rt.FastRand;
+
+/**
+ * The state machine behind {@link Select}: the branches live in arrays sized when the select is
+ * built and the enabled set is one {@code long}, so a poll allocates nothing beyond what the branch
+ * futures allocate (and the {@link Poll} of the winner's value).
+ *
+ * <p>Invariants: bit {@code i} of {@link #enabled} is set while branch {@code i} may still be
+ * polled; {@code branches[i * STRIDE]} (branch {@code i}'s future) is non-null while that future is
+ * neither complete nor cancelled. So every future handed to the select is, in the end, either
+ * complete (polled to a value or a failure) or cancelled exactly once by {@link #finish()}.
+ * Confined to the polling task.
+ *
+ * @param <T> the select's value type
+ */
+final class SelectFuture<T> implements Future<T> {
+  /** Slots per branch in {@link #branches}: the future, the pattern (or null), the handler. */
+  static final int STRIDE = 3;
+
+  private final Object[] branches;
+  private final int count;
+  private final ThrowingSupplier<? extends T> otherwise;
+  private final boolean biased;
+  private final boolean failuresDisable;
+  private long enabled;
+  private boolean done;
+  private Exception firstFailure;
+
+  SelectFuture(
+      Object[] branches,
+      int count,
+      long enabled,
+      ThrowingSupplier<? extends T> otherwise,
+      boolean biased,
+      boolean failuresDisable) {
+    assert count <= Select.MAX_BRANCHES && branches.length >= count * STRIDE;
+    this.branches = branches;
+    this.count = count;
+    this.enabled = enabled;
+    this.otherwise = otherwise;
+    this.biased = biased;
+    this.failuresDisable = failuresDisable;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked") // the builder stored a pattern and a handler typed for the future
+  public Poll<T> poll(Context cx) throws Exception {
+    if (done) {
+      throw new IllegalStateException("a completed select was polled again");
+    }
+    // As tokio's poll_budget_available: budget-aware branches would all yield anyway, and the
+    // others would not cooperate. Nothing is consumed here.
+    if (!cx.hasBudgetRemaining()) {
+      cx.waker().wake();
+      return Poll.pending();
+    }
+    Object[] bs = branches;
+    int n = count;
+    int start = biased || n <= 1 ? 0 : FastRand.current().nextInt(n);
+    for (int k = 0; k < n && enabled != 0; k++) {
+      int i = start + k;
+      if (i >= n) {
+        i -= n;
+      }
+      long bit = 1L << i;
+      if ((enabled & bit) == 0) {
+        continue;
+      }
+      int slot = i * STRIDE;
+      Poll<?> p;
+      try {
+        p = ((Future<?>) bs[slot]).poll(cx);
+      } catch (Exception e) {
+        enabled &= ~bit;
+        bs[slot] = null; // failed: complete, not cancelled
+        if (failuresDisable) {
+          if (firstFailure == null) {
+            firstFailure = e;
+          } else {
+            firstFailure.addSuppressed(e);
+          }
+          continue;
+        }
+        finish();
+        throw e;
+      }
+      if (p.isPending()) {
+        continue;
+      }
+      enabled &= ~bit;
+      bs[slot] = null; // complete: a non-matching value disables the branch without a cancel
+      Object value = p.value();
+      ThrowingPredicate<Object> pattern = (ThrowingPredicate<Object>) bs[slot + 1];
+      boolean matches;
+      try {
+        matches = pattern == null || pattern.test(value);
+      } catch (Exception e) {
+        finish();
+        throw e;
+      }
+      if (matches) {
+        finish(); // losers go first, as tokio drops the futures before the handler runs
+        return Poll.ready(((ThrowingFunction<Object, ? extends T>) bs[slot + 2]).apply(value));
+      }
+    }
+    if (enabled != 0) {
+      return Poll.pending();
+    }
+    finish();
+    if (firstFailure != null) {
+      throw firstFailure;
+    }
+    if (otherwise == null) {
+      throw Select.allBranchesDisabled();
+    }
+    return Poll.ready(otherwise.get());
+  }
+
+  /** Cancels every branch future that is neither complete nor cancelled yet. */
+  private void finish() {
+    done = true;
+    enabled = 0;
+    Object[] bs = branches;
+    for (int slot = 0; slot < count * STRIDE; slot += STRIDE) {
+      Future<?> f = (Future<?>) bs[slot];
+      if (f != null) {
+        bs[slot] = null;
+        f.cancel();
+      }
+    }
+  }
+
+  @Override
+  public void cancel() {
+    if (!done) {
+      finish();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Select{branches=" + count + ", enabled=" + Long.bitCount(enabled) + "}";
+  }
+}
