@@ -18,4 +18,5 @@ module io.kyoto.runtime {
   exports io.kyoto.runtime.net;
   exports io.kyoto.runtime.codec;
   exports io.kyoto.runtime.signal;
+  exports io.kyoto.runtime.annotation;
 }

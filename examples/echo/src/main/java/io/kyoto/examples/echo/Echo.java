@@ -1,8 +1,8 @@
 package io.kyoto.examples.echo;
 
 import io.kyoto.runtime.Future;
-import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Task;
+import io.kyoto.runtime.annotation.AsyncMain;
 import io.kyoto.runtime.io.Io;
 import io.kyoto.runtime.net.TcpListener;
 import io.kyoto.runtime.net.TcpStream;
@@ -37,21 +37,31 @@ public final class Echo {
   }
 
   /**
-   * Starts the server.
+   * Binds and serves, as the program's asynchronous entry point: the processor turns
+   * {@code @AsyncMain} into the launcher {@code Echo_Main}, which runs this on a multi-thread
+   * runtime named "echo".
    *
    * @param args optional {@code host:port}
-   * @throws Exception if binding fails
+   * @return a future that fails if binding or accepting fails
    */
-  public static void main(String[] args) throws Exception {
+  @AsyncMain(name = "echo")
+  static Future<Void> run(String[] args) {
     String address = args.length > 0 ? args[0] : "127.0.0.1:7001";
-    try (Runtime rt = Runtime.builder().multiThread().enableAll().name("echo").build()) {
-      rt.blockOn(
-          TcpListener.bind(address)
-              .flatMap(
-                  listener -> {
-                    System.out.println("echo listening on " + listener.localAddress());
-                    return serve(listener);
-                  }));
-    }
+    return TcpListener.bind(address)
+        .flatMap(
+            listener -> {
+              System.out.println("echo listening on " + listener.localAddress());
+              return serve(listener);
+            });
+  }
+
+  /**
+   * Starts the server through the generated launcher ({@code java -jar echo.jar} or {@code java -cp
+   * echo.jar io.kyoto.examples.echo.Echo_Main}).
+   *
+   * @param args optional {@code host:port}
+   */
+  public static void main(String[] args) {
+    Echo_Main.main(args);
   }
 }

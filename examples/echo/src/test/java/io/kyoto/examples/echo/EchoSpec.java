@@ -1,0 +1,84 @@
+package io.kyoto.examples.echo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.kyoto.runtime.Flavor;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.JoinHandle;
+import io.kyoto.runtime.Task;
+import io.kyoto.runtime.Time;
+import io.kyoto.runtime.annotation.AsyncTest;
+import io.kyoto.runtime.net.TcpListener;
+import io.kyoto.runtime.net.TcpStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * The echo server as {@code @AsyncTest}s: the processor generates {@code EchoSpec_AsyncTest}, which
+ * Surefire runs; this class's lifecycle methods apply to it.
+ */
+class EchoSpec {
+  static final AtomicInteger RUNS = new AtomicInteger();
+  int setUps;
+
+  @BeforeEach
+  void setUp() {
+    setUps++;
+  }
+
+  @AfterEach
+  void tearDown() {
+    assertEquals(1, setUps, "@BeforeEach ran once for this test instance");
+    RUNS.incrementAndGet();
+  }
+
+  @AfterAll
+  static void eachTestRanOnce() {
+    assertEquals(3, RUNS.get(), "each @AsyncTest ran exactly once");
+  }
+
+  @AsyncTest(timeout = 30_000)
+  Future<Void> echoesALine() {
+    return roundTrip("hello, kyoto\n");
+  }
+
+  @AsyncTest(flavor = Flavor.MULTI_THREAD, workerThreads = 2, timeout = 30_000)
+  Future<Void> echoesOnAMultiThreadRuntime() {
+    return roundTrip("x".repeat(100_000));
+  }
+
+  @AsyncTest(startPaused = true)
+  Future<Void> pausedClockSkipsAnHour() {
+    return Time.sleep(Duration.ofHours(1)).map(done -> null);
+  }
+
+  static Future<Void> roundTrip(String message) {
+    byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+    return TcpListener.bind("127.0.0.1:0")
+        .flatMap(
+            listener -> {
+              JoinHandle<Void> server = Task.spawn(Echo.serve(listener));
+              return TcpStream.connect(listener.localAddress())
+                  .flatMap(
+                      conn -> {
+                        ByteBuffer back = ByteBuffer.allocate(bytes.length);
+                        return conn.writeAll(ByteBuffer.wrap(bytes))
+                            .flatMap(written -> conn.readExact(back))
+                            .map(
+                                n -> {
+                                  assertEquals(
+                                      message, new String(back.array(), StandardCharsets.UTF_8));
+                                  conn.close();
+                                  server.abort();
+                                  listener.close();
+                                  return null;
+                                });
+                      });
+            });
+  }
+}

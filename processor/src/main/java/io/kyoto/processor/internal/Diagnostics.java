@@ -1,0 +1,118 @@
+package io.kyoto.processor.internal;
+
+import java.util.List;
+import javax.annotation.processing.Messager;
+
+/**
+ * Every message the Kyoto processors report, each with a stable id ({@code [KYOTO-MAIN-001]}) that
+ * tests and documentation can rely on. The wording follows tokio-macros where tokio has the same
+ * error.
+ */
+public final class Diagnostics {
+  private Diagnostics() {}
+
+  // Runtime options, shared by @AsyncMain and @AsyncTest.
+
+  /** {@code workerThreads} set explicitly on a current-thread runtime. */
+  public static final String OPT_001_WORKER_THREADS_FLAVOR =
+      "[KYOTO-OPT-001] The `workerThreads` option requires the MULTI_THREAD runtime flavor. Use"
+          + " `flavor = Flavor.MULTI_THREAD`";
+
+  /** {@code workerThreads} set explicitly to zero. */
+  public static final String OPT_002_WORKER_THREADS_ZERO =
+      "[KYOTO-OPT-002] `workerThreads` may not be 0: the number of worker threads cannot be zero";
+
+  /** {@code workerThreads} negative. */
+  public static final String OPT_003_WORKER_THREADS_NEGATIVE =
+      "[KYOTO-OPT-003] `workerThreads` must be positive, found %d";
+
+  /** {@code startPaused = true} on a multi-thread runtime. */
+  public static final String OPT_004_START_PAUSED_FLAVOR =
+      "[KYOTO-OPT-004] The `startPaused` option requires the CURRENT_THREAD runtime flavor. Use"
+          + " `flavor = Flavor.CURRENT_THREAD`";
+
+  // @AsyncMain.
+
+  /** An instance method. */
+  public static final String MAIN_001_NOT_STATIC =
+      "[KYOTO-MAIN-001] the `@AsyncMain` method must be static: the generated launcher calls it"
+          + " without an instance";
+
+  /** A private method. */
+  public static final String MAIN_002_PRIVATE =
+      "[KYOTO-MAIN-002] the `@AsyncMain` method may not be private: the generated launcher in the"
+          + " same package calls it";
+
+  /** A return type that is not a future. */
+  public static final String MAIN_003_RETURN_TYPE =
+      "[KYOTO-MAIN-003] the `@AsyncMain` method must return io.kyoto.runtime.Future, found `%s`";
+
+  /** Parameters other than none or {@code String[]}. */
+  public static final String MAIN_004_PARAMETERS =
+      "[KYOTO-MAIN-004] the `@AsyncMain` method must take no parameters or a single `String[]`,"
+          + " found (%s)";
+
+  /** A method in a class the launcher cannot reach. */
+  public static final String MAIN_005_ENCLOSING_TYPE =
+      "[KYOTO-MAIN-005] the `@AsyncMain` method must be declared in a top-level or static nested"
+          + " type that is not private, found `%s`";
+
+  /** A second entry point in one type. */
+  public static final String MAIN_006_DUPLICATE =
+      "[KYOTO-MAIN-006] only one `@AsyncMain` method is allowed per type: `%s` already has `%s`";
+
+  // @AsyncTest.
+
+  /** A static method. */
+  public static final String TEST_001_STATIC =
+      "[KYOTO-TEST-001] the `@AsyncTest` method may not be static: the generated test calls it on"
+          + " the test instance";
+
+  /** A private method. */
+  public static final String TEST_002_PRIVATE =
+      "[KYOTO-TEST-002] the `@AsyncTest` method may not be private: the generated subclass calls it";
+
+  /** An abstract method. */
+  public static final String TEST_003_ABSTRACT =
+      "[KYOTO-TEST-003] the `@AsyncTest` method may not be abstract";
+
+  /** A return type that is not a future. */
+  public static final String TEST_004_RETURN_TYPE =
+      "[KYOTO-TEST-004] the `@AsyncTest` method must return io.kyoto.runtime.Future, found `%s`";
+
+  /** Parameters. */
+  public static final String TEST_005_PARAMETERS =
+      "[KYOTO-TEST-005] the `@AsyncTest` method may not take parameters, found (%s)";
+
+  /** A class that cannot be extended by the generated test. */
+  public static final String TEST_006_CLASS_NOT_EXTENDABLE =
+      "[KYOTO-TEST-006] a class with `@AsyncTest` methods must be a non-final, non-sealed,"
+          + " non-private top-level or static nested class: the generated test extends it;"
+          + " `%s` is %s";
+
+  /** No usable no-argument constructor. */
+  public static final String TEST_007_NO_CONSTRUCTOR =
+      "[KYOTO-TEST-007] a class with `@AsyncTest` methods needs a non-private no-argument"
+          + " constructor that throws no checked exception: the generated test extends it";
+
+  /** A concrete class that also has ordinary Jupiter tests. */
+  public static final String TEST_008_TESTS_RUN_TWICE =
+      "[KYOTO-TEST-008] `%s` has `@AsyncTest` methods and the JUnit test `%s`; the generated"
+          + " subclass inherits it, so it would run twice. Make the class abstract, or move the"
+          + " test to another class";
+
+  /** A negative timeout. */
+  public static final String TEST_009_TIMEOUT_NEGATIVE =
+      "[KYOTO-TEST-009] `timeout` must be positive, or 0 for none; found %d";
+
+  /** A generated file that could not be written. */
+  public static final String GEN_001_WRITE_FAILED =
+      "[KYOTO-GEN-001] could not write the generated class `%s`: %s";
+
+  /** Prints every diagnostic in {@code report}. */
+  public static void print(Messager messager, List<Diagnostic> report) {
+    for (Diagnostic d : report) {
+      d.printTo(messager);
+    }
+  }
+}

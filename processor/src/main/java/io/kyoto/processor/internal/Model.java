@@ -1,0 +1,124 @@
+package io.kyoto.processor.internal;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/** Helpers over the language model shared by the processors. */
+public final class Model {
+  private Model() {}
+
+  /** The runtime's future type, by name. */
+  public static final String FUTURE = "io.kyoto.runtime.Future";
+
+  /**
+   * {@return the {@code @Generated} annotation naming {@code processor}, without a date}
+   *
+   * @param processor the generating processor's class
+   */
+  public static AnnotationSpec generated(Class<?> processor) {
+    return AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
+        .addMember("value", "$S", processor.getName())
+        .build();
+  }
+
+  /**
+   * {@return the mirror of the annotation named {@code annotation} on {@code element}, or null}
+   *
+   * @param element the element
+   * @param annotation the annotation's qualified name
+   */
+  public static AnnotationMirror mirror(Element element, String annotation) {
+    for (AnnotationMirror m : element.getAnnotationMirrors()) {
+      TypeElement type = (TypeElement) m.getAnnotationType().asElement();
+      if (type.getQualifiedName().contentEquals(annotation)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * {@return the methods of {@code type} carrying {@code annotation}, in source order}
+   *
+   * @param type the type
+   * @param annotation the annotation's qualified name
+   */
+  public static List<ExecutableElement> annotatedMethods(TypeElement type, String annotation) {
+    return type.getEnclosedElements().stream()
+        .filter(e -> e.getKind() == ElementKind.METHOD && mirror(e, annotation) != null)
+        .map(ExecutableElement.class::cast)
+        .toList();
+  }
+
+  /**
+   * {@return whether {@code type} is, or has an erasure assignable to, the runtime's future}
+   *
+   * @param elements element utilities
+   * @param types type utilities
+   * @param type the type to test
+   */
+  public static boolean isFuture(Elements elements, Types types, TypeMirror type) {
+    TypeElement future = elements.getTypeElement(FUTURE);
+    return future != null
+        && type.getKind() == TypeKind.DECLARED
+        && types.isAssignable(types.erasure(type), types.erasure(future.asType()));
+  }
+
+  /**
+   * {@return whether {@code type} and every type enclosing it can be named from its package: top
+   * level or static nested, and not private}
+   *
+   * @param type the type
+   */
+  public static boolean reachable(TypeElement type) {
+    for (Element e = type; e instanceof TypeElement t; e = e.getEnclosingElement()) {
+      if (t.getModifiers().contains(Modifier.PRIVATE)) {
+        return false;
+      }
+      NestingKind nesting = t.getNestingKind();
+      if (nesting == NestingKind.LOCAL || nesting == NestingKind.ANONYMOUS) {
+        return false;
+      }
+      if (nesting == NestingKind.MEMBER
+          && t.getKind() == ElementKind.CLASS
+          && !t.getModifiers().contains(Modifier.STATIC)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@return the simple names of {@code type} and its enclosing types joined by {@code _}: {@code
+   * Outer_Inner}}
+   *
+   * @param type the type
+   */
+  public static String flatName(TypeElement type) {
+    return String.join("_", ClassName.get(type).simpleNames());
+  }
+
+  /**
+   * {@return the parameter types of {@code method}, comma separated}
+   *
+   * @param method the method
+   */
+  public static String parameters(ExecutableElement method) {
+    return method.getParameters().stream()
+        .map(p -> p.asType().toString())
+        .collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,177 @@
+package io.kyoto.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static io.kyoto.processor.ProcessorTestSupport.compile;
+import static io.kyoto.processor.ProcessorTestSupport.lineOf;
+import static io.kyoto.processor.ProcessorTestSupport.source;
+
+import com.google.testing.compile.Compilation;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/** One test per {@code @AsyncTest} error id. */
+class AsyncTestErrorsTest {
+
+  private static void assertError(String header, String body, String marker, String message) {
+    String text =
+        """
+        package demo;
+
+        import io.kyoto.runtime.Flavor;
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.AsyncTest;
+
+        %s {
+        %s
+        }
+        """
+            .formatted(header, body);
+    JavaFileObject file = source("demo.Spec", text);
+    Compilation c = compile(file);
+    assertThat(c).failed();
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining(message).inFile(file).onLine(lineOf(text, marker));
+  }
+
+  private static void assertMethodError(String body, String marker, String message) {
+    assertError("class Spec", body, marker, message);
+  }
+
+  private static final String OK =
+      """
+        @AsyncTest
+        Future<Void> works() { return Futures.ready(null); }
+      """;
+
+  @Test
+  void test001Static() {
+    assertMethodError(
+        """
+          @AsyncTest
+          static Future<Void> run() { return Futures.ready(null); }
+        """,
+        "run()",
+        "[KYOTO-TEST-001] the `@AsyncTest` method may not be static");
+  }
+
+  @Test
+  void test002Private() {
+    assertMethodError(
+        """
+          @AsyncTest
+          private Future<Void> run() { return Futures.ready(null); }
+        """,
+        "run()",
+        "[KYOTO-TEST-002] the `@AsyncTest` method may not be private");
+  }
+
+  @Test
+  void test003Abstract() {
+    assertError(
+        "abstract class Spec",
+        """
+          @AsyncTest
+          abstract Future<Void> run();
+        """,
+        "run()",
+        "[KYOTO-TEST-003] the `@AsyncTest` method may not be abstract");
+  }
+
+  @Test
+  void test004ReturnType() {
+    assertMethodError(
+        """
+          @AsyncTest
+          String run() { return ""; }
+        """,
+        "run()",
+        "[KYOTO-TEST-004] the `@AsyncTest` method must return io.kyoto.runtime.Future, found"
+            + " `java.lang.String`");
+  }
+
+  @Test
+  void test005Parameters() {
+    assertMethodError(
+        """
+          @AsyncTest
+          Future<Void> run(String name, int n) { return Futures.ready(null); }
+        """,
+        "run(String name",
+        "[KYOTO-TEST-005] the `@AsyncTest` method may not take parameters, found"
+            + " (java.lang.String, int)");
+  }
+
+  @Test
+  void test006FinalClass() {
+    assertError(
+        "final class Spec",
+        OK,
+        "final class Spec",
+        "[KYOTO-TEST-006] a class with `@AsyncTest` methods must be a non-final, non-sealed,"
+            + " non-private top-level or static nested class: the generated test extends it;"
+            + " `Spec` is final");
+  }
+
+  @Test
+  void test007NoConstructor() {
+    assertMethodError(
+        OK + "  private Spec() {}\n",
+        "class Spec",
+        "[KYOTO-TEST-007] a class with `@AsyncTest` methods needs a non-private no-argument"
+            + " constructor");
+  }
+
+  @Test
+  void test008ConcreteClassWithJupiterTests() {
+    assertMethodError(
+        OK + "  @org.junit.jupiter.api.Test void plain() {}\n",
+        "void plain()",
+        "[KYOTO-TEST-008] `Spec` has `@AsyncTest` methods and the JUnit test `plain`; the"
+            + " generated subclass inherits it, so it would run twice. Make the class abstract");
+  }
+
+  @Test
+  void test008AllowsJupiterTestsInAbstractClass() {
+    String text =
+        """
+        package demo;
+
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.AsyncTest;
+
+        abstract class Spec {
+          @AsyncTest
+          Future<Void> works() { return Futures.ready(null); }
+
+          @org.junit.jupiter.params.ParameterizedTest
+          @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+          void plain(int n) {}
+        }
+        """;
+    assertThat(compile(source("demo.Spec", text))).succeededWithoutWarnings();
+  }
+
+  @Test
+  void test009NegativeTimeout() {
+    assertMethodError(
+        """
+          @AsyncTest(timeout = -5)
+          Future<Void> run() { return Futures.ready(null); }
+        """,
+        "timeout = -5",
+        "[KYOTO-TEST-009] `timeout` must be positive, or 0 for none; found -5");
+  }
+
+  @Test
+  void optionsAreCheckedOnTestsToo() {
+    assertMethodError(
+        """
+          @AsyncTest(startPaused = true, flavor = Flavor.MULTI_THREAD)
+          Future<Void> run() { return Futures.ready(null); }
+        """,
+        "startPaused = true",
+        "[KYOTO-OPT-004] The `startPaused` option requires the CURRENT_THREAD runtime flavor");
+  }
+}

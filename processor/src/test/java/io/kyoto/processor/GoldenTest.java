@@ -1,0 +1,161 @@
+package io.kyoto.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static io.kyoto.processor.ProcessorTestSupport.compile;
+import static io.kyoto.processor.ProcessorTestSupport.source;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.google.testing.compile.Compilation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Compares generated sources with the files under {@code src/test/resources/golden/}. Run with
+ * {@code -Dkyoto.golden.update=true} (from the processor directory) to rewrite them after an
+ * intended change.
+ */
+class GoldenTest {
+  static final JavaFileObject LAUNCHER =
+      source(
+          "demo.Server",
+          """
+          package demo;
+
+          import io.kyoto.runtime.Future;
+          import io.kyoto.runtime.Futures;
+          import io.kyoto.runtime.annotation.AsyncMain;
+
+          public final class Server {
+            @AsyncMain(workerThreads = 4, name = "server")
+            static Future<Integer> serve(String[] args) {
+              return Futures.ready(args.length);
+            }
+
+            public static final class Admin {
+              @AsyncMain(flavor = io.kyoto.runtime.Flavor.CURRENT_THREAD, startPaused = true)
+              public static Future<Void> run() {
+                return Futures.ready(null);
+              }
+            }
+          }
+          """);
+
+  static final JavaFileObject TESTS =
+      source(
+          "demo.ClockSpec",
+          """
+          package demo;
+
+          import io.kyoto.runtime.Flavor;
+          import io.kyoto.runtime.Future;
+          import io.kyoto.runtime.Futures;
+          import io.kyoto.runtime.Time;
+          import io.kyoto.runtime.annotation.AsyncTest;
+          import java.time.Duration;
+          import org.junit.jupiter.api.BeforeEach;
+
+          class ClockSpec {
+            int ticks;
+
+            @BeforeEach
+            void reset() {
+              ticks = 0;
+            }
+
+            @AsyncTest
+            Future<Void> ready() {
+              return Futures.ready(null);
+            }
+
+            @AsyncTest(startPaused = true, timeout = 5_000)
+            protected Future<Void> sleepsOnAPausedClock() {
+              return Time.sleep(Duration.ofHours(1));
+            }
+
+            @AsyncTest(flavor = Flavor.MULTI_THREAD, workerThreads = 2)
+            public Future<String> onWorkers() {
+              return Futures.ready("done");
+            }
+          }
+          """);
+
+  static Compilation compileAll() {
+    Compilation c = compile(LAUNCHER, TESTS);
+    assertThat(c).succeededWithoutWarnings();
+    return c;
+  }
+
+  static String generated(Compilation c, String name) {
+    JavaFileObject file = c.generatedSourceFile(name).orElseThrow();
+    try (InputStream in = file.openInputStream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void assertGolden(Compilation c, String name) throws IOException {
+    String actual = generated(c, name);
+    String resource = "golden/" + name.replace('.', '/') + ".java";
+    if (Boolean.getBoolean("kyoto.golden.update")) {
+      Path path = Path.of("src/test/resources", resource);
+      Files.createDirectories(path.getParent());
+      Files.writeString(path, actual);
+    }
+    try (InputStream in = GoldenTest.class.getClassLoader().getResourceAsStream(resource)) {
+      assertFalse(in == null, "missing golden file " + resource);
+      assertEquals(new String(in.readAllBytes(), StandardCharsets.UTF_8), actual, name);
+    }
+  }
+
+  @Test
+  void launcher() throws IOException {
+    assertGolden(compileAll(), "demo.Server_Main");
+  }
+
+  @Test
+  void nestedLauncher() throws IOException {
+    assertGolden(compileAll(), "demo.Server_Admin_Main");
+  }
+
+  @Test
+  void asyncTest() throws IOException {
+    assertGolden(compileAll(), "demo.ClockSpec_AsyncTest");
+  }
+
+  @Test
+  void generatedSourcesAreDeterministic() {
+    Compilation first = compileAll();
+    Compilation second = compileAll();
+    for (String name :
+        List.of("demo.Server_Main", "demo.Server_Admin_Main", "demo.ClockSpec_AsyncTest")) {
+      assertEquals(generated(first, name), generated(second, name), name);
+    }
+  }
+
+  @Test
+  void generatedSourcesUseNoReflection() {
+    Compilation c = compileAll();
+    assertEquals(3, c.generatedSourceFiles().size());
+    for (JavaFileObject file : c.generatedSourceFiles()) {
+      String text;
+      try (InputStream in = file.openInputStream()) {
+        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      for (String banned : List.of("java.lang.reflect", "Class.forName", "MethodHandles")) {
+        assertFalse(text.contains(banned), file.getName() + " uses " + banned);
+      }
+      assertFalse(!text.contains("@Generated(\"io.kyoto.processor."), file.getName());
+    }
+  }
+}

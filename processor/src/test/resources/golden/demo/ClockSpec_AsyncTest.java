@@ -1,0 +1,39 @@
+package demo;
+
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.Time;
+import java.time.Duration;
+import javax.annotation.processing.Generated;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the {@code @AsyncTest} methods of {@link ClockSpec} as JUnit Jupiter tests, each on a fresh runtime.
+ */
+@Generated("io.kyoto.processor.AsyncTestProcessor")
+class ClockSpec_AsyncTest extends ClockSpec {
+  @Test
+  @DisplayName("ready()")
+  void ready_async() throws Exception {
+    try (Runtime runtime = Runtime.builder().currentThread().enableAll().build()) {
+      runtime.blockOn(Futures.lazy(() -> super.ready()));
+    }
+  }
+
+  @Test
+  @DisplayName("sleepsOnAPausedClock()")
+  void sleepsOnAPausedClock_async() throws Exception {
+    try (Runtime runtime = Runtime.builder().currentThread().startPaused(true).enableAll().build()) {
+      runtime.blockOn(Futures.lazy(() -> Time.timeout(Duration.ofMillis(5000), super.sleepsOnAPausedClock())));
+    }
+  }
+
+  @Test
+  @DisplayName("onWorkers()")
+  void onWorkers_async() throws Exception {
+    try (Runtime runtime = Runtime.builder().multiThread().workerThreads(2).enableAll().build()) {
+      runtime.blockOn(Futures.lazy(() -> super.onWorkers()));
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package demo;
+
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.Runtime;
+import javax.annotation.processing.Generated;
+
+/**
+ * The launcher of {@link Server}'s {@code @AsyncMain} method: run it with {@code java demo.Server_Main}.
+ */
+@Generated("io.kyoto.processor.AsyncMainProcessor")
+public final class Server_Main {
+  private Server_Main() {
+  }
+
+  /**
+   * Runs {@link Server#serve(String[])} to completion on a new runtime, then exits with status 1 if it failed, or with its value if that is an {@link Integer}.
+   *
+   * @param args the command-line arguments
+   */
+  public static void main(String[] args) {
+    Object result;
+    try (Runtime runtime = Runtime.builder().multiThread().workerThreads(4).name("server").enableAll().build()) {
+      result = runtime.blockOn(Futures.lazy(() -> Server.serve(args)));
+    } catch (Throwable failure) {
+      failure.printStackTrace();
+      System.exit(1);
+      return;
+    }
+    if (result instanceof Integer status) {
+      System.exit(status);
+    }
+  }
+}

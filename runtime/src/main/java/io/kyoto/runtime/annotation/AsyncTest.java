@@ -1,0 +1,70 @@
+package io.kyoto.runtime.annotation;
+
+import io.kyoto.runtime.Flavor;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks an asynchronous JUnit Jupiter test, as tokio's {@code #[tokio::test]}.
+ *
+ * <p>The method must be an instance method, neither {@code private} nor {@code abstract}, return an
+ * {@link io.kyoto.runtime.Future} and take no parameters. Its class must be extendable (not {@code
+ * final}, {@code sealed} or {@code private}, top level or {@code static} nested) with a non-private
+ * no-argument constructor.
+ *
+ * <p>The processor generates, in the same package, a subclass named after the class followed by
+ * {@code _AsyncTest} (for example {@code EchoTests_AsyncTest}), which matches Maven Surefire's
+ * default {@code **}{@code /*Test.java} include. For each annotated method {@code m} it declares a
+ * Jupiter {@code @Test} method {@code m_async}, displayed as {@code m()}, that builds a fresh
+ * runtime from these options with every driver enabled, {@linkplain
+ * io.kyoto.runtime.Runtime#blockOn blocks on} {@code m()} (bounded by {@link #timeout()} through
+ * {@link io.kyoto.runtime.Time#timeout}), and closes the runtime. A failure is the user's own
+ * exception and stack trace. Being a subclass, the generated class inherits the user's
+ * {@code @BeforeEach}, {@code @AfterEach}, {@code @BeforeAll}, {@code @AfterAll} methods and
+ * class-level extensions; the user's method itself is not a {@code @Test}, so it runs once.
+ *
+ * <p>Name the user's class so that Surefire does not select it by itself (for example {@code
+ * EchoSpec}, giving {@code EchoSpec_AsyncTest}); if it does match, it holds no Jupiter test and
+ * runs nothing. A hanging test fails at its timeout with the {@link
+ * java.util.concurrent.TimeoutException} of {@link io.kyoto.runtime.Time#timeout}; without a
+ * timeout it hangs, as tokio's tests do.
+ *
+ * <p>Because the generated class also inherits any ordinary {@code @Test} methods, a class that
+ * declares both must be {@code abstract} (otherwise those would run twice); the processor reports
+ * an error if it is not.
+ */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.METHOD)
+public @interface AsyncTest {
+  /** {@return the runtime flavor; current-thread by default, as tokio's test} */
+  Flavor flavor() default Flavor.CURRENT_THREAD;
+
+  /**
+   * {@return the number of worker threads of a multi-thread runtime}
+   *
+   * <p>The default, 0, leaves the number to the runtime. Setting it explicitly requires {@link
+   * Flavor#MULTI_THREAD} and a positive number: an explicit 0 is an error, as in tokio.
+   */
+  int workerThreads() default 0;
+
+  /**
+   * {@return whether the runtime's clock starts paused; requires {@link Flavor#CURRENT_THREAD}}
+   *
+   * <p>With a paused clock, time advances to the next timer whenever every task is idle, so sleeps
+   * and timeouts take no real time.
+   */
+  boolean startPaused() default false;
+
+  /**
+   * {@return the test's time limit in milliseconds, measured on the runtime's clock; 0 (the
+   * default) for none}
+   *
+   * <p>On expiry the test's future is cancelled and the test fails with a {@link
+   * java.util.concurrent.TimeoutException}.
+   */
+  long timeout() default 0;
+}
