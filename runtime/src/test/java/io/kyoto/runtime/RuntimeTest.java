@@ -517,4 +517,41 @@ class RuntimeTest {
       assertEquals(1000 / Context.INITIAL_BUDGET, rt.metrics().budgetForcedYieldCount());
     }
   }
+
+  @Test
+  void aSecondBlockOnOnACurrentThreadRuntimePollsItsFutureWhileTheFirstDrives() throws Exception {
+    // As tokio: the thread that does not hold the core still polls its own future, so the first
+    // thread's future, which waits for the second's, completes (serialising them would deadlock).
+    try (Runtime rt = Runtime.builder().currentThread().enableAll().build()) {
+      var ch = io.kyoto.runtime.sync.Oneshot.<Integer>channel();
+      CountDownLatch firstDriving = new CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicReference<Object> first =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      Thread a =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      first.set(
+                          rt.blockOn(
+                              Futures.lazy(
+                                  () -> {
+                                    firstDriving.countDown();
+                                    return ch.rx();
+                                  })));
+                    } catch (Exception e) {
+                      first.set(e);
+                    }
+                  });
+      assertTrue(firstDriving.await(10, TimeUnit.SECONDS));
+      rt.blockOn(
+          Futures.fromSupplier(
+              () -> {
+                ch.tx().send(42);
+                return null;
+              }));
+      a.join(10_000);
+      assertEquals(42, first.get());
+    }
+  }
 }

@@ -8,6 +8,7 @@ import io.kyoto.runtime.internal.task.TaskCore;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -28,6 +29,8 @@ final class CurrentThreadScheduler extends SchedulerBase {
   private final ArrayDeque<TaskCore<?>> deferred = new ArrayDeque<>();
   private final ConcurrentLinkedQueue<TaskCore<?>> global = new ConcurrentLinkedQueue<>();
   private final ReentrantLock coreLock = new ReentrantLock();
+  private final java.util.Set<Thread> waiting =
+      java.util.concurrent.ConcurrentHashMap.newKeySet(); // blockOn threads waiting for the core
   private final Parker parker;
   private final int eventInterval;
   private final int globalInterval;
@@ -100,10 +103,78 @@ final class CurrentThreadScheduler extends SchedulerBase {
     }
   }
 
+  /**
+   * Waits for the core while polling {@code future} on the calling thread, as tokio's
+   * current-thread {@code block_on} does when another thread is driving: the future still makes
+   * progress (it may be the one that lets the driving thread's future finish), and the thread takes
+   * the core as soon as it is free.
+   *
+   * @return the future's value, or null once this thread holds {@link #coreLock} (the value is then
+   *     still to come: {@code done[0]} tells which)
+   */
+  private <T> T pollUntilCoreFree(Future<T> future, boolean[] done) throws Exception {
+    Thread me = Thread.currentThread();
+    RuntimeCore previous = CurrentRuntime.enter(core);
+    CurrentRuntime.setDriving(true);
+    waiting.add(me); // before tryLock: a releasing thread that misses us in the set left the lock
+    try {
+      AtomicBoolean woken = new AtomicBoolean(true);
+      Context cx =
+          new Context(
+              () -> {
+                if (!woken.getAndSet(true)) {
+                  LockSupport.unpark(me);
+                }
+              });
+      while (!coreLock.tryLock()) {
+        if (core.isShutdown()) {
+          future.cancel();
+          throw new IllegalStateException("the runtime was shut down while blockOn was waiting");
+        }
+        checkInterrupted(future);
+        if (woken.getAndSet(false)) {
+          cx.setBudget(Context.INITIAL_BUDGET);
+          Poll<T> p = future.poll(cx);
+          if (p.isReady()) {
+            done[0] = true;
+            return p.value();
+          }
+          continue;
+        }
+        LockSupport.park(this);
+      }
+      return null;
+    } finally {
+      waiting.remove(me);
+      CurrentRuntime.setDriving(false);
+      CurrentRuntime.restore(previous);
+    }
+  }
+
   @Override
   <T> T blockOn(Future<T> future) throws Exception {
     checkNotNested();
-    coreLock.lock();
+    if (!coreLock.tryLock()) {
+      boolean[] done = {false};
+      T value = pollUntilCoreFree(future, done);
+      if (done[0]) {
+        return value;
+      }
+    }
+    try {
+      return driveUntilReady(future);
+    } finally {
+      for (Thread t : waiting) {
+        LockSupport.unpark(t); // the core is free: a waiting blockOn may take it
+      }
+    }
+  }
+
+  /**
+   * Runs the scheduler on this thread, which holds {@link #coreLock}, until {@code future} is
+   * ready.
+   */
+  private <T> T driveUntilReady(Future<T> future) throws Exception {
     Thread me = Thread.currentThread();
     RuntimeCore previous = CurrentRuntime.enter(core);
     CurrentRuntime.setDriving(true);
@@ -179,6 +250,9 @@ final class CurrentThreadScheduler extends SchedulerBase {
   @Override
   void beginShutdown() {
     parker.unpark();
+    for (Thread t : waiting) {
+      LockSupport.unpark(t);
+    }
   }
 
   @Override
