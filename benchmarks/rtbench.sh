@@ -3,7 +3,9 @@
 # (ForkJoinPool/CompletableFuture and virtual threads) from ../shared/anchors, then Kyoto's RtBench.
 # Prints a markdown table of the last round's ns/op with Kyoto ÷ peer ratios (lower is better).
 #
-#   benchmarks/rtbench.sh [ROUNDS]        (default 3; peers must be built: ../shared/anchors/build.sh)
+#   benchmarks/rtbench.sh [ROUNDS]   Kyoto's rounds, default 3 as the peers (tokio and the JDK always run 3;
+#                                    a larger value shows Kyoto warmed up, not a like-for-like run).
+#   The peers must be built first: ../shared/anchors/build.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
