@@ -7,6 +7,7 @@ import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Select;
 import io.kyoto.runtime.ThrowingFunction;
 import io.kyoto.runtime.Waker;
+import io.kyoto.runtime.annotation.Branch;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntToLongFunction;
@@ -15,8 +16,8 @@ import java.util.function.IntToLongFunction;
  * Select over four branches of which one is ready, three ways in one run: the runtime {@link
  * Select} (built and polled per operation, as in a loop), a hand-written poll loop with the same
  * semantics (random start, losers cancelled), and {@link CompletableFuture#anyOf} of four futures
- * with one completed. Prints ns/op and heap bytes/op of the last of several rounds. The
- * processor-generated select will be added as a fourth row.
+ * with one completed, and the select the processor generates from {@code @Select} ({@link Four}).
+ * Prints ns/op and heap bytes/op of the last of several rounds.
  *
  * <p>Run: {@code java -cp benchmarks/target/kyoto-benchmarks.jar io.kyoto.benchmarks.SelectBench
  * [iterations] [rounds]}.
@@ -44,10 +45,17 @@ public final class SelectBench {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 5_000_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     String[] names = {
-      "Select.builder() 4 branches", "hand-written poll loop", "CompletableFuture.anyOf"
+      "Select.builder() 4 branches",
+      "hand-written poll loop",
+      "CompletableFuture.anyOf",
+      "generated @Select"
     };
     List<IntToLongFunction> cases =
-        List.of(SelectBench::runtimeSelect, SelectBench::handWritten, SelectBench::anyOf);
+        List.of(
+            SelectBench::runtimeSelect,
+            SelectBench::handWritten,
+            SelectBench::anyOf,
+            SelectBench::generated);
     double[] ns = new double[cases.size()];
     double[] bytes = new double[cases.size()];
     long sink = 0;
@@ -88,6 +96,42 @@ public final class SelectBench {
   private static long handWritten(int i) {
     try {
       return new HandSelect(NEVER, NEVER, Futures.ready(i & 1023), NEVER).poll(CX).value();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Four branches, each adding one: the processor generates {@code SelectBench_Four_Select}. */
+  @io.kyoto.runtime.annotation.Select
+  static final class Four {
+    static final Four INSTANCE = new Four();
+
+    @Branch
+    Integer b0(Integer v) {
+      return v + 1;
+    }
+
+    @Branch
+    Integer b1(Integer v) {
+      return v + 1;
+    }
+
+    @Branch
+    Integer b2(Integer v) {
+      return v + 1;
+    }
+
+    @Branch
+    Integer b3(Integer v) {
+      return v + 1;
+    }
+  }
+
+  private static long generated(int i) {
+    try {
+      return SelectBench_Four_Select.of(Four.INSTANCE, NEVER, NEVER, Futures.ready(i & 1023), NEVER)
+          .poll(CX)
+          .value();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -87,8 +87,48 @@ class GoldenTest {
           }
           """);
 
+  static final JavaFileObject SELECT =
+      source(
+          "demo.ConnEvents",
+          """
+          package demo;
+
+          import io.kyoto.runtime.annotation.Branch;
+          import io.kyoto.runtime.annotation.Else;
+          import io.kyoto.runtime.annotation.Select;
+
+          @Select
+          public abstract class ConnEvents {
+            @Branch
+            String line(String line) {
+              return "line " + line;
+            }
+
+            @Branch(disableOnNull = true)
+            String message(String message) {
+              return "message " + message;
+            }
+
+            @Branch
+            String tick(long at) {
+              return "tick " + at;
+            }
+
+            @Else
+            String closed() {
+              return "closed";
+            }
+
+            @Select(biased = true)
+            public interface Shutdown {
+              @Branch
+              Integer signal(Void v);
+            }
+          }
+          """);
+
   static Compilation compileAll() {
-    Compilation c = compile(LAUNCHER, TESTS);
+    Compilation c = compile(LAUNCHER, TESTS, SELECT);
     assertThat(c).succeededWithoutWarnings();
     return c;
   }
@@ -132,11 +172,26 @@ class GoldenTest {
   }
 
   @Test
+  void select() throws IOException {
+    assertGolden(compileAll(), "demo.ConnEvents_Select");
+  }
+
+  @Test
+  void biasedSelect() throws IOException {
+    assertGolden(compileAll(), "demo.ConnEvents_Shutdown_Select");
+  }
+
+  @Test
   void generatedSourcesAreDeterministic() {
     Compilation first = compileAll();
     Compilation second = compileAll();
     for (String name :
-        List.of("demo.Server_Main", "demo.Server_Admin_Main", "demo.ClockSpec_AsyncTest")) {
+        List.of(
+            "demo.Server_Main",
+            "demo.Server_Admin_Main",
+            "demo.ClockSpec_AsyncTest",
+            "demo.ConnEvents_Select",
+            "demo.ConnEvents_Shutdown_Select")) {
       assertEquals(generated(first, name), generated(second, name), name);
     }
   }
@@ -144,7 +199,7 @@ class GoldenTest {
   @Test
   void generatedSourcesUseNoReflection() {
     Compilation c = compileAll();
-    assertEquals(3, c.generatedSourceFiles().size());
+    assertEquals(5, c.generatedSourceFiles().size());
     for (JavaFileObject file : c.generatedSourceFiles()) {
       String text;
       try (InputStream in = file.openInputStream()) {

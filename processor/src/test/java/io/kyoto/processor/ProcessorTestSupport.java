@@ -16,7 +16,7 @@ final class ProcessorTestSupport {
 
   static Compilation compile(JavaFileObject... sources) {
     return javac()
-        .withProcessors(new AsyncMainProcessor(), new AsyncTestProcessor())
+        .withProcessors(new AsyncMainProcessor(), new AsyncTestProcessor(), new SelectProcessor())
         .withOptions("-Xlint:all", "-Xlint:-processing", "-Werror")
         .compile(sources);
   }

@@ -105,6 +105,51 @@ public final class Diagnostics {
   public static final String TEST_009_TIMEOUT_NEGATIVE =
       "[KYOTO-TEST-009] `timeout` must be positive, or 0 for none; found %d";
 
+  // @Select.
+
+  /** More branches than the enabled mask holds. */
+  public static final String SELECT_001_TOO_MANY_BRANCHES =
+      "[KYOTO-SELECT-001] a `@Select` type may have at most 64 branches, found %d";
+
+  /** No branch at all. */
+  public static final String SELECT_002_NO_BRANCHES =
+      "[KYOTO-SELECT-002] a `@Select` type needs at least one `@Branch` method";
+
+  /** A second else method. */
+  public static final String SELECT_003_DUPLICATE_ELSE =
+      "[KYOTO-SELECT-003] a `@Select` type may have only one `@Else` method: `%s` already has `%s`";
+
+  /** A handler whose return type differs from the first branch's. */
+  public static final String SELECT_004_RETURN_TYPE =
+      "[KYOTO-SELECT-004] all branches of a select must return the same type: expected `%s`,"
+          + " found `%s`";
+
+  /** A static or private handler. */
+  public static final String SELECT_005_MODIFIERS =
+      "[KYOTO-SELECT-005] a `@%s` method may not be %s: the generated select calls it on the"
+          + " handlers instance";
+
+  /** A branch without exactly one parameter, or an else with parameters. */
+  public static final String SELECT_006_PARAMETERS = "[KYOTO-SELECT-006] %s, found (%s)";
+
+  /** Two branches with one name. */
+  public static final String SELECT_007_DUPLICATE_BRANCH =
+      "[KYOTO-SELECT-007] duplicate branch name `%s`: branch names must be unique in a `@Select`"
+          + " type";
+
+  /** A type the generated select cannot name. */
+  public static final String SELECT_008_TYPE =
+      "[KYOTO-SELECT-008] a `@Select` type must be a non-private, non-generic class or interface,"
+          + " top level or static nested; `%s` is not";
+
+  /** A branch or else method outside a select type. */
+  public static final String SELECT_009_OUTSIDE_SELECT =
+      "[KYOTO-SELECT-009] `@%s` is only allowed in a type annotated `@Select`";
+
+  /** A void handler. */
+  public static final String SELECT_010_VOID =
+      "[KYOTO-SELECT-010] a select handler must return a value, found `void`";
+
   /** A generated file that could not be written. */
   public static final String GEN_001_WRITE_FAILED =
       "[KYOTO-GEN-001] could not write the generated class `%s`: %s";

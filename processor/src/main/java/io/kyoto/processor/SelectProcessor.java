@@ -1,0 +1,446 @@
+package io.kyoto.processor;
+
+import com.google.auto.service.AutoService;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import com.palantir.javapoet.WildcardTypeName;
+import io.kyoto.processor.internal.Diagnostic;
+import io.kyoto.processor.internal.Diagnostics;
+import io.kyoto.processor.internal.Model;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * Expands {@code @io.kyoto.runtime.annotation.Select} (tokio's {@code select!}) into a future
+ * {@code <Type>_Select} in the type's package: one field per branch future, a {@code long} mask of
+ * disabled branches, and a {@code poll} that polls each branch future directly and calls the user's
+ * handler methods without reflection or per-poll allocation.
+ *
+ * <p>The processor never claims the annotations, so other processors can see them too.
+ */
+@AutoService(Processor.class)
+public final class SelectProcessor extends AbstractProcessor {
+  static final String SELECT = "io.kyoto.runtime.annotation.Select";
+  static final String BRANCH = "io.kyoto.runtime.annotation.Branch";
+  static final String ELSE = "io.kyoto.runtime.annotation.Else";
+
+  private static final ClassName FUTURE = ClassName.get("io.kyoto.runtime", "Future");
+  private static final ClassName POLL = ClassName.get("io.kyoto.runtime", "Poll");
+  private static final ClassName CONTEXT = ClassName.get("io.kyoto.runtime", "Context");
+  private static final ClassName RUNTIME_SELECT = ClassName.get("io.kyoto.runtime", "Select");
+  private static final int MAX_BRANCHES = 64;
+
+  private final Set<String> deferred = new TreeSet<>();
+
+  /** Creates the processor; javac calls this through the service loader. */
+  public SelectProcessor() {}
+
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    return Set.of(SELECT, BRANCH, ELSE);
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    Set<TypeElement> types = new LinkedHashSet<>();
+    for (String name : deferred) {
+      TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
+      if (type != null) {
+        types.add(type);
+      }
+    }
+    deferred.clear();
+    for (TypeElement a : annotations) {
+      String name = a.getQualifiedName().toString();
+      for (Element e : round.getElementsAnnotatedWith(a)) {
+        if (name.equals(SELECT) && e instanceof TypeElement type) {
+          types.add(type);
+        } else if (!name.equals(SELECT)
+            && (e.getEnclosingElement() == null
+                || Model.mirror(e.getEnclosingElement(), SELECT) == null)) {
+          processingEnv
+              .getMessager()
+              .printMessage(
+                  javax.tools.Diagnostic.Kind.ERROR,
+                  Diagnostics.SELECT_009_OUTSIDE_SELECT.formatted(a.getSimpleName()),
+                  e,
+                  Model.mirror(e, name));
+        }
+      }
+    }
+    List<TypeElement> sorted = new ArrayList<>(types);
+    sorted.sort(Comparator.comparing(t -> t.getQualifiedName().toString()));
+    for (TypeElement type : sorted) {
+      processType(type, round.processingOver());
+    }
+    return false;
+  }
+
+  /** One validated branch. */
+  private record BranchModel(
+      ExecutableElement method, TypeMirror valueType, boolean disableOnNull) {
+    String name() {
+      return method.getSimpleName().toString();
+    }
+
+    String field() {
+      return name() + "Future";
+    }
+  }
+
+  private void processType(TypeElement type, boolean lastRound) {
+    List<ExecutableElement> branchMethods = Model.annotatedMethods(type, BRANCH);
+    List<ExecutableElement> elseMethods = Model.annotatedMethods(type, ELSE);
+    List<ExecutableElement> all = new ArrayList<>(branchMethods);
+    all.addAll(elseMethods);
+    if (!lastRound && all.stream().anyMatch(SelectProcessor::mentionsErrorType)) {
+      deferred.add(type.getQualifiedName().toString()); // a type there may be generated later
+      return;
+    }
+    List<Diagnostic> report = new ArrayList<>();
+    AnnotationMirror selectMirror = Model.mirror(type, SELECT);
+    boolean typeOk =
+        Model.reachable(type)
+            && type.getTypeParameters().isEmpty()
+            && (type.getKind() == ElementKind.CLASS
+                || type.getKind() == ElementKind.INTERFACE
+                || type.getKind() == ElementKind.RECORD);
+    if (!typeOk) {
+      report.add(
+          new Diagnostic(
+              Diagnostics.SELECT_008_TYPE.formatted(type.getQualifiedName()),
+              type,
+              selectMirror,
+              null));
+    }
+    if (branchMethods.isEmpty()) {
+      report.add(new Diagnostic(Diagnostics.SELECT_002_NO_BRANCHES, type, selectMirror, null));
+    }
+    if (branchMethods.size() > MAX_BRANCHES) {
+      report.add(
+          new Diagnostic(
+              Diagnostics.SELECT_001_TOO_MANY_BRANCHES.formatted(branchMethods.size()),
+              branchMethods.get(MAX_BRANCHES),
+              Model.mirror(branchMethods.get(MAX_BRANCHES), BRANCH),
+              null));
+    }
+    for (int i = 1; i < elseMethods.size(); i++) {
+      report.add(
+          new Diagnostic(
+              Diagnostics.SELECT_003_DUPLICATE_ELSE.formatted(
+                  type.getSimpleName(), elseMethods.get(0).getSimpleName()),
+              elseMethods.get(i),
+              Model.mirror(elseMethods.get(i), ELSE),
+              null));
+    }
+    TypeMirror valueType = null;
+    Map<String, ExecutableElement> names = new HashMap<>();
+    List<BranchModel> branches = new ArrayList<>();
+    for (ExecutableElement m : all) {
+      boolean isBranch = branchMethods.contains(m);
+      String kind = isBranch ? "Branch" : "Else";
+      checkModifiers(m, kind, report);
+      TypeMirror ret = m.getReturnType();
+      if (ret.getKind() == TypeKind.VOID) {
+        report.add(new Diagnostic(Diagnostics.SELECT_010_VOID, m, null, null));
+      } else if (valueType == null) {
+        valueType = ret;
+      } else if (!processingEnv.getTypeUtils().isSameType(valueType, ret)) {
+        report.add(
+            new Diagnostic(
+                Diagnostics.SELECT_004_RETURN_TYPE.formatted(valueType, ret), m, null, null));
+      }
+      if (isBranch && m.getParameters().size() != 1) {
+        report.add(
+            new Diagnostic(
+                Diagnostics.SELECT_006_PARAMETERS.formatted(
+                    "a `@Branch` method takes exactly one parameter, the value of its future",
+                    Model.parameters(m)),
+                m,
+                null,
+                null));
+      } else if (!isBranch && !m.getParameters().isEmpty()) {
+        report.add(
+            new Diagnostic(
+                Diagnostics.SELECT_006_PARAMETERS.formatted(
+                    "an `@Else` method takes no parameters", Model.parameters(m)),
+                m,
+                null,
+                null));
+      }
+      if (isBranch) {
+        String name = m.getSimpleName().toString();
+        if (names.putIfAbsent(name, m) != null) {
+          report.add(
+              new Diagnostic(
+                  Diagnostics.SELECT_007_DUPLICATE_BRANCH.formatted(name),
+                  m,
+                  Model.mirror(m, BRANCH),
+                  null));
+        }
+        if (m.getParameters().size() == 1) {
+          branches.add(
+              new BranchModel(
+                  m, m.getParameters().get(0).asType(), booleanValue(m, "disableOnNull")));
+        }
+      }
+    }
+    Diagnostics.print(processingEnv.getMessager(), report);
+    if (report.isEmpty()) {
+      boolean biased = booleanValue("biased", selectMirror);
+      write(type, valueType, branches, elseMethods.isEmpty() ? null : elseMethods.get(0), biased);
+    }
+  }
+
+  private static boolean mentionsErrorType(ExecutableElement m) {
+    return m.getReturnType().getKind() == TypeKind.ERROR
+        || m.getParameters().stream().anyMatch(p -> p.asType().getKind() == TypeKind.ERROR);
+  }
+
+  private static void checkModifiers(ExecutableElement m, String kind, List<Diagnostic> report) {
+    if (m.getModifiers().contains(Modifier.STATIC)) {
+      report.add(
+          new Diagnostic(
+              Diagnostics.SELECT_005_MODIFIERS.formatted(kind, "static"), m, null, null));
+    }
+    if (m.getModifiers().contains(Modifier.PRIVATE)) {
+      report.add(
+          new Diagnostic(
+              Diagnostics.SELECT_005_MODIFIERS.formatted(kind, "private"), m, null, null));
+    }
+  }
+
+  private boolean booleanValue(ExecutableElement m, String member) {
+    return booleanValue(member, Model.mirror(m, BRANCH));
+  }
+
+  private boolean booleanValue(String member, AnnotationMirror mirror) {
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry :
+        processingEnv.getElementUtils().getElementValuesWithDefaults(mirror).entrySet()) {
+      if (entry.getKey().getSimpleName().contentEquals(member)) {
+        return (Boolean) entry.getValue().getValue();
+      }
+    }
+    return false;
+  }
+
+  private void write(
+      TypeElement type,
+      TypeMirror valueType,
+      List<BranchModel> branches,
+      ExecutableElement elseMethod,
+      boolean biased) {
+    ClassName user = ClassName.get(type);
+    String name = Model.flatName(type) + "_Select";
+    ClassName self = ClassName.get(user.packageName(), name);
+    TypeName value = TypeName.get(valueType).box();
+    int n = branches.size();
+    String allDisabled = n == MAX_BRANCHES ? "-1L" : "0x" + Long.toHexString((1L << n) - 1) + "L";
+
+    TypeSpec.Builder cls =
+        TypeSpec.classBuilder(name)
+            .addJavadoc(
+                "The select declared by {@link $T}: a future of the first of its branch futures to"
+                    + " complete, mapped by its handler.\n\n"
+                    + "<p>Branches, in order: $L.\n",
+                user,
+                String.join(", ", branches.stream().map(BranchModel::name).toList()))
+            .addAnnotation(Model.generated(SelectProcessor.class))
+            .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+            .addSuperinterface(ParameterizedTypeName.get(FUTURE, value))
+            .addOriginatingElement(type)
+            .addField(
+                FieldSpec.builder(long.class, "ALL_DISABLED", Modifier.PRIVATE, Modifier.STATIC)
+                    .addModifiers(Modifier.FINAL)
+                    .initializer("$L", allDisabled)
+                    .build())
+            .addField(user, "handlers", Modifier.PRIVATE, Modifier.FINAL);
+    MethodSpec.Builder of =
+        MethodSpec.methodBuilder("of")
+            .addJavadoc(
+                "{@return a select over the given branch futures} A null future disables its"
+                    + " branch (a false precondition).\n\n"
+                    + "@param handlers the handler methods' receiver\n")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .returns(self)
+            .addParameter(user, "handlers")
+            .addStatement("$T s = new $T(handlers)", self, self);
+    for (int i = 0; i < n; i++) {
+      BranchModel b = branches.get(i);
+      TypeName futureType =
+          ParameterizedTypeName.get(
+              FUTURE, WildcardTypeName.subtypeOf(TypeName.get(b.valueType()).box()));
+      cls.addField(futureType, b.field(), Modifier.PRIVATE);
+      of.addJavadoc(
+              "@param $N the future of branch {@code $N}, or null to disable it\n",
+              b.field(),
+              b.name())
+          .addParameter(futureType, b.field())
+          .addStatement("s.$N = $N", b.field(), b.field())
+          .beginControlFlow("if ($N == null)", b.field())
+          .addStatement("s.disabled |= 1L << $L", i)
+          .endControlFlow();
+    }
+    of.addStatement("return s");
+    cls.addField(long.class, "disabled", Modifier.PRIVATE);
+    cls.addMethod(
+        MethodSpec.constructorBuilder()
+            .addModifiers(Modifier.PRIVATE)
+            .addParameter(user, "handlers")
+            .addStatement(
+                "this.handlers = $T.requireNonNull(handlers, $S)",
+                java.util.Objects.class,
+                "handlers")
+            .build());
+    cls.addMethod(of.build());
+
+    MethodSpec.Builder poll =
+        MethodSpec.methodBuilder("poll")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(ParameterizedTypeName.get(POLL, value))
+            .addParameter(CONTEXT, "cx")
+            .addException(Exception.class)
+            .beginControlFlow("if (!cx.hasBudgetRemaining())")
+            .addStatement("cx.waker().wake()")
+            .addStatement("return $T.pending()", POLL)
+            .endControlFlow();
+    if (biased) {
+      poll.addStatement("int start = 0");
+    } else {
+      poll.addStatement("int start = $T.randomStart($L)", RUNTIME_SELECT, n);
+    }
+    poll.addStatement("int i = start")
+        .beginControlFlow("try")
+        .beginControlFlow("for (int k = 0; k < $L; k++, i = i + 1 == $L ? 0 : i + 1)", n, n)
+        .beginControlFlow("if ((disabled & (1L << i)) != 0)")
+        .addStatement("continue")
+        .endControlFlow()
+        .beginControlFlow("switch (i)");
+    for (int i = 0; i < n; i++) {
+      BranchModel b = branches.get(i);
+      TypeName v = TypeName.get(b.valueType()).box();
+      CodeBlock.Builder c =
+          CodeBlock.builder()
+              .add("case $L -> {\n", i)
+              .indent()
+              .addStatement("$T<? extends $T> p = $N.poll(cx)", POLL, v, b.field())
+              .beginControlFlow("if (p.isReady())")
+              .addStatement("$N = null", b.field());
+      if (b.disableOnNull()) {
+        c.addStatement("$T value = p.value()", v)
+            .beginControlFlow("if (value == null)")
+            .addStatement("disabled |= 1L << $L", i)
+            .addStatement("continue")
+            .endControlFlow()
+            .addStatement("cancel()")
+            .addStatement("return $T.ready(handlers.$N(value))", POLL, b.name());
+      } else {
+        c.addStatement("cancel()")
+            .addStatement("return $T.ready(handlers.$N(p.value()))", POLL, b.name());
+      }
+      c.endControlFlow().unindent().add("}\n");
+      poll.addCode(c.build());
+    }
+    poll.endControlFlow()
+        .endControlFlow()
+        .nextControlFlow("catch ($T failure)", Throwable.class)
+        .addStatement("failed(i)")
+        .addStatement("throw failure")
+        .endControlFlow()
+        .addStatement("return finish()");
+    cls.addMethod(poll.build());
+
+    MethodSpec.Builder finish =
+        MethodSpec.methodBuilder("finish")
+            .addJavadoc(
+                "{@return pending, or, when every branch is disabled, $L}\n",
+                elseMethod != null ? "the else branch's value" : "a failure")
+            .addModifiers(Modifier.PRIVATE)
+            .returns(ParameterizedTypeName.get(POLL, value))
+            .addException(Exception.class)
+            .beginControlFlow("if (disabled == ALL_DISABLED)")
+            .addStatement("cancel()");
+    if (elseMethod != null) {
+      finish.addStatement("return $T.ready(handlers.$N())", POLL, elseMethod.getSimpleName());
+    } else {
+      finish.addStatement("throw $T.allBranchesDisabled()", RUNTIME_SELECT);
+    }
+    finish.endControlFlow().addStatement("return $T.pending()", POLL);
+    cls.addMethod(finish.build());
+
+    MethodSpec.Builder failed =
+        MethodSpec.methodBuilder("failed")
+            .addJavadoc(
+                "Cancels the other branch futures after branch {@code i} (or a handler) failed.\n")
+            .addModifiers(Modifier.PRIVATE)
+            .addParameter(int.class, "i")
+            .beginControlFlow("switch (i)");
+    for (int i = 0; i < n; i++) {
+      failed.addStatement("case $L -> $N = null", i, branches.get(i).field());
+    }
+    failed.addCode("default -> {\n}\n").endControlFlow().addStatement("cancel()");
+    cls.addMethod(failed.build());
+
+    MethodSpec.Builder cancel =
+        MethodSpec.methodBuilder("cancel")
+            .addJavadoc("Cancels every branch future that has not completed.\n")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC);
+    for (BranchModel b : branches) {
+      cancel
+          .beginControlFlow("if ($N != null)", b.field())
+          .addStatement("$T<?> f = $N", FUTURE, b.field())
+          .addStatement("$N = null", b.field())
+          .addStatement("f.cancel()")
+          .endControlFlow();
+    }
+    cls.addMethod(cancel.build());
+
+    try {
+      JavaFile.builder(user.packageName(), cls.build())
+          .skipJavaLangImports(true)
+          .indent("  ")
+          .build()
+          .writeTo(processingEnv.getFiler());
+    } catch (IOException e) {
+      processingEnv
+          .getMessager()
+          .printMessage(
+              javax.tools.Diagnostic.Kind.ERROR,
+              Diagnostics.GEN_001_WRITE_FAILED.formatted(name, e.getMessage()),
+              type);
+    }
+  }
+}

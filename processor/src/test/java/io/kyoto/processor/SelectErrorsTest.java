@@ -1,0 +1,196 @@
+package io.kyoto.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static io.kyoto.processor.ProcessorTestSupport.compile;
+import static io.kyoto.processor.ProcessorTestSupport.lineOf;
+import static io.kyoto.processor.ProcessorTestSupport.source;
+
+import com.google.testing.compile.Compilation;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/** One test per {@code @Select} error id. */
+class SelectErrorsTest {
+
+  private static void assertError(String text, String marker, String message) {
+    JavaFileObject file = source("demo.Events", text);
+    Compilation c = compile(file);
+    assertThat(c).failed();
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining(message).inFile(file).onLine(lineOf(text, marker));
+  }
+
+  private static String select(String body) {
+    return """
+        package demo;
+
+        import io.kyoto.runtime.annotation.Branch;
+        import io.kyoto.runtime.annotation.Else;
+        import io.kyoto.runtime.annotation.Select;
+
+        @Select
+        abstract class Events {
+        %s
+        }
+        """
+        .formatted(body);
+  }
+
+  @Test
+  void select001TooManyBranches() {
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 65; i++) {
+      body.append("  @Branch String b")
+          .append(i)
+          .append("(String v) { return v; } // b")
+          .append(i)
+          .append("\n");
+    }
+    assertError(
+        select(body.toString()),
+        "// b64",
+        "[KYOTO-SELECT-001] a `@Select` type may have at most 64 branches, found 65");
+  }
+
+  @Test
+  void select002NoBranches() {
+    assertError(
+        select("  @Else String idle() { return \"\"; }"),
+        "@Select",
+        "[KYOTO-SELECT-002] a `@Select` type needs at least one `@Branch` method");
+  }
+
+  @Test
+  void select003DuplicateElse() {
+    assertError(
+        select(
+            """
+              @Branch String line(String v) { return v; }
+              @Else String idle() { return ""; }
+              @Else String other() { return ""; }
+            """),
+        "other()",
+        "[KYOTO-SELECT-003] a `@Select` type may have only one `@Else` method: `Events` already"
+            + " has `idle`");
+  }
+
+  @Test
+  void select004ReturnType() {
+    assertError(
+        select(
+            """
+              @Branch String line(String v) { return v; }
+              @Branch Integer count(Integer v) { return v; }
+            """),
+        "count(",
+        "[KYOTO-SELECT-004] all branches of a select must return the same type: expected"
+            + " `java.lang.String`, found `java.lang.Integer`");
+  }
+
+  @Test
+  void select005Static() {
+    assertError(
+        select("  @Branch static String line(String v) { return v; }"),
+        "line(",
+        "[KYOTO-SELECT-005] a `@Branch` method may not be static");
+  }
+
+  @Test
+  void select005Private() {
+    assertError(
+        select("  @Branch private String line(String v) { return v; }"),
+        "line(",
+        "[KYOTO-SELECT-005] a `@Branch` method may not be private");
+  }
+
+  @Test
+  void select006BranchParameters() {
+    assertError(
+        select("  @Branch String line(String v, int w) { return v; }"),
+        "line(",
+        "[KYOTO-SELECT-006] a `@Branch` method takes exactly one parameter, the value of its"
+            + " future, found (java.lang.String, int)");
+  }
+
+  @Test
+  void select006ElseParameters() {
+    assertError(
+        select(
+            """
+              @Branch String line(String v) { return v; }
+              @Else String idle(int x) { return ""; }
+            """),
+        "idle(",
+        "[KYOTO-SELECT-006] an `@Else` method takes no parameters, found (int)");
+  }
+
+  @Test
+  void select007DuplicateBranch() {
+    assertError(
+        select(
+            """
+              @Branch String line(String v) { return v; }
+              @Branch String line(Integer v) { return ""; } // second
+            """),
+        "// second",
+        "[KYOTO-SELECT-007] duplicate branch name `line`");
+  }
+
+  @Test
+  void select008Type() {
+    assertError(
+        """
+        package demo;
+
+        import io.kyoto.runtime.annotation.Branch;
+        import io.kyoto.runtime.annotation.Select;
+
+        class Events {
+          @Select
+          abstract class Inner {
+            @Branch String line(String v) { return v; }
+          }
+        }
+        """,
+        "@Select",
+        "[KYOTO-SELECT-008] a `@Select` type must be a non-private, non-generic class or"
+            + " interface, top level or static nested; `demo.Events.Inner` is not");
+  }
+
+  @Test
+  void select009OutsideSelect() {
+    assertError(
+        """
+        package demo;
+
+        import io.kyoto.runtime.annotation.Branch;
+
+        class Events {
+          @Branch String line(String v) { return v; }
+        }
+        """,
+        "line(",
+        "[KYOTO-SELECT-009] `@Branch` is only allowed in a type annotated `@Select`");
+  }
+
+  @Test
+  void select010Void() {
+    assertError(
+        select("  @Branch void line(String v) {}"),
+        "line(",
+        "[KYOTO-SELECT-010] a select handler must return a value, found `void`");
+  }
+
+  @Test
+  void reportsAllErrorsOfOneType() {
+    String text =
+        select(
+            """
+              @Branch static String line(String v) { return v; }
+              @Branch Integer count() { return 1; }
+            """);
+    Compilation c = compile(source("demo.Events", text));
+    assertThat(c).failed();
+    assertThat(c).hadErrorCount(3);
+  }
+}

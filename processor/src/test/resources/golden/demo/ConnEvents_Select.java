@@ -1,0 +1,157 @@
+package demo;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Select;
+import java.util.Objects;
+import javax.annotation.processing.Generated;
+
+/**
+ * The select declared by {@link ConnEvents}: a future of the first of its branch futures to complete, mapped by its handler.
+ *
+ * <p>Branches, in order: line, message, tick.
+ */
+@Generated("io.kyoto.processor.SelectProcessor")
+public final class ConnEvents_Select implements Future<String> {
+  private static final long ALL_DISABLED = 0x7L;
+
+  private final ConnEvents handlers;
+
+  private Future<? extends String> lineFuture;
+
+  private Future<? extends String> messageFuture;
+
+  private Future<? extends Long> tickFuture;
+
+  private long disabled;
+
+  private ConnEvents_Select(ConnEvents handlers) {
+    this.handlers = Objects.requireNonNull(handlers, "handlers");
+  }
+
+  /**
+   * {@return a select over the given branch futures} A null future disables its branch (a false precondition).
+   *
+   * @param handlers the handler methods' receiver
+   * @param lineFuture the future of branch {@code line}, or null to disable it
+   * @param messageFuture the future of branch {@code message}, or null to disable it
+   * @param tickFuture the future of branch {@code tick}, or null to disable it
+   */
+  public static ConnEvents_Select of(ConnEvents handlers, Future<? extends String> lineFuture,
+      Future<? extends String> messageFuture, Future<? extends Long> tickFuture) {
+    ConnEvents_Select s = new ConnEvents_Select(handlers);
+    s.lineFuture = lineFuture;
+    if (lineFuture == null) {
+      s.disabled |= 1L << 0;
+    }
+    s.messageFuture = messageFuture;
+    if (messageFuture == null) {
+      s.disabled |= 1L << 1;
+    }
+    s.tickFuture = tickFuture;
+    if (tickFuture == null) {
+      s.disabled |= 1L << 2;
+    }
+    return s;
+  }
+
+  @Override
+  public Poll<String> poll(Context cx) throws Exception {
+    if (!cx.hasBudgetRemaining()) {
+      cx.waker().wake();
+      return Poll.pending();
+    }
+    int start = Select.randomStart(3);
+    int i = start;
+    try {
+      for (int k = 0; k < 3; k++, i = i + 1 == 3 ? 0 : i + 1) {
+        if ((disabled & (1L << i)) != 0) {
+          continue;
+        }
+        switch (i) {
+          case 0 -> {
+            Poll<? extends String> p = lineFuture.poll(cx);
+            if (p.isReady()) {
+              lineFuture = null;
+              cancel();
+              return Poll.ready(handlers.line(p.value()));
+            }
+          }
+          case 1 -> {
+            Poll<? extends String> p = messageFuture.poll(cx);
+            if (p.isReady()) {
+              messageFuture = null;
+              String value = p.value();
+              if (value == null) {
+                disabled |= 1L << 1;
+                continue;
+              }
+              cancel();
+              return Poll.ready(handlers.message(value));
+            }
+          }
+          case 2 -> {
+            Poll<? extends Long> p = tickFuture.poll(cx);
+            if (p.isReady()) {
+              tickFuture = null;
+              cancel();
+              return Poll.ready(handlers.tick(p.value()));
+            }
+          }
+        }
+      }
+    } catch (Throwable failure) {
+      failed(i);
+      throw failure;
+    }
+    return finish();
+  }
+
+  /**
+   * {@return pending, or, when every branch is disabled, the else branch's value}
+   */
+  private Poll<String> finish() throws Exception {
+    if (disabled == ALL_DISABLED) {
+      cancel();
+      return Poll.ready(handlers.closed());
+    }
+    return Poll.pending();
+  }
+
+  /**
+   * Cancels the other branch futures after branch {@code i} (or a handler) failed.
+   */
+  private void failed(int i) {
+    switch (i) {
+      case 0 -> lineFuture = null;
+      case 1 -> messageFuture = null;
+      case 2 -> tickFuture = null;
+      default -> {
+      }
+    }
+    cancel();
+  }
+
+  /**
+   * Cancels every branch future that has not completed.
+   */
+  @Override
+  public void cancel() {
+    if (lineFuture != null) {
+      Future<?> f = lineFuture;
+      lineFuture = null;
+      f.cancel();
+    }
+    if (messageFuture != null) {
+      Future<?> f = messageFuture;
+      messageFuture = null;
+      f.cancel();
+    }
+    if (tickFuture != null) {
+      Future<?> f = tickFuture;
+      tickFuture = null;
+      f.cancel();
+    }
+  }
+}

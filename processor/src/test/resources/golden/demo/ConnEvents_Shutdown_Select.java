@@ -1,0 +1,110 @@
+package demo;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Select;
+import java.util.Objects;
+import javax.annotation.processing.Generated;
+
+/**
+ * The select declared by {@link ConnEvents.Shutdown}: a future of the first of its branch futures to complete, mapped by its handler.
+ *
+ * <p>Branches, in order: signal.
+ */
+@Generated("io.kyoto.processor.SelectProcessor")
+public final class ConnEvents_Shutdown_Select implements Future<Integer> {
+  private static final long ALL_DISABLED = 0x1L;
+
+  private final ConnEvents.Shutdown handlers;
+
+  private Future<? extends Void> signalFuture;
+
+  private long disabled;
+
+  private ConnEvents_Shutdown_Select(ConnEvents.Shutdown handlers) {
+    this.handlers = Objects.requireNonNull(handlers, "handlers");
+  }
+
+  /**
+   * {@return a select over the given branch futures} A null future disables its branch (a false precondition).
+   *
+   * @param handlers the handler methods' receiver
+   * @param signalFuture the future of branch {@code signal}, or null to disable it
+   */
+  public static ConnEvents_Shutdown_Select of(ConnEvents.Shutdown handlers,
+      Future<? extends Void> signalFuture) {
+    ConnEvents_Shutdown_Select s = new ConnEvents_Shutdown_Select(handlers);
+    s.signalFuture = signalFuture;
+    if (signalFuture == null) {
+      s.disabled |= 1L << 0;
+    }
+    return s;
+  }
+
+  @Override
+  public Poll<Integer> poll(Context cx) throws Exception {
+    if (!cx.hasBudgetRemaining()) {
+      cx.waker().wake();
+      return Poll.pending();
+    }
+    int start = 0;
+    int i = start;
+    try {
+      for (int k = 0; k < 1; k++, i = i + 1 == 1 ? 0 : i + 1) {
+        if ((disabled & (1L << i)) != 0) {
+          continue;
+        }
+        switch (i) {
+          case 0 -> {
+            Poll<? extends Void> p = signalFuture.poll(cx);
+            if (p.isReady()) {
+              signalFuture = null;
+              cancel();
+              return Poll.ready(handlers.signal(p.value()));
+            }
+          }
+        }
+      }
+    } catch (Throwable failure) {
+      failed(i);
+      throw failure;
+    }
+    return finish();
+  }
+
+  /**
+   * {@return pending, or, when every branch is disabled, a failure}
+   */
+  private Poll<Integer> finish() throws Exception {
+    if (disabled == ALL_DISABLED) {
+      cancel();
+      throw Select.allBranchesDisabled();
+    }
+    return Poll.pending();
+  }
+
+  /**
+   * Cancels the other branch futures after branch {@code i} (or a handler) failed.
+   */
+  private void failed(int i) {
+    switch (i) {
+      case 0 -> signalFuture = null;
+      default -> {
+      }
+    }
+    cancel();
+  }
+
+  /**
+   * Cancels every branch future that has not completed.
+   */
+  @Override
+  public void cancel() {
+    if (signalFuture != null) {
+      Future<?> f = signalFuture;
+      signalFuture = null;
+      f.cancel();
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package io.kyoto.runtime.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * A branch of a {@link Select} type: a non-static, non-private method with exactly one parameter,
+ * the value of the branch's future, returning the select's value type. Its name names the branch
+ * and must be unique in the type.
+ */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.METHOD)
+public @interface Branch {
+  /**
+   * {@return whether a {@code null} value disables the branch instead of running the handler} The
+   * select keeps waiting on the other branches, as tokio's {@code Some(v) = rx.recv()} does when a
+   * channel closes.
+   */
+  boolean disableOnNull() default false;
+}
