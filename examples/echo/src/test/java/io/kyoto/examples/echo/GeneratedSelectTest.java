@@ -44,6 +44,20 @@ class GeneratedSelectTest {
     }
   }
 
+  /** A timer racing a value: the timer loses and must leave no registration behind. */
+  @Select(biased = true)
+  interface Timed {
+    @Branch
+    default String slept(Void v) {
+      return "slept";
+    }
+
+    @Branch
+    default String now(String v) {
+      return v;
+    }
+  }
+
   @Select(biased = true)
   interface Biased {
     @Branch
@@ -222,5 +236,43 @@ class GeneratedSelectTest {
     for (int w : wins) {
       assertTrue(w > runs * 25 / 100 && w < runs * 42 / 100, java.util.Arrays.toString(wins));
     }
+  }
+
+  @Test
+  void aLosingSleepLeavesNoTimerBehind() throws Exception {
+    // A paused clock jumps to the next timer whenever the runtime is idle. Waiting for a plain
+    // thread leaves it idle, so a timer leaked by the cancelled loser would show as the clock
+    // leaping an hour ahead.
+    Timed handlers = new Timed() {};
+    try (Runtime rt = Runtime.builder().currentThread().startPaused(true).build()) {
+      long elapsed =
+          rt.blockOn(
+              io.kyoto.runtime.Futures.lazy(
+                  () -> {
+                    long start = io.kyoto.runtime.Time.now();
+                    io.kyoto.runtime.Sleep hour =
+                        io.kyoto.runtime.Time.sleep(java.time.Duration.ofHours(1));
+                    return GeneratedSelectTest_Timed_Select.of(
+                            handlers, hour, io.kyoto.runtime.Futures.ready("now"))
+                        .flatMap(v -> idleForAMoment())
+                        .map(v -> io.kyoto.runtime.Time.now() - start);
+                  }));
+      assertTrue(elapsed < 1_000_000_000L, "the cancelled sleep's timer fired: " + elapsed);
+    }
+  }
+
+  private static Future<Void> idleForAMoment() {
+    io.kyoto.runtime.sync.CancellationToken done = new io.kyoto.runtime.sync.CancellationToken();
+    Thread.ofPlatform()
+        .start(
+            () -> {
+              try {
+                Thread.sleep(50);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              done.cancel();
+            });
+    return done.cancelled();
   }
 }
