@@ -3,6 +3,9 @@ package io.kyoto.runtime.net;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Task;
+import io.kyoto.runtime.internal.io.IoDriver;
+import io.kyoto.runtime.internal.io.Registration;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -73,6 +76,31 @@ final class Resolver {
     } catch (IllegalArgumentException e) {
       return null;
     }
+  }
+
+  /** Binds one address. */
+  interface Binder<T> {
+    T bind(IoDriver driver, InetSocketAddress address) throws IOException;
+  }
+
+  /**
+   * Binds to the first of {@code addresses} that accepts, on the current runtime's I/O driver, as
+   * tokio's {@code bind} does with every address a name resolves to.
+   *
+   * @return the bound resource
+   * @throws IOException the last address's failure
+   */
+  static <T> T bindFirst(List<InetSocketAddress> addresses, Binder<T> binder) throws IOException {
+    IoDriver driver = Registration.currentDriver();
+    IOException last = null;
+    for (InetSocketAddress a : addresses) {
+      try {
+        return binder.bind(driver, a);
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw last != null ? last : new IOException("could not resolve to any address");
   }
 
   /**

@@ -33,14 +33,7 @@ public final class TcpListener implements AutoCloseable {
   private TcpListener(io.kyoto.reactor.TcpListener raw, IoDriver driver) throws IOException {
     this.raw = raw;
     this.driver = driver;
-    Registration r;
-    try {
-      r = Registration.register(driver, raw);
-    } catch (IOException | RuntimeException e) {
-      raw.close();
-      throw e;
-    }
-    this.registration = r;
+    this.registration = Registration.register(driver, raw);
   }
 
   /**
@@ -67,21 +60,15 @@ public final class TcpListener implements AutoCloseable {
   }
 
   private static TcpListener bindFirst(List<InetSocketAddress> addresses) throws IOException {
-    IoDriver driver = Registration.currentDriver();
-    IOException last = null;
-    for (InetSocketAddress a : addresses) {
-      try {
-        return new TcpListener(
-            io.kyoto.reactor.TcpListener.builder()
-                .backend(driver.backend())
-                .reuseAddress(true)
-                .bind(a),
-            driver);
-      } catch (IOException e) {
-        last = e;
-      }
-    }
-    throw last != null ? last : new IOException("could not resolve to any address");
+    return Resolver.bindFirst(
+        addresses,
+        (driver, a) ->
+            new TcpListener(
+                io.kyoto.reactor.TcpListener.builder()
+                    .backend(driver.backend())
+                    .reuseAddress(true)
+                    .bind(a),
+                driver));
   }
 
   /**

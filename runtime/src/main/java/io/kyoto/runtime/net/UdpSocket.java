@@ -26,14 +26,7 @@ public final class UdpSocket implements AutoCloseable {
 
   private UdpSocket(io.kyoto.reactor.UdpSocket raw, IoDriver driver) throws IOException {
     this.raw = raw;
-    Registration r;
-    try {
-      r = Registration.register(driver, raw);
-    } catch (IOException | RuntimeException e) {
-      raw.close();
-      throw e;
-    }
-    this.registration = r;
+    this.registration = Registration.register(driver, raw);
   }
 
   /**
@@ -59,16 +52,9 @@ public final class UdpSocket implements AutoCloseable {
   }
 
   private static UdpSocket bindFirst(List<InetSocketAddress> addresses) throws IOException {
-    IoDriver driver = Registration.currentDriver();
-    IOException last = null;
-    for (InetSocketAddress a : addresses) {
-      try {
-        return new UdpSocket(io.kyoto.reactor.UdpSocket.bind(driver.backend(), a), driver);
-      } catch (IOException e) {
-        last = e;
-      }
-    }
-    throw last != null ? last : new IOException("could not resolve to any address");
+    return Resolver.bindFirst(
+        addresses,
+        (driver, a) -> new UdpSocket(io.kyoto.reactor.UdpSocket.bind(driver.backend(), a), driver));
   }
 
   /**

@@ -27,14 +27,7 @@ public final class UnixListener implements AutoCloseable {
   private UnixListener(io.kyoto.reactor.UnixListener raw, IoDriver driver) throws IOException {
     this.raw = raw;
     this.driver = driver;
-    Registration r;
-    try {
-      r = Registration.register(driver, raw);
-    } catch (IOException | RuntimeException e) {
-      raw.close();
-      throw e;
-    }
-    this.registration = r;
+    this.registration = Registration.register(driver, raw);
   }
 
   /**

@@ -57,7 +57,8 @@ public final class Registration {
   }
 
   /**
-   * Registers {@code source} with {@code driver}.
+   * Registers {@code source} with {@code driver}; if that fails, closes the source (its owner never
+   * got it) and rethrows.
    *
    * @param driver the driver (of the backend the source was created with)
    * @param source the source
@@ -65,7 +66,16 @@ public final class Registration {
    * @throws IOException if the reactor refuses it or the runtime is shutting down
    */
   public static Registration register(IoDriver driver, Source source) throws IOException {
-    return new Registration(driver, driver.register(source), source);
+    try {
+      return new Registration(driver, driver.register(source), source);
+    } catch (IOException | RuntimeException e) {
+      try {
+        source.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
   }
 
   /**

@@ -29,18 +29,7 @@ public final class StreamCore {
    */
   public StreamCore(IoDriver driver, RawStream raw) throws IOException {
     this.raw = raw;
-    Registration r;
-    try {
-      r = Registration.register(driver, raw.source());
-    } catch (IOException | RuntimeException e) {
-      try {
-        raw.close();
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-    this.registration = r;
+    this.registration = Registration.register(driver, raw.source());
   }
 
   /** {@return the raw stream} */
@@ -86,16 +75,9 @@ public final class StreamCore {
       if (ready < 0) {
         return Poll.pending();
       }
-      int n = raw.read(dst);
-      if (n == IoResult.WOULD_BLOCK) {
-        registration.clearReadiness(ready, ScheduledIo.READABLE);
-        continue;
+      if (!wouldBlock(ready, raw.read(dst), want, ScheduledIo.READABLE)) {
+        return Poll.ready(null);
       }
-      if (n > 0 && n < want && registration.shortTransferClears()) {
-        // A short read drained the socket; with edge triggering the next byte brings an event.
-        registration.clearReadiness(ready, ScheduledIo.READABLE);
-      }
-      return Poll.ready(null);
     }
   }
 
@@ -117,15 +99,9 @@ public final class StreamCore {
       if (ready < 0) {
         return Poll.pending();
       }
-      int n = raw.write(src);
-      if (n == IoResult.WOULD_BLOCK) {
-        registration.clearReadiness(ready, ScheduledIo.WRITABLE);
-        continue;
+      if (!wouldBlock(ready, raw.write(src), want, ScheduledIo.WRITABLE)) {
+        return Poll.ready(null);
       }
-      if (n > 0 && n < want && registration.shortTransferClears()) {
-        registration.clearReadiness(ready, ScheduledIo.WRITABLE);
-      }
-      return Poll.ready(null);
     }
   }
 
@@ -157,16 +133,28 @@ public final class StreamCore {
       if (ready < 0) {
         return Poll.pending();
       }
-      long n = raw.write(bufs);
-      if (n == IoResult.WOULD_BLOCK) {
-        registration.clearReadiness(ready, ScheduledIo.WRITABLE);
-        continue;
+      if (!wouldBlock(ready, raw.write(bufs), want, ScheduledIo.WRITABLE)) {
+        return Poll.ready(null);
       }
-      if (n > 0 && n < want && registration.shortTransferClears()) {
-        registration.clearReadiness(ready, ScheduledIo.WRITABLE);
-      }
-      return Poll.ready(null);
     }
+  }
+
+  /**
+   * Settles readiness after one transfer: on "would block" clears it (the caller waits for the next
+   * event); after a short transfer on an edge-triggered backend clears it too, because the socket
+   * is drained and the next byte brings an event, saving a syscall that would block.
+   *
+   * @return true if the transfer would block, false if it made progress or hit end of stream
+   */
+  private boolean wouldBlock(long ready, long n, long want, int bit) {
+    if (n == IoResult.WOULD_BLOCK) {
+      registration.clearReadiness(ready, bit);
+      return true;
+    }
+    if (n > 0 && n < want && registration.shortTransferClears()) {
+      registration.clearReadiness(ready, bit);
+    }
+    return false;
   }
 
   /**
