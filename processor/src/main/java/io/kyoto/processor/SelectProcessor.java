@@ -13,15 +13,13 @@ import com.palantir.javapoet.WildcardTypeName;
 import io.kyoto.processor.internal.Diagnostic;
 import io.kyoto.processor.internal.Diagnostics;
 import io.kyoto.processor.internal.Model;
+import io.kyoto.processor.internal.TypeCollector;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
@@ -56,7 +54,7 @@ public final class SelectProcessor extends AbstractProcessor {
   private static final ClassName RUNTIME_SELECT = ClassName.get("io.kyoto.runtime", "Select");
   private static final int MAX_BRANCHES = 64;
 
-  private final Set<String> deferred = new TreeSet<>();
+  private final TypeCollector collector = new TypeCollector(SELECT);
 
   /** Creates the processor; javac calls this through the service loader. */
   public SelectProcessor() {}
@@ -73,22 +71,14 @@ public final class SelectProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-    Set<TypeElement> types = new LinkedHashSet<>();
-    for (String name : deferred) {
-      TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
-      if (type != null) {
-        types.add(type);
-      }
-    }
-    deferred.clear();
     for (TypeElement a : annotations) {
       String name = a.getQualifiedName().toString();
+      if (name.equals(SELECT)) {
+        continue;
+      }
       for (Element e : round.getElementsAnnotatedWith(a)) {
-        if (name.equals(SELECT) && e instanceof TypeElement type) {
-          types.add(type);
-        } else if (!name.equals(SELECT)
-            && (e.getEnclosingElement() == null
-                || Model.mirror(e.getEnclosingElement(), SELECT) == null)) {
+        if (e.getEnclosingElement() == null
+            || Model.mirror(e.getEnclosingElement(), SELECT) == null) {
           processingEnv
               .getMessager()
               .printMessage(
@@ -99,9 +89,8 @@ public final class SelectProcessor extends AbstractProcessor {
         }
       }
     }
-    List<TypeElement> sorted = new ArrayList<>(types);
-    sorted.sort(Comparator.comparing(t -> t.getQualifiedName().toString()));
-    for (TypeElement type : sorted) {
+    for (TypeElement type :
+        collector.collect(processingEnv.getElementUtils(), annotations, round)) {
       processType(type, round.processingOver());
     }
     return false;
@@ -125,7 +114,7 @@ public final class SelectProcessor extends AbstractProcessor {
     List<ExecutableElement> all = new ArrayList<>(branchMethods);
     all.addAll(elseMethods);
     if (!lastRound && all.stream().anyMatch(SelectProcessor::mentionsErrorType)) {
-      deferred.add(type.getQualifiedName().toString()); // a type there may be generated later
+      collector.defer(type); // a type there may be generated later
       return;
     }
     List<Diagnostic> report = new ArrayList<>();

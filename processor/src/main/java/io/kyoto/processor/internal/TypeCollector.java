@@ -30,7 +30,8 @@ public final class TypeCollector {
   }
 
   /**
-   * {@return this round's types: the enclosing types of annotated methods plus those deferred}
+   * {@return this round's types: annotated types and the enclosing types of annotated methods, plus
+   * those deferred, sorted by name}
    *
    * @param elements element utilities
    * @param annotations the round's annotations
@@ -51,8 +52,10 @@ public final class TypeCollector {
         continue;
       }
       for (Element e : round.getElementsAnnotatedWith(a)) {
-        if (e.getEnclosingElement() instanceof TypeElement type) {
-          types.add(type);
+        if (e instanceof TypeElement type) {
+          types.add(type); // a type-level annotation (@Select)
+        } else if (e.getEnclosingElement() instanceof TypeElement type) {
+          types.add(type); // a method annotation: its type (@AsyncMain, @AsyncTest)
         }
       }
     }
