@@ -18,5 +18,6 @@ module io.kyoto.runtime {
   exports io.kyoto.runtime.net;
   exports io.kyoto.runtime.codec;
   exports io.kyoto.runtime.signal;
+  exports io.kyoto.runtime.service;
   exports io.kyoto.runtime.annotation;
 }
