@@ -1,0 +1,472 @@
+package io.kyoto.web;
+
+import io.kyoto.runtime.AbortHandle;
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Sleep;
+import io.kyoto.runtime.Time;
+import io.kyoto.runtime.net.TcpListener;
+import io.kyoto.runtime.net.TcpStream;
+import io.kyoto.runtime.service.Service;
+import io.kyoto.runtime.sync.CancellationToken;
+import io.kyoto.runtime.sync.Semaphore;
+import io.kyoto.runtime.sync.SemaphorePermit;
+import io.kyoto.runtime.sync.TaskTracker;
+import io.kyoto.web.internal.h1.H1Limits;
+import io.kyoto.web.internal.server.H1Connection;
+import io.kyoto.web.internal.server.ServerConfig;
+import io.kyoto.web.internal.server.ServerContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An HTTP/1.1 server: hyper's connection handling with hyper-util's accept loop and graceful
+ * shutdown, batteries included.
+ *
+ * {@snippet :
+ * Future<Void> main = HttpServer.bind("127.0.0.1:8080")
+ *     .flatMap(server -> server.serve(Service.of(req -> Futures.ready(Response.text("hello\n")))));
+ * }
+ *
+ * <h2>Behaviour</h2>
+ *
+ * <ul>
+ *   <li>One task per connection; keep-alive by default; pipelined requests are answered in order
+ *       and their responses batched into one write.
+ *   <li>Strict RFC 9112 parsing: a request that could be smuggled or misread (Content-Length with
+ *       Transfer-Encoding, differing lengths, obs-fold, bare CR, …) gets 400 and the connection is
+ *       closed; the application never sees it and no byte after it is parsed. Limits answer 414
+ *       (request line), 431 (header section and count), 413 (body), 505 (version).
+ *   <li>Bodies stream both ways: a response body of unknown length goes out chunked (HTTP/1.1) or
+ *       close-delimited (HTTP/1.0); {@code 100 Continue} is sent when the application first reads a
+ *       body that asked for it.
+ *   <li>Timeouts: a request head must arrive within {@linkplain Builder#headerReadTimeout the
+ *       header-read timeout} of its first byte (408, then close); an idle keep-alive connection is
+ *       closed after {@linkplain Builder#keepAliveTimeout the keep-alive timeout}. A slow client
+ *       holds no thread.
+ *   <li>Graceful shutdown ({@link #shutdown()} or the signal given to {@link #serve(Service,
+ *       Future)}): stop accepting, close idle connections at once, let in-flight exchanges finish
+ *       (answered with {@code connection: close}), then abort what is left at the {@linkplain
+ *       Builder#shutdownTimeout deadline}.
+ *   <li>At most {@linkplain Builder#maxConnections maxConnections} connections are open; further
+ *       clients wait in the listen backlog.
+ *   <li>The application's exceptions become 500 responses (logged on {@code
+ *       io.kyoto.web.HttpServer}); an {@link HttpException} becomes its status.
+ * </ul>
+ */
+public final class HttpServer implements AutoCloseable {
+  private final TcpListener listener;
+  private final ServerConfig config;
+  private final int maxConnections;
+  private final Duration shutdownTimeout;
+  private final CancellationToken shutdown = new CancellationToken();
+  private final TaskTracker tracker = new TaskTracker();
+  private final Set<AbortHandle> live = ConcurrentHashMap.newKeySet();
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong upgraded = new AtomicLong();
+  private volatile boolean serving;
+
+  private HttpServer(TcpListener listener, Builder b) {
+    this.listener = listener;
+    this.config =
+        new ServerConfig(
+            new H1Limits(
+                b.maxRequestLineBytes,
+                b.maxHeaderBytes,
+                b.maxHeaders,
+                H1Limits.DEFAULT.maxChunkLineBytes(),
+                H1Limits.DEFAULT.maxTrailerBytes()),
+            b.maxBodyBytes,
+            b.headerReadTimeout,
+            b.keepAliveTimeout,
+            b.lingerTimeout);
+    this.maxConnections = b.maxConnections;
+    this.shutdownTimeout = b.shutdownTimeout;
+  }
+
+  /** {@return a builder with the default settings} */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * {@return a future of a server with the default settings, bound to {@code hostPort}}
+   *
+   * @param hostPort e.g. {@code 127.0.0.1:8080}; port 0 picks a free port
+   */
+  public static Future<HttpServer> bind(String hostPort) {
+    return builder().bind(hostPort);
+  }
+
+  /** {@return the address the server listens on} */
+  public InetSocketAddress localAddress() {
+    return listener.localAddress();
+  }
+
+  /** {@return the number of connections accepted so far} */
+  public long acceptedConnections() {
+    return accepted.get();
+  }
+
+  /** {@return the number of HTTP connections open now} */
+  public int openConnections() {
+    return live.size();
+  }
+
+  /**
+   * {@return a future that serves {@code app} until the server shuts down} It completes once
+   * shutdown has finished: the listener is closed and every connection has ended.
+   *
+   * @param app the application, called once per request (concurrently for different connections;
+   *     its {@link Service#newHandle()} gives each connection its own handle)
+   */
+  public Future<Void> serve(Service<Request, Response> app) {
+    return serve(app, null);
+  }
+
+  /**
+   * {@return a future that serves {@code app} and shuts down gracefully once {@code signal}
+   * completes} For example {@code server.serve(app, Signals.shutdown())}.
+   *
+   * @param app the application
+   * @param signal completes (with any value or failure) to start graceful shutdown; may be null
+   */
+  public Future<Void> serve(Service<Request, Response> app, Future<?> signal) {
+    Objects.requireNonNull(app, "app");
+    if (serving) throw new IllegalStateException("this server is already serving");
+    serving = true;
+    return new AcceptLoop(app, signal);
+  }
+
+  /** Starts graceful shutdown; {@link #serve}'s future completes when it has finished. */
+  public void shutdown() {
+    shutdown.cancel();
+  }
+
+  /** Closes the listener and aborts every connection at once. */
+  @Override
+  public void close() {
+    shutdown.cancel();
+    listener.close();
+    for (AbortHandle h : live) h.abort();
+  }
+
+  @Override
+  public String toString() {
+    return "HttpServer[" + listener.localAddress() + ", open=" + live.size() + "]";
+  }
+
+  private final class Context0 implements ServerContext {
+    @Override
+    public boolean isShuttingDown() {
+      return shutdown.isCancelled();
+    }
+
+    @Override
+    public Future<Void> shutdownSignal() {
+      return shutdown.cancelled();
+    }
+
+    @Override
+    public void connectionUpgraded() {
+      upgraded.incrementAndGet();
+    }
+  }
+
+  /** Accepts connections until shutdown, then waits for them to end. */
+  private final class AcceptLoop implements Future<Void> {
+    private static final System.Logger LOG = System.getLogger("io.kyoto.web.HttpServer");
+
+    private final Service<Request, Response> app;
+    private final Future<?> signal;
+    private final Semaphore limit = new Semaphore(maxConnections);
+    private final ServerContext context = new Context0();
+    private final Future<Void> shutdownStarted = shutdown.cancelled();
+    private Future<SemaphorePermit> acquiring;
+    private SemaphorePermit permit;
+    private Future<Void> drained;
+    private Sleep deadline;
+    private Sleep backoff;
+    private boolean draining;
+
+    AcceptLoop(Service<Request, Response> app, Future<?> signal) {
+      this.app = app;
+      this.signal = signal;
+    }
+
+    @Override
+    public Poll<Void> poll(Context cx) throws Exception {
+      if (!draining) {
+        if (signal != null && !shutdown.isCancelled()) {
+          try {
+            if (signal.poll(cx).isReady()) shutdown.cancel();
+          } catch (Exception e) {
+            shutdown.cancel();
+          }
+        }
+        if (shutdownStarted.poll(cx).isReady()) {
+          startDraining();
+        } else {
+          acceptLoop(cx);
+          if (!draining) return Poll.pending();
+        }
+      }
+      if (drained.poll(cx).isReady()) {
+        if (deadline != null) deadline.cancel();
+        return Poll.ready(null);
+      }
+      if (deadline.poll(cx).isReady()) {
+        for (AbortHandle h : live) h.abort();
+      }
+      return Poll.pending();
+    }
+
+    private void acceptLoop(Context cx) throws Exception {
+      while (true) {
+        if (backoff != null) {
+          if (backoff.poll(cx).isPending()) return;
+          backoff = null;
+        }
+        if (permit == null) {
+          if (acquiring == null) acquiring = limit.acquire();
+          Poll<SemaphorePermit> p = acquiring.poll(cx);
+          if (p.isPending()) return;
+          acquiring = null;
+          permit = p.value();
+        }
+        Poll<TcpStream> a;
+        try {
+          a = listener.pollAccept(cx);
+        } catch (IOException e) {
+          // Out of file descriptors and the like: log, pause, go on (as tokio and Netty do).
+          LOG.log(System.Logger.Level.WARNING, "accept failed; retrying in 100 ms", e);
+          backoff = Time.sleep(Duration.ofMillis(100));
+          continue;
+        }
+        if (a.isPending()) return;
+        spawn(a.value(), permit);
+        permit = null;
+      }
+    }
+
+    private void spawn(TcpStream stream, SemaphorePermit held) {
+      accepted.incrementAndGet();
+      InetSocketAddress remote;
+      try {
+        stream.setNoDelay(true);
+        remote = stream.peerAddress();
+      } catch (IOException e) {
+        held.close();
+        stream.close();
+        return;
+      }
+      H1Connection conn =
+          new H1Connection(stream, stream, stream, remote, app.newHandle(), config, context);
+      ConnectionTask task = new ConnectionTask(conn, held);
+      AbortHandle handle = tracker.spawn(task).abortHandle();
+      task.handle = handle;
+      live.add(handle);
+      if (task.finished) live.remove(handle);
+    }
+
+    private void startDraining() {
+      draining = true;
+      listener.close();
+      if (acquiring != null) acquiring.cancel();
+      if (permit != null) permit.close();
+      if (backoff != null) backoff.cancel();
+      if (signal != null) signal.cancel();
+      tracker.close();
+      drained = tracker.waitAll();
+      deadline = Time.sleep(shutdownTimeout);
+    }
+
+    @Override
+    public void cancel() {
+      shutdownStarted.cancel();
+      if (acquiring != null) acquiring.cancel();
+      if (permit != null) permit.close();
+      if (signal != null) signal.cancel();
+      if (deadline != null) deadline.cancel();
+      close();
+    }
+  }
+
+  /** A connection's task: gives back its connection slot however it ends. */
+  private final class ConnectionTask implements Future<Void> {
+    private final H1Connection conn;
+    private final SemaphorePermit permit;
+    volatile AbortHandle handle;
+    volatile boolean finished;
+
+    ConnectionTask(H1Connection conn, SemaphorePermit permit) {
+      this.conn = conn;
+      this.permit = permit;
+    }
+
+    @Override
+    public Poll<Void> poll(Context cx) throws Exception {
+      Poll<Void> p = conn.poll(cx);
+      if (p.isReady()) done();
+      return p;
+    }
+
+    @Override
+    public void cancel() {
+      conn.cancel();
+      done();
+    }
+
+    private void done() {
+      if (finished) return;
+      finished = true;
+      permit.close();
+      AbortHandle h = handle;
+      if (h != null) live.remove(h);
+    }
+  }
+
+  /** Settings for {@link HttpServer}; every one has a safe default. */
+  public static final class Builder {
+    private int maxConnections = 10_000;
+    private int maxRequestLineBytes = H1Limits.DEFAULT.maxRequestLineBytes();
+    private int maxHeaderBytes = H1Limits.DEFAULT.maxHeaderBytes();
+    private int maxHeaders = H1Limits.DEFAULT.maxHeaders();
+    private long maxBodyBytes = 10L * 1024 * 1024;
+    private Duration headerReadTimeout = Duration.ofSeconds(30);
+    private Duration keepAliveTimeout = Duration.ofSeconds(60);
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
+    private Duration lingerTimeout = Duration.ofSeconds(2);
+
+    private Builder() {}
+
+    /**
+     * Sets the most connections open at once (default 10,000).
+     *
+     * @param max at least 1
+     * @return this
+     */
+    public Builder maxConnections(int max) {
+      if (max < 1) throw new IllegalArgumentException("maxConnections must be at least 1: " + max);
+      this.maxConnections = max;
+      return this;
+    }
+
+    /**
+     * Sets the longest request line (default 8 KiB; longer gets 414).
+     *
+     * @param bytes at least 64
+     * @return this
+     */
+    public Builder maxRequestLineBytes(int bytes) {
+      if (bytes < 64) throw new IllegalArgumentException("maxRequestLineBytes < 64: " + bytes);
+      this.maxRequestLineBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Sets the largest header section (default 64 KiB; larger gets 431).
+     *
+     * @param bytes at least 256
+     * @return this
+     */
+    public Builder maxHeaderBytes(int bytes) {
+      if (bytes < 256) throw new IllegalArgumentException("maxHeaderBytes < 256: " + bytes);
+      this.maxHeaderBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Sets the most header fields (default 100, as hyper; more gets 431).
+     *
+     * @param count at least 1
+     * @return this
+     */
+    public Builder maxHeaders(int count) {
+      if (count < 1) throw new IllegalArgumentException("maxHeaders < 1: " + count);
+      this.maxHeaders = count;
+      return this;
+    }
+
+    /**
+     * Sets the largest request body (default 10 MiB; larger gets 413, before the application runs
+     * when the length is declared).
+     *
+     * @param bytes at least 0
+     * @return this
+     */
+    public Builder maxBodyBytes(long bytes) {
+      if (bytes < 0) throw new IllegalArgumentException("maxBodyBytes < 0: " + bytes);
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Sets how long a request head may take from its first byte (default 30 s, as hyper).
+     *
+     * @param timeout positive
+     * @return this
+     */
+    public Builder headerReadTimeout(Duration timeout) {
+      this.headerReadTimeout = positive(timeout, "headerReadTimeout");
+      return this;
+    }
+
+    /**
+     * Sets how long an idle keep-alive connection is kept open (default 60 s).
+     *
+     * @param timeout positive
+     * @return this
+     */
+    public Builder keepAliveTimeout(Duration timeout) {
+      this.keepAliveTimeout = positive(timeout, "keepAliveTimeout");
+      return this;
+    }
+
+    /**
+     * Sets how long graceful shutdown waits for in-flight exchanges before aborting them (default
+     * 30 s).
+     *
+     * @param timeout zero or positive
+     * @return this
+     */
+    public Builder shutdownTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "shutdownTimeout");
+      if (timeout.isNegative()) throw new IllegalArgumentException("shutdownTimeout < 0");
+      this.shutdownTimeout = timeout;
+      return this;
+    }
+
+    private static Duration positive(Duration d, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive: " + d);
+      }
+      return d;
+    }
+
+    /**
+     * {@return a future of a server bound to {@code hostPort} with these settings}
+     *
+     * @param hostPort e.g. {@code 0.0.0.0:8080}
+     */
+    public Future<HttpServer> bind(String hostPort) {
+      return TcpListener.bind(hostPort).map(l -> new HttpServer(l, this));
+    }
+
+    /**
+     * {@return a future of a server bound to {@code address}}
+     *
+     * @param address the address
+     */
+    public Future<HttpServer> bind(InetSocketAddress address) {
+      return TcpListener.bind(address).map(l -> new HttpServer(l, this));
+    }
+  }
+}

@@ -1,0 +1,848 @@
+package io.kyoto.web.internal.server;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Sleep;
+import io.kyoto.runtime.Task;
+import io.kyoto.runtime.ThrowingFunction;
+import io.kyoto.runtime.Time;
+import io.kyoto.runtime.io.AsyncRead;
+import io.kyoto.runtime.io.AsyncWrite;
+import io.kyoto.runtime.service.Service;
+import io.kyoto.runtime.stream.Stream;
+import io.kyoto.web.Body;
+import io.kyoto.web.Headers;
+import io.kyoto.web.HttpException;
+import io.kyoto.web.Method;
+import io.kyoto.web.Request;
+import io.kyoto.web.Response;
+import io.kyoto.web.Status;
+import io.kyoto.web.Upgraded;
+import io.kyoto.web.Version;
+import io.kyoto.web.internal.h1.ChunkedDecoder;
+import io.kyoto.web.internal.h1.RequestHead;
+import io.kyoto.web.internal.h1.RequestHeadParser;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One HTTP/1.1 server connection: hyper's dispatcher as a single hand-written state machine polled
+ * by the connection's task. It reads and strictly parses request heads, calls the service, writes
+ * responses in request order (pipelined responses are batched into one write), streams bodies both
+ * ways with backpressure, and closes where RFC 9112 requires.
+ *
+ * <p>The request body reads the connection's buffer and socket directly; the connection does not
+ * touch the read side again until the response is complete, so the application may read the body
+ * from another task.
+ */
+public final class H1Connection implements Future<Void> {
+  private static final System.Logger LOG = System.getLogger("io.kyoto.web.HttpServer");
+  private static final int READ_BUF = 16 * 1024;
+  private static final int WRITE_BUF = 16 * 1024;
+  private static final int FLUSH_THRESHOLD = 8 * 1024;
+  private static final int MAX_HEAD_BYTES = 1024 * 1024;
+  private static final int LINGER_MAX_BYTES = 64 * 1024;
+  private static final byte[] CONTINUE =
+      "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  private enum State {
+    READ_HEAD,
+    READY,
+    RESPOND,
+    WRITE_BODY,
+    UPGRADE,
+    CLOSE,
+    LINGER,
+    DONE
+  }
+
+  /** What the connection is waiting for while reading a head. */
+  private enum Wait {
+    NONE,
+    IDLE,
+    HEADER,
+    LINGER
+  }
+
+  private final AsyncRead reader;
+  private final AsyncWrite writer;
+  private final AutoCloseable closer;
+  private final Service<Request, Response> service;
+  private final ServerConfig config;
+  private final ServerContext server;
+  private final InetSocketAddress remote;
+  private final RequestHeadParser parser;
+
+  private ByteBuffer rbuf; // read mode: [position, limit) is unparsed input
+  private ByteBuffer wbuf; // fill mode: [0, position) is output not yet written
+  private ByteBuffer extra; // written after wbuf (a large body), or null
+  private State state = State.READ_HEAD;
+
+  // the exchange in flight
+  private RequestHead head;
+  private IncomingBody requestBody;
+  private Future<Response> responseFuture;
+  private Response response;
+  private Body responseBody;
+  private boolean chunkedOut;
+  private long bodyRemainingOut; // for a streamed body with a declared length, else -1
+  private boolean keepAlive;
+
+  // timers
+  private Sleep timer;
+  private long idleSince;
+  private long headStartedAt = -1;
+  private Future<Void> shutdownSignal;
+  private int lingered;
+  private boolean closed;
+
+  /**
+   * Creates the connection.
+   *
+   * @param reader the read side of the transport
+   * @param writer the write side
+   * @param closer closes the transport
+   * @param remote the peer address, or null
+   * @param service the application
+   * @param config the server settings
+   * @param server the server's shared state (shutdown, accounting)
+   */
+  public H1Connection(
+      AsyncRead reader,
+      AsyncWrite writer,
+      AutoCloseable closer,
+      InetSocketAddress remote,
+      Service<Request, Response> service,
+      ServerConfig config,
+      ServerContext server) {
+    this.reader = reader;
+    this.writer = writer;
+    this.closer = closer;
+    this.remote = remote;
+    this.service = service;
+    this.config = config;
+    this.server = server;
+    this.parser = new RequestHeadParser(config.limits());
+    this.rbuf = ByteBuffer.allocate(READ_BUF).flip();
+    this.wbuf = ByteBuffer.allocate(WRITE_BUF);
+    this.idleSince = -1;
+  }
+
+  @Override
+  public Poll<Void> poll(Context cx) throws Exception {
+    try {
+      return drive(cx);
+    } catch (Exception e) {
+      // Transport failures (reset, broken pipe) end the connection quietly.
+      if (!(e instanceof IOException)) {
+        LOG.log(System.Logger.Level.WARNING, "HTTP connection failed", e);
+      }
+      closeNow();
+      return Poll.ready(null);
+    }
+  }
+
+  private Poll<Void> drive(Context cx) throws Exception {
+    while (true) {
+      switch (state) {
+        case READ_HEAD -> {
+          if (!readHead(cx)) return Poll.pending();
+        }
+        case READY -> {
+          if (service.pollReady(cx).isPending()) return Poll.pending();
+          Request request =
+              new Request(head.method(), head.target(), head.headers())
+                  .version(head.version())
+                  .body(requestBody == null ? Body.empty() : requestBody)
+                  .remoteAddress(remote);
+          responseFuture = service.call(request);
+          state = State.RESPOND;
+        }
+        case RESPOND -> {
+          Response r;
+          try {
+            Poll<Response> p = responseFuture.poll(cx);
+            if (p.isPending()) {
+              // Output of earlier pipelined responses should not wait for a slow handler.
+              if (wbuf.position() > 0 || extra != null) flush(cx);
+              return Poll.pending();
+            }
+            r = p.value();
+            if (r == null) throw new NullPointerException("the service returned a null response");
+          } catch (Exception e) {
+            r = failureResponse(e);
+          }
+          responseFuture = null;
+          startResponse(r);
+        }
+        case WRITE_BODY -> {
+          if (!writeBody(cx)) return Poll.pending();
+        }
+        case UPGRADE -> {
+          if (!flush(cx)) return Poll.pending();
+          handOver();
+          return Poll.ready(null);
+        }
+        case CLOSE -> {
+          if (!flush(cx)) return Poll.pending();
+          Poll<Void> s = writer.pollShutdown(cx);
+          if (s.isPending()) return Poll.pending();
+          state = State.LINGER;
+          lingered = 0;
+          armTimer(Time.now() + config.lingerTimeout().toNanos());
+        }
+        case LINGER -> {
+          if (!linger(cx)) return Poll.pending();
+          closeNow();
+          return Poll.ready(null);
+        }
+        case DONE -> {
+          return Poll.ready(null);
+        }
+      }
+    }
+  }
+
+  // ---- reading a head ------------------------------------------------------------------------
+
+  /** Returns true when the state moved on, false when pending. */
+  private boolean readHead(Context cx) throws Exception {
+    while (true) {
+      // A large body still queued must go out before the next response head.
+      if (extra != null && !flush(cx)) return false;
+      if (rbuf.hasRemaining()) {
+        RequestHead h;
+        try {
+          h = parser.parse(rbuf);
+        } catch (HttpException e) {
+          reject(e.status(), e.getMessage());
+          return true;
+        }
+        if (h != null) {
+          beginExchange(h);
+          return true;
+        }
+      } else if (server.isShuttingDown()) {
+        state = State.CLOSE;
+        return true;
+      }
+      // Need more input: first send what pipelined responses produced.
+      if ((wbuf.position() > 0 || extra != null) && !flush(cx)) return false;
+      int before = rbuf.remaining();
+      Poll<Void> p = readMore(cx);
+      if (p.isReady()) {
+        if (rbuf.remaining() == before) {
+          // EOF. A clean close between requests; mid-head the client gave up.
+          state = before == 0 ? State.DONE : State.CLOSE;
+          if (state == State.DONE) closeNow();
+          return true;
+        }
+        if (headStartedAt < 0) headStartedAt = Time.now();
+        continue;
+      }
+      // Pending: watch the clock and the shutdown signal.
+      long now = Time.now();
+      long deadline;
+      Wait wait;
+      if (rbuf.hasRemaining()) {
+        if (headStartedAt < 0) headStartedAt = now;
+        deadline = headStartedAt + config.headerReadTimeout().toNanos();
+        wait = Wait.HEADER;
+      } else {
+        if (idleSince < 0) idleSince = now;
+        deadline = idleSince + config.keepAliveTimeout().toNanos();
+        wait = Wait.IDLE;
+        if (shutdownSignal == null) shutdownSignal = server.shutdownSignal();
+        if (shutdownSignal.poll(cx).isReady()) {
+          state = State.CLOSE;
+          return true;
+        }
+      }
+      if (timerExpired(cx, now, deadline)) {
+        if (wait == Wait.HEADER) {
+          reject(Status.REQUEST_TIMEOUT, "request head not received in time");
+        } else {
+          state = State.CLOSE;
+        }
+        return true;
+      }
+      return false;
+    }
+  }
+
+  /** Compacts the read buffer if needed and reads once into it. */
+  private Poll<Void> readMore(Context cx) throws IOException {
+    if (rbuf.limit() == rbuf.capacity()) {
+      if (rbuf.position() > 0) {
+        rbuf.compact().flip();
+      } else {
+        int max = config.limits().maxHeaderBytes() + config.limits().maxRequestLineBytes() + 4;
+        if (rbuf.capacity() >= Math.max(max, READ_BUF)) {
+          // The parser enforces its limits; a full buffer here holds a body chunk the reader left.
+          return Poll.ready(null);
+        }
+        rbuf =
+            ByteBuffer.allocate(Math.min(rbuf.capacity() * 2, Math.max(max, READ_BUF)))
+                .put(rbuf)
+                .flip();
+      }
+    }
+    int pos = rbuf.position();
+    int lim = rbuf.limit();
+    rbuf.position(lim).limit(rbuf.capacity());
+    Poll<Void> p;
+    try {
+      p = reader.pollRead(cx, rbuf);
+    } finally {
+      int newLim = rbuf.position();
+      rbuf.limit(newLim).position(pos);
+    }
+    return p;
+  }
+
+  private boolean timerExpired(Context cx, long now, long deadline) {
+    if (now >= deadline) return true;
+    if (timer == null || timer.isElapsed() || timer.deadline() > deadline) armTimer(deadline);
+    if (timer.poll(cx).isPending()) return false;
+    if (timer.deadline() >= deadline) return true;
+    // An earlier, shorter wait's timer fired: wait for the real deadline.
+    armTimer(deadline);
+    return timer.poll(cx).isReady();
+  }
+
+  private void armTimer(long deadline) {
+    if (timer != null) timer.cancel();
+    timer = Time.sleepUntil(deadline);
+  }
+
+  private void beginExchange(RequestHead h) {
+    head = h;
+    keepAlive = h.keepAlive() && !server.isShuttingDown();
+    headStartedAt = -1;
+    idleSince = -1;
+    if (h.chunked() || h.contentLength() > 0) {
+      if (h.contentLength() > config.maxBodyBytes()) {
+        // Refuse before the application runs (and before any 100 Continue).
+        reject(
+            Status.CONTENT_TOO_LARGE,
+            "request body of "
+                + h.contentLength()
+                + " bytes exceeds the limit of "
+                + config.maxBodyBytes());
+        return;
+      }
+      requestBody = new IncomingBody(h.chunked(), h.contentLength(), h.expectContinue());
+    } else {
+      requestBody = null;
+    }
+    state = State.READY;
+  }
+
+  // ---- writing a response -------------------------------------------------------------------
+
+  private Response failureResponse(Exception e) {
+    if (e instanceof HttpException he) {
+      if (requestBody != null && !requestBody.done) keepAlive = false;
+      return Response.text(he.getMessage() + "\n").status(he.status());
+    }
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "service failed on " + head.method() + " " + head.target() + "; answering 500",
+        e);
+    keepAlive = false;
+    return Response.text("Internal Server Error\n").status(Status.INTERNAL_SERVER_ERROR);
+  }
+
+  /** Answers a request that will not reach the application, then closes. */
+  private void reject(Status status, String message) {
+    keepAlive = false;
+    head = null;
+    requestBody = null;
+    rbuf.position(rbuf.limit()); // never parse bytes after a framing error
+    Response r = Response.text(message + "\n").status(status);
+    writeHead(r, Version.HTTP_1_1, false, r.body().contentLength(), false);
+    putBody(((Body.Full) r.body()).content());
+    state = State.CLOSE;
+  }
+
+  private void startResponse(Response r) {
+    response = r;
+    Status status = r.status();
+    Version version = head.version();
+    if (server.isShuttingDown()) keepAlive = false;
+    if (r.headers().containsToken("connection", "close")) keepAlive = false;
+
+    boolean upgrading = status.code() == 101 && r.upgradeHandler() != null;
+    if (upgrading && !head.upgrade()) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "101 response to a request without Connection: upgrade; answering 500");
+      r = Response.text("Internal Server Error\n").status(Status.INTERNAL_SERVER_ERROR);
+      response = r;
+      status = r.status();
+      upgrading = false;
+      keepAlive = false;
+    }
+    Body body = r.body();
+    boolean noBody =
+        head.method() == Method.HEAD
+            || status.isInformational()
+            || status.code() == 204
+            || status.code() == 304;
+    long length = body.contentLength();
+    String declared = r.headers().get("content-length");
+    if (length < 0 && declared != null) {
+      try {
+        length = Long.parseLong(declared.trim());
+      } catch (NumberFormatException e) {
+        length = -1;
+      }
+    }
+    boolean chunked = false;
+    if (!noBody && length < 0) {
+      if (version == Version.HTTP_1_1) {
+        chunked = true;
+      } else {
+        keepAlive = false; // HTTP/1.0: close-delimited
+      }
+    }
+    boolean sendLength =
+        length >= 0
+            && !(status.isInformational() || status.code() == 204)
+            && !(status.code() == 304 && declared == null);
+    writeHead(r, version, chunked, sendLength ? length : -1, upgrading);
+    if (upgrading) {
+      body.cancel();
+      state = State.UPGRADE;
+      return;
+    }
+    if (noBody) {
+      body.cancel();
+      finishExchange();
+      return;
+    }
+    if (body instanceof Body.Full full) {
+      putBody(full.content());
+      finishExchange();
+      return;
+    }
+    responseBody = body;
+    chunkedOut = chunked;
+    bodyRemainingOut = chunked ? -1 : length;
+    state = State.WRITE_BODY;
+  }
+
+  private void writeHead(
+      Response r, Version version, boolean chunked, long contentLength, boolean upgrading) {
+    Status status = r.status();
+    putAscii("HTTP/1.1 ");
+    putDigits(status.code());
+    put((byte) ' ');
+    putAscii(status.reason());
+    put(CRLF);
+    Headers headers = r.headers();
+    boolean userDate = false;
+    for (int i = 0, n = headers.size(); i < n; i++) {
+      String name = headers.name(i);
+      if (name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding")) {
+        continue;
+      }
+      if (name.equalsIgnoreCase("connection") && !upgrading) continue;
+      if (name.equalsIgnoreCase("date")) userDate = true;
+      putAscii(name);
+      put((byte) ':');
+      put((byte) ' ');
+      putAscii(headers.value(i));
+      put(CRLF);
+    }
+    if (!userDate) put(DateCache.line());
+    if (contentLength >= 0) {
+      putAscii("content-length: ");
+      putDigits(contentLength);
+      put(CRLF);
+    }
+    if (chunked) putAscii("transfer-encoding: chunked\r\n");
+    if (!upgrading) {
+      if (!keepAlive) {
+        putAscii("connection: close\r\n");
+      } else if (version == Version.HTTP_1_0) {
+        putAscii("connection: keep-alive\r\n");
+      }
+    }
+    put(CRLF);
+  }
+
+  private boolean writeBody(Context cx) throws Exception {
+    while (true) {
+      if (wbuf.position() >= FLUSH_THRESHOLD || extra != null) {
+        if (!flush(cx)) return false;
+      }
+      Poll<ByteBuffer> p;
+      try {
+        p = responseBody.pollNext(cx);
+      } catch (Exception e) {
+        // Headers are out: the only honest signal left is closing without the terminator.
+        LOG.log(System.Logger.Level.WARNING, "response body failed; closing the connection", e);
+        responseBody = null;
+        keepAlive = false;
+        wbuf.clear();
+        extra = null;
+        closeNow();
+        state = State.DONE;
+        return true;
+      }
+      if (p.isPending()) {
+        // Nothing to send yet: push out what we have (server-sent events rely on it).
+        if (wbuf.position() > 0 || extra != null) flush(cx);
+        return false;
+      }
+      if (Stream.isEnd(p)) {
+        responseBody = null;
+        if (chunkedOut) {
+          put(LAST_CHUNK);
+        } else if (bodyRemainingOut > 0) {
+          throw new IOException(
+              "response body ended " + bodyRemainingOut + " bytes short of its declared length");
+        }
+        finishExchange();
+        return true;
+      }
+      ByteBuffer chunk = p.value();
+      int n = chunk.remaining();
+      if (n == 0) continue;
+      if (!chunkedOut) {
+        if (bodyRemainingOut >= 0 && n > bodyRemainingOut) {
+          throw new IOException("response body longer than its declared length");
+        }
+        if (bodyRemainingOut > 0) bodyRemainingOut -= n;
+      } else {
+        putHex(n);
+        put(CRLF);
+      }
+      if (n <= wbuf.remaining() - 2 && n <= 4096) {
+        wbuf.put(chunk);
+      } else {
+        // Written before the body is polled again, so the chunk is still valid.
+        extra = chunk;
+        if (!flush(cx)) {
+          if (chunkedOut) pendingCrlf = true;
+          return false;
+        }
+      }
+      if (chunkedOut) put(CRLF);
+    }
+  }
+
+  private boolean pendingCrlf;
+
+  private void finishExchange() {
+    response = null;
+    head = null;
+    if (requestBody != null && !requestBody.done) {
+      if (!requestBody.skipBuffered()) keepAlive = false;
+    }
+    requestBody = null;
+    if (!keepAlive) {
+      state = State.CLOSE;
+      return;
+    }
+    idleSince = -1;
+    state = State.READ_HEAD;
+  }
+
+  private void handOver() {
+    ThrowingFunction<Upgraded, Future<Void>> handler = response.upgradeHandler();
+    ByteBuffer leftover = rbuf.hasRemaining() ? ByteBuffer.allocate(rbuf.remaining()) : null;
+    if (leftover != null) leftover.put(rbuf).flip();
+    UpgradedConnection upgraded = new UpgradedConnection(reader, writer, closer, leftover);
+    state = State.DONE;
+    cancelTimer();
+    server.connectionUpgraded();
+    Future<Void> protocol;
+    try {
+      protocol = handler.apply(upgraded);
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "upgrade handler failed", e);
+      upgraded.close();
+      return;
+    }
+    Task.spawn(
+        protocol.handle(
+            (v, error) -> {
+              if (error != null) {
+                LOG.log(System.Logger.Level.WARNING, "upgraded connection failed", error);
+              }
+              upgraded.close();
+              return null;
+            }));
+  }
+
+  // ---- closing ------------------------------------------------------------------------------
+
+  private boolean linger(Context cx) throws IOException {
+    // Drain what the client still sends so closing does not reset the connection and destroy the
+    // response it has not read yet (RFC 9112 section 9.6).
+    while (true) {
+      rbuf.clear().flip();
+      int before = rbuf.remaining();
+      Poll<Void> p;
+      try {
+        p = readMore(cx);
+      } catch (IOException e) {
+        return true;
+      }
+      if (p.isPending()) {
+        return timer == null || timer.poll(cx).isReady();
+      }
+      int n = rbuf.remaining() - before;
+      if (n == 0) return true; // EOF
+      lingered += n;
+      if (lingered > LINGER_MAX_BYTES) return true;
+    }
+  }
+
+  private void closeNow() {
+    if (closed) return;
+    closed = true;
+    state = State.DONE;
+    cancelTimer();
+    if (shutdownSignal != null) shutdownSignal.cancel();
+    if (responseFuture != null) responseFuture.cancel();
+    if (responseBody != null) responseBody.cancel();
+    try {
+      closer.close();
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.DEBUG, "close failed", e);
+    }
+  }
+
+  private void cancelTimer() {
+    if (timer != null) {
+      timer.cancel();
+      timer = null;
+    }
+  }
+
+  @Override
+  public void cancel() {
+    closeNow();
+  }
+
+  // ---- output buffer -----------------------------------------------------------------------
+
+  /** Writes everything buffered. Returns true when all is written, false when pending. */
+  private boolean flush(Context cx) throws IOException {
+    while (wbuf.position() > 0 || extra != null) {
+      wbuf.flip();
+      Poll<Void> p;
+      try {
+        if (extra == null) {
+          p = writer.pollWrite(cx, wbuf);
+        } else if (!wbuf.hasRemaining()) {
+          p = writer.pollWrite(cx, extra);
+        } else if (writer.isWriteVectored()) {
+          p = writer.pollWriteVectored(cx, new ByteBuffer[] {wbuf, extra}, 0, 2);
+        } else {
+          p = writer.pollWrite(cx, wbuf);
+        }
+      } finally {
+        wbuf.compact();
+      }
+      if (p.isPending()) return false;
+      if (extra != null && !extra.hasRemaining() && wbuf.position() == 0) extra = null;
+      if (extra == null && pendingCrlf) {
+        pendingCrlf = false;
+        put(CRLF);
+      }
+    }
+    return true;
+  }
+
+  private void putBody(ByteBuffer content) {
+    int n = content.remaining();
+    if (n <= wbuf.remaining()) {
+      wbuf.put(content);
+    } else {
+      extra = content;
+    }
+  }
+
+  private void ensure(int n) {
+    if (wbuf.remaining() >= n) return;
+    int need = wbuf.position() + n;
+    if (need > MAX_HEAD_BYTES + WRITE_BUF) {
+      throw new IllegalStateException("response head larger than " + MAX_HEAD_BYTES + " bytes");
+    }
+    wbuf = ByteBuffer.allocate(Math.max(need, wbuf.capacity() * 2)).put(wbuf.flip());
+  }
+
+  private void put(byte b) {
+    ensure(1);
+    wbuf.put(b);
+  }
+
+  private void put(byte[] bytes) {
+    ensure(bytes.length);
+    wbuf.put(bytes);
+  }
+
+  private void putAscii(String s) {
+    int n = s.length();
+    ensure(n);
+    byte[] a = wbuf.array();
+    int pos = wbuf.arrayOffset() + wbuf.position();
+    for (int i = 0; i < n; i++) a[pos + i] = (byte) s.charAt(i);
+    wbuf.position(wbuf.position() + n);
+  }
+
+  private void putDigits(long v) {
+    if (v == 0) {
+      put((byte) '0');
+      return;
+    }
+    ensure(20);
+    byte[] tmp = new byte[20];
+    int i = 20;
+    while (v > 0) {
+      tmp[--i] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    wbuf.put(tmp, i, 20 - i);
+  }
+
+  private void putHex(int v) {
+    putAscii(Integer.toHexString(v));
+  }
+
+  // ---- the request body ----------------------------------------------------------------------
+
+  /** The request body, read straight from the connection. */
+  private final class IncomingBody implements Body {
+    private final ChunkedDecoder decoder;
+    private long remaining;
+    private final long length;
+    private int continueWritten; // -1 once sent or not needed
+    private long received;
+    boolean done;
+
+    IncomingBody(boolean chunked, long length, boolean expectContinue) {
+      this.decoder = chunked ? new ChunkedDecoder(config.limits()) : null;
+      this.remaining = chunked ? -1 : length;
+      this.length = chunked ? -1 : length;
+      this.continueWritten = expectContinue ? 0 : -1;
+    }
+
+    @Override
+    public long contentLength() {
+      return length;
+    }
+
+    @Override
+    public Poll<ByteBuffer> pollNext(Context cx) throws Exception {
+      if (done) return Stream.end();
+      if (continueWritten >= 0 && !sendContinue(cx)) return Poll.pending();
+      while (true) {
+        if (decoder == null) {
+          if (remaining == 0) {
+            done = true;
+            return Stream.end();
+          }
+          if (rbuf.hasRemaining()) {
+            int n = (int) Math.min(remaining, rbuf.remaining());
+            ByteBuffer slice = rbuf.slice(rbuf.position(), n);
+            rbuf.position(rbuf.position() + n);
+            remaining -= n;
+            return Poll.ready(slice);
+          }
+        } else if (rbuf.hasRemaining()) {
+          ByteBuffer data = decoder.decode(rbuf);
+          if (data == null) {
+            done = true;
+            return Stream.end();
+          }
+          if (data.hasRemaining()) {
+            received += data.remaining();
+            if (received > config.maxBodyBytes()) {
+              keepAlive = false;
+              throw new HttpException(
+                  Status.CONTENT_TOO_LARGE,
+                  "request body exceeds the limit of " + config.maxBodyBytes() + " bytes");
+            }
+            return Poll.ready(data);
+          }
+        }
+        int before = rbuf.remaining();
+        if (rbuf.position() > 0) rbuf.compact().flip();
+        Poll<Void> p = readMore(cx);
+        if (p.isPending()) return Poll.pending();
+        if (rbuf.remaining() == before) {
+          keepAlive = false;
+          throw new EOFException("connection closed before the request body ended");
+        }
+      }
+    }
+
+    private boolean sendContinue(Context cx) throws IOException {
+      ByteBuffer b = ByteBuffer.wrap(CONTINUE, continueWritten, CONTINUE.length - continueWritten);
+      while (b.hasRemaining()) {
+        if (writer.pollWrite(cx, b).isPending()) {
+          continueWritten = b.position();
+          return false;
+        }
+      }
+      continueWritten = -1;
+      return true;
+    }
+
+    /** Skips the unread rest if it is already buffered; returns whether the body is finished. */
+    boolean skipBuffered() {
+      if (continueWritten >= 0) {
+        // The client waits for 100 Continue that never came: it may send the body or not, so
+        // the connection cannot be reused safely (RFC 9110 section 10.1.1).
+        return false;
+      }
+      try {
+        if (decoder == null) {
+          if (remaining <= rbuf.remaining()) {
+            rbuf.position(rbuf.position() + (int) remaining);
+            remaining = 0;
+            done = true;
+          }
+        } else {
+          while (rbuf.hasRemaining()) {
+            ByteBuffer data = decoder.decode(rbuf);
+            if (data == null) {
+              done = true;
+              break;
+            }
+            if (!data.hasRemaining()) break;
+          }
+        }
+      } catch (HttpException e) {
+        return false;
+      }
+      return done;
+    }
+
+    @Override
+    public void cancel() {
+      // The rest is skipped or the connection closed once the response is written.
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "H1Connection["
+        + remote
+        + ", "
+        + state
+        + (head == null ? "" : ", " + head.method() + " " + head.target())
+        + "]";
+  }
+}

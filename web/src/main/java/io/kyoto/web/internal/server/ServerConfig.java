@@ -1,0 +1,21 @@
+package io.kyoto.web.internal.server;
+
+import io.kyoto.web.internal.h1.H1Limits;
+import java.time.Duration;
+
+/**
+ * The settings every connection of one server shares.
+ *
+ * @param limits parser limits
+ * @param maxBodyBytes the largest request body accepted (413 beyond)
+ * @param headerReadTimeout from the first byte of a request head until it is complete (408)
+ * @param keepAliveTimeout how long an idle keep-alive connection is kept
+ * @param lingerTimeout how long a closing connection drains unread input so the client sees the
+ *     response instead of a reset
+ */
+public record ServerConfig(
+    H1Limits limits,
+    long maxBodyBytes,
+    Duration headerReadTimeout,
+    Duration keepAliveTimeout,
+    Duration lingerTimeout) {}

@@ -1,0 +1,221 @@
+package io.kyoto.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.service.Service;
+import io.kyoto.runtime.stream.Streams;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class HttpServerTest {
+  /** Echoes method, path and body; streams a chunked body on /stream. */
+  static final Service<Request, Response> APP =
+      Service.of(
+          req ->
+              switch (req.path()) {
+                case "/hello" -> Futures.ready(Response.text("hello\n"));
+                case "/stream" ->
+                    Futures.ready(
+                        Response.ok()
+                            .body(
+                                Body.from(
+                                    Streams.of("a", "bb", "ccc")
+                                        .map(s -> ByteBuffer.wrap(s.getBytes())))));
+                case "/fail" -> throw new IllegalStateException("boom");
+                case "/teapot" ->
+                    Futures.failed(new HttpException(Status.of(418), "short and stout"));
+                default ->
+                    req.body()
+                        .string()
+                        .map(
+                            body ->
+                                Response.text(
+                                    req.method() + " " + req.target() + " [" + body + "]"));
+              });
+
+  @Test
+  void jdkClientKeepAlive() throws Exception {
+    try (ServerHarness h = new ServerHarness(APP)) {
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      for (int i = 0; i < 20; i++) {
+        HttpResponse<String> r =
+            client.send(
+                HttpRequest.newBuilder(URI.create(h.url("/hello"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertEquals("hello\n", r.body());
+        assertEquals("text/plain; charset=utf-8", r.headers().firstValue("content-type").get());
+        assertTrue(r.headers().firstValue("date").isPresent());
+      }
+      HttpResponse<String> post =
+          client.send(
+              HttpRequest.newBuilder(URI.create(h.url("/echo?x=1")))
+                  .POST(HttpRequest.BodyPublishers.ofString("payload"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals("POST /echo?x=1 [payload]", post.body());
+      HttpResponse<String> stream =
+          client.send(
+              HttpRequest.newBuilder(URI.create(h.url("/stream"))).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals("abbccc", stream.body());
+      assertEquals(1, h.server.acceptedConnections(), "one keep-alive connection for all");
+    }
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredInOrderByteForByte() throws Exception {
+    try (ServerHarness h = new ServerHarness(APP)) {
+      String req =
+          "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+              + "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+              + "POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+              + "2\r\nde\r\n1\r\nf\r\n0\r\n\r\n"
+              + "GET /last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+      String all = h.exchangeUntilClose(req);
+      String normalized = all.replaceAll("date: [^\r]*\r\n", "");
+      assertEquals(
+          "HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 6\r\n\r\nhello\n"
+              + "HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 13\r\n\r\nPOST /p [abc]"
+              + "HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 13\r\n\r\nPOST /c [def]"
+              + "HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 12\r\nconnection: close\r\n\r\nGET /last []",
+          normalized);
+      Matcher m = Pattern.compile("date: ([^\r]*)\r\n").matcher(all);
+      assertTrue(m.find());
+      assertTrue(
+          m.group(1).matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT"),
+          m.group(1));
+    }
+  }
+
+  @Test
+  void chunkedResponseAndHead() throws Exception {
+    try (ServerHarness h = new ServerHarness(APP)) {
+      String r =
+          h.exchangeUntilClose("GET /stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      assertTrue(r.contains("transfer-encoding: chunked\r\n"), r);
+      assertTrue(r.endsWith("\r\n\r\n1\r\na\r\n2\r\nbb\r\n3\r\nccc\r\n0\r\n\r\n"), r);
+      String head =
+          h.exchangeUntilClose("HEAD /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      assertTrue(head.contains("content-length: 6\r\n"), head);
+      assertTrue(head.endsWith("\r\n\r\n"), "no body after a HEAD response: " + head);
+    }
+  }
+
+  @Test
+  void http10GetsCloseDelimitedStreamsAndKeepAliveOnRequest() throws Exception {
+    try (ServerHarness h = new ServerHarness(APP)) {
+      String r = h.exchangeUntilClose("GET /stream HTTP/1.0\r\n\r\n");
+      assertTrue(r.startsWith("HTTP/1.1 200 OK\r\n"), r);
+      assertTrue(!r.contains("transfer-encoding"), r);
+      assertTrue(r.contains("connection: close\r\n"), r);
+      assertTrue(r.endsWith("\r\n\r\nabbccc"), r);
+      try (Socket s = h.socket()) {
+        OutputStream out = s.getOutputStream();
+        out.write("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n".getBytes());
+        InputStream in = s.getInputStream();
+        String first = readResponse(in);
+        assertTrue(first.contains("connection: keep-alive\r\n"), first);
+        out.write("GET /hello HTTP/1.0\r\n\r\n".getBytes());
+        assertTrue(ServerHarness.readAll(in).endsWith("hello\n"));
+      }
+    }
+  }
+
+  @Test
+  void failuresBecomeStatuses() throws Exception {
+    try (ServerHarness h = new ServerHarness(APP)) {
+      String r = h.exchangeUntilClose("GET /fail HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertTrue(r.startsWith("HTTP/1.1 500 Internal Server Error\r\n"), r);
+      assertTrue(r.contains("connection: close\r\n"), r);
+      String t =
+          h.exchangeUntilClose("GET /teapot HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      assertTrue(t.startsWith("HTTP/1.1 418 \r\n"), t);
+      assertTrue(t.endsWith("short and stout\n"), t);
+    }
+  }
+
+  @Test
+  void expectContinueIsSentWhenTheBodyIsRead() throws Exception {
+    try (ServerHarness h = new ServerHarness(APP)) {
+      try (Socket s = h.socket()) {
+        OutputStream out = s.getOutputStream();
+        out.write(
+            ("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n"
+                    + "Connection: close\r\n\r\n")
+                .getBytes());
+        InputStream in = s.getInputStream();
+        byte[] buf = new byte[25];
+        int n = in.readNBytes(buf, 0, 25);
+        assertEquals("HTTP/1.1 100 Continue\r\n\r\n", new String(buf, 0, n));
+        out.write("data".getBytes());
+        assertTrue(ServerHarness.readAll(in).endsWith("POST /up [data]"));
+      }
+      // A declared body over the limit is refused without 100 Continue.
+    }
+    try (ServerHarness h = new ServerHarness(HttpServer.builder().maxBodyBytes(10), APP)) {
+      String r =
+          h.exchangeUntilClose(
+              "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\nExpect: 100-continue\r\n\r\n");
+      assertTrue(r.startsWith("HTTP/1.1 413 Content Too Large\r\n"), r);
+      assertTrue(r.contains("connection: close\r\n"), r);
+      String c =
+          h.exchangeUntilClose(
+              "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  + "b\r\n01234567890\r\n0\r\n\r\n");
+      assertTrue(c.startsWith("HTTP/1.1 413 Content Too Large\r\n"), c);
+    }
+  }
+
+  @Test
+  void gracefulShutdownFinishesInFlightAndClosesIdle() throws Exception {
+    io.kyoto.runtime.sync.Oneshot.Channel<String> gate = io.kyoto.runtime.sync.Oneshot.channel();
+    Service<Request, Response> slow = Service.of(req -> gate.rx().map(Response::text));
+    ServerHarness h = new ServerHarness(slow);
+    try (Socket idle = h.socket();
+        Socket busy = h.socket()) {
+      busy.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+      // Let the server read both connections.
+      Thread.sleep(200);
+      h.server.shutdown();
+      assertEquals(-1, idle.getInputStream().read(), "idle connection closed at once");
+      gate.tx().send("done");
+      String r = ServerHarness.readAll(busy.getInputStream());
+      assertTrue(r.startsWith("HTTP/1.1 200 OK\r\n"), r);
+      assertTrue(r.contains("connection: close\r\n"), r);
+      assertTrue(r.endsWith("done"), r);
+      h.rt.blockOn(h.serving);
+    } finally {
+      h.rt.close();
+    }
+  }
+
+  static String readResponse(InputStream in) throws Exception {
+    StringBuilder sb = new StringBuilder();
+    int contentLength = -1;
+    while (!sb.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) break;
+      sb.append((char) c);
+    }
+    Matcher m = Pattern.compile("content-length: (\\d+)").matcher(sb);
+    if (m.find()) contentLength = Integer.parseInt(m.group(1));
+    if (contentLength > 0)
+      sb.append(new String(in.readNBytes(contentLength), StandardCharsets.ISO_8859_1));
+    return sb.toString();
+  }
+}
