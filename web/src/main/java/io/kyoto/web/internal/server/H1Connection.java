@@ -20,10 +20,12 @@ import io.kyoto.web.Response;
 import io.kyoto.web.Status;
 import io.kyoto.web.Upgraded;
 import io.kyoto.web.Version;
-import io.kyoto.web.internal.h1.ChunkedDecoder;
+import io.kyoto.web.internal.h1.H1Limits;
 import io.kyoto.web.internal.h1.RequestHead;
 import io.kyoto.web.internal.h1.RequestHeadParser;
-import java.io.EOFException;
+import io.kyoto.web.internal.io.BodyDecoder;
+import io.kyoto.web.internal.io.InBuffer;
+import io.kyoto.web.internal.io.OutBuffer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -44,7 +46,6 @@ public final class H1Connection implements Future<Void> {
   private static final int READ_BUF = 16 * 1024;
   private static final int WRITE_BUF = 16 * 1024;
   private static final int FLUSH_THRESHOLD = 8 * 1024;
-  private static final int MAX_HEAD_BYTES = 1024 * 1024;
   private static final int LINGER_MAX_BYTES = 64 * 1024;
   private static final byte[] CONTINUE =
       "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -79,9 +80,8 @@ public final class H1Connection implements Future<Void> {
   private final InetSocketAddress remote;
   private final RequestHeadParser parser;
 
-  private ByteBuffer rbuf; // read mode: [position, limit) is unparsed input
-  private ByteBuffer wbuf; // fill mode: [0, position) is output not yet written
-  private ByteBuffer extra; // written after wbuf (a large body), or null
+  private final InBuffer in;
+  private final OutBuffer out = new OutBuffer(WRITE_BUF);
   private State state = State.READ_HEAD;
 
   // the exchange in flight
@@ -129,8 +129,10 @@ public final class H1Connection implements Future<Void> {
     this.config = config;
     this.server = server;
     this.parser = new RequestHeadParser(config.limits());
-    this.rbuf = ByteBuffer.allocate(READ_BUF).flip();
-    this.wbuf = ByteBuffer.allocate(WRITE_BUF);
+    H1Limits limits = config.limits();
+    this.in =
+        new InBuffer(
+            reader, READ_BUF, limits.maxRequestLineBytes() + limits.maxHeaderBytes() + 1024);
     this.idleSince = -1;
   }
 
@@ -170,7 +172,7 @@ public final class H1Connection implements Future<Void> {
             Poll<Response> p = responseFuture.poll(cx);
             if (p.isPending()) {
               // Output of earlier pipelined responses should not wait for a slow handler.
-              if (wbuf.position() > 0 || extra != null) flush(cx);
+              if (!out.isEmpty()) flush(cx);
               return Poll.pending();
             }
             r = p.value();
@@ -215,7 +217,8 @@ public final class H1Connection implements Future<Void> {
   private boolean readHead(Context cx) throws Exception {
     while (true) {
       // A large body still queued must go out before the next response head.
-      if (extra != null && !flush(cx)) return false;
+      if (out.hasLarge() && !flush(cx)) return false;
+      ByteBuffer rbuf = in.buffer();
       if (rbuf.hasRemaining()) {
         RequestHead h;
         try {
@@ -233,16 +236,19 @@ public final class H1Connection implements Future<Void> {
         return true;
       }
       // Need more input: first send what pipelined responses produced.
-      if ((wbuf.position() > 0 || extra != null) && !flush(cx)) return false;
-      int before = rbuf.remaining();
-      Poll<Void> p = readMore(cx);
-      if (p.isReady()) {
-        if (rbuf.remaining() == before) {
-          // EOF. A clean close between requests; mid-head the client gave up.
-          state = before == 0 ? State.DONE : State.CLOSE;
-          if (state == State.DONE) closeNow();
-          return true;
+      if (!out.isEmpty() && !flush(cx)) return false;
+      boolean partial = rbuf.hasRemaining();
+      int n = in.fill(cx);
+      if (n == 0) {
+        // EOF. A clean close between requests; mid-head the client gave up.
+        if (partial) {
+          state = State.CLOSE;
+        } else {
+          closeNow();
         }
+        return true;
+      }
+      if (n > 0) {
         if (headStartedAt < 0) headStartedAt = Time.now();
         continue;
       }
@@ -250,7 +256,7 @@ public final class H1Connection implements Future<Void> {
       long now = Time.now();
       long deadline;
       Wait wait;
-      if (rbuf.hasRemaining()) {
+      if (partial) {
         if (headStartedAt < 0) headStartedAt = now;
         deadline = headStartedAt + config.headerReadTimeout().toNanos();
         wait = Wait.HEADER;
@@ -274,36 +280,6 @@ public final class H1Connection implements Future<Void> {
       }
       return false;
     }
-  }
-
-  /** Compacts the read buffer if needed and reads once into it. */
-  private Poll<Void> readMore(Context cx) throws IOException {
-    if (rbuf.limit() == rbuf.capacity()) {
-      if (rbuf.position() > 0) {
-        rbuf.compact().flip();
-      } else {
-        int max = config.limits().maxHeaderBytes() + config.limits().maxRequestLineBytes() + 4;
-        if (rbuf.capacity() >= Math.max(max, READ_BUF)) {
-          // The parser enforces its limits; a full buffer here holds a body chunk the reader left.
-          return Poll.ready(null);
-        }
-        rbuf =
-            ByteBuffer.allocate(Math.min(rbuf.capacity() * 2, Math.max(max, READ_BUF)))
-                .put(rbuf)
-                .flip();
-      }
-    }
-    int pos = rbuf.position();
-    int lim = rbuf.limit();
-    rbuf.position(lim).limit(rbuf.capacity());
-    Poll<Void> p;
-    try {
-      p = reader.pollRead(cx, rbuf);
-    } finally {
-      int newLim = rbuf.position();
-      rbuf.limit(newLim).position(pos);
-    }
-    return p;
   }
 
   private boolean timerExpired(Context cx, long now, long deadline) {
@@ -337,7 +313,13 @@ public final class H1Connection implements Future<Void> {
                 + config.maxBodyBytes());
         return;
       }
-      requestBody = new IncomingBody(h.chunked(), h.contentLength(), h.expectContinue());
+      requestBody =
+          new IncomingBody(
+              h.chunked()
+                  ? BodyDecoder.chunked(config.limits(), config.maxBodyBytes())
+                  : BodyDecoder.ofLength(h.contentLength()),
+              h.chunked() ? -1 : h.contentLength(),
+              h.expectContinue());
     } else {
       requestBody = null;
     }
@@ -348,7 +330,7 @@ public final class H1Connection implements Future<Void> {
 
   private Response failureResponse(Exception e) {
     if (e instanceof HttpException he) {
-      if (requestBody != null && !requestBody.done) keepAlive = false;
+      if (requestBody != null && !requestBody.done()) keepAlive = false;
       return Response.text(he.getMessage() + "\n").status(he.status());
     }
     LOG.log(
@@ -364,10 +346,10 @@ public final class H1Connection implements Future<Void> {
     keepAlive = false;
     head = null;
     requestBody = null;
-    rbuf.position(rbuf.limit()); // never parse bytes after a framing error
+    in.discard(); // never parse bytes after a framing error
     Response r = Response.text(message + "\n").status(status);
     writeHead(r, Version.HTTP_1_1, false, r.body().contentLength(), false);
-    putBody(((Body.Full) r.body()).content());
+    out.putBody(((Body.Full) r.body()).content(), null);
     state = State.CLOSE;
   }
 
@@ -428,7 +410,7 @@ public final class H1Connection implements Future<Void> {
       return;
     }
     if (body instanceof Body.Full full) {
-      putBody(full.content());
+      out.putBody(full.content(), null);
       finishExchange();
       return;
     }
@@ -441,11 +423,11 @@ public final class H1Connection implements Future<Void> {
   private void writeHead(
       Response r, Version version, boolean chunked, long contentLength, boolean upgrading) {
     Status status = r.status();
-    putAscii("HTTP/1.1 ");
-    putDigits(status.code());
-    put((byte) ' ');
-    putAscii(status.reason());
-    put(CRLF);
+    out.putAscii("HTTP/1.1 ");
+    out.putDigits(status.code());
+    out.put((byte) ' ');
+    out.putAscii(status.reason());
+    out.put(CRLF);
     Headers headers = r.headers();
     boolean userDate = false;
     for (int i = 0, n = headers.size(); i < n; i++) {
@@ -455,32 +437,32 @@ public final class H1Connection implements Future<Void> {
       }
       if (name.equalsIgnoreCase("connection") && !upgrading) continue;
       if (name.equalsIgnoreCase("date")) userDate = true;
-      putAscii(name);
-      put((byte) ':');
-      put((byte) ' ');
-      putAscii(headers.value(i));
-      put(CRLF);
+      out.putAscii(name);
+      out.put((byte) ':');
+      out.put((byte) ' ');
+      out.putAscii(headers.value(i));
+      out.put(CRLF);
     }
-    if (!userDate) put(DateCache.line());
+    if (!userDate) out.put(DateCache.line());
     if (contentLength >= 0) {
-      putAscii("content-length: ");
-      putDigits(contentLength);
-      put(CRLF);
+      out.putAscii("content-length: ");
+      out.putDigits(contentLength);
+      out.put(CRLF);
     }
-    if (chunked) putAscii("transfer-encoding: chunked\r\n");
+    if (chunked) out.putAscii("transfer-encoding: chunked\r\n");
     if (!upgrading) {
       if (!keepAlive) {
-        putAscii("connection: close\r\n");
+        out.putAscii("connection: close\r\n");
       } else if (version == Version.HTTP_1_0) {
-        putAscii("connection: keep-alive\r\n");
+        out.putAscii("connection: keep-alive\r\n");
       }
     }
-    put(CRLF);
+    out.put(CRLF);
   }
 
   private boolean writeBody(Context cx) throws Exception {
     while (true) {
-      if (wbuf.position() >= FLUSH_THRESHOLD || extra != null) {
+      if (out.buffered() >= FLUSH_THRESHOLD || out.hasLarge()) {
         if (!flush(cx)) return false;
       }
       Poll<ByteBuffer> p;
@@ -491,21 +473,20 @@ public final class H1Connection implements Future<Void> {
         LOG.log(System.Logger.Level.WARNING, "response body failed; closing the connection", e);
         responseBody = null;
         keepAlive = false;
-        wbuf.clear();
-        extra = null;
+        out.clear();
         closeNow();
         state = State.DONE;
         return true;
       }
       if (p.isPending()) {
         // Nothing to send yet: push out what we have (server-sent events rely on it).
-        if (wbuf.position() > 0 || extra != null) flush(cx);
+        if (!out.isEmpty()) flush(cx);
         return false;
       }
       if (Stream.isEnd(p)) {
         responseBody = null;
         if (chunkedOut) {
-          put(LAST_CHUNK);
+          out.put(LAST_CHUNK);
         } else if (bodyRemainingOut > 0) {
           throw new IOException(
               "response body ended " + bodyRemainingOut + " bytes short of its declared length");
@@ -522,29 +503,18 @@ public final class H1Connection implements Future<Void> {
         }
         if (bodyRemainingOut > 0) bodyRemainingOut -= n;
       } else {
-        putHex(n);
-        put(CRLF);
+        out.putHex(n);
+        out.put(CRLF);
       }
-      if (n <= wbuf.remaining() - 2 && n <= 4096) {
-        wbuf.put(chunk);
-      } else {
-        // Written before the body is polled again, so the chunk is still valid.
-        extra = chunk;
-        if (!flush(cx)) {
-          if (chunkedOut) pendingCrlf = true;
-          return false;
-        }
-      }
-      if (chunkedOut) put(CRLF);
+      // A large chunk is written before the body is polled again, so it is still valid then.
+      out.putBody(chunk, chunkedOut ? CRLF : null);
     }
   }
-
-  private boolean pendingCrlf;
 
   private void finishExchange() {
     response = null;
     head = null;
-    if (requestBody != null && !requestBody.done) {
+    if (requestBody != null && !requestBody.done()) {
       if (!requestBody.skipBuffered()) keepAlive = false;
     }
     requestBody = null;
@@ -558,8 +528,7 @@ public final class H1Connection implements Future<Void> {
 
   private void handOver() {
     ThrowingFunction<Upgraded, Future<Void>> handler = response.upgradeHandler();
-    ByteBuffer leftover = rbuf.hasRemaining() ? ByteBuffer.allocate(rbuf.remaining()) : null;
-    if (leftover != null) leftover.put(rbuf).flip();
+    ByteBuffer leftover = in.takeRemaining();
     UpgradedConnection upgraded = new UpgradedConnection(reader, writer, closer, leftover);
     state = State.DONE;
     cancelTimer();
@@ -589,18 +558,16 @@ public final class H1Connection implements Future<Void> {
     // Drain what the client still sends so closing does not reset the connection and destroy the
     // response it has not read yet (RFC 9112 section 9.6).
     while (true) {
-      rbuf.clear().flip();
-      int before = rbuf.remaining();
-      Poll<Void> p;
+      in.discard();
+      int n;
       try {
-        p = readMore(cx);
+        n = in.fill(cx);
       } catch (IOException e) {
         return true;
       }
-      if (p.isPending()) {
+      if (n < 0) {
         return timer == null || timer.poll(cx).isReady();
       }
-      int n = rbuf.remaining() - before;
       if (n == 0) return true; // EOF
       lingered += n;
       if (lingered > LINGER_MAX_BYTES) return true;
@@ -634,108 +601,26 @@ public final class H1Connection implements Future<Void> {
     closeNow();
   }
 
-  // ---- output buffer -----------------------------------------------------------------------
-
-  /** Writes everything buffered. Returns true when all is written, false when pending. */
   private boolean flush(Context cx) throws IOException {
-    while (wbuf.position() > 0 || extra != null) {
-      wbuf.flip();
-      Poll<Void> p;
-      try {
-        if (extra == null) {
-          p = writer.pollWrite(cx, wbuf);
-        } else if (!wbuf.hasRemaining()) {
-          p = writer.pollWrite(cx, extra);
-        } else if (writer.isWriteVectored()) {
-          p = writer.pollWriteVectored(cx, new ByteBuffer[] {wbuf, extra}, 0, 2);
-        } else {
-          p = writer.pollWrite(cx, wbuf);
-        }
-      } finally {
-        wbuf.compact();
-      }
-      if (p.isPending()) return false;
-      if (extra != null && !extra.hasRemaining() && wbuf.position() == 0) extra = null;
-      if (extra == null && pendingCrlf) {
-        pendingCrlf = false;
-        put(CRLF);
-      }
-    }
-    return true;
-  }
-
-  private void putBody(ByteBuffer content) {
-    int n = content.remaining();
-    if (n <= wbuf.remaining()) {
-      wbuf.put(content);
-    } else {
-      extra = content;
-    }
-  }
-
-  private void ensure(int n) {
-    if (wbuf.remaining() >= n) return;
-    int need = wbuf.position() + n;
-    if (need > MAX_HEAD_BYTES + WRITE_BUF) {
-      throw new IllegalStateException("response head larger than " + MAX_HEAD_BYTES + " bytes");
-    }
-    wbuf = ByteBuffer.allocate(Math.max(need, wbuf.capacity() * 2)).put(wbuf.flip());
-  }
-
-  private void put(byte b) {
-    ensure(1);
-    wbuf.put(b);
-  }
-
-  private void put(byte[] bytes) {
-    ensure(bytes.length);
-    wbuf.put(bytes);
-  }
-
-  private void putAscii(String s) {
-    int n = s.length();
-    ensure(n);
-    byte[] a = wbuf.array();
-    int pos = wbuf.arrayOffset() + wbuf.position();
-    for (int i = 0; i < n; i++) a[pos + i] = (byte) s.charAt(i);
-    wbuf.position(wbuf.position() + n);
-  }
-
-  private void putDigits(long v) {
-    if (v == 0) {
-      put((byte) '0');
-      return;
-    }
-    ensure(20);
-    byte[] tmp = new byte[20];
-    int i = 20;
-    while (v > 0) {
-      tmp[--i] = (byte) ('0' + v % 10);
-      v /= 10;
-    }
-    wbuf.put(tmp, i, 20 - i);
-  }
-
-  private void putHex(int v) {
-    putAscii(Integer.toHexString(v));
+    return out.flush(cx, writer);
   }
 
   // ---- the request body ----------------------------------------------------------------------
 
   /** The request body, read straight from the connection. */
   private final class IncomingBody implements Body {
-    private final ChunkedDecoder decoder;
-    private long remaining;
+    private final BodyDecoder decoder;
     private final long length;
     private int continueWritten; // -1 once sent or not needed
-    private long received;
-    boolean done;
 
-    IncomingBody(boolean chunked, long length, boolean expectContinue) {
-      this.decoder = chunked ? new ChunkedDecoder(config.limits()) : null;
-      this.remaining = chunked ? -1 : length;
-      this.length = chunked ? -1 : length;
+    IncomingBody(BodyDecoder decoder, long length, boolean expectContinue) {
+      this.decoder = decoder;
+      this.length = length;
       this.continueWritten = expectContinue ? 0 : -1;
+    }
+
+    boolean done() {
+      return decoder.isDone();
     }
 
     @Override
@@ -745,46 +630,13 @@ public final class H1Connection implements Future<Void> {
 
     @Override
     public Poll<ByteBuffer> pollNext(Context cx) throws Exception {
-      if (done) return Stream.end();
+      if (decoder.isDone()) return Stream.end();
       if (continueWritten >= 0 && !sendContinue(cx)) return Poll.pending();
-      while (true) {
-        if (decoder == null) {
-          if (remaining == 0) {
-            done = true;
-            return Stream.end();
-          }
-          if (rbuf.hasRemaining()) {
-            int n = (int) Math.min(remaining, rbuf.remaining());
-            ByteBuffer slice = rbuf.slice(rbuf.position(), n);
-            rbuf.position(rbuf.position() + n);
-            remaining -= n;
-            return Poll.ready(slice);
-          }
-        } else if (rbuf.hasRemaining()) {
-          ByteBuffer data = decoder.decode(rbuf);
-          if (data == null) {
-            done = true;
-            return Stream.end();
-          }
-          if (data.hasRemaining()) {
-            received += data.remaining();
-            if (received > config.maxBodyBytes()) {
-              keepAlive = false;
-              throw new HttpException(
-                  Status.CONTENT_TOO_LARGE,
-                  "request body exceeds the limit of " + config.maxBodyBytes() + " bytes");
-            }
-            return Poll.ready(data);
-          }
-        }
-        int before = rbuf.remaining();
-        if (rbuf.position() > 0) rbuf.compact().flip();
-        Poll<Void> p = readMore(cx);
-        if (p.isPending()) return Poll.pending();
-        if (rbuf.remaining() == before) {
-          keepAlive = false;
-          throw new EOFException("connection closed before the request body ended");
-        }
+      try {
+        return decoder.next(cx, in);
+      } catch (Exception e) {
+        keepAlive = false;
+        throw e;
       }
     }
 
@@ -802,37 +654,14 @@ public final class H1Connection implements Future<Void> {
 
     /** Skips the unread rest if it is already buffered; returns whether the body is finished. */
     boolean skipBuffered() {
-      if (continueWritten >= 0) {
-        // The client waits for 100 Continue that never came: it may send the body or not, so
-        // the connection cannot be reused safely (RFC 9110 section 10.1.1).
-        return false;
-      }
-      try {
-        if (decoder == null) {
-          if (remaining <= rbuf.remaining()) {
-            rbuf.position(rbuf.position() + (int) remaining);
-            remaining = 0;
-            done = true;
-          }
-        } else {
-          while (rbuf.hasRemaining()) {
-            ByteBuffer data = decoder.decode(rbuf);
-            if (data == null) {
-              done = true;
-              break;
-            }
-            if (!data.hasRemaining()) break;
-          }
-        }
-      } catch (HttpException e) {
-        return false;
-      }
-      return done;
+      // A client still waiting for 100 Continue may send the body or not: the connection cannot
+      // be reused safely (RFC 9110 section 10.1.1).
+      return continueWritten < 0 && decoder.skipBuffered(in);
     }
 
     @Override
     public void cancel() {
-      // The rest is skipped or the connection closed once the response is written.
+      // The rest is skipped, or the connection closed, once the response is written.
     }
   }
 
