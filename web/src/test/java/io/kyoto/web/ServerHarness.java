@@ -62,8 +62,12 @@ final class ServerHarness implements AutoCloseable {
     return bytes.toString(StandardCharsets.ISO_8859_1);
   }
 
+  private boolean closed;
+
   @Override
   public void close() throws Exception {
+    if (closed) return;
+    closed = true;
     server.shutdown();
     rt.blockOn(serving);
     rt.close();

@@ -1,0 +1,233 @@
+package io.kyoto.web;
+
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.Time;
+import io.kyoto.runtime.service.Service;
+import io.kyoto.web.internal.client.ClientExchange;
+import io.kyoto.web.internal.client.ConnectionPool;
+import io.kyoto.web.internal.h1.H1Limits;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * An HTTP/1.1 client with a keep-alive connection pool: hyper's client with hyper-util's pool. It
+ * is a {@link Service} from request to response, so tower-style middleware wraps it.
+ *
+ * {@snippet :
+ * HttpClient client = HttpClient.create();
+ * Future<String> page = client.get("http://127.0.0.1:8080/hello").flatMap(r -> r.body().string());
+ * }
+ *
+ * <p>The response arrives as soon as its head is read; its {@link Body} streams from the
+ * connection, which goes back to the pool once the body has been read to its end. <b>Read or cancel
+ * every response body</b>: a body left unread keeps its connection. Cancelling a body (or the
+ * response future) closes the connection.
+ *
+ * <p>Requests carry an absolute {@code http://} target ({@code Request.get("http://host/path")}).
+ * {@code https} is not supported yet.
+ *
+ * <p><b>Thread safety:</b> thread safe; share one client.
+ */
+public final class HttpClient implements Service<Request, Response>, AutoCloseable {
+  private final ClientExchange.Settings settings;
+  private final ConnectionPool pool;
+  private final Duration requestTimeout;
+  private final int maxRedirects;
+
+  private HttpClient(Builder b) {
+    this.settings = new ClientExchange.Settings(b.connectTimeout, H1Limits.DEFAULT, b.userAgent);
+    this.pool = new ConnectionPool(b.maxIdlePerHost, b.idleTimeout.toNanos());
+    this.requestTimeout = b.requestTimeout;
+    this.maxRedirects = b.maxRedirects;
+  }
+
+  /** {@return a client with the default settings} */
+  public static HttpClient create() {
+    return builder().build();
+  }
+
+  /** {@return a builder} */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * {@return a future of the response to a GET of {@code url}}
+   *
+   * @param url an absolute {@code http://} URL
+   */
+  public Future<Response> get(String url) {
+    return send(Request.get(url));
+  }
+
+  /**
+   * {@return a future of the response to {@code request}} The request timeout covers everything up
+   * to the response head; the body is read afterwards at the caller's pace.
+   *
+   * <p><b>Cancel safety:</b> cancelling closes the connection the request was using.
+   *
+   * @param request a request with an absolute {@code http://} target
+   */
+  public Future<Response> send(Request request) {
+    Objects.requireNonNull(request, "request");
+    Future<Response> exchange = Futures.lazy(() -> sendFollowing(request, maxRedirects));
+    return requestTimeout == null ? exchange : Time.timeout(requestTimeout, exchange);
+  }
+
+  private Future<Response> sendFollowing(Request request, int redirectsLeft) throws HttpException {
+    URI uri = parse(request.target());
+    int port = uri.getPort() < 0 ? 80 : uri.getPort();
+    String host = uri.getHost();
+    String hostPort = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    String target = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    if (uri.getRawQuery() != null) target += "?" + uri.getRawQuery();
+    Future<Response> response = new ClientExchange(request, hostPort, target, settings, pool);
+    if (redirectsLeft <= 0) return response;
+    return response.flatMap(
+        r -> {
+          int code = r.status().code();
+          String location = r.header("location");
+          boolean redirect =
+              location != null
+                  && (code == 301 || code == 302 || code == 303 || code == 307 || code == 308);
+          if (!redirect) return Futures.ready(r);
+          Method method = request.method();
+          boolean toGet = code == 303 || ((code == 301 || code == 302) && method == Method.POST);
+          if (!toGet && !(request.body() instanceof Body.Full) && request.body() != Body.empty()) {
+            return Futures.ready(r); // a streamed body cannot be sent twice
+          }
+          Request next =
+              new Request(
+                      toGet && method != Method.HEAD ? Method.GET : method,
+                      uri.resolve(location).toString(),
+                      request.headers().copy())
+                  .body(toGet ? Body.empty() : request.body());
+          next.headers().remove("host");
+          return r.body().drain().flatMap(v -> sendFollowing(next, redirectsLeft - 1));
+        });
+  }
+
+  private static URI parse(String target) throws HttpException {
+    URI uri;
+    try {
+      uri = URI.create(target);
+    } catch (IllegalArgumentException e) {
+      throw new HttpException(Status.BAD_REQUEST, "invalid URL: " + target, e);
+    }
+    if ("https".equalsIgnoreCase(uri.getScheme())) {
+      throw new HttpException(
+          Status.BAD_REQUEST, "https is not supported by the Kyoto client yet: " + target);
+    }
+    if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+      throw new HttpException(
+          Status.BAD_REQUEST, "the client needs an absolute http:// URL, got: " + target);
+    }
+    return uri;
+  }
+
+  @Override
+  public Future<Response> call(Request request) {
+    return send(request);
+  }
+
+  /** {@return the number of idle pooled connections} */
+  public int idleConnections() {
+    return pool.idleCount();
+  }
+
+  /** Closes the idle pooled connections; responses still being read close theirs at the end. */
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  /** Settings for {@link HttpClient}. */
+  public static final class Builder {
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private Duration idleTimeout = Duration.ofSeconds(90);
+    private int maxIdlePerHost = 32;
+    private int maxRedirects;
+    private String userAgent = "kyoto/0.1";
+
+    private Builder() {}
+
+    /**
+     * Sets the connect timeout (default 10 s).
+     *
+     * @param timeout positive
+     * @return this
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Sets the time allowed from sending a request to its response head (default 30 s), or null for
+     * none.
+     *
+     * @param timeout the timeout or null
+     * @return this
+     */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets how long an idle pooled connection is kept (default 90 s).
+     *
+     * @param timeout positive
+     * @return this
+     */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Sets the most idle connections kept per host (default 32; 0 disables pooling).
+     *
+     * @param max zero or more
+     * @return this
+     */
+    public Builder maxIdlePerHost(int max) {
+      if (max < 0) throw new IllegalArgumentException("maxIdlePerHost < 0: " + max);
+      this.maxIdlePerHost = max;
+      return this;
+    }
+
+    /**
+     * Follows up to {@code max} redirects (default 0: redirects are returned as they are). 303, and
+     * 301/302 after POST, continue as GET; 307/308 repeat the method and body.
+     *
+     * @param max zero or more
+     * @return this
+     */
+    public Builder followRedirects(int max) {
+      if (max < 0) throw new IllegalArgumentException("followRedirects < 0: " + max);
+      this.maxRedirects = max;
+      return this;
+    }
+
+    /**
+     * Sets the {@code user-agent} sent when a request has none (default {@code kyoto/0.1}), or null
+     * for none.
+     *
+     * @param userAgent the value
+     * @return this
+     */
+    public Builder userAgent(String userAgent) {
+      this.userAgent = userAgent;
+      return this;
+    }
+
+    /** {@return the client} */
+    public HttpClient build() {
+      return new HttpClient(this);
+    }
+  }
+}

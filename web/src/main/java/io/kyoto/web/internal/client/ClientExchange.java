@@ -1,0 +1,333 @@
+package io.kyoto.web.internal.client;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Time;
+import io.kyoto.runtime.net.TcpStream;
+import io.kyoto.runtime.stream.Stream;
+import io.kyoto.web.Body;
+import io.kyoto.web.Headers;
+import io.kyoto.web.Method;
+import io.kyoto.web.Request;
+import io.kyoto.web.Response;
+import io.kyoto.web.internal.h1.H1Limits;
+import io.kyoto.web.internal.h1.ResponseHead;
+import io.kyoto.web.internal.h1.ResponseHeadParser;
+import io.kyoto.web.internal.io.BodyDecoder;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * One request on a pooled HTTP/1.1 connection: check out (or connect), write the request, read the
+ * response head, and hand back a response whose body reads the connection and returns it to the
+ * pool at its end. A request that fails on a reused connection before any response byte arrived is
+ * retried once on a new connection when its body can be replayed (a stale keep-alive connection the
+ * server already closed).
+ */
+public final class ClientExchange implements Future<Response> {
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * The client's settings.
+   *
+   * @param connectTimeout the connect timeout
+   * @param limits limits for response heads
+   * @param userAgent the default {@code user-agent}, or null
+   */
+  public record Settings(Duration connectTimeout, H1Limits limits, String userAgent) {}
+
+  private enum State {
+    ACQUIRE,
+    CONNECT,
+    WRITE,
+    WRITE_BODY,
+    READ_HEAD,
+    DONE
+  }
+
+  private final Request request;
+  private final String hostPort;
+  private final String target;
+  private final Settings settings;
+  private final ConnectionPool pool;
+  private final ResponseHeadParser parser;
+  private final boolean replayable;
+
+  private State state = State.ACQUIRE;
+  private ClientConnection conn;
+  private boolean reused;
+  private boolean retried;
+  private boolean responseStarted;
+  private Future<TcpStream> connecting;
+  private Body body;
+  private boolean chunked;
+
+  /**
+   * Creates the exchange.
+   *
+   * @param request the request
+   * @param hostPort the {@code host:port} to connect to
+   * @param target the origin-form target to send
+   * @param settings the client's settings
+   * @param pool the connection pool
+   */
+  public ClientExchange(
+      Request request, String hostPort, String target, Settings settings, ConnectionPool pool) {
+    this.request = request;
+    this.hostPort = hostPort;
+    this.target = target;
+    this.settings = settings;
+    this.pool = pool;
+    this.parser = new ResponseHeadParser(settings.limits());
+    this.replayable = request.body() instanceof Body.Full;
+  }
+
+  @Override
+  public Poll<Response> poll(Context cx) throws Exception {
+    while (true) {
+      try {
+        switch (state) {
+          case ACQUIRE -> {
+            conn = retried ? null : pool.take(hostPort, Time.now());
+            reused = conn != null;
+            if (conn == null) {
+              connecting = Time.timeout(settings.connectTimeout(), TcpStream.connect(hostPort));
+              state = State.CONNECT;
+            } else {
+              writeHead();
+            }
+          }
+          case CONNECT -> {
+            Poll<TcpStream> p = connecting.poll(cx);
+            if (p.isPending()) return Poll.pending();
+            connecting = null;
+            TcpStream s = p.value();
+            s.setNoDelay(true);
+            conn =
+                new ClientConnection(
+                    hostPort,
+                    s,
+                    settings.limits().maxRequestLineBytes() + settings.limits().maxHeaderBytes());
+            writeHead();
+          }
+          case WRITE -> {
+            if (!conn.out.flush(cx, conn.stream)) return Poll.pending();
+            state = body == null ? State.READ_HEAD : State.WRITE_BODY;
+          }
+          case WRITE_BODY -> {
+            if (!writeBody(cx)) return Poll.pending();
+          }
+          case READ_HEAD -> {
+            Poll<Response> p = readHead(cx);
+            if (p != null) return p;
+          }
+          case DONE -> throw new IllegalStateException("the exchange already completed");
+        }
+      } catch (IOException e) {
+        if (conn != null) conn.close();
+        if (reused && !retried && !responseStarted && replayable) {
+          // A stale pooled connection: try once more on a fresh one.
+          retried = true;
+          conn = null;
+          state = State.ACQUIRE;
+          continue;
+        }
+        state = State.DONE;
+        throw e;
+      } catch (Exception e) {
+        if (conn != null) conn.close();
+        state = State.DONE;
+        throw e;
+      }
+    }
+  }
+
+  private void writeHead() {
+    var out = conn.out;
+    out.clear();
+    Method method = request.method();
+    Body b = request.body();
+    long length = b.contentLength();
+    out.putAscii(method.name());
+    out.put((byte) ' ');
+    out.putAscii(target);
+    out.putAscii(" HTTP/1.1\r\n");
+    Headers h = request.headers();
+    for (int i = 0, n = h.size(); i < n; i++) {
+      String name = h.name(i);
+      if (name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding")) {
+        continue;
+      }
+      out.putAscii(name);
+      out.putAscii(": ");
+      out.putAscii(h.value(i));
+      out.put(CRLF);
+    }
+    if (!h.contains("host")) {
+      out.putAscii("host: ");
+      out.putAscii(
+          hostPort.endsWith(":80") ? hostPort.substring(0, hostPort.length() - 3) : hostPort);
+      out.put(CRLF);
+    }
+    if (settings.userAgent() != null && !h.contains("user-agent")) {
+      out.putAscii("user-agent: ");
+      out.putAscii(settings.userAgent());
+      out.put(CRLF);
+    }
+    chunked = false;
+    body = null;
+    if (b instanceof Body.Full full) {
+      if (length > 0 || method == Method.POST || method == Method.PUT || method == Method.PATCH) {
+        out.putAscii("content-length: ");
+        out.putDigits(length);
+        out.put(CRLF);
+      }
+      out.put(CRLF);
+      if (length > 0) out.putBody(full.content(), null);
+    } else {
+      if (length >= 0) {
+        out.putAscii("content-length: ");
+        out.putDigits(length);
+        out.put(CRLF);
+      } else {
+        out.putAscii("transfer-encoding: chunked\r\n");
+        chunked = true;
+      }
+      out.put(CRLF);
+      body = b;
+    }
+    state = State.WRITE;
+  }
+
+  private boolean writeBody(Context cx) throws Exception {
+    var out = conn.out;
+    while (true) {
+      if ((out.hasLarge() || out.buffered() >= 8192) && !out.flush(cx, conn.stream)) return false;
+      Poll<ByteBuffer> p = body.pollNext(cx);
+      if (p.isPending()) {
+        if (!out.isEmpty()) out.flush(cx, conn.stream);
+        return false;
+      }
+      if (Stream.isEnd(p)) {
+        if (chunked) out.put(LAST_CHUNK);
+        body = null;
+        state = State.WRITE;
+        return true;
+      }
+      ByteBuffer chunk = p.value();
+      if (!chunk.hasRemaining()) continue;
+      if (chunked) {
+        out.putHex(chunk.remaining());
+        out.put(CRLF);
+      }
+      out.putBody(chunk, chunked ? CRLF : null);
+    }
+  }
+
+  private Poll<Response> readHead(Context cx) throws Exception {
+    while (true) {
+      ByteBuffer buf = conn.in.buffer();
+      if (buf.hasRemaining()) {
+        responseStarted = true;
+        ResponseHead head = parser.parse(buf, request.method());
+        if (head != null) {
+          int code = head.status().code();
+          if (code >= 100 && code < 200 && code != 101) continue; // interim response
+          return Poll.ready(toResponse(head));
+        }
+      }
+      int n = conn.in.fill(cx);
+      if (n < 0) return Poll.pending();
+      if (n == 0) {
+        throw new EOFException(
+            buf.hasRemaining()
+                ? "connection closed in the middle of the response head"
+                : "connection closed before a response arrived");
+      }
+    }
+  }
+
+  private Response toResponse(ResponseHead head) {
+    state = State.DONE;
+    ClientConnection c = conn;
+    conn = null;
+    c.uses++;
+    boolean keepAlive = head.keepAlive();
+    if (head.contentLength() == 0 && !head.chunked()) {
+      if (keepAlive) pool.give(c, Time.now());
+      else c.close();
+      return new Response(head.status(), head.headers(), Body.empty());
+    }
+    BodyDecoder decoder =
+        head.chunked()
+            ? BodyDecoder.chunked(settings.limits(), Long.MAX_VALUE)
+            : head.contentLength() > 0
+                ? BodyDecoder.ofLength(head.contentLength())
+                : BodyDecoder.untilEof();
+    return new Response(
+        head.status(),
+        head.headers(),
+        new ClientBody(c, decoder, keepAlive && decoder.reusable(), head.contentLength()));
+  }
+
+  @Override
+  public void cancel() {
+    if (connecting != null) connecting.cancel();
+    if (body != null) body.cancel();
+    if (conn != null) conn.close(); // half-written or half-read: the connection is unusable
+    state = State.DONE;
+  }
+
+  /** A response body read from the connection; the connection goes back to the pool at its end. */
+  private final class ClientBody implements Body {
+    private final ClientConnection c;
+    private final BodyDecoder decoder;
+    private final boolean reusable;
+    private final long length;
+    private boolean finished;
+
+    ClientBody(ClientConnection c, BodyDecoder decoder, boolean reusable, long length) {
+      this.c = c;
+      this.decoder = decoder;
+      this.reusable = reusable;
+      this.length = length;
+    }
+
+    @Override
+    public long contentLength() {
+      return length;
+    }
+
+    @Override
+    public Poll<ByteBuffer> pollNext(Context cx) throws Exception {
+      if (finished) return Stream.end();
+      Poll<ByteBuffer> p;
+      try {
+        p = decoder.next(cx, c.in);
+      } catch (Exception e) {
+        finished = true;
+        c.close();
+        throw e;
+      }
+      if (Stream.isEnd(p)) {
+        finished = true;
+        if (reusable && !c.in.buffer().hasRemaining()) pool.give(c, Time.now());
+        else c.close();
+      }
+      return p;
+    }
+
+    @Override
+    public void cancel() {
+      if (!finished) {
+        finished = true;
+        c.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package io.kyoto.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.Time;
+import io.kyoto.runtime.service.Service;
+import io.kyoto.runtime.stream.Streams;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class HttpClientTest {
+  static final Service<Request, Response> APP =
+      Service.of(
+          req ->
+              switch (req.path()) {
+                case "/redirect" ->
+                    Futures.ready(Response.of(Status.FOUND).header("location", "/hello"));
+                case "/see-other" ->
+                    Futures.ready(Response.of(Status.SEE_OTHER).header("location", "/echo"));
+                case "/slow" -> Time.sleep(Duration.ofSeconds(1)).map(v -> Response.text("late"));
+                default -> HttpServerTest.APP.call(req);
+              });
+
+  @Test
+  void poolReusesOneConnectionAndStreamsBothWays() throws Exception {
+    try (ServerHarness h = new ServerHarness(HttpServerTest.APP);
+        HttpClient client = HttpClient.create()) {
+      for (int i = 0; i < 10; i++) {
+        Response r = h.rt.blockOn(client.get(h.url("/hello")));
+        assertEquals(200, r.status().code());
+        assertEquals("hello\n", h.rt.blockOn(r.body().string()));
+      }
+      assertEquals(1, h.server.acceptedConnections());
+      assertEquals(1, client.idleConnections());
+      Response chunked = h.rt.blockOn(client.get(h.url("/stream")));
+      assertEquals("chunked", chunked.header("transfer-encoding"));
+      assertEquals("abbccc", h.rt.blockOn(chunked.body().string()));
+      Body upload =
+          Body.from(
+              Streams.of("x", "yy", "zzz")
+                  .map(s -> ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8))));
+      Response echoed = h.rt.blockOn(client.send(Request.post(h.url("/up"), upload)));
+      assertEquals("POST /up [xyyzzz]", h.rt.blockOn(echoed.body().string()));
+      Response posted = h.rt.blockOn(client.send(Request.post(h.url("/p?q=1"), Body.of("abc"))));
+      assertEquals("POST /p?q=1 [abc]", h.rt.blockOn(posted.body().string()));
+      assertEquals(1, h.server.acceptedConnections(), "still one connection");
+    }
+  }
+
+  @Test
+  void redirectsAreFollowedOnlyWhenAsked() throws Exception {
+    try (ServerHarness h = new ServerHarness(APP);
+        HttpClient plain = HttpClient.create();
+        HttpClient following = HttpClient.builder().followRedirects(3).build()) {
+      Response r = h.rt.blockOn(plain.get(h.url("/redirect")));
+      assertEquals(302, r.status().code());
+      h.rt.blockOn(r.body().drain());
+      Response f = h.rt.blockOn(following.get(h.url("/redirect")));
+      assertEquals("hello\n", h.rt.blockOn(f.body().string()));
+      Response seeOther =
+          h.rt.blockOn(following.send(Request.post(h.url("/see-other"), Body.of("dropped"))));
+      assertEquals("GET /echo []", h.rt.blockOn(seeOther.body().string()));
+    }
+  }
+
+  @Test
+  void timeoutsAndRefusedConnections() throws Exception {
+    try (ServerHarness h = new ServerHarness(APP);
+        HttpClient client = HttpClient.builder().requestTimeout(Duration.ofMillis(200)).build()) {
+      Exception e = assertThrows(Exception.class, () -> h.rt.blockOn(client.get(h.url("/slow"))));
+      assertInstanceOf(TimeoutException.class, e);
+      int port = h.port();
+      h.close();
+      Exception refused =
+          assertThrows(
+              Exception.class,
+              () -> {
+                try (io.kyoto.runtime.Runtime rt =
+                    io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build()) {
+                  rt.blockOn(client.get("http://127.0.0.1:" + port + "/"));
+                }
+              });
+      assertInstanceOf(java.io.IOException.class, refused, refused.toString());
+    }
+  }
+
+  @Test
+  void aStalePooledConnectionIsRetriedOnce() throws Exception {
+    try (ServerHarness h =
+            new ServerHarness(
+                HttpServer.builder().keepAliveTimeout(Duration.ofMillis(100)), HttpServerTest.APP);
+        HttpClient client = HttpClient.create()) {
+      Response first = h.rt.blockOn(client.get(h.url("/hello")));
+      h.rt.blockOn(first.body().drain());
+      assertEquals(1, client.idleConnections());
+      Thread.sleep(500); // the server closes the idle connection
+      Response second = h.rt.blockOn(client.get(h.url("/hello")));
+      assertEquals("hello\n", h.rt.blockOn(second.body().string()));
+      assertEquals(2, h.server.acceptedConnections());
+    }
+  }
+
+  @Test
+  void badUrlsFailClearly() throws Exception {
+    try (io.kyoto.runtime.Runtime rt =
+            io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build();
+        HttpClient client = HttpClient.create()) {
+      HttpException https =
+          assertThrows(HttpException.class, () -> rt.blockOn(client.get("https://example.com/")));
+      assertTrue(https.getMessage().contains("https is not supported"), https.getMessage());
+      HttpException relative =
+          assertThrows(HttpException.class, () -> rt.blockOn(client.get("/relative")));
+      assertTrue(relative.getMessage().contains("absolute http://"), relative.getMessage());
+    }
+  }
+}
