@@ -6,6 +6,11 @@
  */
 module io.kyoto.web {
   requires transitive io.kyoto.runtime;
+  requires static tools.jackson.databind;
 
   exports io.kyoto.web;
+  exports io.kyoto.web.route;
+  exports io.kyoto.web.ws;
+  exports io.kyoto.web.sse;
+  exports io.kyoto.web.fs;
 }

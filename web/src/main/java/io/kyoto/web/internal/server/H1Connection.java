@@ -264,8 +264,16 @@ public final class H1Connection implements Future<Void> {
         if (idleSince < 0) idleSince = now;
         deadline = idleSince + config.keepAliveTimeout().toNanos();
         wait = Wait.IDLE;
-        if (shutdownSignal == null) shutdownSignal = server.shutdownSignal();
-        if (shutdownSignal.poll(cx).isReady()) {
+        // Registered once: the task's waker stays valid, so later waits only read the flag
+        // instead of taking the token's lock on every request.
+        boolean stopping;
+        if (shutdownSignal == null) {
+          shutdownSignal = server.shutdownSignal();
+          stopping = shutdownSignal.poll(cx).isReady();
+        } else {
+          stopping = server.isShuttingDown();
+        }
+        if (stopping) {
           state = State.CLOSE;
           return true;
         }

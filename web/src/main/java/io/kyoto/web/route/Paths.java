@@ -1,0 +1,93 @@
+package io.kyoto.web.route;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Splitting and percent-decoding of request paths and route patterns. */
+final class Paths {
+  private Paths() {}
+
+  /**
+   * {@return the decoded segments of {@code path}, or null if it is not an origin-form path} {@code
+   * /} is one empty segment; {@code /a/} is {@code a} and an empty segment.
+   *
+   * @throws Rejection (400) on a malformed percent escape
+   */
+  static String[] split(String path) throws Rejection {
+    if (path.isEmpty() || path.charAt(0) != '/') return null;
+    int count = 1;
+    for (int i = 1; i < path.length(); i++) if (path.charAt(i) == '/') count++;
+    String[] segs = new String[count];
+    int start = 1;
+    for (int s = 0; s < count; s++) {
+      int end = path.indexOf('/', start);
+      if (end < 0) end = path.length();
+      String seg = path.substring(start, end);
+      segs[s] = seg.indexOf('%') < 0 ? seg : decode(seg);
+      start = end + 1;
+    }
+    return segs;
+  }
+
+  /** {@return the pattern's segments, in the form {@link PathTrie#add} takes} */
+  static List<String> pattern(String pattern, List<String> paramNames) {
+    if (pattern.isEmpty() || pattern.charAt(0) != '/') {
+      throw new IllegalArgumentException("route pattern must start with '/': \"" + pattern + "\"");
+    }
+    List<String> out = new ArrayList<>();
+    String[] parts = pattern.substring(1).split("/", -1);
+    for (int i = 0; i < parts.length; i++) {
+      String p = parts[i];
+      if (p.startsWith("{") && p.endsWith("}")) {
+        boolean tail = p.startsWith("{*");
+        String name = p.substring(tail ? 2 : 1, p.length() - 1);
+        if (name.isEmpty() || name.indexOf('{') >= 0 || name.indexOf('}') >= 0) {
+          throw new IllegalArgumentException("bad parameter " + p + " in \"" + pattern + "\"");
+        }
+        if (tail && i != parts.length - 1) {
+          throw new IllegalArgumentException(
+              p + " must be the last segment of \"" + pattern + "\"");
+        }
+        if (paramNames.contains(name)) {
+          throw new IllegalArgumentException(
+              "parameter {" + name + "} appears twice in \"" + pattern + "\"");
+        }
+        paramNames.add(name);
+        out.add(p);
+      } else if (p.indexOf('{') >= 0 || p.indexOf('}') >= 0) {
+        throw new IllegalArgumentException(
+            "a parameter must be a whole segment: \"" + p + "\" in \"" + pattern + "\"");
+      } else {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  private static String decode(String seg) throws Rejection {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(seg.length());
+    for (int i = 0; i < seg.length(); i++) {
+      char c = seg.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= seg.length()) throw bad(seg);
+        int hi = Character.digit(seg.charAt(i + 1), 16);
+        int lo = Character.digit(seg.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) throw bad(seg);
+        out.write(hi << 4 | lo);
+        i += 2;
+      } else if (c < 0x80) {
+        out.write(c);
+      } else {
+        byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        out.write(b, 0, b.length);
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static Rejection bad(String seg) {
+    return Rejection.badRequest("malformed percent-encoding in path segment \"" + seg + "\"");
+  }
+}

@@ -1,0 +1,863 @@
+package io.kyoto.web.ws;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.ThrowingFunction;
+import io.kyoto.runtime.Waker;
+import io.kyoto.runtime.io.AsyncCloseable;
+import io.kyoto.runtime.io.AsyncRead;
+import io.kyoto.runtime.io.AsyncWrite;
+import io.kyoto.runtime.stream.Stream;
+import io.kyoto.web.Headers;
+import io.kyoto.web.Method;
+import io.kyoto.web.Request;
+import io.kyoto.web.Response;
+import io.kyoto.web.Status;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A WebSocket connection (RFC 6455): a {@link Stream} of received {@link Message}s, and {@link
+ * #send} for the other direction. Made on the server by {@link #accept}, which answers the opening
+ * handshake, or over any transport with {@link #server} and {@link #client}.
+ *
+ * {@snippet :
+ * Response echo(Request req) {
+ *   return WebSocket.accept(req, ws -> ws.forEachAsync(m -> switch (m) {
+ *     case Message.Text t -> ws.send(t);
+ *     case Message.Binary b -> ws.send(b);
+ *     default -> Futures.ready(null);
+ *   }));
+ * }
+ * }
+ *
+ * <h2>Protocol rules enforced</h2>
+ *
+ * <ul>
+ *   <li>Frames from a client must be masked and frames from a server must not be; otherwise the
+ *       connection closes with {@link #PROTOCOL_ERROR} (1002). Frames this end sends follow the
+ *       same rule (a client masks with a fresh random key per frame).
+ *   <li>RSV bits (no extension is negotiated), unknown opcodes, fragmented or longer than 125 bytes
+ *       control frames, a continuation without a started message, a new message inside a fragmented
+ *       one, a 64-bit length with its top bit set: 1002.
+ *   <li>Lengths that are not in minimal form (a 16-bit length below 126) are accepted, as most
+ *       implementations do; this end always sends the minimal form.
+ *   <li>A frame over {@link WebSocketConfig#maxFrameSize()} or a message over {@link
+ *       WebSocketConfig#maxMessageSize()}: {@link #MESSAGE_TOO_BIG} (1009), detected from the
+ *       header, before the payload is buffered.
+ *   <li>Text that is not UTF-8, checked incrementally across fragments, and close reasons that are
+ *       not UTF-8: {@link #INVALID_PAYLOAD} (1007).
+ *   <li>A ping is answered with a pong of the same data by the connection itself; the ping is still
+ *       delivered.
+ *   <li>A close frame with a one-byte payload or a code that may not be sent (below 1000, 1004,
+ *       1005, 1006, 1015, 1016 to 2999, 5000 and above): 1002. A valid close is echoed with its
+ *       code (if this end did not send one first), the transport is shut down and closed, the
+ *       {@link Message.Close} is delivered and the stream ends.
+ * </ul>
+ *
+ * <p>On a protocol error the connection sends a close frame with the code, shuts the transport down
+ * and the stream fails with a {@link WebSocketException} carrying the code. If the transport ends
+ * without a close frame the stream fails with {@link #ABNORMAL_CLOSURE} (1006), unless this end had
+ * already sent its close frame, in which case the stream just ends.
+ *
+ * <h2>Writing and backpressure</h2>
+ *
+ * <p>{@link #send} encodes the message into the connection's outgoing queue at once and returns a
+ * future that completes when the queue has been written to the transport: the writer waits as long
+ * as the peer does not read. Pongs and close echoes produced by reading go through the same queue,
+ * so frames are never interleaved.
+ *
+ * <p><b>Thread safety:</b> the stream side ({@link #pollNext}) belongs to one task at a time;
+ * {@link #send} and {@link #close} may be called from other tasks concurrently with reading.
+ */
+public final class WebSocket implements Stream<Message> {
+  /** The GUID RFC 6455 appends to the key to compute {@code Sec-WebSocket-Accept}. */
+  public static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+  /** 1000: normal closure. */
+  public static final int NORMAL_CLOSURE = 1000;
+
+  /** 1001: going away. */
+  public static final int GOING_AWAY = 1001;
+
+  /** 1002: protocol error. */
+  public static final int PROTOCOL_ERROR = 1002;
+
+  /** 1003: unsupported data. */
+  public static final int UNSUPPORTED_DATA = 1003;
+
+  /** 1005: no status code was present (never sent on the wire). */
+  public static final int NO_STATUS = 1005;
+
+  /** 1006: closed without a close frame (never sent on the wire). */
+  public static final int ABNORMAL_CLOSURE = 1006;
+
+  /** 1007: invalid payload data, such as text that is not UTF-8. */
+  public static final int INVALID_PAYLOAD = 1007;
+
+  /** 1008: policy violation. */
+  public static final int POLICY_VIOLATION = 1008;
+
+  /** 1009: message too big. */
+  public static final int MESSAGE_TOO_BIG = 1009;
+
+  /** 1011: internal error. */
+  public static final int INTERNAL_ERROR = 1011;
+
+  static final int OP_CONT = 0x0;
+  static final int OP_TEXT = 0x1;
+  static final int OP_BINARY = 0x2;
+  static final int OP_CLOSE = 0x8;
+  static final int OP_PING = 0x9;
+  static final int OP_PONG = 0xA;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final byte[] EMPTY = new byte[0];
+
+  private final AsyncRead in;
+  private final AsyncWrite out;
+  private final AutoCloseable closer;
+  private final boolean clientMode;
+  private final WebSocketConfig config;
+  private final String protocol;
+
+  // ---- read side (one task) ----
+  private ByteBuffer rbuf = ByteBuffer.allocate(8 * 1024).flip();
+  private byte[] msg = EMPTY;
+  private int msgLen;
+  private int msgOpcode = -1; // opcode of the fragmented message in progress, or -1
+  private final Utf8Validator utf8 = new Utf8Validator();
+  private WebSocketException failure;
+  private Message.Close closeReceived;
+  private boolean transportClosed;
+  private boolean done;
+
+  // ---- write side (shared, guarded by lock) ----
+  private final Object lock = new Object();
+  private final ArrayDeque<ByteBuffer> outq = new ArrayDeque<>();
+  private final List<Waker> waiters = new ArrayList<>(2);
+  private boolean closeSent;
+  private boolean needFlush;
+
+  private WebSocket(
+      AsyncRead in,
+      AsyncWrite out,
+      AutoCloseable closer,
+      boolean clientMode,
+      WebSocketConfig config,
+      String protocol) {
+    this.in = in;
+    this.out = out;
+    this.closer = closer;
+    this.clientMode = clientMode;
+    this.config = Objects.requireNonNull(config, "config");
+    this.protocol = protocol;
+  }
+
+  // ===================================================================================== handshake
+
+  /**
+   * {@return the answer to a WebSocket opening handshake with the default configuration} See {@link
+   * #accept(Request, WebSocketConfig, ThrowingFunction)}.
+   *
+   * @param request the upgrade request
+   * @param handler runs the connection; called once the 101 is written
+   */
+  public static Response accept(
+      Request request, ThrowingFunction<? super WebSocket, ? extends Future<Void>> handler) {
+    return accept(request, WebSocketConfig.defaults(), handler);
+  }
+
+  /**
+   * {@return the answer to a WebSocket opening handshake}
+   *
+   * <p>A valid handshake gets a {@code 101 Switching Protocols} {@link Response#upgrade upgrade
+   * response} with {@code Sec-WebSocket-Accept} (and {@code Sec-WebSocket-Protocol} when a
+   * subprotocol was selected); once the server has written it, {@code handler} runs with the
+   * connection. When the handler's future completes, the connection sends a close frame if none was
+   * sent yet (1000, or {@link #INTERNAL_ERROR} 1011 if the handler failed with anything but a
+   * {@link WebSocketException}), flushes, and closes the transport. That last flush waits for the
+   * peer to read, as any write does; there is no close timeout, so wrap the handler in {@link
+   * Future#timeout} if peers may stall.
+   *
+   * <p>Rejections, with a plain-text body:
+   *
+   * <ul>
+   *   <li>a method other than GET: 405 with {@code Allow: GET};
+   *   <li>no {@code upgrade} token in {@code Connection}, no {@code websocket} token in {@code
+   *       Upgrade}, a missing {@code Sec-WebSocket-Key} or one that is not the base64 of 16 bytes:
+   *       400;
+   *   <li>a missing {@code Sec-WebSocket-Version} or one other than 13: 426 with {@code
+   *       Sec-WebSocket-Version: 13}.
+   * </ul>
+   *
+   * @param request the upgrade request
+   * @param config the limits and subprotocols
+   * @param handler runs the connection
+   */
+  public static Response accept(
+      Request request,
+      WebSocketConfig config,
+      ThrowingFunction<? super WebSocket, ? extends Future<Void>> handler) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(handler, "handler");
+    Headers h = request.headers();
+    if (!request.method().equals(Method.GET)) {
+      return reject(Status.METHOD_NOT_ALLOWED, "WebSocket handshake requires GET")
+          .header("allow", "GET");
+    }
+    if (!h.containsToken("connection", "upgrade")) {
+      return reject(Status.BAD_REQUEST, "Connection header does not hold \"upgrade\"");
+    }
+    if (!h.containsToken("upgrade", "websocket")) {
+      return reject(Status.BAD_REQUEST, "Upgrade header does not hold \"websocket\"");
+    }
+    String version = h.get("sec-websocket-version");
+    if (version == null || !version.trim().equals("13")) {
+      return reject(Status.UPGRADE_REQUIRED, "unsupported WebSocket version")
+          .header("sec-websocket-version", "13");
+    }
+    String key = h.get("sec-websocket-key");
+    if (key == null || !isValidKey(key.trim())) {
+      return reject(Status.BAD_REQUEST, "missing or invalid Sec-WebSocket-Key");
+    }
+    String selected = selectProtocol(h, config.protocols());
+    Response response =
+        Response.upgrade(
+            "websocket",
+            upgraded -> {
+              WebSocket ws = server(upgraded, config, selected);
+              return ws.run(handler);
+            });
+    response.header("sec-websocket-accept", acceptKey(key.trim()));
+    if (selected != null) response.header("sec-websocket-protocol", selected);
+    return response;
+  }
+
+  private static Response reject(Status status, String message) {
+    return Response.text(message + "\n").status(status);
+  }
+
+  private static boolean isValidKey(String key) {
+    try {
+      return Base64.getDecoder().decode(key).length == 16;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static String selectProtocol(Headers h, List<String> supported) {
+    if (supported.isEmpty()) return null;
+    for (String p : supported) {
+      if (h.containsToken("sec-websocket-protocol", p)) return p;
+    }
+    return null;
+  }
+
+  /**
+   * {@return the {@code Sec-WebSocket-Accept} value for {@code key}: base64(SHA-1(key + GUID))}
+   *
+   * @param key the client's {@code Sec-WebSocket-Key}
+   */
+  public static String acceptKey(String key) {
+    try {
+      MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+      byte[] digest = sha1.digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
+      return Base64.getEncoder().encodeToString(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is not available", e);
+    }
+  }
+
+  /** {@return a fresh random {@code Sec-WebSocket-Key} for a client handshake} */
+  public static String generateKey() {
+    byte[] nonce = new byte[16];
+    RANDOM.nextBytes(nonce);
+    return Base64.getEncoder().encodeToString(nonce);
+  }
+
+  /**
+   * {@return a GET request carrying a client opening handshake for {@code target}} Its {@code
+   * Sec-WebSocket-Key} is fresh; check the answer with {@link #acceptKey}.
+   *
+   * @param target the request target, e.g. {@code /chat}
+   * @param protocols the subprotocols to offer, possibly none
+   */
+  public static Request handshakeRequest(String target, String... protocols) {
+    Request r =
+        Request.get(target)
+            .header("connection", "Upgrade")
+            .header("upgrade", "websocket")
+            .header("sec-websocket-version", "13")
+            .header("sec-websocket-key", generateKey());
+    if (protocols.length > 0) r.header("sec-websocket-protocol", String.join(", ", protocols));
+    return r;
+  }
+
+  // ================================================================================== construction
+
+  /**
+   * {@return the server end of a connection whose handshake is done}
+   *
+   * @param io the transport
+   * @param config the limits
+   * @param protocol the selected subprotocol, or null
+   * @param <S> the transport type
+   */
+  public static <S extends AsyncRead & AsyncWrite & AsyncCloseable> WebSocket server(
+      S io, WebSocketConfig config, String protocol) {
+    return new WebSocket(io, io, io, false, config, protocol);
+  }
+
+  /**
+   * {@return the client end of a connection whose handshake is done: frames it sends are masked}
+   *
+   * @param io the transport
+   * @param config the limits
+   * @param <S> the transport type
+   */
+  public static <S extends AsyncRead & AsyncWrite & AsyncCloseable> WebSocket client(
+      S io, WebSocketConfig config) {
+    return new WebSocket(io, io, io, true, config, null);
+  }
+
+  /** {@return the selected subprotocol, or null} */
+  public String protocol() {
+    return protocol;
+  }
+
+  /** {@return whether this is the client end} */
+  public boolean isClient() {
+    return clientMode;
+  }
+
+  /** {@return the configuration} */
+  public WebSocketConfig config() {
+    return config;
+  }
+
+  private Future<Void> run(ThrowingFunction<? super WebSocket, ? extends Future<Void>> handler)
+      throws Exception {
+    Future<Void> user = handler.apply(this);
+    return user.handle((v, e) -> e)
+        .flatMap(
+            error ->
+                finish(
+                        error == null || error instanceof WebSocketException
+                            ? NORMAL_CLOSURE
+                            : INTERNAL_ERROR)
+                    .handle(
+                        (v, e2) -> {
+                          if (error != null) throw error;
+                          return (Void) null;
+                        }));
+  }
+
+  /**
+   * Sends a close with {@code code} if none was sent, flushes, shuts down and closes the transport;
+   * errors while doing so are ignored.
+   */
+  private Future<Void> finish(int code) {
+    boolean send;
+    synchronized (lock) {
+      send = !closeSent;
+    }
+    Future<Void> close = send ? close(code, "") : Futures.ready(null);
+    return close
+        .recover(e -> null)
+        .flatMap(v -> out.shutdown().recover(e -> null))
+        .map(
+            v -> {
+              closeTransport();
+              return null;
+            });
+  }
+
+  private void closeTransport() {
+    transportClosed = true;
+    try {
+      closer.close();
+    } catch (Exception ignored) {
+      // closing is best effort
+    }
+  }
+
+  // ======================================================================================= sending
+
+  /**
+   * {@return a future that completes once {@code message} (and everything queued before it) has
+   * been written to the transport}
+   *
+   * <p>The frame is queued at once, so messages are sent in the order of the {@code send} calls
+   * even if their futures are polled in another order. Sending {@link Message.Close} starts the
+   * close handshake, as {@link #close(int, String)}.
+   *
+   * <p><b>Cancel safety:</b> cancelling does not take the message back; it only stops waiting.
+   *
+   * @param message the message
+   * @throws IllegalArgumentException (from the future) if a control frame's data is over 125 bytes
+   *     or a close code may not be sent
+   */
+  public Future<Void> send(Message message) {
+    Objects.requireNonNull(message, "message");
+    try {
+      ByteBuffer frame =
+          switch (message) {
+            case Message.Text t -> encode(OP_TEXT, t.text().getBytes(StandardCharsets.UTF_8));
+            case Message.Binary b -> encode(OP_BINARY, b.data());
+            case Message.Ping p -> encode(OP_PING, control(p.data()));
+            case Message.Pong p -> encode(OP_PONG, control(p.data()));
+            case Message.Close c -> encode(OP_CLOSE, closePayload(c.code(), c.reason()));
+          };
+      synchronized (lock) {
+        if (closeSent) throw new IOException("WebSocket close frame already sent");
+        if (message instanceof Message.Close) closeSent = true;
+        outq.add(frame);
+      }
+    } catch (Exception e) {
+      return Futures.failed(e);
+    }
+    return flushFuture();
+  }
+
+  /**
+   * {@return a future that sends a close frame, starting the close handshake} Keep polling the
+   * stream: it ends once the peer's close frame arrives, after the transport is closed.
+   *
+   * @param code the status code, e.g. {@link #NORMAL_CLOSURE}; {@link #NO_STATUS} sends an empty
+   *     close frame
+   * @param reason the reason, at most 123 bytes in UTF-8
+   */
+  public Future<Void> close(int code, String reason) {
+    return send(new Message.Close(code, reason));
+  }
+
+  /** {@return a future that completes when every queued frame has been written and flushed} */
+  public Future<Void> flush() {
+    return flushFuture();
+  }
+
+  private Future<Void> flushFuture() {
+    return this::pollFlushQueue;
+  }
+
+  private static byte[] control(byte[] data) {
+    if (data.length > 125) {
+      throw new IllegalArgumentException("control frame data over 125 bytes: " + data.length);
+    }
+    return data;
+  }
+
+  private static byte[] closePayload(int code, String reason) {
+    if (code == NO_STATUS) {
+      if (!reason.isEmpty()) throw new IllegalArgumentException("a reason needs a close code");
+      return EMPTY;
+    }
+    if (!isSendableCloseCode(code)) throw new IllegalArgumentException("bad close code " + code);
+    byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+    if (r.length > 123) throw new IllegalArgumentException("close reason over 123 bytes");
+    byte[] p = new byte[2 + r.length];
+    p[0] = (byte) (code >> 8);
+    p[1] = (byte) code;
+    System.arraycopy(r, 0, p, 2, r.length);
+    return p;
+  }
+
+  /**
+   * {@return whether {@code code} may appear in a close frame} 1000-1003, 1007-1014 (registered)
+   * and 3000-4999 (libraries and applications).
+   *
+   * @param code the close code
+   */
+  public static boolean isSendableCloseCode(int code) {
+    return (code >= 1000 && code <= 1003)
+        || (code >= 1007 && code <= 1014)
+        || (code >= 3000 && code <= 4999);
+  }
+
+  private ByteBuffer encode(int opcode, byte[] payload) {
+    return encodeFrame(true, opcode, payload, clientMode ? RANDOM.nextInt() : null);
+  }
+
+  /**
+   * Encodes one frame.
+   *
+   * @param mask the masking key, or null for an unmasked frame
+   */
+  static ByteBuffer encodeFrame(boolean fin, int opcode, byte[] payload, Integer mask) {
+    int n = payload.length;
+    int header = 2 + (n < 126 ? 0 : n <= 0xFFFF ? 2 : 8) + (mask != null ? 4 : 0);
+    ByteBuffer b = ByteBuffer.allocate(header + n);
+    b.put((byte) ((fin ? 0x80 : 0) | opcode));
+    int maskBit = mask != null ? 0x80 : 0;
+    if (n < 126) {
+      b.put((byte) (maskBit | n));
+    } else if (n <= 0xFFFF) {
+      b.put((byte) (maskBit | 126)).putShort((short) n);
+    } else {
+      b.put((byte) (maskBit | 127)).putLong(n);
+    }
+    if (mask != null) {
+      int m = mask;
+      b.putInt(m);
+      byte[] key = {(byte) (m >>> 24), (byte) (m >>> 16), (byte) (m >>> 8), (byte) m};
+      for (int i = 0; i < n; i++) b.put((byte) (payload[i] ^ key[i & 3]));
+    } else {
+      b.put(payload);
+    }
+    return b.flip();
+  }
+
+  private Poll<Void> pollFlushQueue(Context cx) throws IOException {
+    synchronized (lock) {
+      return flushLocked(cx);
+    }
+  }
+
+  /**
+   * Writes the queue out; ready once it is empty and flushed. Caller holds the lock.
+   *
+   * <p>The transport remembers only the last writer's waker, so every writer that sees pending also
+   * waits in {@link #waiters}; whoever makes progress wakes the others, which then poll again (and
+   * one of them registers with the transport again).
+   */
+  private Poll<Void> flushLocked(Context cx) throws IOException {
+    boolean progress = false;
+    Poll<Void> result = Poll.ready(null);
+    try {
+      while (!outq.isEmpty()) {
+        ByteBuffer head = outq.peek();
+        int before = head.remaining();
+        Poll<Void> p = out.pollWrite(cx, head);
+        if (head.remaining() < before) {
+          progress = true;
+          needFlush = true;
+        }
+        if (p.isPending()) {
+          result = Poll.pending();
+          return result;
+        }
+        if (head.remaining() == before) throw new IOException("failed to write whole frame");
+        if (!head.hasRemaining()) outq.poll();
+      }
+      if (needFlush) {
+        if (out.pollFlush(cx).isPending()) {
+          result = Poll.pending();
+          return result;
+        }
+        needFlush = false;
+      }
+      return result;
+    } catch (IOException | RuntimeException e) {
+      wakeWaiters(null); // let the other writers see the failure
+      throw e;
+    } finally {
+      Waker self = cx.waker();
+      if (progress) wakeWaiters(self);
+      if (result.isPending()) addWaiter(self);
+    }
+  }
+
+  private void addWaiter(Waker w) {
+    for (Waker x : waiters) {
+      if (x == w) return;
+    }
+    waiters.add(w);
+  }
+
+  private void wakeWaiters(Waker self) {
+    if (waiters.isEmpty()) return;
+    Waker[] ws = waiters.toArray(new Waker[0]);
+    waiters.clear();
+    for (Waker w : ws) {
+      if (w != self) w.wake();
+    }
+  }
+
+  // ======================================================================================= reading
+
+  @Override
+  public Poll<Message> pollNext(Context cx) throws Exception {
+    if (done) return Stream.end();
+    while (true) {
+      if (failure != null || closeReceived != null) return pollTerminate(cx);
+      synchronized (lock) {
+        if (!outq.isEmpty() || needFlush) flushLocked(cx); // pongs; pending is fine here
+      }
+      Message m = decodeFrame();
+      if (m != null) return Poll.ready(m);
+      if (failure != null || closeReceived != null) continue;
+      // need more bytes
+      rbuf.compact();
+      try {
+        if (!rbuf.hasRemaining()) {
+          throw new IllegalStateException("read buffer full");
+        }
+        int before = rbuf.position();
+        Poll<Void> p = in.pollRead(cx, rbuf);
+        if (p.isPending()) return Poll.pending();
+        if (rbuf.position() == before) {
+          // end of stream
+          boolean sent;
+          synchronized (lock) {
+            sent = closeSent;
+          }
+          done = true;
+          closeTransport();
+          if (sent) return Stream.end();
+          throw new WebSocketException(ABNORMAL_CLOSURE, "connection closed without close frame");
+        }
+      } finally {
+        rbuf.flip();
+      }
+    }
+  }
+
+  private Poll<Message> pollTerminate(Context cx) throws Exception {
+    synchronized (lock) {
+      if (flushLocked(cx).isPending()) return Poll.pending();
+    }
+    if (!transportClosed) {
+      if (out.pollShutdown(cx).isPending()) return Poll.pending();
+      closeTransport();
+    }
+    done = true;
+    if (failure != null) throw failure;
+    return Poll.ready(closeReceived);
+  }
+
+  private void fail(int code, String reason) {
+    failure = new WebSocketException(code, reason);
+    synchronized (lock) {
+      if (!closeSent) {
+        closeSent = true;
+        outq.add(encode(OP_CLOSE, closePayload(code, reason)));
+      }
+    }
+  }
+
+  /** Makes room for {@code total} buffered bytes. */
+  private void ensureCapacity(int total) {
+    if (rbuf.capacity() >= total) return;
+    ByteBuffer bigger = ByteBuffer.allocate(Math.max(total, rbuf.capacity() * 2));
+    bigger.put(rbuf).flip();
+    rbuf = bigger;
+  }
+
+  /**
+   * Decodes one frame from the buffer. Returns a message to deliver, or null: either more bytes are
+   * needed, or the frame was consumed without a message (a fragment), or failure/close was set.
+   */
+  private Message decodeFrame() {
+    while (true) {
+      ByteBuffer b = rbuf;
+      int avail = b.remaining();
+      if (avail < 2) {
+        return null;
+      }
+      int pos = b.position();
+      int b0 = b.get(pos) & 0xFF;
+      int b1 = b.get(pos + 1) & 0xFF;
+      boolean fin = (b0 & 0x80) != 0;
+      int rsv = (b0 >> 4) & 0x7;
+      int opcode = b0 & 0xF;
+      boolean masked = (b1 & 0x80) != 0;
+      int len7 = b1 & 0x7F;
+      int extra = len7 == 126 ? 2 : len7 == 127 ? 8 : 0;
+      int headerLen = 2 + extra + (masked ? 4 : 0);
+      // checks that need only the first two bytes
+      if (rsv != 0) {
+        fail(PROTOCOL_ERROR, "reserved bits set without an extension");
+        return null;
+      }
+      boolean control = opcode >= 8;
+      if (!(opcode <= OP_BINARY || (opcode >= OP_CLOSE && opcode <= OP_PONG))) {
+        fail(PROTOCOL_ERROR, "unknown opcode " + opcode);
+        return null;
+      }
+      if (control && !fin) {
+        fail(PROTOCOL_ERROR, "fragmented control frame");
+        return null;
+      }
+      if (control && len7 > 125) {
+        fail(PROTOCOL_ERROR, "control frame longer than 125 bytes");
+        return null;
+      }
+      if (!clientMode && !masked) {
+        fail(PROTOCOL_ERROR, "unmasked frame from client");
+        return null;
+      }
+      if (clientMode && masked) {
+        fail(PROTOCOL_ERROR, "masked frame from server");
+        return null;
+      }
+      if (opcode == OP_CONT && msgOpcode < 0) {
+        fail(PROTOCOL_ERROR, "continuation frame without a message in progress");
+        return null;
+      }
+      if ((opcode == OP_TEXT || opcode == OP_BINARY) && msgOpcode >= 0) {
+        fail(PROTOCOL_ERROR, "new data frame inside a fragmented message");
+        return null;
+      }
+      if (avail < headerLen) {
+        ensureCapacity(headerLen);
+        return null;
+      }
+      long len;
+      if (len7 == 126) {
+        len = b.getShort(pos + 2) & 0xFFFF;
+      } else if (len7 == 127) {
+        len = b.getLong(pos + 2);
+        if (len < 0) {
+          fail(PROTOCOL_ERROR, "64-bit frame length with the top bit set");
+          return null;
+        }
+      } else {
+        len = len7;
+      }
+      if (len > config.maxFrameSize()) {
+        fail(MESSAGE_TOO_BIG, "frame of " + len + " bytes over the limit");
+        return null;
+      }
+      if (!control && (long) msgLen + len > config.maxMessageSize()) {
+        fail(MESSAGE_TOO_BIG, "message over the limit of " + config.maxMessageSize() + " bytes");
+        return null;
+      }
+      int total = headerLen + (int) len;
+      if (avail < total) {
+        ensureCapacity(total);
+        return null;
+      }
+      byte[] payload = new byte[(int) len];
+      b.position(pos + headerLen);
+      b.get(payload);
+      if (masked) {
+        int k = pos + headerLen - 4;
+        byte[] key = {b.get(k), b.get(k + 1), b.get(k + 2), b.get(k + 3)};
+        for (int i = 0; i < payload.length; i++) payload[i] ^= key[i & 3];
+      }
+      Message m = onFrame(fin, opcode, payload);
+      if (m != null || failure != null || closeReceived != null) return m;
+      // a fragment was consumed: go on with the next frame in the buffer
+    }
+  }
+
+  private Message onFrame(boolean fin, int opcode, byte[] payload) {
+    switch (opcode) {
+      case OP_PING -> {
+        synchronized (lock) {
+          if (!closeSent) outq.add(encode(OP_PONG, payload));
+        }
+        return new Message.Ping(payload);
+      }
+      case OP_PONG -> {
+        return new Message.Pong(payload);
+      }
+      case OP_CLOSE -> {
+        return onClose(payload);
+      }
+      case OP_TEXT, OP_BINARY -> {
+        if (opcode == OP_TEXT) {
+          utf8.reset();
+          if (!utf8.feed(payload, 0, payload.length) || (fin && !utf8.isComplete())) {
+            fail(INVALID_PAYLOAD, "text is not valid UTF-8");
+            return null;
+          }
+        }
+        if (fin) {
+          return opcode == OP_TEXT
+              ? new Message.Text(new String(payload, StandardCharsets.UTF_8))
+              : new Message.Binary(payload);
+        }
+        msgOpcode = opcode;
+        append(payload);
+        return null;
+      }
+      default -> {
+        // continuation
+        if (msgOpcode == OP_TEXT && !utf8.feed(payload, 0, payload.length)) {
+          fail(INVALID_PAYLOAD, "text is not valid UTF-8");
+          return null;
+        }
+        append(payload);
+        if (!fin) return null;
+        if (msgOpcode == OP_TEXT && !utf8.isComplete()) {
+          fail(INVALID_PAYLOAD, "text ends inside a UTF-8 sequence");
+          return null;
+        }
+        byte[] whole = Arrays.copyOf(msg, msgLen);
+        Message m =
+            msgOpcode == OP_TEXT
+                ? new Message.Text(new String(whole, StandardCharsets.UTF_8))
+                : new Message.Binary(whole);
+        msgOpcode = -1;
+        msgLen = 0;
+        msg = EMPTY;
+        return m;
+      }
+    }
+  }
+
+  private void append(byte[] payload) {
+    if (msgLen + payload.length > msg.length) {
+      msg = Arrays.copyOf(msg, Math.max(msgLen + payload.length, msg.length * 2));
+    }
+    System.arraycopy(payload, 0, msg, msgLen, payload.length);
+    msgLen += payload.length;
+  }
+
+  private Message onClose(byte[] payload) {
+    int code;
+    String reason;
+    if (payload.length == 0) {
+      code = NO_STATUS;
+      reason = "";
+    } else if (payload.length == 1) {
+      fail(PROTOCOL_ERROR, "close frame with a one-byte payload");
+      return null;
+    } else {
+      code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+      if (!isSendableCloseCode(code)) {
+        fail(PROTOCOL_ERROR, "invalid close code " + code);
+        return null;
+      }
+      if (!Utf8Validator.isValid(payload, 2, payload.length - 2)) {
+        fail(INVALID_PAYLOAD, "close reason is not valid UTF-8");
+        return null;
+      }
+      reason = new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
+    }
+    synchronized (lock) {
+      if (!closeSent) {
+        closeSent = true;
+        outq.add(encode(OP_CLOSE, code == NO_STATUS ? EMPTY : closePayload(code, "")));
+      }
+    }
+    closeReceived = new Message.Close(code, reason);
+    return null;
+  }
+
+  /** Closes the transport at once, without a close handshake. */
+  @Override
+  public void cancel() {
+    done = true;
+    closeTransport();
+  }
+
+  @Override
+  public String toString() {
+    return "WebSocket[" + (clientMode ? "client" : "server") + ", protocol=" + protocol + "]";
+  }
+}

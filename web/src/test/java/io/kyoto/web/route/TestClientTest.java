@@ -1,0 +1,84 @@
+package io.kyoto.web.route;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.service.Service;
+import io.kyoto.web.Request;
+import io.kyoto.web.Response;
+import org.junit.jupiter.api.Test;
+
+class TestClientTest {
+  private static final Service<Request, Response> ECHO =
+      Router.create()
+          .post("/echo", Filters.headerOptional("x-tag"), Filters.string())
+          .handle(
+              (req, tag, body) ->
+                  Response.text(tag.orElse("-") + ":" + body).header("x-len", "" + body.length()))
+          .build();
+
+  @Test
+  void sendsRequestsAndExposesStatusHeadersAndBody() {
+    try (TestClient c = TestClient.of(ECHO)) {
+      TestResponse r = c.post("/echo", "text/plain", "héllo").assertStatus(200);
+      assertEquals("-:héllo", r.text());
+      assertEquals("5", r.header("X-Len"));
+      assertEquals("text/plain; charset=utf-8", r.headers("content-type").get(0));
+      assertEquals(8, r.bytes().length);
+      assertEquals("OK", r.statusLine().reason());
+    }
+  }
+
+  @Test
+  void defaultHeadersAreSentUnlessOverridden() {
+    try (TestClient c = TestClient.of(ECHO).defaultHeader("x-tag", "d")) {
+      assertEquals("d:a", c.post("/echo", "text/plain", "a").text());
+      assertEquals(
+          "own:b",
+          c.request(io.kyoto.web.Method.POST, "/echo")
+              .header("x-tag", "own")
+              .body("text/plain", "b")
+              .send()
+              .text());
+    }
+  }
+
+  @Test
+  void assertStatusReportsTheActualResponse() {
+    try (TestClient c = TestClient.of(ECHO)) {
+      AssertionError e = assertThrows(AssertionError.class, () -> c.get("/nope").assertStatus(200));
+      assertTrue(e.getMessage().contains("404"), e.getMessage());
+      assertTrue(e.getMessage().contains("Not Found"), e.getMessage());
+    }
+  }
+
+  @Test
+  void runsOnABorrowedRuntimeAndAsyncInsideATask() throws Exception {
+    try (Runtime rt = Runtime.builder().currentThread().enableTime().build()) {
+      TestClient c = TestClient.of(ECHO, rt);
+      assertEquals("-:x", c.post("/echo", "text/plain", "x").text());
+      c.close(); // does not close the borrowed runtime
+      String viaTask =
+          rt.blockOn(
+              Futures.lazy(
+                  () ->
+                      c.sendAsync(
+                              Request.post("/echo", io.kyoto.web.Body.of("y"))
+                                  .header("content-type", "text/plain"))
+                          .map(TestResponse::text)));
+      assertEquals("-:y", viaTask);
+    }
+  }
+
+  @Test
+  void aFailingServiceIsReportedClearly() {
+    Service<Request, Response> broken = req -> Futures.failed(new java.io.IOException("down"));
+    try (TestClient c = TestClient.of(broken)) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.get("/"));
+      assertTrue(e.getMessage().contains("down"));
+    }
+  }
+}
