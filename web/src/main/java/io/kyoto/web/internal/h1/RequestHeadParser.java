@@ -1,79 +1,370 @@
 package io.kyoto.web.internal.h1;
 
+import static io.kyoto.web.internal.h1.H1Syntax.CR;
+import static io.kyoto.web.internal.h1.H1Syntax.LF;
+import static io.kyoto.web.internal.h1.H1Syntax.SP;
+
 import io.kyoto.web.Headers;
 import io.kyoto.web.HttpException;
 import io.kyoto.web.Method;
 import io.kyoto.web.Status;
 import io.kyoto.web.Version;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
-/** Temporary lenient parser; replaced by the strict one. */
+/**
+ * A strict HTTP/1.x request-head parser (RFC 9112 sections 2 to 6, 9.3).
+ *
+ * <p><b>Sharing and incremental input.</b> One instance may be shared by any number of connections
+ * and threads: results never depend on earlier calls. To keep a head that trickles in byte by byte
+ * from costing quadratic time, the parser remembers (in one immutable hint object) how far it
+ * searched the header section of the last incomplete head, keyed by the buffer object and the
+ * section's start index, and resumes the search from there when the same buffer is parsed again
+ * from the same position. The hint only speeds up the search for the empty line that ends the
+ * section: every field line of a found head is still validated from the start, and an error met
+ * while using a hint is recomputed without it. A hint is only used when its buffer, position and
+ * request line (compared by hash) match and it starts just after an LF, so a pooled buffer refilled
+ * with other bytes is very unlikely to be taken for the old one; the one residual risk of a stale
+ * hint is a spurious null (waiting for more data), never a wrong head. For best effect use one
+ * parser per connection; the request line itself (at most {@link H1Limits#maxRequestLineBytes()})
+ * is re-scanned on each call.
+ *
+ * <p><b>Policies</b> (each chosen strict; see also {@link H1Syntax}):
+ *
+ * <ul>
+ *   <li>Line endings: CRLF only. A bare LF is <em>not</em> accepted as a terminator (400); a bare
+ *       CR is always 400.
+ *   <li>Up to {@value #MAX_LEADING_EMPTY_LINES} empty lines (CRLF) before the request line are
+ *       skipped (RFC 9112 section 2.2); more is 400.
+ *   <li>Content-Length: exactly one field holding 1*DIGIT. Duplicate fields and comma lists are
+ *       rejected with 400 <em>even when the values are identical</em> (as Netty, nginx and Jetty do
+ *       by default); a sign, spaces inside, hex or overflow past {@code Long.MAX_VALUE} is 400.
+ *   <li>Transfer-Encoding: only {@code chunked} alone is supported. Final coding not chunked, or
+ *       chunked twice, is 400; chunked preceded by other codings ({@code gzip, chunked}) is 501; TE
+ *       with Content-Length is 400; TE on HTTP/1.0 is 400.
+ *   <li>Host: an HTTP/1.1 request needs exactly one; more than one is 400 on any version; the value
+ *       must be {@code uri-host [":" port]} characters (may be empty).
+ *   <li>Expect values other than {@code 100-continue} are left to the caller (417) and kept in the
+ *       headers.
+ * </ul>
+ */
 public final class RequestHeadParser {
+  /** Most empty lines skipped before a request line. */
+  static final int MAX_LEADING_EMPTY_LINES = 4;
+
+  private static final byte[] HTTP_SLASH = {'H', 'T', 'T', 'P', '/'};
+
   private final H1Limits limits;
 
+  /** Where the header-section search of the last incomplete head stopped (a hint, see above). */
+  private record Hint(
+      ByteBuffer buf, int sectionStart, int lineStart, int scanned, int lines, int lineHash) {}
+
+  private Hint hint;
+
+  /**
+   * Creates a parser.
+   *
+   * @param limits the limits to enforce
+   */
   public RequestHeadParser(H1Limits limits) {
-    this.limits = limits;
+    this.limits = Objects.requireNonNull(limits, "limits");
   }
 
+  /**
+   * Parses one request head starting at {@code buf.position()}.
+   *
+   * @param buf bytes in read mode (heap or direct); not modified except for its position
+   * @return the head, with the position moved just past the final CRLF; or null if the head is not
+   *     complete yet (the position is then unchanged)
+   * @throws HttpException 400 for malformed input, 414 for a request line over the limit, 431 for
+   *     too many or too large header fields, 501 for unsupported transfer codings, 505 for an
+   *     unsupported HTTP version; thrown as soon as the bytes present prove the error
+   */
   public RequestHead parse(ByteBuffer buf) throws HttpException {
-    int start = buf.position();
-    int end = -1;
-    for (int i = start; i + 3 < buf.limit(); i++) {
-      if (buf.get(i) == '\r'
-          && buf.get(i + 1) == '\n'
-          && buf.get(i + 2) == '\r'
-          && buf.get(i + 3) == '\n') {
-        end = i;
+    Hint h = hint;
+    if (h == null || h.buf != buf) return parse(buf, null);
+    try {
+      return parse(buf, h);
+    } catch (HttpException e) {
+      // The error may come from a stale hint: recompute without it (errors are rare).
+      hint = null;
+      return parse(buf, null);
+    }
+  }
+
+  private RequestHead parse(ByteBuffer buf, Hint h) throws HttpException {
+    final int limit = buf.limit();
+    int p = buf.position();
+
+    // RFC 9112 section 2.2: skip a few empty lines before the request line.
+    for (int empties = 0; ; empties++) {
+      if (p >= limit) return null;
+      byte c = buf.get(p);
+      if (c != CR) {
+        if (c == LF) throw bad("bare LF before the request line");
         break;
       }
+      if (p + 1 >= limit) return null;
+      if (buf.get(p + 1) != LF) throw bad("bare CR before the request line");
+      if (empties == MAX_LEADING_EMPTY_LINES) throw bad("too many empty lines before request");
+      p += 2;
     }
+
+    // Request line: method SP request-target SP HTTP-version CRLF.
+    final int lineStart = p;
+    final int max = limits.maxRequestLineBytes();
+    final int window = (int) Math.min(limit, (long) lineStart + max + 2);
+    int i = lineStart;
+    while (i < window && H1Syntax.isTchar(buf.get(i))) i++;
+    final int methodEnd = i;
+    if (i < window) {
+      if (buf.get(i) != SP) throw bad("invalid character in method");
+      if (i == lineStart) throw bad("empty method");
+      i++;
+    }
+    final int targetStart = i;
+    while (i < window && H1Syntax.isVchar(buf.get(i))) i++;
+    final int targetEnd = i;
+    if (i < window) {
+      if (buf.get(i) != SP) throw bad("invalid character in request-target");
+      if (i == targetStart) throw bad("empty request-target");
+      i++;
+    }
+    final int versionStart = i;
+    // HTTP-version = "HTTP/" DIGIT "." DIGIT, then CRLF. Check what is present.
+    for (; i < window; i++) {
+      int k = i - versionStart;
+      byte c = buf.get(i);
+      boolean ok =
+          switch (k) {
+            case 0, 1, 2, 3, 4 -> c == HTTP_SLASH[k];
+            case 5, 7 -> c >= '0' && c <= '9';
+            case 6 -> c == '.';
+            case 8 -> c == CR;
+            case 9 -> c == LF;
+            default -> false;
+          };
+      if (!ok) {
+        if (k == 8 && c == LF) throw bad("bare LF ends the request line");
+        if (k == 9) throw bad("bare CR in the request line");
+        throw bad("malformed HTTP version");
+      }
+      if (k == 9) break;
+    }
+    if (i >= window) {
+      if (window - lineStart >= max + 2)
+        throw new HttpException(Status.URI_TOO_LONG, "request line too long");
+      return null;
+    }
+    final int lineEnd = i - 1; // index of CR
+    if (lineEnd - lineStart > max) {
+      throw new HttpException(Status.URI_TOO_LONG, "request line too long");
+    }
+    int major = buf.get(versionStart + 5) - '0';
+    int minor = buf.get(versionStart + 7) - '0';
+    if (major != 1 || (minor != 0 && minor != 1)) {
+      throw new HttpException(
+          Status.HTTP_VERSION_NOT_SUPPORTED, "HTTP/" + major + "." + minor + " is not supported");
+    }
+    Version version = minor == 1 ? Version.HTTP_1_1 : Version.HTTP_1_0;
+
+    // Header section.
+    final int sectionStart = i + 1;
+    int lineFrom = sectionStart;
+    int scanFrom = sectionStart;
+    int linesBefore = 0;
+    if (h != null
+        && h.buf == buf
+        && h.sectionStart == sectionStart
+        && h.lineStart >= sectionStart
+        && h.lineStart <= h.scanned
+        && h.scanned <= limit
+        && (h.lineStart == sectionStart || buf.get(h.lineStart - 1) == LF)
+        && h.lineHash == hash(buf, lineStart, sectionStart)) {
+      lineFrom = h.lineStart;
+      scanFrom = h.scanned;
+      linesBefore = h.lines;
+    }
+    int[] resume = new int[3];
+    int end =
+        H1Syntax.findSectionEnd(
+            buf,
+            sectionStart,
+            lineFrom,
+            scanFrom,
+            linesBefore,
+            limit,
+            limits.maxHeaderBytes(),
+            limits.maxHeaders(),
+            Status.REQUEST_HEADER_FIELDS_TOO_LARGE,
+            resume);
     if (end < 0) {
-      if (buf.remaining() > limits.maxHeaderBytes()) {
-        throw new HttpException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, "header section too large");
+      if (resume[1] > sectionStart) {
+        int lineHash = hash(buf, lineStart, sectionStart);
+        hint = new Hint(buf, sectionStart, resume[0], resume[1], resume[2], lineHash);
       }
       return null;
     }
-    byte[] bytes = new byte[end - start];
-    buf.get(start, bytes);
-    buf.position(end + 4);
-    String[] lines = new String(bytes, StandardCharsets.ISO_8859_1).split("\r\n");
-    String[] rl = lines[0].split(" ");
-    if (rl.length != 3) throw new HttpException(Status.BAD_REQUEST, "bad request line");
-    Version v =
-        switch (rl[2]) {
-          case "HTTP/1.1" -> Version.HTTP_1_1;
-          case "HTTP/1.0" -> Version.HTTP_1_0;
-          default -> throw new HttpException(Status.HTTP_VERSION_NOT_SUPPORTED, "version");
-        };
-    Headers h = new Headers();
-    for (int i = 1; i < lines.length; i++) {
-      int c = lines[i].indexOf(':');
-      if (c <= 0) throw new HttpException(Status.BAD_REQUEST, "bad header line");
-      try {
-        h.add(lines[i].substring(0, c), lines[i].substring(c + 1).strip());
-      } catch (IllegalArgumentException e) {
-        throw new HttpException(Status.BAD_REQUEST, "bad header");
+    if (hint != null) hint = null;
+    if (end - sectionStart - 2 > limits.maxHeaderBytes()) {
+      throw new HttpException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, "header section too large");
+    }
+
+    Method method = Method.of(H1Syntax.ascii(buf, lineStart, methodEnd));
+    String target = H1Syntax.ascii(buf, targetStart, targetEnd);
+    checkTarget(method, target);
+    Headers headers = new Headers();
+    H1Syntax.parseFields(buf, sectionStart, end, headers, Status.BAD_REQUEST);
+    if (headers.size() > limits.maxHeaders()) {
+      throw new HttpException(
+          Status.REQUEST_HEADER_FIELDS_TOO_LARGE, "too many header fields (a stale scan hint)");
+    }
+    RequestHead head = frame(method, target, version, headers);
+    buf.position(end);
+    return head;
+  }
+
+  /** A hash of the request line, to tell a hint's buffer refilled with other bytes. */
+  private static int hash(ByteBuffer buf, int from, int to) {
+    int h = 1;
+    for (int k = from; k < to; k++) h = 31 * h + buf.get(k);
+    return h;
+  }
+
+  private static void checkTarget(Method method, String target) throws HttpException {
+    char first = target.charAt(0);
+    if (method == Method.CONNECT) {
+      // authority-form: uri-host ":" port. No path, no userinfo.
+      int colon = target.lastIndexOf(':');
+      if (first == '/' || colon <= 0 || colon == target.length() - 1) {
+        throw bad("CONNECT needs an authority-form target (host:port)");
+      }
+      if (!isHostChars(target) || target.indexOf('@') >= 0) throw bad("invalid CONNECT authority");
+      for (int k = colon + 1; k < target.length(); k++) {
+        char c = target.charAt(k);
+        if (c < '0' || c > '9') throw bad("invalid port in CONNECT target");
+      }
+      return;
+    }
+    if (first == '/') return; // origin-form
+    if (first == '*') {
+      if (target.length() == 1 && method == Method.OPTIONS) return; // asterisk-form
+      throw bad("asterisk-form is only allowed with OPTIONS");
+    }
+    if (startsWithIgnoreCase(target, "http://") || startsWithIgnoreCase(target, "https://")) {
+      int hostStart = target.indexOf("//") + 2;
+      if (hostStart >= target.length() || target.charAt(hostStart) == '/') {
+        throw bad("absolute-form target without a host");
+      }
+      return;
+    }
+    throw bad("unsupported request-target form");
+  }
+
+  private static boolean startsWithIgnoreCase(String s, String prefix) {
+    return s.regionMatches(true, 0, prefix, 0, prefix.length());
+  }
+
+  /** Characters of {@code uri-host [":" port]}: unreserved, sub-delims, ':', '[', ']', '%'. */
+  static boolean isHostChars(String v) {
+    for (int k = 0; k < v.length(); k++) {
+      char c = v.charAt(k);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "-._~!$&'()*+,;=:[]%".indexOf(c) >= 0;
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  private static RequestHead frame(Method method, String target, Version version, Headers h)
+      throws HttpException {
+    int hosts = 0;
+    String host = null;
+    int contentLengths = 0;
+    String contentLength = null;
+    boolean te = false;
+    boolean close = false;
+    boolean keepAliveToken = false;
+    boolean upgradeToken = false;
+    boolean upgradeField = false;
+    boolean expectContinue = false;
+    for (int k = 0; k < h.size(); k++) {
+      String name = h.name(k);
+      switch (name.length()) {
+        case 4 -> {
+          if (name.equalsIgnoreCase("Host")) {
+            hosts++;
+            host = h.value(k);
+          }
+        }
+        case 6 -> {
+          if (name.equalsIgnoreCase("Expect")) {
+            expectContinue |= h.value(k).equalsIgnoreCase("100-continue");
+          }
+        }
+        case 7 -> {
+          if (name.equalsIgnoreCase("Upgrade")) upgradeField = true;
+        }
+        case 10 -> {
+          if (name.equalsIgnoreCase("Connection")) {
+            String v = h.value(k);
+            close |= H1Syntax.listContains(v, "close");
+            keepAliveToken |= H1Syntax.listContains(v, "keep-alive");
+            upgradeToken |= H1Syntax.listContains(v, "upgrade");
+          }
+        }
+        case 14 -> {
+          if (name.equalsIgnoreCase("Content-Length")) {
+            contentLengths++;
+            contentLength = h.value(k);
+          }
+        }
+        case 17 -> {
+          if (name.equalsIgnoreCase("Transfer-Encoding")) te = true;
+        }
+        default -> {}
       }
     }
-    String te = h.get("transfer-encoding");
-    String cl = h.get("content-length");
-    boolean chunked = te != null;
-    long len = -1;
-    if (chunked && cl != null) throw new HttpException(Status.BAD_REQUEST, "CL and TE");
-    if (cl != null) {
-      try {
-        len = Long.parseLong(cl);
-      } catch (NumberFormatException e) {
-        throw new HttpException(Status.BAD_REQUEST, "bad content-length");
+    if (hosts > 1) throw bad("more than one Host field");
+    if (hosts == 0 && version == Version.HTTP_1_1) throw bad("missing Host field");
+    if (host != null && !isHostChars(host)) throw bad("invalid Host field value");
+
+    long length = -1;
+    boolean chunked = false;
+    if (te) {
+      if (version == Version.HTTP_1_0) throw bad("Transfer-Encoding in an HTTP/1.0 request");
+      if (contentLengths > 0) throw bad("both Transfer-Encoding and Content-Length");
+      switch (H1Syntax.transferCodings(h, Status.BAD_REQUEST)) {
+        case H1Syntax.TE_CHUNKED -> chunked = true;
+        case H1Syntax.TE_OTHER_CODINGS ->
+            throw new HttpException(
+                Status.NOT_IMPLEMENTED, "only the chunked transfer coding is supported");
+        default -> throw bad("the final transfer coding is not chunked");
       }
+    } else if (contentLengths > 1) {
+      throw bad("more than one Content-Length field");
+    } else if (contentLengths == 1) {
+      length = H1Syntax.parseContentLength(contentLength, Status.BAD_REQUEST);
     }
-    boolean keepAlive =
-        v == Version.HTTP_1_1
-            ? !h.containsToken("connection", "close")
-            : h.containsToken("connection", "keep-alive");
-    boolean cont = v == Version.HTTP_1_1 && "100-continue".equalsIgnoreCase(h.get("expect"));
-    boolean upgrade = h.containsToken("connection", "upgrade") && h.contains("upgrade");
-    return new RequestHead(Method.of(rl[0]), rl[1], v, h, len, chunked, keepAlive, cont, upgrade);
+
+    boolean keepAlive = version == Version.HTTP_1_1 ? !close : keepAliveToken && !close;
+    return new RequestHead(
+        method,
+        target,
+        version,
+        h,
+        length,
+        chunked,
+        keepAlive,
+        expectContinue && version == Version.HTTP_1_1,
+        upgradeToken && upgradeField);
+  }
+
+  private static HttpException bad(String message) {
+    return new HttpException(Status.BAD_REQUEST, message);
   }
 }
