@@ -106,4 +106,25 @@ class ServerLimitsTest {
       assertEquals(clients, h.server.acceptedConnections());
     }
   }
+
+  @Test
+  void shutdownAbortsWhatIsStillRunningAtTheDeadline() throws Exception {
+    io.kyoto.runtime.service.Service<Request, Response> never =
+        io.kyoto.runtime.service.Service.of(req -> cx -> io.kyoto.runtime.Poll.pending());
+    ServerHarness h =
+        new ServerHarness(HttpServer.builder().shutdownTimeout(Duration.ofMillis(300)), never);
+    try (Socket s = h.socket()) {
+      s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+      Thread.sleep(200);
+      long start = System.nanoTime();
+      h.server.shutdown();
+      h.rt.blockOn(h.serving);
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(ms >= 250 && ms < 5000, "serve() ended at the deadline: " + ms + " ms");
+      assertEquals(-1, s.getInputStream().read(), "the stuck connection was closed");
+      assertEquals(0, h.server.openConnections());
+    } finally {
+      h.rt.close();
+    }
+  }
 }

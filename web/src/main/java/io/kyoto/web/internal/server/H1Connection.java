@@ -248,10 +248,7 @@ public final class H1Connection implements Future<Void> {
         }
         return true;
       }
-      if (n > 0) {
-        if (headStartedAt < 0) headStartedAt = Time.now();
-        continue;
-      }
+      if (n > 0) continue; // the header-read clock starts at the first wait on a partial head
       // Pending: watch the clock and the shutdown signal.
       long now = Time.now();
       long deadline;
