@@ -218,4 +218,40 @@ class HttpServerTest {
       sb.append(new String(in.readNBytes(contentLength), StandardCharsets.ISO_8859_1));
     return sb.toString();
   }
+
+  @Test
+  void aDeepPipelineIsAnsweredCompletelyAndInOrder() throws Exception {
+    try (ServerHarness h = new ServerHarness(APP)) {
+      StringBuilder req = new StringBuilder();
+      int n = 2000;
+      for (int i = 0; i < n; i++) {
+        req.append("POST /p")
+            .append(i)
+            .append(" HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nx");
+      }
+      req.append("GET /end HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      try (Socket s = h.socket()) {
+        Thread writer =
+            Thread.ofVirtual()
+                .start(
+                    () -> {
+                      try {
+                        s.getOutputStream()
+                            .write(req.toString().getBytes(StandardCharsets.US_ASCII));
+                      } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                      }
+                    });
+        String all = ServerHarness.readAll(new java.io.BufferedInputStream(s.getInputStream()));
+        writer.join();
+        int from = 0;
+        for (int i = 0; i < n; i++) {
+          int at = all.indexOf("POST /p" + i + " [x]", from);
+          assertTrue(at >= 0, "response " + i + " missing or out of order");
+          from = at;
+        }
+        assertTrue(all.endsWith("GET /end []"));
+      }
+    }
+  }
 }

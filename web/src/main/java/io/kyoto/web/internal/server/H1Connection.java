@@ -216,8 +216,9 @@ public final class H1Connection implements Future<Void> {
   /** Returns true when the state moved on, false when pending. */
   private boolean readHead(Context cx) throws Exception {
     while (true) {
-      // A large body still queued must go out before the next response head.
-      if (out.hasLarge() && !flush(cx)) return false;
+      // A large body still queued must go out before the next response head, and deep pipelines
+      // are answered in batches of at most FLUSH_THRESHOLD bytes.
+      if ((out.hasLarge() || out.buffered() >= FLUSH_THRESHOLD) && !flush(cx)) return false;
       ByteBuffer rbuf = in.buffer();
       if (rbuf.hasRemaining()) {
         RequestHead h;
