@@ -25,7 +25,7 @@ class ClockSpec_AsyncTest extends ClockSpec {
   @DisplayName("sleepsOnAPausedClock()")
   void sleepsOnAPausedClock_async() throws Exception {
     try (Runtime runtime = Runtime.builder().currentThread().startPaused(true).enableAll().build()) {
-      runtime.blockOn(Futures.lazy(() -> Time.timeout(Duration.ofMillis(5000), super.sleepsOnAPausedClock())));
+      runtime.blockOn(Futures.lazy(() -> Time.timeoutWithDump(Duration.ofMillis(5000), "@AsyncTest ClockSpec.sleepsOnAPausedClock()", super.sleepsOnAPausedClock())));
     }
   }
 

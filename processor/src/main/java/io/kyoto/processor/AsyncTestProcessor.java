@@ -35,7 +35,8 @@ import javax.lang.model.util.ElementFilter;
  * Expands {@code @io.kyoto.runtime.annotation.AsyncTest} (tokio's {@code #[tokio::test]}) into a
  * JUnit Jupiter test class {@code <Type>_AsyncTest} that extends the user's class and declares one
  * {@code @Test} per annotated method; each builds a fresh runtime, blocks on the method's future
- * (with the optional timeout) and closes the runtime.
+ * (with the optional timeout, through {@code Time.timeoutWithDump}, whose failure describes what
+ * was pending) and closes the runtime.
  *
  * <p>The processor never claims the annotation, so other processors can see it too.
  */
@@ -219,9 +220,16 @@ public final class AsyncTestProcessor extends AbstractProcessor {
       // Lazy, so that the method runs inside the runtime: it may spawn tasks or bind sockets.
       CodeBlock call = CodeBlock.of("super.$N()", userName);
       if (o.timeoutMillis() > 0) {
+        // On expiry the runtime describes the pending future and dumps the alive tasks into the
+        // TimeoutException's message: "@AsyncTest Spec.m() timed out after N ms ...".
         call =
             CodeBlock.of(
-                "$T.timeout($T.ofMillis($L), $L)", TIME, DURATION, o.timeoutMillis(), call);
+                "$T.timeoutWithDump($T.ofMillis($L), $S, $L)",
+                TIME,
+                DURATION,
+                o.timeoutMillis(),
+                "@AsyncTest " + type.getSimpleName() + "." + userName + "()",
+                call);
       }
       call = CodeBlock.of("$T.lazy(() -> $L)", RuntimeOptions.FUTURES, call);
       test.addMethod(

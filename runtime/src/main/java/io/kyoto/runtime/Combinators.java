@@ -5,6 +5,11 @@ package io.kyoto.runtime;
  * and forgets it once it has produced its value, so a completed chain does not retain its steps.
  */
 final class Combinators {
+  private static String describe(String name, Object first, Object second) {
+    Object current = second != null ? second : first;
+    return name + "[" + io.kyoto.runtime.internal.task.Describe.of(current) + "]";
+  }
+
   private Combinators() {}
 
   /** {@code future.map(fn)}. */
@@ -30,6 +35,11 @@ final class Combinators {
     @Override
     public void cancel() {
       inner.cancel();
+    }
+
+    @Override
+    public String toString() {
+      return describe("Map", inner, null);
     }
   }
 
@@ -69,6 +79,11 @@ final class Combinators {
         first.cancel();
       }
     }
+
+    @Override
+    public String toString() {
+      return describe("FlatMap", first, second);
+    }
   }
 
   /** {@code future.handle(fn)}: sees the value or the failure. */
@@ -100,6 +115,11 @@ final class Combinators {
     @Override
     public void cancel() {
       inner.cancel();
+    }
+
+    @Override
+    public String toString() {
+      return describe("Handle", inner, null);
     }
   }
 
@@ -147,6 +167,67 @@ final class Combinators {
       } else if (first != null) {
         first.cancel();
       }
+    }
+
+    @Override
+    public String toString() {
+      return describe("RecoverWith", first, second);
+    }
+  }
+
+  /** {@link Futures#fromCompletionStage}: the stage's callback stores the outcome and wakes. */
+  static final class FromStage<T> implements Future<T> {
+    private final java.util.concurrent.CompletionStage<? extends T> stage;
+    private volatile Waker waker;
+    private volatile boolean done;
+    private T value;
+    private Throwable error;
+    private boolean subscribed;
+
+    FromStage(java.util.concurrent.CompletionStage<? extends T> stage) {
+      this.stage = stage;
+    }
+
+    @Override
+    public Poll<T> poll(Context cx) throws Exception {
+      if (!done) {
+        waker = cx.waker();
+        if (!subscribed) {
+          subscribed = true;
+          stage.whenComplete(
+              (v, e) -> {
+                value = v;
+                error = e;
+                done = true; // publishes value and error
+                Waker w = waker;
+                if (w != null) w.wake();
+              });
+        }
+        if (!done) return Poll.pending();
+      }
+      Throwable e = error;
+      if (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+        e = e.getCause();
+      }
+      if (e == null) return Poll.ready(value);
+      if (e instanceof Exception ex) throw ex;
+      if (e instanceof Error err) throw err;
+      throw new java.util.concurrent.ExecutionException(e);
+    }
+
+    @Override
+    public void cancel() {
+      if (done) return;
+      try {
+        stage.toCompletableFuture().cancel(false);
+      } catch (UnsupportedOperationException e) {
+        // a stage that cannot be cancelled completes on its own; its outcome is ignored
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "FromCompletionStage[" + (done ? "done" : "pending") + "]";
     }
   }
 }

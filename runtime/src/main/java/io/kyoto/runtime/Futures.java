@@ -1,5 +1,6 @@
 package io.kyoto.runtime;
 
+import io.kyoto.runtime.internal.task.Describe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -10,8 +11,16 @@ import java.util.Objects;
  */
 public final class Futures {
   private static final Future<Object> DONE =
-      cx -> {
-        throw new IllegalStateException("a completed future was polled again");
+      new Future<>() {
+        @Override
+        public Poll<Object> poll(Context cx) {
+          throw new IllegalStateException("a completed future was polled again");
+        }
+
+        @Override
+        public String toString() {
+          return "Done";
+        }
       };
 
   private Futures() {}
@@ -24,7 +33,17 @@ public final class Futures {
    */
   public static <T> Future<T> ready(T value) {
     Poll<T> ready = Poll.ready(value);
-    return cx -> ready;
+    return new Future<>() {
+      @Override
+      public Poll<T> poll(Context cx) {
+        return ready;
+      }
+
+      @Override
+      public String toString() {
+        return "Ready";
+      }
+    };
   }
 
   /**
@@ -61,6 +80,23 @@ public final class Futures {
   public static <T> Future<T> lazy(ThrowingSupplier<? extends Future<T>> supplier) {
     Objects.requireNonNull(supplier, "supplier");
     return Futures.<Void>ready(null).flatMap(ignored -> supplier.get());
+  }
+
+  /**
+   * {@return a future of {@code stage}'s outcome} A bridge from {@link
+   * java.util.concurrent.CompletableFuture} APIs (the JDK's {@code HttpClient}, drivers) into a
+   * task: no thread blocks; the stage's completion wakes the task. A failure arrives unwrapped from
+   * {@link java.util.concurrent.CompletionException}.
+   *
+   * <p><b>Cancel safety:</b> cancelling the returned future cancels {@code stage} (through {@link
+   * java.util.concurrent.CompletableFuture#cancel}) if it has not completed.
+   *
+   * @param stage the stage
+   * @param <T> the value's type
+   */
+  public static <T> Future<T> fromCompletionStage(
+      java.util.concurrent.CompletionStage<? extends T> stage) {
+    return new Combinators.FromStage<T>(Objects.requireNonNull(stage, "stage"));
   }
 
   /**
@@ -196,6 +232,11 @@ public final class Futures {
       public void cancel() {
         future.cancel();
       }
+
+      @Override
+      public String toString() {
+        return "Unconstrained[" + Describe.of(future) + "]";
+      }
     };
   }
 
@@ -259,6 +300,38 @@ public final class Futures {
         }
       }
     }
+
+    @Override
+    public String toString() {
+      return describeJoin(futures);
+    }
+  }
+
+  /** {@return e.g. {@code Join[2 of 3 pending: #0 Sleep{...}, #2 ...]}, listing at most four} */
+  static String describeJoin(Future<?>[] futures) {
+    StringBuilder sb = new StringBuilder();
+    int pending = 0;
+    for (int i = 0; i < futures.length; i++) {
+      Future<?> f = futures[i];
+      if (f == null) {
+        continue;
+      }
+      if (pending < 4) {
+        sb.append(pending == 0 ? "" : ", ").append('#').append(i).append(' ');
+        sb.append(Describe.of(f));
+      } else if (pending == 4) {
+        sb.append(", ...");
+      }
+      pending++;
+    }
+    return "Join["
+        + pending
+        + " of "
+        + futures.length
+        + " pending"
+        + (pending == 0 ? "" : ": ")
+        + sb
+        + "]";
   }
 
   /** The future behind {@link #loop}. */
@@ -311,6 +384,11 @@ public final class Futures {
       if (c != null) {
         c.cancel();
       }
+    }
+
+    @Override
+    public String toString() {
+      return "Loop[" + Describe.of(current) + "]";
     }
   }
 }

@@ -2,6 +2,10 @@ package io.kyoto.runtime;
 
 import io.kyoto.runtime.internal.rt.CurrentRuntime;
 import io.kyoto.runtime.internal.rt.RuntimeCore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -97,6 +101,33 @@ public final class Handle {
   /** {@return the runtime's metrics} */
   public RuntimeMetrics metrics() {
     return new RuntimeMetrics(core);
+  }
+
+  /**
+   * {@return a task dump: the future of each thread inside {@link #blockOn} (state {@link
+   * TaskDump.State#BLOCK_ON}), then every alive task by id} As tokio's {@code Handle::dump}: what
+   * is each task waiting for?
+   *
+   * <p>Safe to call from any thread while the runtime runs, including from a task or from another
+   * thread watching a hung one. It is a best-effort snapshot: tasks are read without being stopped,
+   * and the descriptions are the futures' {@code toString()}, made safe and bounded ({@link
+   * TaskDump#describe}). It costs almost nothing until called: tasks carry no extra state (the dump
+   * walks the runtime's list of alive tasks, taking each shard's lock only to copy it), and {@code
+   * blockOn} records its future in a map for the length of the call.
+   */
+  public List<TaskDump> dumpTasks() {
+    List<TaskDump> out = new ArrayList<>();
+    List<Map.Entry<Thread, Future<?>>> blocked = new ArrayList<>(core.blockOnFutures().entrySet());
+    blocked.sort(Comparator.comparingLong(e -> e.getKey().threadId()));
+    for (Map.Entry<Thread, Future<?>> e : blocked) {
+      out.add(TaskDump.ofBlockOn(e.getKey(), e.getValue()));
+    }
+    List<io.kyoto.runtime.internal.task.TaskCore<?>> tasks = core.aliveTaskList();
+    tasks.sort(Comparator.comparingLong(io.kyoto.runtime.internal.task.TaskCore::id));
+    for (io.kyoto.runtime.internal.task.TaskCore<?> t : tasks) {
+      out.add(TaskDump.of(t));
+    }
+    return out;
   }
 
   RuntimeCore core() {

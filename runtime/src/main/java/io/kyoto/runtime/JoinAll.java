@@ -115,4 +115,9 @@ final class JoinAll<T> implements Future<List<T>> {
     }
     ready.clear();
   }
+
+  @Override
+  public String toString() {
+    return Futures.describeJoin(futures);
+  }
 }

@@ -69,6 +69,7 @@ public final class JoinHandle<T> implements Future<T> {
 
   @Override
   public String toString() {
+    // e.g. JoinHandle{Task{id=7}}: the task's own future is in the task dump under that id.
     return "JoinHandle{" + task + "}";
   }
 }

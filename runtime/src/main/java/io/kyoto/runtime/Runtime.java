@@ -89,6 +89,11 @@ public final class Runtime implements AutoCloseable {
     return handle.metrics();
   }
 
+  /** {@return a task dump of this runtime; see {@link Handle#dumpTasks()}} */
+  public java.util.List<TaskDump> dumpTasks() {
+    return handle.dumpTasks();
+  }
+
   /**
    * Shuts down: cancels every task at its next suspension point, stops the workers, and waits up to
    * {@code timeout} for blocking jobs, whose threads are left behind after that.

@@ -3,6 +3,7 @@ package io.kyoto.runtime;
 import io.kyoto.runtime.internal.rt.CurrentRuntime;
 import io.kyoto.runtime.internal.rt.RuntimeCore;
 import io.kyoto.runtime.internal.rt.TimeDriver;
+import io.kyoto.runtime.internal.task.Describe;
 import io.kyoto.runtime.internal.time.TimerEntry;
 
 /**
@@ -128,5 +129,24 @@ public final class Sleep implements Future<Void> {
     if (e != null && !e.fired) {
       driver.cancel(e);
     }
+  }
+
+  /** {@return "elapsed", "deadline in Nms" or "Nms, not started": for descriptions} */
+  String remaining() {
+    Entry e = entry;
+    if (e != null && e.fired) {
+      return "elapsed";
+    }
+    TimeDriver d = driver;
+    if (!deadlineSet || d == null) {
+      return Describe.millis(durationNanos) + ", not started";
+    }
+    return "deadline in " + Describe.millis(Math.max(0, deadline - d.now()));
+  }
+
+  /** {@return a description for task dumps, e.g. {@code Sleep{deadline in 3599000ms}}} */
+  @Override
+  public String toString() {
+    return "Sleep{" + remaining() + "}";
   }
 }

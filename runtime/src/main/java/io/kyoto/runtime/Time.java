@@ -1,7 +1,12 @@
 package io.kyoto.runtime;
 
+import io.kyoto.runtime.internal.rt.CurrentRuntime;
+import io.kyoto.runtime.internal.rt.RuntimeCore;
 import io.kyoto.runtime.internal.rt.TimeDriver;
+import io.kyoto.runtime.internal.task.Describe;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 
@@ -64,16 +69,63 @@ public final class Time {
    * @param <T> the value type
    */
   public static <T> Future<T> timeout(Duration duration, Future<T> future) {
+    return timeout(duration, future, null);
+  }
+
+  /**
+   * {@return a future of {@code future}'s value that fails with a {@link TimeoutWithDumpException}
+   * if it takes longer than {@code duration}} As {@link #timeout}, but when the deadline fires,
+   * before cancelling {@code future}, it takes a diagnosis of the hang: the description of {@code
+   * future} (its {@code toString()}: Kyoto's futures say what they wait for) and a task dump of the
+   * runtime ({@link Handle#dumpTasks()}). The exception's message reads {@code <what> timed out
+   * after <n> ms}, followed by both. {@code @AsyncTest} uses it.
+   *
+   * <p><b>Cancel safety:</b> as cancel safe as {@code future}.
+   *
+   * @param duration the limit
+   * @param what names what is timed, for the message (e.g. {@code "@AsyncTest Spec.m()"})
+   * @param future the future
+   * @param <T> the value type
+   */
+  public static <T> Future<T> timeoutWithDump(Duration duration, String what, Future<T> future) {
+    return timeout(duration, future, Objects.requireNonNull(what, "what"));
+  }
+
+  private static <T> Future<T> timeout(Duration duration, Future<T> future, String what) {
     Objects.requireNonNull(duration, "duration");
     Objects.requireNonNull(future, "future");
     TimeDriver driver = Sleep.currentDriverOrNull();
     if (driver == null) {
-      return new Timeout<>(future, new Sleep(saturatedNanos(duration), false), duration, 0, null);
+      return new Timeout<>(
+          future, new Sleep(saturatedNanos(duration), false), duration, 0, null, what);
     }
     // The deadline is fixed now, as tokio's; the timer itself is created only if the inner future
     // is pending, so a timeout that never fires on a ready future allocates no Sleep.
     long deadline = Sleep.saturatedAdd(driver.now(), saturatedNanos(duration));
-    return new Timeout<>(future, null, duration, deadline, driver);
+    return new Timeout<>(future, null, duration, deadline, driver, what);
+  }
+
+  /** The diagnosis of {@link #timeoutWithDump}, taken on the thread that polled the timeout. */
+  private static TimeoutWithDumpException dumped(String what, Duration duration, Future<?> inner) {
+    String pending = Describe.of(inner);
+    List<TaskDump> tasks = new ArrayList<>();
+    RuntimeCore core = CurrentRuntime.get();
+    if (core != null) {
+      Thread me = Thread.currentThread();
+      for (TaskDump t : new Handle(core).dumpTasks()) {
+        // This thread's blockOn future contains the timeout itself: it is the pending one.
+        if (t.state() != TaskDump.State.BLOCK_ON || t.id() != me.threadId()) {
+          tasks.add(t);
+        }
+      }
+    }
+    long millis;
+    try {
+      millis = duration.toMillis();
+    } catch (ArithmeticException e) {
+      millis = Long.MAX_VALUE;
+    }
+    return new TimeoutWithDumpException(what, millis, pending, tasks);
   }
 
   /**
@@ -161,10 +213,18 @@ public final class Time {
     private final Duration duration;
     private final long deadline;
     private final TimeDriver driver;
+    private final String what; // non-null for timeoutWithDump
     private Sleep sleep; // created at the first pending poll when the driver is known
 
-    Timeout(Future<T> inner, Sleep sleep, Duration duration, long deadline, TimeDriver driver) {
+    Timeout(
+        Future<T> inner,
+        Sleep sleep,
+        Duration duration,
+        long deadline,
+        TimeDriver driver,
+        String what) {
       this.inner = inner;
+      this.what = what;
       this.sleep = sleep;
       this.duration = duration;
       this.deadline = deadline;
@@ -188,8 +248,12 @@ public final class Time {
         sleep = new Sleep(deadline, driver);
       }
       if (sleep.poll(cx).isReady()) {
+        TimeoutException e =
+            what == null
+                ? new TimeoutException("deadline has elapsed (" + duration + ")")
+                : dumped(what, duration, inner);
         inner.cancel();
-        throw new TimeoutException("deadline has elapsed (" + duration + ")");
+        throw e;
       }
       return Poll.pending();
     }
@@ -204,6 +268,20 @@ public final class Time {
     public void cancel() {
       inner.cancel();
       cancelSleep();
+    }
+
+    @Override
+    public String toString() {
+      Sleep s = sleep;
+      String left;
+      if (s != null) {
+        left = s.remaining();
+      } else if (driver != null) {
+        left = "deadline in " + Describe.millis(deadline - driver.now());
+      } else {
+        left = "not started";
+      }
+      return "Timeout[" + duration + ", " + left + ", " + Describe.of(inner) + "]";
     }
   }
 }

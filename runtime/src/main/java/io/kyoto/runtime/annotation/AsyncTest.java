@@ -21,16 +21,27 @@ import java.lang.annotation.Target;
  * Jupiter {@code @Test} method {@code m_async}, displayed as {@code m()}, that builds a fresh
  * runtime from these options with every driver enabled, {@linkplain
  * io.kyoto.runtime.Runtime#blockOn blocks on} {@code m()} (bounded by {@link #timeout()} through
- * {@link io.kyoto.runtime.Time#timeout}), and closes the runtime. A failure is the user's own
- * exception and stack trace. Being a subclass, the generated class inherits the user's
+ * {@link io.kyoto.runtime.Time#timeoutWithDump}), and closes the runtime. A failure is the user's
+ * own exception and stack trace. Being a subclass, the generated class inherits the user's
  * {@code @BeforeEach}, {@code @AfterEach}, {@code @BeforeAll}, {@code @AfterAll} methods and
  * class-level extensions; the user's method itself is not a {@code @Test}, so it runs once.
  *
  * <p>Name the user's class so that Surefire does not select it by itself (for example {@code
  * EchoSpec}, giving {@code EchoSpec_AsyncTest}); if it does match, it holds no Jupiter test and
- * runs nothing. A hanging test fails at its timeout with the {@link
- * java.util.concurrent.TimeoutException} of {@link io.kyoto.runtime.Time#timeout}; without a
- * timeout it hangs, as tokio's tests do.
+ * runs nothing. A hanging test fails at its timeout with a {@link
+ * io.kyoto.runtime.TimeoutWithDumpException} (a {@link java.util.concurrent.TimeoutException})
+ * whose message names the test and lists the pending task's state: the description of the test's
+ * future as it was when the deadline fired, and a {@linkplain io.kyoto.runtime.Handle#dumpTasks()
+ * task dump} of every alive task (id, state, what its future waits for). For example:
+ *
+ * <pre>
+ * &#64;AsyncTest EchoSpec.echoes() timed out after 5000 ms
+ *   pending: Mpsc.recv[waiting for a message, senders=1]
+ *   alive tasks (1):
+ *     task 12 [idle] Sleep{deadline in 3595000ms}
+ * </pre>
+ *
+ * <p>Without a timeout a hanging test hangs, as tokio's tests do.
  *
  * <p>Because the generated class also inherits any ordinary {@code @Test} methods, a class that
  * declares both must be {@code abstract} (otherwise those would run twice); the processor reports
@@ -63,8 +74,10 @@ public @interface AsyncTest {
    * {@return the test's time limit in milliseconds, measured on the runtime's clock; 0 (the
    * default) for none}
    *
-   * <p>On expiry the test's future is cancelled and the test fails with a {@link
-   * java.util.concurrent.TimeoutException}.
+   * <p>On expiry the test's future is described, the runtime's tasks are dumped, the future is
+   * cancelled, and the test fails with a {@link io.kyoto.runtime.TimeoutWithDumpException} (a
+   * {@link java.util.concurrent.TimeoutException}) whose message starts with {@code @AsyncTest
+   * <Class>.<method>() timed out after <n> ms}.
    */
   long timeout() default 0;
 }

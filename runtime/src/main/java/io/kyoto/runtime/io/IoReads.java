@@ -3,6 +3,7 @@ package io.kyoto.runtime.io;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.internal.task.Describe;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,16 +21,24 @@ final class IoReads {
 
   /** {@code Io.read}: one read; the count, or -1 at end of stream. */
   static Future<Integer> read(AsyncRead reader, ByteBuffer dst) {
-    return cx -> {
-      if (!dst.hasRemaining()) {
-        return Poll.ready(0);
+    return new Future<>() {
+      @Override
+      public Poll<Integer> poll(Context cx) throws IOException {
+        if (!dst.hasRemaining()) {
+          return Poll.ready(0);
+        }
+        int before = dst.position();
+        if (reader.pollRead(cx, dst).isPending()) {
+          return Poll.pending();
+        }
+        int n = dst.position() - before;
+        return Poll.ready(n == 0 ? -1 : n);
       }
-      int before = dst.position();
-      if (reader.pollRead(cx, dst).isPending()) {
-        return Poll.pending();
+
+      @Override
+      public String toString() {
+        return "Io.read[" + Describe.of(reader) + "]";
       }
-      int n = dst.position() - before;
-      return Poll.ready(n == 0 ? -1 : n);
     };
   }
 
@@ -59,6 +68,11 @@ final class IoReads {
         }
       }
       return Poll.ready(wanted);
+    }
+
+    @Override
+    public String toString() {
+      return "Io.readExact[" + dst.remaining() + " bytes left, " + Describe.of(reader) + "]";
     }
   }
 
@@ -159,6 +173,11 @@ final class IoReads {
       int n = bytes.size();
       line.append(bytes.decodeUtf8());
       return Poll.ready(n);
+    }
+
+    @Override
+    public String toString() {
+      return "Io.readLine[" + Describe.of(reader) + "]";
     }
   }
 

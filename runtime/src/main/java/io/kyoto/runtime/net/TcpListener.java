@@ -115,7 +115,17 @@ public final class TcpListener implements AutoCloseable {
    * @return a future of the connection
    */
   public Future<TcpStream> accept() {
-    return this::pollAccept;
+    return new Future<>() {
+      @Override
+      public Poll<TcpStream> poll(Context cx) throws IOException {
+        return pollAccept(cx);
+      }
+
+      @Override
+      public String toString() {
+        return "TcpListener.accept[" + TcpListener.this + "]";
+      }
+    };
   }
 
   /**

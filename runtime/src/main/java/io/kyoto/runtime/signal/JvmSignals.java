@@ -19,6 +19,7 @@ final class JvmSignals {
   private static final MethodHandle HANDLE;
   private static final MethodHandle RAISE;
   private static final Class<?> HANDLER;
+  private static final Object SIG_IGN;
 
   static {
     try {
@@ -28,7 +29,8 @@ final class JvmSignals {
       NEW_SIGNAL = l.findConstructor(signal, MethodType.methodType(void.class, String.class));
       HANDLE = l.findStatic(signal, "handle", MethodType.methodType(HANDLER, signal, HANDLER));
       RAISE = l.findStatic(signal, "raise", MethodType.methodType(void.class, signal));
-    } catch (ReflectiveOperationException e) {
+      SIG_IGN = l.findStaticGetter(HANDLER, "SIG_IGN", HANDLER).invoke();
+    } catch (Throwable e) {
       throw new ExceptionInInitializerError(e);
     }
   }
@@ -51,7 +53,19 @@ final class JvmSignals {
               0,
               Class.forName("sun.misc.Signal"));
       Object handler = MethodHandleProxies.asInterfaceInstance(HANDLER, run);
-      Object unused = HANDLE.invoke(NEW_SIGNAL.invoke(name), handler);
+      Object previous = HANDLE.invoke(NEW_SIGNAL.invoke(name), handler);
+      if (previous == SIG_IGN) {
+        // The JVM keeps a signal that was ignored when the process started ignored (nohup, or
+        // `cmd &` in a non-interactive shell): this handler will never run. Say so.
+        System.getLogger("io.kyoto.runtime.signal")
+            .log(
+                System.Logger.Level.WARNING,
+                "SIG"
+                    + name
+                    + " is ignored by this process (it was started with the signal ignored, e.g."
+                    + " under nohup or in the background of a non-interactive shell), so it will"
+                    + " not be delivered; use SIGTERM or start the process in the foreground");
+      }
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw e;
     } catch (Throwable t) {

@@ -228,6 +228,40 @@ public final class Broadcast {
     }
 
     /**
+     * {@return the values as a stream that ends when the channel is closed and drained} A lag does
+     * not fail the stream: it continues with the oldest value still retained, as tokio-stream's
+     * {@code BroadcastStream} does after yielding its {@code Lagged} error. Use {@link
+     * #stream(java.util.function.LongConsumer)} to learn how many values were missed.
+     */
+    public io.kyoto.runtime.stream.Stream<T> stream() {
+      return stream(skipped -> {});
+    }
+
+    /**
+     * {@return the values as a stream that ends when the channel is closed and drained, reporting
+     * each lag to {@code onLagged}} with the number of values missed, then continuing with the
+     * oldest value still retained.
+     *
+     * <p><b>Cancel safety:</b> cancel safe, as {@link #recv()}.
+     *
+     * @param onLagged called with the count of missed values each time this receiver lags
+     */
+    public io.kyoto.runtime.stream.Stream<T> stream(java.util.function.LongConsumer onLagged) {
+      java.util.Objects.requireNonNull(onLagged, "onLagged");
+      return cx -> {
+        while (true) {
+          try {
+            return pollRecv(cx);
+          } catch (LaggedException e) {
+            onLagged.accept(e.skipped());
+          } catch (RecvException e) {
+            return io.kyoto.runtime.stream.Stream.end();
+          }
+        }
+      };
+    }
+
+    /**
      * {@return the next value, without waiting}
      *
      * @throws TryRecvException {@linkplain TryRecvException#isEmpty() empty} if there is no new

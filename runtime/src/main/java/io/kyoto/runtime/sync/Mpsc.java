@@ -412,7 +412,23 @@ public final class Mpsc {
             public void cancel() {
               chan.clearRxWaker();
             }
+
+            @Override
+            public String toString() {
+              return "Mpsc.recv[" + describeWait(chan) + "]";
+            }
           };
+    }
+
+    static String describeWait(MpscChan<?> chan) {
+      long len = chan.len();
+      if (len > 0) {
+        return "message ready, len=" + len;
+      }
+      if (chan.isClosed() || chan.senderCount() == 0) {
+        return "channel closed";
+      }
+      return "waiting for a message, senders=" + chan.senderCount();
     }
 
     /**
@@ -481,6 +497,11 @@ public final class Mpsc {
         @Override
         public void cancel() {
           chan.clearRxWaker();
+        }
+
+        @Override
+        public String toString() {
+          return "Mpsc.recvMany[" + describeWait(chan) + "]";
         }
       };
     }

@@ -111,8 +111,8 @@ public final class Notified implements Future<Void> {
   @Override
   public String toString() {
     return switch (phase) {
-      case INIT -> "Notified{init}";
-      case QUEUED -> "Notified{queued}";
+      case INIT -> "Notified{not yet waiting}";
+      case QUEUED -> "Notified{waiting for a notification}";
       case DONE, PERMIT_TAKEN -> "Notified{done}";
       default -> "Notified{cancelled}";
     };

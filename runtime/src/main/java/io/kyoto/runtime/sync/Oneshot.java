@@ -245,7 +245,20 @@ public final class Oneshot {
 
     @Override
     public String toString() {
-      return "Oneshot.Receiver{state=" + cell.state() + "}";
+      if (terminated) {
+        return "Oneshot.Receiver{done}";
+      }
+      int s = cell.state();
+      if ((s & OneshotCell.SENT) != 0) {
+        return "Oneshot.Receiver{value ready}";
+      }
+      if ((s & OneshotCell.TX_CLOSED) != 0) {
+        return "Oneshot.Receiver{sender closed without sending}";
+      }
+      if ((s & OneshotCell.RX_CLOSED) != 0) {
+        return "Oneshot.Receiver{closed}";
+      }
+      return "Oneshot.Receiver{waiting for a value}";
     }
   }
 }

@@ -92,6 +92,16 @@ public final class Json {
   }
 
   /**
+   * {@return {@code value} as JSON text, with the default mapper} For JSON outside a response body,
+   * such as server-sent event data.
+   *
+   * @param value the value to serialise
+   */
+  public static String stringify(Object value) {
+    return Default.INSTANCE.mapper.writeValueAsString(value);
+  }
+
+  /**
    * {@return a filter reading the body as {@code type} with this mapper, at most the router's body
    * limit}
    *
@@ -140,7 +150,12 @@ public final class Json {
             bytes -> {
               if (bytes.length == 0) throw Rejection.badRequest("invalid JSON body: empty body");
               try {
-                return mapper.readValue(bytes, type);
+                T value = mapper.readValue(bytes, type);
+                if (value == null) {
+                  // A literal `null` body: handlers get a value or a 400, never null.
+                  throw Rejection.badRequest("invalid JSON body: expected a value, got null");
+                }
+                return value;
               } catch (JacksonException e) {
                 throw Rejection.badRequest(describe(e));
               }

@@ -7,6 +7,9 @@ import io.kyoto.runtime.ThrowingSupplier;
 import io.kyoto.runtime.internal.task.OwnedTasks;
 import io.kyoto.runtime.internal.task.Scheduler;
 import io.kyoto.runtime.internal.task.TaskCore;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -25,6 +28,8 @@ public final class RuntimeCore {
   private final Scheduler blockingScheduler;
   private final OwnedTasks alive;
   private final AtomicLong spawned = new AtomicLong();
+  // The future of each thread inside blockOn, for task dumps (one put and remove per blockOn).
+  private final Map<Thread, Future<?>> blockOns = new ConcurrentHashMap<>();
   private final AtomicLong rngSeeds = new AtomicLong();
   private volatile boolean shutdown;
   final LongAdder forcedYields = new LongAdder();
@@ -168,7 +173,26 @@ public final class RuntimeCore {
    * @throws Exception the future's failure
    */
   public <T> T blockOn(Future<T> future) throws Exception {
-    return scheduler.blockOn(future);
+    Thread me = Thread.currentThread();
+    // A nested blockOn fails in the scheduler; it must not replace or remove the outer entry.
+    boolean registered = blockOns.putIfAbsent(me, future) == null;
+    try {
+      return scheduler.blockOn(future);
+    } finally {
+      if (registered) {
+        blockOns.remove(me, future);
+      }
+    }
+  }
+
+  /** {@return the futures of the threads inside {@link #blockOn}, by thread (a copy)} */
+  public Map<Thread, Future<?>> blockOnFutures() {
+    return Map.copyOf(blockOns);
+  }
+
+  /** {@return the alive tasks (a moment's copy), for task dumps} */
+  public List<TaskCore<?>> aliveTaskList() {
+    return alive.snapshot();
   }
 
   /** {@return the number of tasks not yet terminated} */

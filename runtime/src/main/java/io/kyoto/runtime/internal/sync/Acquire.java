@@ -70,4 +70,13 @@ public final class Acquire {
       semaphore.cancelQueued(w);
     }
   }
+
+  @Override
+  public String toString() {
+    String what = permits == 1 ? "1 permit" : permits + " permits";
+    if (finished) {
+      return what + ", done";
+    }
+    return node == null ? what + ", not yet queued" : "waiting for " + what;
+  }
 }

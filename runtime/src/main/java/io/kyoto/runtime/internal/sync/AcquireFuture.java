@@ -44,4 +44,9 @@ public final class AcquireFuture<T> implements Future<T> {
   public void cancel() {
     acquire.cancel();
   }
+
+  @Override
+  public String toString() {
+    return "Acquire[" + acquire + "]";
+  }
 }

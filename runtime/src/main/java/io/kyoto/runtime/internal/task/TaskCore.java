@@ -113,6 +113,14 @@ public final class TaskCore<T> implements Waker {
     return cx.budget();
   }
 
+  /**
+   * {@return the task's future for a task dump, or null once the task completed} Read without
+   * synchronization from any thread: a best-effort look at a future another thread may be polling.
+   */
+  public Future<T> futureForDump() {
+    return future;
+  }
+
   /** {@return whether the task completed, failed or was cancelled} */
   public boolean isComplete() {
     return (state & COMPLETE) != 0;

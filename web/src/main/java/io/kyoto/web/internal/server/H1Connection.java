@@ -100,6 +100,7 @@ public final class H1Connection implements Future<Void> {
   private long headStartedAt = -1;
   private Future<Void> shutdownSignal;
   private int lingered;
+  private boolean lingerOnClose;
   private boolean closed;
 
   /**
@@ -195,6 +196,11 @@ public final class H1Connection implements Future<Void> {
           if (!flush(cx)) return Poll.pending();
           Poll<Void> s = writer.pollShutdown(cx);
           if (s.isPending()) return Poll.pending();
+          if (!lingerOnClose && !in.buffer().hasRemaining()) {
+            // Nothing unread that could turn the close into a reset: close at once.
+            closeNow();
+            return Poll.ready(null);
+          }
           state = State.LINGER;
           lingered = 0;
           armTimer(Time.now() + config.lingerTimeout().toNanos());
@@ -353,6 +359,7 @@ public final class H1Connection implements Future<Void> {
     head = null;
     requestBody = null;
     in.discard(); // never parse bytes after a framing error
+    lingerOnClose = true; // the client may still be sending
     Response r = Response.text(message + "\n").status(status);
     writeHead(r, Version.HTTP_1_1, false, r.body().contentLength(), false);
     out.putBody(((Body.Full) r.body()).content(), null);
@@ -521,7 +528,10 @@ public final class H1Connection implements Future<Void> {
     response = null;
     head = null;
     if (requestBody != null && !requestBody.done()) {
-      if (!requestBody.skipBuffered()) keepAlive = false;
+      if (!requestBody.skipBuffered()) {
+        keepAlive = false;
+        lingerOnClose = true; // the rest of the body may still be on its way
+      }
     }
     requestBody = null;
     if (!keepAlive) {
