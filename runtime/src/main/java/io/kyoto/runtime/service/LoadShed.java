@@ -65,6 +65,9 @@ public final class LoadShed<Req, Res> implements Service<Req, Res> {
   @Override
   public Future<Res> call(Req request) {
     if (!innerReady) {
+      // Give up the reservation attempt too: a caller that is shed must not keep a place in the
+      // inner service's queue (Java has no drop to do it when the handle is abandoned).
+      inner.release();
       return Futures.failed(new OverloadedException());
     }
     innerReady = false;

@@ -345,6 +345,19 @@ public final class H1Connection implements Future<Void> {
       if (requestBody != null && !requestBody.done()) keepAlive = false;
       return Response.text(he.getMessage() + "\n").status(he.status());
     }
+    // tower's middleware failures have a status of their own: a timeout (Timeout layer, or
+    // Time.timeout) is 504, shed load or a closed buffer is 503.
+    if (e instanceof java.util.concurrent.TimeoutException) {
+      if (requestBody != null && !requestBody.done()) keepAlive = false;
+      return Response.text("Gateway Timeout\n").status(Status.GATEWAY_TIMEOUT);
+    }
+    if (e instanceof io.kyoto.runtime.service.OverloadedException
+        || e instanceof io.kyoto.runtime.service.ServiceClosedException) {
+      if (requestBody != null && !requestBody.done()) keepAlive = false;
+      return Response.text("Service Unavailable\n")
+          .status(Status.SERVICE_UNAVAILABLE)
+          .header("retry-after", "1");
+    }
     LOG.log(
         System.Logger.Level.WARNING,
         "service failed on " + head.method() + " " + head.target() + "; answering 500",
@@ -598,6 +611,9 @@ public final class H1Connection implements Future<Void> {
     if (shutdownSignal != null) shutdownSignal.cancel();
     if (responseFuture != null) responseFuture.cancel();
     if (responseBody != null) responseBody.cancel();
+    // The connection's service handle may hold a reservation (a permit, a queue slot) from a
+    // readiness that no call followed.
+    service.release();
     try {
       closer.close();
     } catch (Exception e) {
