@@ -21,12 +21,11 @@ import org.junit.jupiter.api.Timeout;
  * send garbage, stall (slowloris) and reconnect. The well-behaved clients must see no error, and
  * afterwards open file descriptors and alive tasks return to their baseline.
  *
- * <p>Duration: {@code -Dkyoto.soak.seconds=N} (default 10 here; the reliability profile runs
- * longer).
+ * <p>Duration: {@code -Dkyoto.soak.seconds=N} (default 60 s; the {@code soak} profile runs longer).
  */
-@Timeout(600)
+@Timeout(2400)
 class SoakTest {
-  static final int SECONDS = Integer.getInteger("kyoto.soak.seconds", 10);
+  static final int SECONDS = Integer.getInteger("kyoto.soak.seconds", 60);
 
   static final Service<Request, Response> APP =
       Service.of(
