@@ -78,7 +78,7 @@ public final class SelectBench {
     System.out.println("(checksum " + sink + ")");
   }
 
-  private static long runtimeSelect(int i) {
+  static long runtimeSelect(int i) {
     try {
       Future<Integer> select =
           Select.<Integer>builder()
@@ -93,7 +93,7 @@ public final class SelectBench {
     }
   }
 
-  private static long handWritten(int i) {
+  static long handWritten(int i) {
     try {
       return new HandSelect(NEVER, NEVER, Futures.ready(i & 1023), NEVER).poll(CX).value();
     } catch (Exception e) {
@@ -127,7 +127,7 @@ public final class SelectBench {
     }
   }
 
-  private static long generated(int i) {
+  static long generated(int i) {
     try {
       return SelectBench_Four_Select.of(Four.INSTANCE, NEVER, NEVER, Futures.ready(i & 1023), NEVER)
           .poll(CX)
@@ -137,7 +137,7 @@ public final class SelectBench {
     }
   }
 
-  private static long anyOf(int i) {
+  static long anyOf(int i) {
     CompletableFuture<Object> any =
         CompletableFuture.anyOf(
             new CompletableFuture<Integer>(),

@@ -36,6 +36,8 @@ public final class ConnectionPool {
   }
 
   void give(ClientConnection c, long now) {
+    c.in.releaseIfEmpty();
+    c.out.releaseIfEmpty();
     ClientConnection evicted = null;
     synchronized (this) {
       if (!closed && maxIdlePerHost > 0) {

@@ -11,9 +11,11 @@ import java.nio.ByteBuffer;
  * limit)} holds bytes received but not yet parsed, refilled from the transport.
  */
 public final class InBuffer {
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
   private final AsyncRead reader;
   private final int maxCapacity;
-  private ByteBuffer buf;
+  private ByteBuffer buf; // null while released to the BufferCache
 
   /**
    * Creates the buffer.
@@ -25,17 +27,27 @@ public final class InBuffer {
   public InBuffer(AsyncRead reader, int capacity, int maxCapacity) {
     this.reader = reader;
     this.maxCapacity = Math.max(capacity, maxCapacity);
-    this.buf = ByteBuffer.allocate(capacity).flip();
   }
 
   /** {@return the unparsed bytes, in read mode; parsers advance its position} */
   public ByteBuffer buffer() {
-    return buf;
+    return buf == null ? EMPTY : buf;
   }
 
   /** Forgets every unparsed byte. */
   public void discard() {
-    buf.position(buf.limit());
+    if (buf != null) buf.position(buf.limit());
+  }
+
+  /**
+   * Gives the buffer back to the {@link BufferCache} if it holds no unparsed byte, so an idle
+   * connection holds none; the next {@link #fill} takes one again.
+   */
+  public void releaseIfEmpty() {
+    if (buf != null && !buf.hasRemaining()) {
+      BufferCache.give(buf);
+      buf = null;
+    }
   }
 
   /**
@@ -47,6 +59,7 @@ public final class InBuffer {
    * @throws IOException if the read fails
    */
   public int fill(Context cx) throws IOException {
+    if (buf == null) buf = BufferCache.take().flip();
     if (buf.limit() == buf.capacity()) {
       if (buf.position() > 0) {
         buf.compact().flip();
@@ -75,7 +88,7 @@ public final class InBuffer {
    * {@return the unparsed bytes moved out (for a connection handed to another protocol), or null}
    */
   public ByteBuffer takeRemaining() {
-    if (!buf.hasRemaining()) return null;
+    if (buf == null || !buf.hasRemaining()) return null;
     ByteBuffer rest = ByteBuffer.allocate(buf.remaining()).put(buf).flip();
     return rest;
   }

@@ -15,7 +15,9 @@ public final class OutBuffer {
   private static final int MAX_BUFFERED = 2 * 1024 * 1024;
   private static final int SMALL_COPY = 4096;
 
-  private ByteBuffer buf; // fill mode
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+  private ByteBuffer buf; // fill mode; an empty placeholder while released to the BufferCache
   private ByteBuffer extra;
   private byte[] afterExtra;
   private final ByteBuffer[] pair = new ByteBuffer[2];
@@ -27,7 +29,15 @@ public final class OutBuffer {
    * @param capacity the initial capacity
    */
   public OutBuffer(int capacity) {
-    buf = ByteBuffer.allocate(capacity);
+    buf = EMPTY;
+  }
+
+  /** Gives the buffer back to the {@link BufferCache} when nothing is queued. */
+  public void releaseIfEmpty() {
+    if (buf != EMPTY && buf.position() == 0 && extra == null) {
+      BufferCache.give(buf);
+      buf = EMPTY;
+    }
   }
 
   /** {@return whether nothing is waiting to be written} */
@@ -138,6 +148,10 @@ public final class OutBuffer {
 
   private void ensure(int n) {
     if (buf.remaining() >= n) return;
+    if (buf == EMPTY) {
+      buf = BufferCache.take();
+      if (buf.remaining() >= n) return;
+    }
     int need = buf.position() + n;
     if (need > MAX_BUFFERED) {
       throw new IllegalStateException("more than " + MAX_BUFFERED + " bytes of output buffered");
