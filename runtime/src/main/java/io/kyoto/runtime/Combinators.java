@@ -230,4 +230,42 @@ final class Combinators {
       return "FromCompletionStage[" + (done ? "done" : "pending") + "]";
     }
   }
+
+  /** {@link Futures#lazy}: one object instead of a ready future, a flat-map and its lambda. */
+  static final class Lazy<T> implements Future<T> {
+    private ThrowingSupplier<? extends Future<T>> supplier;
+    private Future<T> inner;
+
+    Lazy(ThrowingSupplier<? extends Future<T>> supplier) {
+      this.supplier = supplier;
+    }
+
+    @Override
+    public Poll<T> poll(Context cx) throws Exception {
+      Future<T> f = inner;
+      if (f == null) {
+        ThrowingSupplier<? extends Future<T>> s = supplier;
+        if (s == null) throw new IllegalStateException("lazy future polled after it was cancelled");
+        supplier = null;
+        f = java.util.Objects.requireNonNull(s.get(), "the lazy future's supplier returned null");
+        inner = f;
+      }
+      return f.poll(cx);
+    }
+
+    @Override
+    public void cancel() {
+      supplier = null;
+      Future<T> f = inner;
+      if (f != null) f.cancel();
+    }
+
+    @Override
+    public String toString() {
+      Future<T> f = inner;
+      return f == null
+          ? "Lazy[not started]"
+          : "Lazy[" + io.kyoto.runtime.internal.task.Describe.of(f) + "]";
+    }
+  }
 }

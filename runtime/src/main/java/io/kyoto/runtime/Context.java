@@ -17,8 +17,11 @@ import java.util.Objects;
  * never see the budget.
  *
  * <p><b>Thread safety:</b> a context belongs to one poll on one thread; it is not thread safe.
+ *
+ * <p>An executor whose task object is its own waker may extend this class, so that the task is its
+ * own context (the runtime's tasks do: one object less per task). Every method is final.
  */
-public final class Context {
+public class Context {
   /** The budget a task starts each scheduler poll with, as tokio's. */
   public static final int INITIAL_BUDGET = 128;
 
@@ -40,8 +43,22 @@ public final class Context {
     this.waker = Objects.requireNonNull(waker, "waker");
   }
 
+  /**
+   * Creates a context whose waker is this object, for an executor's task that is both: the subclass
+   * must implement {@link Waker}.
+   *
+   * @throws IllegalStateException if the subclass does not implement {@link Waker}
+   */
+  protected Context() {
+    if (!(this instanceof Waker self)) {
+      throw new IllegalStateException(
+          getClass().getName() + " extends Context without implementing Waker");
+    }
+    this.waker = self;
+  }
+
   /** {@return the waker of the task being polled} */
-  public Waker waker() {
+  public final Waker waker() {
     return waker;
   }
 
@@ -52,7 +69,7 @@ public final class Context {
    *
    * @return true if the operation may proceed
    */
-  public boolean tryConsumeBudget() {
+  public final boolean tryConsumeBudget() {
     int b = budget;
     if (b == UNCONSTRAINED) {
       return true;
@@ -65,12 +82,12 @@ public final class Context {
   }
 
   /** {@return whether at least one unit of budget is left} */
-  public boolean hasBudgetRemaining() {
+  public final boolean hasBudgetRemaining() {
     return budget > 0;
   }
 
   /** {@return the remaining budget, {@link #UNCONSTRAINED} when unlimited} */
-  public int budget() {
+  public final int budget() {
     return budget;
   }
 
@@ -80,7 +97,7 @@ public final class Context {
    *
    * @param budget the new budget, at least 0, or {@link #UNCONSTRAINED}
    */
-  public void setBudget(int budget) {
+  public final void setBudget(int budget) {
     if (budget < 0) {
       throw new IllegalArgumentException("budget must not be negative: " + budget);
     }

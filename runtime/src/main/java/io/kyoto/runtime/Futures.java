@@ -78,8 +78,7 @@ public final class Futures {
    * @param <T> the value's type
    */
   public static <T> Future<T> lazy(ThrowingSupplier<? extends Future<T>> supplier) {
-    Objects.requireNonNull(supplier, "supplier");
-    return Futures.<Void>ready(null).flatMap(ignored -> supplier.get());
+    return new Combinators.Lazy<>(Objects.requireNonNull(supplier, "supplier"));
   }
 
   /**

@@ -20,6 +20,7 @@ import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Task;
 import io.kyoto.runtime.Time;
 import io.kyoto.runtime.Waker;
+import io.kyoto.runtime.io.Io;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -155,6 +156,37 @@ abstract class NetContract {
                             .inspect(s -> listener.close());
                       }));
       assertEquals("got 100000 bytes", reply);
+    }
+  }
+
+  @Test
+  void shuttingDownTwiceAfterThePeerClosedIsFine() throws Exception {
+    try (Runtime rt = single()) {
+      TcpListener listener = rt.blockOn(TcpListener.bind("127.0.0.1:0"));
+      int port = listener.localAddress().getPort();
+      Thread peer =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                      s.getOutputStream().write("hi".getBytes(StandardCharsets.US_ASCII));
+                      s.shutdownOutput();
+                      s.getInputStream().readAllBytes();
+                    } catch (java.io.IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  });
+      TcpStream conn = rt.blockOn(listener.accept());
+      // Io.using after copyBidirectional shuts the write side down a second time, after the peer
+      // has closed: that must not fail (it did with ENOTCONN on epoll).
+      rt.blockOn(
+          Io.copy(conn, conn)
+              .flatMap(n -> conn.shutdown())
+              .flatMap(v -> Time.sleep(java.time.Duration.ofMillis(50)))
+              .flatMap(v -> conn.shutdown()));
+      peer.join();
+      conn.close();
+      listener.close();
     }
   }
 

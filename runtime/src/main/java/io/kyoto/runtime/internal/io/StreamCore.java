@@ -164,9 +164,15 @@ public final class StreamCore {
    * @throws IOException if the socket is closed or the shutdown fails
    */
   public Poll<Void> pollShutdown() throws IOException {
+    // Idempotent on every backend: a second shutdown (Io.using after copyBidirectional already
+    // shut the write side) must not fail because the peer has meanwhile closed (ENOTCONN on epoll).
+    if (outputShut) return Poll.ready(null);
     raw.shutdownOutput();
+    outputShut = true;
     return Poll.ready(null);
   }
+
+  private volatile boolean outputShut;
 
   /** {@return whether {@link #close()} was called} */
   public boolean isClosed() {
