@@ -239,6 +239,23 @@ class GeneratedSelectTest {
   }
 
   @Test
+  void aLosingChannelWaiterIsReleased() throws Exception {
+    // The loser waits on a Notify. If its cancelled waiter stayed registered, notifyOne() would
+    // hand the permit to it and a fresh notified() would never complete.
+    Timed handlers = new Timed() {};
+    io.kyoto.runtime.sync.Notify notify = new io.kyoto.runtime.sync.Notify();
+    try (Runtime rt = Runtime.builder().currentThread().enableTime().build()) {
+      String won =
+          rt.blockOn(
+              GeneratedSelectTest_Timed_Select.of(
+                  handlers, notify.notified(), io.kyoto.runtime.Futures.ready("now")));
+      assertEquals("now", won);
+      notify.notifyOne();
+      rt.blockOn(io.kyoto.runtime.Time.timeout(java.time.Duration.ofSeconds(5), notify.notified()));
+    }
+  }
+
+  @Test
   void aLosingSleepLeavesNoTimerBehind() throws Exception {
     // A paused clock jumps to the next timer whenever the runtime is idle. Waiting for a plain
     // thread leaves it idle, so a timer leaked by the cancelled loser would show as the clock
