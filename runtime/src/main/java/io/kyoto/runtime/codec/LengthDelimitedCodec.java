@@ -50,7 +50,10 @@ public final class LengthDelimitedCodec implements Decoder<ByteBuffer>, Encoder<
     this.order = b.order;
     // No frame can be longer than the largest field value allows (tokio's adjust_max_frame_len).
     long largestField = fieldLength == 8 ? Long.MAX_VALUE : (1L << (8 * fieldLength)) - 1;
-    long largest = largestField + adjustment;
+    long largest =
+        adjustment > 0 && largestField > Long.MAX_VALUE - adjustment
+            ? Long.MAX_VALUE // saturate, as tokio does, instead of overflowing to a negative max
+            : largestField + adjustment;
     this.maxFrameLength = (int) Math.max(0, Math.min(b.maxFrameLength, largest));
   }
 
@@ -97,6 +100,20 @@ public final class LengthDelimitedCodec implements Decoder<ByteBuffer>, Encoder<
                 + field
                 + ", adjustment "
                 + adjustment);
+      }
+      if (numSkip + length < offset + fieldLength) {
+        // The frame would not even cover its own length field: decoding it would consume
+        // nothing (or re-read the header) and repeat forever. Netty refuses the same.
+        throw new CodecException(
+            "frame of "
+                + length
+                + " bytes after skipping "
+                + numSkip
+                + " does not cover its length field (bytes "
+                + offset
+                + " to "
+                + (offset + fieldLength)
+                + ")");
       }
       src.position(src.position() + numSkip);
       pending = (int) length;

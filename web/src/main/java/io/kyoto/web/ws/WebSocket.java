@@ -147,6 +147,7 @@ public final class WebSocket implements Stream<Message> {
   // ---- write side (shared, guarded by lock) ----
   private final Object lock = new Object();
   private final ArrayDeque<ByteBuffer> outq = new ArrayDeque<>();
+  private ByteBuffer lastPong; // the most recent pong queued, guarded by lock
   private final List<Waker> waiters = new ArrayList<>(2);
   private boolean closeSent;
   private boolean needFlush;
@@ -758,7 +759,14 @@ public final class WebSocket implements Stream<Message> {
     switch (opcode) {
       case OP_PING -> {
         synchronized (lock) {
-          if (!closeSent) outq.add(encode(OP_PONG, payload));
+          if (!closeSent) {
+            // RFC 6455 5.5.3: answering the latest ping is enough. A pong still waiting at the
+            // tail of the queue is replaced, so a peer that pings without reading cannot grow it.
+            ByteBuffer last = outq.peekLast();
+            if (last != null && last == lastPong && last.position() == 0) outq.pollLast();
+            lastPong = encode(OP_PONG, payload);
+            outq.add(lastPong);
+          }
         }
         return new Message.Ping(payload);
       }

@@ -645,7 +645,10 @@ class WebSocketTest {
       int texts = 0;
       int pongs = 0;
       int pingsSent = 0;
-      while (texts < n || pongs < pingsSent) {
+      int lastPong = -1;
+      // Pongs come in ping order; a pong still queued may be replaced by the next ping's (RFC 6455
+      // 5.5.3: the latest ping is enough), so the last ping is always answered.
+      while (texts < n || lastPong < 49) {
         if (pingsSent < 50) {
           c.write(masked(true, 9, bytes("p" + pingsSent)));
           pingsSent++;
@@ -657,10 +660,13 @@ class WebSocketTest {
           texts++;
         } else {
           assertEquals(0xA, f.opcode());
-          assertEquals("p" + pongs, f.text());
+          int answered = Integer.parseInt(f.text().substring(1));
+          assertTrue(answered > lastPong && answered < pingsSent, "pongs in ping order");
+          lastPong = answered;
           pongs++;
         }
       }
+      assertTrue(pongs >= 1);
       c.write(masked(true, 8, closePayload(1000, "")));
       assertEquals(1000, c.read().closeCode());
     }
