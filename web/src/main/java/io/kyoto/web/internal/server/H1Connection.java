@@ -362,6 +362,13 @@ public final class H1Connection implements Future<Void> {
           .status(Status.SERVICE_UNAVAILABLE)
           .header("retry-after", "1");
     }
+    if (e instanceof java.io.IOException && requestBody != null && !requestBody.done()) {
+      // The client went away (or reset) in the middle of its own request body: not an
+      // application failure, and there is nobody left to answer.
+      LOG.log(System.Logger.Level.DEBUG, "request body of " + head.target() + " cut off", e);
+      keepAlive = false;
+      return Response.text("request body incomplete\n").status(Status.BAD_REQUEST);
+    }
     LOG.log(
         System.Logger.Level.WARNING,
         "service failed on " + head.method() + " " + head.target() + "; answering 500",
