@@ -95,21 +95,14 @@ final class Syscalls {
   private static final MethodHandle READ;
   private static final MethodHandle WRITE;
   private static final MethodHandle SEND;
-  private static final MethodHandle READV;
-  private static final MethodHandle WRITEV;
   private static final MethodHandle CLOSE;
   private static final MethodHandle SOCKET;
   private static final MethodHandle BIND;
   private static final MethodHandle LISTEN;
   private static final MethodHandle ACCEPT4;
-  private static final MethodHandle CONNECT;
-  private static final MethodHandle GETSOCKOPT;
   private static final MethodHandle SETSOCKOPT;
   private static final MethodHandle GETSOCKNAME;
   private static final MethodHandle GETPEERNAME;
-  private static final MethodHandle SHUTDOWN;
-  private static final MethodHandle SENDTO;
-  private static final MethodHandle RECVFROM;
 
   static {
     String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
@@ -117,7 +110,7 @@ final class Syscalls {
     EPOLL_EVENT_SIZE = x86 ? 12 : 16;
     EPOLL_DATA_OFFSET = x86 ? 4 : 8;
     Throwable cause = null;
-    MethodHandle[] h = new MethodHandle[22];
+    MethodHandle[] h = new MethodHandle[15];
     String os = System.getProperty("os.name", "");
     if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
       cause = new UnsupportedOperationException("epoll needs Linux; this is " + os);
@@ -145,35 +138,15 @@ final class Syscalls {
         h[i++] = link("read", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
         h[i++] = link("write", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
         h[i++] = link("send", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
-        h[i++] = link("readv", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
-        h[i++] = link("writev", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
         h[i++] = link("close", false, JAVA_INT, JAVA_INT);
         h[i++] = link("socket", true, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
         h[i++] = link("bind", true, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
         h[i++] = link("listen", true, JAVA_INT, JAVA_INT, JAVA_INT);
         h[i++] = link("accept4", true, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
-        h[i++] = link("connect", true, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-        h[i++] = link("getsockopt", true, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
         h[i++] =
             link("setsockopt", true, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
         h[i++] = link("getsockname", true, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
         h[i++] = link("getpeername", true, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
-        h[i++] = link("shutdown", true, JAVA_INT, JAVA_INT, JAVA_INT);
-        h[i++] =
-            link(
-                "sendto", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS,
-                JAVA_INT);
-        h[i++] =
-            link(
-                "recvfrom",
-                true,
-                JAVA_LONG,
-                JAVA_INT,
-                ADDRESS,
-                JAVA_LONG,
-                JAVA_INT,
-                ADDRESS,
-                ADDRESS);
       } catch (Throwable t) {
         cause = t;
       }
@@ -186,24 +159,37 @@ final class Syscalls {
     READ = h[4];
     WRITE = h[5];
     SEND = h[6];
-    READV = h[7];
-    WRITEV = h[8];
-    CLOSE = h[9];
-    SOCKET = h[10];
-    BIND = h[11];
-    LISTEN = h[12];
-    ACCEPT4 = h[13];
-    CONNECT = h[14];
-    GETSOCKOPT = h[15];
-    SETSOCKOPT = h[16];
-    GETSOCKNAME = h[17];
-    GETPEERNAME = h[18];
-    SHUTDOWN = h[19];
-    SENDTO = h[20];
-    RECVFROM = h[21];
+    CLOSE = h[7];
+    SOCKET = h[8];
+    BIND = h[9];
+    LISTEN = h[10];
+    ACCEPT4 = h[11];
+    SETSOCKOPT = h[12];
+    GETSOCKNAME = h[13];
+    GETPEERNAME = h[14];
   }
 
   private Syscalls() {}
+
+  /**
+   * Downcalls a server does not need to start: linked on first use, so start-up pays only for the
+   * signatures it uses (each new signature costs 10-20 ms of FFM stub generation).
+   */
+  private static final class Lazy {
+    static final MethodHandle READV = link("readv", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle WRITEV = link("writev", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle CONNECT =
+        link("connect", true, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle GETSOCKOPT =
+        link("getsockopt", true, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    static final MethodHandle SHUTDOWN = link("shutdown", true, JAVA_INT, JAVA_INT, JAVA_INT);
+    static final MethodHandle SENDTO =
+        link("sendto", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle RECVFROM =
+        link("recvfrom", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS);
+
+    private Lazy() {}
+  }
 
   // Restricted by design: binding libc is this class's whole purpose. Availability is checked
   // first (isNativeAccessEnabled), so the JVM never prints its native-access warning.
@@ -343,7 +329,7 @@ final class Syscalls {
   static long readv(int fd, MemorySegment iov, int count) {
     MemorySegment c = scratch().errno;
     try {
-      return check((long) READV.invokeExact(c, fd, iov, count), c);
+      return check((long) Lazy.READV.invokeExact(c, fd, iov, count), c);
     } catch (Throwable t) {
       throw fatal(t);
     }
@@ -352,7 +338,7 @@ final class Syscalls {
   static long writev(int fd, MemorySegment iov, int count) {
     MemorySegment c = scratch().errno;
     try {
-      return check((long) WRITEV.invokeExact(c, fd, iov, count), c);
+      return check((long) Lazy.WRITEV.invokeExact(c, fd, iov, count), c);
     } catch (Throwable t) {
       throw fatal(t);
     }
@@ -413,7 +399,7 @@ final class Syscalls {
   static int connect(int fd, MemorySegment addr, int len) {
     MemorySegment c = scratch().errno;
     try {
-      return check((int) CONNECT.invokeExact(c, fd, addr, len), c);
+      return check((int) Lazy.CONNECT.invokeExact(c, fd, addr, len), c);
     } catch (Throwable t) {
       throw fatal(t);
     }
@@ -423,7 +409,8 @@ final class Syscalls {
   static int getIntOption(int fd, int level, int name, Scratch s) {
     s.len.set(JAVA_INT, 0, 4);
     try {
-      return check((int) GETSOCKOPT.invokeExact(s.errno, fd, level, name, s.opt, s.len), s.errno);
+      return check(
+          (int) Lazy.GETSOCKOPT.invokeExact(s.errno, fd, level, name, s.opt, s.len), s.errno);
     } catch (Throwable t) {
       throw fatal(t);
     }
@@ -462,7 +449,7 @@ final class Syscalls {
   static int shutdown(int fd, int how) {
     MemorySegment c = scratch().errno;
     try {
-      return check((int) SHUTDOWN.invokeExact(c, fd, how), c);
+      return check((int) Lazy.SHUTDOWN.invokeExact(c, fd, how), c);
     } catch (Throwable t) {
       throw fatal(t);
     }
@@ -471,7 +458,7 @@ final class Syscalls {
   static long sendto(int fd, MemorySegment buf, long count, MemorySegment addr, int len) {
     MemorySegment c = scratch().errno;
     try {
-      return check((long) SENDTO.invokeExact(c, fd, buf, count, MSG_NOSIGNAL, addr, len), c);
+      return check((long) Lazy.SENDTO.invokeExact(c, fd, buf, count, MSG_NOSIGNAL, addr, len), c);
     } catch (Throwable t) {
       throw fatal(t);
     }
@@ -481,7 +468,8 @@ final class Syscalls {
   static long recvfrom(int fd, MemorySegment buf, long count, Scratch s) {
     s.len.set(JAVA_INT, 0, (int) s.addr.byteSize());
     try {
-      return check((long) RECVFROM.invokeExact(s.errno, fd, buf, count, 0, s.addr, s.len), s.errno);
+      return check(
+          (long) Lazy.RECVFROM.invokeExact(s.errno, fd, buf, count, 0, s.addr, s.len), s.errno);
     } catch (Throwable t) {
       throw fatal(t);
     }
