@@ -34,6 +34,15 @@ class SoakTest {
                   ? req.body().bytes().map(b -> Response.bytes(b, "application/octet-stream"))
                   : Futures.ready(Response.text("ok\n")));
 
+  static long usedHeapAfterGc() throws InterruptedException {
+    java.lang.Runtime jvm = java.lang.Runtime.getRuntime();
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(100);
+    }
+    return jvm.totalMemory() - jvm.freeMemory();
+  }
+
   static int openFds() {
     String[] fds = new File("/proc/self/fd").list();
     return fds == null ? -1 : fds.length;
@@ -88,6 +97,7 @@ class SoakTest {
       warm.join();
       Thread.sleep(300);
       int fdBaseline = openFds();
+      long heapBaseline = usedHeapAfterGc();
       String fdsBefore = describeFds();
       int taskBaseline = h.rt.metrics().numAliveTasks();
 
@@ -151,6 +161,16 @@ class SoakTest {
               + "\nafter:  "
               + describeFds());
       assertEquals(taskBaseline, h.rt.metrics().numAliveTasks(), "tasks leaked");
+      long heapAfter = usedHeapAfterGc();
+      System.out.printf(
+          "soak heap after GC: %d MB before, %d MB after%n", heapBaseline >> 20, heapAfter >> 20);
+      // Caches (the per-thread buffer cache, JIT, class data) may keep a few MB more.
+      assertTrue(
+          heapAfter < heapBaseline + (64L << 20),
+          "heap did not return to its baseline: "
+              + (heapAfter >> 20)
+              + " MB vs "
+              + (heapBaseline >> 20));
     }
   }
 
