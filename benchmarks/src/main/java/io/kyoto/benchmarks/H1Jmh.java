@@ -57,7 +57,7 @@ public class H1Jmh {
   public void setUp() {
     parser = new RequestHeadParser(H1Limits.DEFAULT);
     in = ByteBuffer.allocate(REQUEST.length).put(REQUEST).flip(); // heap, as InBuffer
-    out = new OutBuffer(16 * 1024);
+    out = new OutBuffer();
   }
 
   /**

@@ -69,7 +69,6 @@ public final class HttpServer implements AutoCloseable {
   private final TaskTracker tracker = new TaskTracker();
   private final Set<AbortHandle> live = ConcurrentHashMap.newKeySet();
   private final AtomicLong accepted = new AtomicLong();
-  private final AtomicLong upgraded = new AtomicLong();
   private volatile boolean serving;
 
   private HttpServer(TcpListener listener, Builder b) {
@@ -171,11 +170,6 @@ public final class HttpServer implements AutoCloseable {
     @Override
     public Future<Void> shutdownSignal() {
       return shutdown.cancelled();
-    }
-
-    @Override
-    public void connectionUpgraded() {
-      upgraded.incrementAndGet();
     }
   }
 

@@ -8,7 +8,7 @@ import io.kyoto.web.internal.io.OutBuffer;
 public final class ClientConnection {
   final TcpStream stream;
   final InBuffer in;
-  final OutBuffer out = new OutBuffer(8 * 1024);
+  final OutBuffer out = new OutBuffer();
   final String key;
   long idleSince;
   int uses;
@@ -17,7 +17,7 @@ public final class ClientConnection {
   ClientConnection(String key, TcpStream stream, int maxHeadBytes) {
     this.key = key;
     this.stream = stream;
-    this.in = new InBuffer(stream, 16 * 1024, maxHeadBytes);
+    this.in = new InBuffer(stream, maxHeadBytes);
   }
 
   void close() {

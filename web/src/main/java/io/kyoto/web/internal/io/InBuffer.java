@@ -21,12 +21,12 @@ public final class InBuffer {
    * Creates the buffer.
    *
    * @param reader the transport
-   * @param capacity the initial capacity
-   * @param maxCapacity the most it may grow to (a head that does not fit is a limit error)
+   * @param maxCapacity the most it may grow to beyond the {@link BufferCache} size (a head that
+   *     does not fit is a limit error)
    */
-  public InBuffer(AsyncRead reader, int capacity, int maxCapacity) {
+  public InBuffer(AsyncRead reader, int maxCapacity) {
     this.reader = reader;
-    this.maxCapacity = Math.max(capacity, maxCapacity);
+    this.maxCapacity = Math.max(BufferCache.SIZE, maxCapacity);
   }
 
   /** {@return the unparsed bytes, in read mode; parsers advance its position} */

@@ -23,12 +23,8 @@ public final class OutBuffer {
   private final ByteBuffer[] pair = new ByteBuffer[2];
   private final byte[] digits = new byte[20];
 
-  /**
-   * Creates the buffer.
-   *
-   * @param capacity the initial capacity
-   */
-  public OutBuffer(int capacity) {
+  /** Creates the buffer; it takes a heap buffer from the {@link BufferCache} when first used. */
+  public OutBuffer() {
     buf = EMPTY;
   }
 
@@ -57,7 +53,7 @@ public final class OutBuffer {
 
   /** Drops everything queued. */
   public void clear() {
-    buf.clear();
+    if (buf != EMPTY) buf.clear();
     extra = null;
     afterExtra = null;
   }
@@ -169,6 +165,7 @@ public final class OutBuffer {
    * @throws IOException if the write fails
    */
   public boolean flush(Context cx, AsyncWrite writer) throws IOException {
+    if (buf == EMPTY && extra != null) buf = BufferCache.take(); // never mutate the shared EMPTY
     while (buf.position() > 0 || extra != null) {
       buf.flip();
       Poll<Void> p;

@@ -43,8 +43,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class H1Connection implements Future<Void> {
   private static final System.Logger LOG = System.getLogger("io.kyoto.web.HttpServer");
-  private static final int READ_BUF = 16 * 1024;
-  private static final int WRITE_BUF = 16 * 1024;
   private static final int FLUSH_THRESHOLD = 8 * 1024;
   private static final int LINGER_MAX_BYTES = 64 * 1024;
   private static final byte[] CONTINUE =
@@ -63,14 +61,6 @@ public final class H1Connection implements Future<Void> {
     DONE
   }
 
-  /** What the connection is waiting for while reading a head. */
-  private enum Wait {
-    NONE,
-    IDLE,
-    HEADER,
-    LINGER
-  }
-
   private final AsyncRead reader;
   private final AsyncWrite writer;
   private final AutoCloseable closer;
@@ -81,7 +71,7 @@ public final class H1Connection implements Future<Void> {
   private final RequestHeadParser parser;
 
   private final InBuffer in;
-  private final OutBuffer out = new OutBuffer(WRITE_BUF);
+  private final OutBuffer out = new OutBuffer();
   private State state = State.READ_HEAD;
 
   // the exchange in flight
@@ -131,9 +121,7 @@ public final class H1Connection implements Future<Void> {
     this.server = server;
     this.parser = new RequestHeadParser(config.limits());
     H1Limits limits = config.limits();
-    this.in =
-        new InBuffer(
-            reader, READ_BUF, limits.maxRequestLineBytes() + limits.maxHeaderBytes() + 1024);
+    this.in = new InBuffer(reader, limits.maxRequestLineBytes() + limits.maxHeaderBytes() + 1024);
     this.idleSince = -1;
   }
 
@@ -259,11 +247,9 @@ public final class H1Connection implements Future<Void> {
       // Pending: watch the clock and the shutdown signal.
       long now = Time.now();
       long deadline;
-      Wait wait;
       if (partial) {
         if (headStartedAt < 0) headStartedAt = now;
         deadline = headStartedAt + config.headerReadTimeout().toNanos();
-        wait = Wait.HEADER;
       } else {
         // Idle between requests: hold no buffer while waiting (10,000 idle keep-alive
         // connections then cost a few hundred bytes each, not 32 KiB).
@@ -271,7 +257,6 @@ public final class H1Connection implements Future<Void> {
         out.releaseIfEmpty();
         if (idleSince < 0) idleSince = now;
         deadline = idleSince + config.keepAliveTimeout().toNanos();
-        wait = Wait.IDLE;
         // Registered once: the task's waker stays valid, so later waits only read the flag
         // instead of taking the token's lock on every request.
         boolean stopping;
@@ -287,7 +272,7 @@ public final class H1Connection implements Future<Void> {
         }
       }
       if (timerExpired(cx, now, deadline)) {
-        if (wait == Wait.HEADER) {
+        if (partial) {
           reject(Status.REQUEST_TIMEOUT, "request head not received in time");
         } else {
           state = State.CLOSE;
@@ -572,7 +557,6 @@ public final class H1Connection implements Future<Void> {
     UpgradedConnection upgraded = new UpgradedConnection(reader, writer, closer, leftover);
     state = State.DONE;
     cancelTimer();
-    server.connectionUpgraded();
     Future<Void> protocol;
     try {
       protocol = handler.apply(upgraded);

@@ -9,7 +9,4 @@ public interface ServerContext {
 
   /** {@return a future that completes when graceful shutdown begins} */
   Future<Void> shutdownSignal();
-
-  /** The connection left HTTP for another protocol. */
-  void connectionUpgraded();
 }
