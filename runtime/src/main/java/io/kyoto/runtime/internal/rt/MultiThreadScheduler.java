@@ -95,9 +95,13 @@ final class MultiThreadScheduler extends SchedulerBase {
       if (previous != null) {
         // The displaced task is stealable now: let a sleeping worker come for it. A task in the
         // LIFO slot alone is not stealable, so waking a peer for it would only cost a syscall
-        // (tokio notifies only in this branch too).
+        // (tokio notifies only in this branch too). Not while this worker turns the driver: it
+        // sits in the sleeper list then, so it would pick itself and wake its own reactor (an
+        // eventfd write and a wasted poll per I/O event); it notifies once after the turn.
         w.queue.push(previous, overflow);
-        notifyParked();
+        if (!w.inDriver) {
+          notifyParked();
+        }
       }
       return;
     }
@@ -273,6 +277,7 @@ final class MultiThreadScheduler extends SchedulerBase {
     volatile boolean wokenAsSearcher; // set by a notifier under sleepLock, before unpark
     TaskCore<?> lifo;
     int lifoPolls;
+    boolean inDriver; // turning the driver: tasks it wakes notify a peer once after the turn
     boolean isSearching;
     long tick;
     int seed;
@@ -328,17 +333,38 @@ final class MultiThreadScheduler extends SchedulerBase {
           }
           runTask(t);
           if (tick % eventInterval == 0) {
-            parker.turnDriverNow();
+            turnDriverNow();
             releaseDeferred();
           }
           continue;
         }
         if (!deferred.isEmpty()) {
-          parker.turnDriverNow();
+          turnDriverNow();
           releaseDeferred();
           continue;
         }
         park();
+      }
+    }
+
+    private void turnDriverNow() {
+      inDriver = true;
+      try {
+        parker.turnDriverNow();
+      } finally {
+        inDriver = false;
+      }
+      notifyIfQueued();
+    }
+
+    /**
+     * After a driver turn: the tasks it woke were queued here without notifications; if there is
+     * more than this worker runs next, let one sleeping peer come and steal (tokio's {@code
+     * should_notify_others}).
+     */
+    private void notifyIfQueued() {
+      if (!isSearching && (lifo != null ? 1 : 0) + queue.len() > 1) {
+        notifyParked();
       }
     }
 
@@ -476,10 +502,16 @@ final class MultiThreadScheduler extends SchedulerBase {
       threadIdle();
       long now = System.nanoTime();
       busyNanos += now - activeSince;
-      parker.park(-1, false);
+      inDriver = true;
+      try {
+        parker.park(-1, false);
+      } finally {
+        inDriver = false;
+      }
       activeSince = System.nanoTime();
       threadActive();
       leaveSleepers();
+      notifyIfQueued();
     }
 
     /** Leaves the sleeper list; if a notifier took us out, take the searcher role it gave us. */
