@@ -13,17 +13,15 @@ import com.palantir.javapoet.WildcardTypeName;
 import io.kyoto.processor.internal.Diagnostic;
 import io.kyoto.processor.internal.Diagnostics;
 import io.kyoto.processor.internal.Model;
-import io.kyoto.processor.internal.TypeCollector;
+import io.kyoto.processor.internal.TypeProcessor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
-import javax.lang.model.SourceVersion;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
@@ -43,7 +41,7 @@ import javax.lang.model.type.TypeMirror;
  * <p>The processor never claims the annotations, so other processors can see them too.
  */
 @AutoService(Processor.class)
-public final class SelectProcessor extends AbstractProcessor {
+public final class SelectProcessor extends TypeProcessor {
   static final String SELECT = "io.kyoto.runtime.annotation.Select";
   static final String BRANCH = "io.kyoto.runtime.annotation.Branch";
   static final String ELSE = "io.kyoto.runtime.annotation.Else";
@@ -54,23 +52,14 @@ public final class SelectProcessor extends AbstractProcessor {
   private static final ClassName RUNTIME_SELECT = ClassName.get("io.kyoto.runtime", "Select");
   private static final int MAX_BRANCHES = 64;
 
-  private final TypeCollector collector = new TypeCollector(SELECT);
-
   /** Creates the processor; javac calls this through the service loader. */
-  public SelectProcessor() {}
-
-  @Override
-  public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(SELECT, BRANCH, ELSE);
+  public SelectProcessor() {
+    super(SELECT, BRANCH, ELSE);
   }
 
+  /** Reports {@code @Branch} and {@code @Else} used outside a {@code @Select} type. */
   @Override
-  public SourceVersion getSupportedSourceVersion() {
-    return SourceVersion.latestSupported();
-  }
-
-  @Override
-  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+  protected void beforeTypes(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     for (TypeElement a : annotations) {
       String name = a.getQualifiedName().toString();
       if (name.equals(SELECT)) {
@@ -89,11 +78,6 @@ public final class SelectProcessor extends AbstractProcessor {
         }
       }
     }
-    for (TypeElement type :
-        collector.collect(processingEnv.getElementUtils(), annotations, round)) {
-      processType(type, round.processingOver());
-    }
-    return false;
   }
 
   /** One validated branch. */
@@ -108,13 +92,14 @@ public final class SelectProcessor extends AbstractProcessor {
     }
   }
 
-  private void processType(TypeElement type, boolean lastRound) {
+  @Override
+  protected void processType(TypeElement type, boolean lastRound) {
     List<ExecutableElement> branchMethods = Model.annotatedMethods(type, BRANCH);
     List<ExecutableElement> elseMethods = Model.annotatedMethods(type, ELSE);
     List<ExecutableElement> all = new ArrayList<>(branchMethods);
     all.addAll(elseMethods);
     if (!lastRound && all.stream().anyMatch(SelectProcessor::mentionsErrorType)) {
-      collector.defer(type); // a type there may be generated later
+      defer(type); // a type there may be generated later
       return;
     }
     List<Diagnostic> report = new ArrayList<>();
