@@ -30,7 +30,7 @@
 #
 # Settings (environment; defaults shown for the full run, about 13 minutes on 2 cores: 15.3 min
 # measured with ROUNDS=5 on a loaded machine, each round of the http job takes about 1.5 min):
-#   ROUNDS=4 SECONDS=4 WARMUP=2 STARTUP_RUNS=5 IDLE_CONNS=10000 IDLE_TASKS=1000000 IDLE_TASK_ROUNDS=3
+#   ROUNDS=4 SECONDS=4 WARMUP=5 STARTUP_RUNS=5 IDLE_CONNS=10000 IDLE_TASKS=1000000 IDLE_TASK_ROUNDS=3
 #   ECHO_CONNS=64 ECHO_SIZE=1024 WORKERS=2 JMH_OPTS="-f 1 -wi 2 -i 3 -w 1s -r 1s -prof gc"
 #   JAVA_HOME (a JDK 25; default /usr/lib/jvm/temurin-25-jdk-amd64), ANCHORS (default /tmp/kyoto-anchors),
 #   MVN_FLAGS (extra flags for mvn, e.g. -Dmaven.repo.local=...), OUT_DIR (default docs/benchmarks)
@@ -64,7 +64,7 @@ if [ -n "$QUICK" ]; then
 fi
 ROUNDS=${ROUNDS:-4}
 SECS=${ENV_SECONDS:-4}
-WARMUP=${WARMUP:-2}
+WARMUP=${WARMUP:-5} # per server and path: the JVMs (Kyoto, Netty, Vert.x, Helidon) keep compiling for ~5 s
 STARTUP_RUNS=${STARTUP_RUNS:-5}
 IDLE_CONNS=${IDLE_CONNS:-10000}
 IDLE_TASKS=${IDLE_TASKS:-1000000}
