@@ -4,7 +4,9 @@ import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Sleep;
 import io.kyoto.runtime.ThrowingFunction;
+import io.kyoto.runtime.Time;
 import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.io.AsyncCloseable;
 import io.kyoto.runtime.io.AsyncRead;
@@ -21,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,6 +74,21 @@ import java.util.Objects;
  * and the stream fails with a {@link WebSocketException} carrying the code. If the transport ends
  * without a close frame the stream fails with {@link #ABNORMAL_CLOSURE} (1006), unless this end had
  * already sent its close frame, in which case the stream just ends.
+ *
+ * <h2>Close timeout</h2>
+ *
+ * <p>Once this end has sent its close frame, data, ping and pong frames from the peer are read and
+ * checked but discarded, as RFC 6455 §1.4 asks; only the peer's close frame is still delivered. The
+ * close handshake must then finish within {@link WebSocketConfig#closeTimeout()} (5 seconds by
+ * default): the close frame written, the peer's close frame received (when this end spoke first)
+ * and the transport shut down. If it does not, because the peer does not answer, does not read or
+ * keeps sending data, the transport is closed anyway: the stream fails with a {@link
+ * WebSocketException} of code {@link #ABNORMAL_CLOSURE} (1006) whose message says the close
+ * handshake timed out, and sends, flushes and closes still waiting fail with the same exception.
+ * Two exceptions: if the stream was already ending with a protocol error, it still fails with that
+ * error; if the peer's close frame had arrived, it is still delivered. The timer is a runtime timer
+ * (it needs time enabled), armed at the first poll after the close frame is queued and cancelled as
+ * soon as the transport is closed.
  *
  * <h2>Writing and backpressure</h2>
  *
@@ -141,16 +159,25 @@ public final class WebSocket implements Stream<Message> {
   private final Utf8Validator utf8 = new Utf8Validator();
   private WebSocketException failure;
   private Message.Close closeReceived;
-  private boolean transportClosed;
+  private volatile boolean transportClosed;
   private boolean done;
+  // the stream's latest waker: the close timer wakes it, as the stream may be waiting on a read
+  private volatile Waker readerWaker;
 
   // ---- write side (shared, guarded by lock) ----
   private final Object lock = new Object();
   private final ArrayDeque<ByteBuffer> outq = new ArrayDeque<>();
   private ByteBuffer lastPong; // the most recent pong queued, guarded by lock
   private final List<Waker> waiters = new ArrayList<>(2);
-  private boolean closeSent;
+  private volatile boolean closeSent; // written under lock
   private boolean needFlush;
+
+  // ---- close handshake timeout (guarded by lock, except closeWaiters) ----
+  private Sleep closeTimer; // armed at the first poll after closeSent, cancelled by closeTransport
+  private Context closeCx; // polls closeTimer: its waker wakes every close waiter
+  private volatile boolean closeTimedOut; // written under lock
+  private final Object closeWaitLock = new Object(); // a leaf lock, for closeWaiters only
+  private final List<Waker> closeWaiters = new ArrayList<>(2);
 
   private WebSocket(
       AsyncRead in,
@@ -190,8 +217,8 @@ public final class WebSocket implements Stream<Message> {
    * connection. When the handler's future completes, the connection sends a close frame if none was
    * sent yet (1000, or {@link #INTERNAL_ERROR} 1011 if the handler failed with anything but a
    * {@link WebSocketException}), flushes, and closes the transport. That last flush waits for the
-   * peer to read, as any write does; there is no close timeout, so wrap the handler in {@link
-   * Future#timeout} if peers may stall.
+   * peer to read, as any write does, but at most {@link WebSocketConfig#closeTimeout()} after the
+   * close frame was queued; then the transport is closed anyway.
    *
    * <p>Rejections, with a plain-text body:
    *
@@ -376,9 +403,10 @@ public final class WebSocket implements Stream<Message> {
       send = !closeSent;
     }
     Future<Void> close = send ? close(code, "") : Futures.ready(null);
+    Future<Void> shutdown = this::pollShutdownBounded;
     return close
         .recover(e -> null)
-        .flatMap(v -> out.shutdown().recover(e -> null))
+        .flatMap(v -> shutdown.recover(e -> null))
         .map(
             v -> {
               closeTransport();
@@ -386,13 +414,131 @@ public final class WebSocket implements Stream<Message> {
             });
   }
 
+  /** Shuts the transport down; ready at once if it is closed, or once the close timer fired. */
+  private Poll<Void> pollShutdownBounded(Context cx) throws IOException {
+    if (transportClosed) return Poll.ready(null);
+    Poll<Void> p = out.pollShutdown(cx);
+    if (p.isReady() || closeTimedOutWhileWaiting(cx)) return Poll.ready(null);
+    return Poll.pending();
+  }
+
+  /** Closes the transport (best effort) and cancels the close timer. */
   private void closeTransport() {
     transportClosed = true;
+    synchronized (lock) {
+      if (closeTimer != null) {
+        closeTimer.cancel();
+        closeTimer = null;
+      }
+    }
     try {
       closer.close();
     } catch (Exception ignored) {
       // closing is best effort
     }
+  }
+
+  // ================================================================================ close timeout
+
+  /** {@return whether the close timer is armed: for tests} */
+  boolean closeTimerArmed() {
+    synchronized (lock) {
+      return closeTimer != null;
+    }
+  }
+
+  /**
+   * Arms the close timer at the first call once the close frame is queued (and the transport is
+   * open); {@return whether it fired} Without a runtime clock there is no timer. Caller holds the
+   * lock.
+   */
+  private boolean closeTimerFiredLocked() {
+    if (!closeSent || transportClosed) return false;
+    if (closeTimer == null) {
+      long now;
+      try {
+        now = Time.now();
+      } catch (IllegalStateException noTimers) {
+        return false; // not in a runtime with time enabled: the handshake has no time limit
+      }
+      closeTimer = Time.sleepUntil(saturatedAdd(now, nanos(config.closeTimeout())));
+      if (closeCx == null) closeCx = new Context(this::wakeCloseWaiters);
+      // writers already waiting since before the close must hear of the timeout too
+      for (Waker w : waiters) addCloseWaiter(w);
+    }
+    return closeTimer.poll(closeCx).isReady();
+  }
+
+  /**
+   * If the close timer fired, gives up on the close handshake: drops what is queued, closes the
+   * transport and wakes everyone waiting. {@return whether the handshake timed out} Caller holds
+   * the lock.
+   */
+  private boolean closeTimedOutLocked() {
+    if (closeTimedOut) return true;
+    if (!closeTimerFiredLocked()) return false;
+    closeTimedOut = true;
+    outq.clear();
+    lastPong = null;
+    needFlush = false;
+    closeTransport();
+    wakeWaiters(null);
+    wakeCloseWaiters();
+    return true;
+  }
+
+  /**
+   * For a poll that is pending on something other than the write queue: registers {@code cx} to be
+   * woken by the close timer, then checks it. {@return whether the close handshake timed out}
+   */
+  private boolean closeTimedOutWhileWaiting(Context cx) {
+    if (!closeSent) return false;
+    addCloseWaiter(cx.waker());
+    synchronized (lock) {
+      return closeTimedOutLocked();
+    }
+  }
+
+  private WebSocketException closeTimeoutException() {
+    return new WebSocketException(
+        ABNORMAL_CLOSURE,
+        "close handshake timed out after "
+            + config.closeTimeout().toMillis()
+            + " ms; the transport was closed");
+  }
+
+  private void addCloseWaiter(Waker w) {
+    synchronized (closeWaitLock) {
+      for (Waker x : closeWaiters) {
+        if (x == w) return;
+      }
+      closeWaiters.add(w);
+    }
+  }
+
+  /** The close timer's waker: wakes every close waiter and the stream's task. */
+  private void wakeCloseWaiters() {
+    Waker[] ws;
+    synchronized (closeWaitLock) {
+      ws = closeWaiters.toArray(new Waker[0]);
+      closeWaiters.clear();
+    }
+    for (Waker w : ws) w.wake();
+    Waker r = readerWaker;
+    if (r != null) r.wake();
+  }
+
+  private static long nanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
   }
 
   // ======================================================================================= sending
@@ -435,7 +581,11 @@ public final class WebSocket implements Stream<Message> {
 
   /**
    * {@return a future that sends a close frame, starting the close handshake} Keep polling the
-   * stream: it ends once the peer's close frame arrives, after the transport is closed.
+   * stream: from now on it discards the peer's data, ping and pong frames, and ends once the peer's
+   * close frame arrives, after the transport is closed. If the handshake does not finish within
+   * {@link WebSocketConfig#closeTimeout()}, the transport is closed anyway and the stream (and this
+   * future, if the frame could not be written by then) fails with a {@link WebSocketException} of
+   * code {@link #ABNORMAL_CLOSURE}; see the class description.
    *
    * @param code the status code, e.g. {@link #NORMAL_CLOSURE}; {@link #NO_STATUS} sends an empty
    *     close frame
@@ -535,6 +685,7 @@ public final class WebSocket implements Stream<Message> {
    * one of them registers with the transport again).
    */
   private Poll<Void> flushLocked(Context cx) throws IOException {
+    if (closeSent && closeTimedOutLocked()) throw closeTimeoutException();
     boolean progress = false;
     Poll<Void> result = Poll.ready(null);
     try {
@@ -567,7 +718,10 @@ public final class WebSocket implements Stream<Message> {
     } finally {
       Waker self = cx.waker();
       if (progress) wakeWaiters(self);
-      if (result.isPending()) addWaiter(self);
+      if (result.isPending()) {
+        addWaiter(self);
+        if (closeSent) addCloseWaiter(self);
+      }
     }
   }
 
@@ -592,8 +746,32 @@ public final class WebSocket implements Stream<Message> {
   @Override
   public Poll<Message> pollNext(Context cx) throws Exception {
     if (done) return Stream.end();
+    readerWaker = cx.waker();
+    try {
+      return pollMessage(cx);
+    } catch (IOException e) {
+      if (!done && closeTimedOut && failure == null && closeReceived == null) {
+        // the transport was closed under a read or write when the close handshake timed out
+        done = true;
+        throw closeTimeoutException();
+      }
+      throw e;
+    }
+  }
+
+  private Poll<Message> pollMessage(Context cx) throws Exception {
     while (true) {
       if (failure != null || closeReceived != null) return pollTerminate(cx);
+      if (closeSent) {
+        boolean timedOut;
+        synchronized (lock) {
+          timedOut = closeTimedOutLocked();
+        }
+        if (timedOut) {
+          done = true;
+          throw closeTimeoutException();
+        }
+      }
       synchronized (lock) {
         if (!outq.isEmpty() || needFlush) flushLocked(cx); // pongs; pending is fine here
       }
@@ -617,6 +795,7 @@ public final class WebSocket implements Stream<Message> {
           }
           done = true;
           closeTransport();
+          if (closeTimedOut) throw closeTimeoutException();
           if (sent) return Stream.end();
           throw new WebSocketException(ABNORMAL_CLOSURE, "connection closed without close frame");
         }
@@ -627,12 +806,22 @@ public final class WebSocket implements Stream<Message> {
   }
 
   private Poll<Message> pollTerminate(Context cx) throws Exception {
-    synchronized (lock) {
-      if (flushLocked(cx).isPending()) return Poll.pending();
-    }
-    if (!transportClosed) {
-      if (out.pollShutdown(cx).isPending()) return Poll.pending();
-      closeTransport();
+    // On a close timeout the transport is closed: the failure or the peer's close still stands.
+    if (!closeTimedOut) {
+      try {
+        synchronized (lock) {
+          if (flushLocked(cx).isPending()) return Poll.pending();
+        }
+        if (!transportClosed) {
+          if (out.pollShutdown(cx).isPending()) {
+            if (!closeTimedOutWhileWaiting(cx)) return Poll.pending();
+          } else {
+            closeTransport();
+          }
+        }
+      } catch (IOException e) {
+        if (!closeTimedOut) throw e;
+      }
     }
     done = true;
     if (failure != null) throw failure;
@@ -756,6 +945,7 @@ public final class WebSocket implements Stream<Message> {
   }
 
   private Message onFrame(boolean fin, int opcode, byte[] payload) {
+    if (opcode != OP_CLOSE && closeSent) return discard(fin, opcode);
     switch (opcode) {
       case OP_PING -> {
         synchronized (lock) {
@@ -816,6 +1006,21 @@ public final class WebSocket implements Stream<Message> {
         return m;
       }
     }
+  }
+
+  /**
+   * Drops a frame that arrived after this end sent its close frame (RFC 6455 §1.4), keeping track
+   * of fragmentation only, so that the framing rules still hold. {@return null}
+   */
+  private Message discard(boolean fin, int opcode) {
+    msgLen = 0;
+    msg = EMPTY;
+    if (opcode == OP_TEXT || opcode == OP_BINARY) {
+      if (!fin) msgOpcode = opcode;
+    } else if (opcode == OP_CONT && fin) {
+      msgOpcode = -1;
+    }
+    return null;
   }
 
   private void append(byte[] payload) {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kyoto.runtime.Future;
@@ -18,6 +19,7 @@ import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Task;
 import io.kyoto.runtime.ThrowingFunction;
+import io.kyoto.runtime.Time;
 import io.kyoto.runtime.io.DuplexStream;
 import io.kyoto.runtime.io.Io;
 import io.kyoto.web.Method;
@@ -28,6 +30,7 @@ import io.kyoto.web.ws.WsTestSupport.Frame;
 import io.kyoto.web.ws.WsTestSupport.PipeUpgraded;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -223,6 +226,13 @@ class WebSocketTest {
     /** Lets the server task finish. */
     void settle() throws Exception {
       for (int i = 0; i < 100 && !finished; i++) rt.blockOn(Task.yieldNow());
+    }
+
+    /** Lets the server task finish, waiting up to ten seconds of real time. */
+    void awaitFinished() throws Exception {
+      long end = System.nanoTime() + 10_000_000_000L;
+      while (!finished && System.nanoTime() < end) rt.blockOn(Time.sleep(Duration.ofMillis(5)));
+      assertTrue(finished, "the server task finished");
     }
 
     @Override
@@ -682,6 +692,193 @@ class WebSocketTest {
     for (int round = 0; round < 5; round++) {
       concurrentSendersAndPongs(
           Runtime.builder().multiThread().workerThreads(4).enableTime().build());
+    }
+  }
+
+  // ------------------------------------------------------------------------------ close timeout
+
+  private static final Duration SHORT = Duration.ofMillis(200);
+
+  @Test
+  void closeTimeoutIsConfigurableAndValidated() {
+    WebSocketConfig d = WebSocketConfig.defaults();
+    assertEquals(Duration.ofSeconds(5), d.closeTimeout());
+    assertEquals(WebSocketConfig.DEFAULT_CLOSE_TIMEOUT, d.closeTimeout());
+    assertEquals(Duration.ofSeconds(5), new WebSocketConfig(10, 10, List.of()).closeTimeout());
+    WebSocketConfig c = d.withCloseTimeout(SHORT).withMaxFrameSize(100).withProtocols("chat");
+    assertEquals(SHORT, c.closeTimeout(), "kept by the other withers");
+    assertEquals(100, c.maxFrameSize());
+    assertTrue(c.toString().contains("closeTimeout=PT0.2S"), c.toString());
+    IllegalArgumentException zero =
+        assertThrows(IllegalArgumentException.class, () -> d.withCloseTimeout(Duration.ZERO));
+    assertEquals("closeTimeout must be positive: PT0S", zero.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> d.withCloseTimeout(Duration.ofMillis(-1)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new WebSocketConfig(10, 10, List.of(), Duration.ofSeconds(-5)));
+    assertThrows(NullPointerException.class, () -> d.withCloseTimeout(null));
+  }
+
+  @Test
+  void serverCloseWithoutAnAnswerTimesOutWith1006() throws Exception {
+    List<Message> seen = Collections.synchronizedList(new ArrayList<>());
+    WebSocket[] server = new WebSocket[1];
+    try (Conn c =
+        new Conn(
+            WebSocketConfig.defaults().withCloseTimeout(SHORT),
+            ws -> {
+              server[0] = ws;
+              return ws.close(4000, "done").flatMap(v -> ws.forEach(seen::add));
+            })) {
+      long start = System.nanoTime();
+      assertEquals(4000, c.read().closeCode());
+      // the peer never answers with its close frame
+      assertNull(c.read(), "the server closes the transport at the close timeout");
+      long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(elapsedMs >= 150, "closed after the timeout, not before: " + elapsedMs + " ms");
+      c.awaitFinished();
+      WebSocketException e = assertInstanceOf(WebSocketException.class, c.outcome.get());
+      assertEquals(WebSocket.ABNORMAL_CLOSURE, e.closeCode());
+      assertTrue(e.getMessage().contains("close handshake timed out after 200 ms"), e.getMessage());
+      assertEquals(List.of(), seen);
+      assertFalse(server[0].closeTimerArmed(), "no timer left behind");
+    }
+  }
+
+  @Test
+  void dataAfterOurCloseIsDiscardedAndDoesNotHoldTheConnection() throws Exception {
+    List<Message> seen = Collections.synchronizedList(new ArrayList<>());
+    try (Conn c =
+        new Conn(
+            WebSocketConfig.defaults().withCloseTimeout(SHORT),
+            ws -> ws.close(1000, "").flatMap(v -> ws.forEach(seen::add)))) {
+      assertEquals(1000, c.read().closeCode());
+      // the peer keeps talking (data, fragments, pings) but never sends its close frame
+      long end = System.nanoTime() + 150_000_000L;
+      while (System.nanoTime() < end) {
+        c.write(
+            masked(1, "still here"),
+            masked(false, 2, bytes("a")),
+            masked(true, 9, bytes("ping")),
+            masked(true, 0, bytes("b")));
+        c.rt.blockOn(Time.sleep(Duration.ofMillis(10)));
+      }
+      assertNull(c.read(), "no pong, no echo: only end of stream, at the close timeout");
+      c.awaitFinished();
+      WebSocketException e = assertInstanceOf(WebSocketException.class, c.outcome.get());
+      assertEquals(1006, e.closeCode());
+      assertEquals(List.of(), seen, "frames after our close are discarded");
+    }
+  }
+
+  @Test
+  void theirCloseAfterDiscardedDataEndsNormally() throws Exception {
+    List<Message> seen = Collections.synchronizedList(new ArrayList<>());
+    try (Conn c =
+        new Conn(
+            WebSocketConfig.defaults(),
+            ws -> ws.close(1000, "").flatMap(v -> ws.forEach(seen::add)))) {
+      assertEquals(1000, c.read().closeCode());
+      c.write(masked(1, "late"), masked(true, 8, closePayload(1000, "ok")));
+      assertNull(c.read());
+      c.settle();
+      assertTrue(c.finished);
+      assertNull(c.outcome.get());
+      assertEquals(List.of(new Message.Close(1000, "ok")), seen);
+    }
+  }
+
+  @Test
+  void normalCloseHandshakeCompletesAtOnceAndLeavesNoTimer() throws Exception {
+    WebSocket[] server = new WebSocket[1];
+    List<Message> seen = Collections.synchronizedList(new ArrayList<>());
+    // a long close timeout: the test would take it if the handshake waited on the timer
+    try (Conn c =
+        new Conn(
+            WebSocketConfig.defaults().withCloseTimeout(Duration.ofSeconds(30)),
+            ws -> {
+              server[0] = ws;
+              return ws.close(1000, "bye").flatMap(v -> ws.forEach(seen::add));
+            })) {
+      long start = System.nanoTime();
+      assertEquals(1000, c.read().closeCode());
+      assertTrue(server[0].closeTimerArmed(), "armed while waiting for the peer's close");
+      c.write(masked(true, 8, closePayload(1000, "")));
+      assertNull(c.read());
+      c.awaitFinished();
+      assertTrue((System.nanoTime() - start) < 10_000_000_000L);
+      assertNull(c.outcome.get());
+      assertEquals(List.of(new Message.Close(1000, "")), seen);
+      assertFalse(server[0].closeTimerArmed(), "the timer was cancelled");
+      assertEquals(0, c.rt.metrics().numAliveTasks(), "the connection task is gone");
+    }
+  }
+
+  @Test
+  void peerInitiatedCloseLeavesNoTimer() throws Exception {
+    WebSocket[] server = new WebSocket[1];
+    try (Conn c =
+        new Conn(
+            WebSocketConfig.defaults().withCloseTimeout(Duration.ofSeconds(30)),
+            ws -> {
+              server[0] = ws;
+              return ws.forEach(m -> {});
+            })) {
+      c.write(masked(true, 8, closePayload(1001, "")));
+      assertEquals(1001, c.read().closeCode());
+      assertNull(c.read());
+      c.awaitFinished();
+      assertNull(c.outcome.get());
+      assertFalse(server[0].closeTimerArmed());
+    }
+  }
+
+  @Test
+  void closeWhoseFrameCannotBeWrittenTimesOut() throws Exception {
+    AtomicReference<Exception> closeError = new AtomicReference<>();
+    try (Conn c =
+        new Conn(
+            Runtime.builder().currentThread().enableTime().build(),
+            64,
+            WebSocketConfig.defaults().withCloseTimeout(SHORT),
+            ws -> {
+              Future<Void> big = ws.send(Message.binary(new byte[1000])).recover(e -> null);
+              return ws.close(1000, "")
+                  .recover(
+                      e -> {
+                        closeError.set(e);
+                        return null;
+                      })
+                  .flatMap(v -> big);
+            })) {
+      // the client never reads: neither the big frame nor the close frame can be written
+      c.awaitFinished();
+      WebSocketException e = assertInstanceOf(WebSocketException.class, closeError.get());
+      assertEquals(1006, e.closeCode());
+      assertNull(c.outcome.get());
+    }
+  }
+
+  @Test
+  void clientCloseWithoutAnAnswerTimesOut() throws Exception {
+    try (Runtime rt = Runtime.builder().currentThread().enableTime().build()) {
+      DuplexStream.Pair pair = Io.duplex(1 << 16);
+      WebSocket client =
+          WebSocket.client(pair.client(), WebSocketConfig.defaults().withCloseTimeout(SHORT));
+      rt.blockOn(client.close(1000, ""));
+      Frame f = rt.blockOn(readFrame(pair.server()));
+      assertTrue(f.masked());
+      assertEquals(1000, f.closeCode());
+      // the server side sends data but never its close frame
+      rt.blockOn(pair.server().writeAll(unmasked(true, 1, bytes("ignored"))));
+      long start = System.nanoTime();
+      WebSocketException e =
+          assertThrows(WebSocketException.class, () -> rt.blockOn(client.next()));
+      assertEquals(1006, e.closeCode());
+      assertTrue((System.nanoTime() - start) / 1_000_000 >= 100);
+      assertTrue(rt.blockOn(client.next()).isEmpty(), "then the stream ends");
+      assertNull(rt.blockOn(readFrame(pair.server())), "the transport was closed");
+      assertFalse(client.closeTimerArmed());
     }
   }
 }
