@@ -161,6 +161,13 @@ public final class HttpServer implements AutoCloseable {
     return "HttpServer[" + listener.localAddress() + ", open=" + live.size() + "]";
   }
 
+  /** Looked up on first use: {@code System.getLogger} costs tens of ms at start-up. */
+  private static final class Log {
+    static final System.Logger LOG = System.getLogger("io.kyoto.web.HttpServer");
+
+    private Log() {}
+  }
+
   private final class Context0 implements ServerContext {
     @Override
     public boolean isShuttingDown() {
@@ -175,7 +182,6 @@ public final class HttpServer implements AutoCloseable {
 
   /** Accepts connections until shutdown, then waits for them to end. */
   private final class AcceptLoop implements Future<Void> {
-    private static final System.Logger LOG = System.getLogger("io.kyoto.web.HttpServer");
 
     private final Service<Request, Response> app;
     private final Future<?> signal;
@@ -239,7 +245,7 @@ public final class HttpServer implements AutoCloseable {
           a = listener.pollAccept(cx);
         } catch (IOException e) {
           // Out of file descriptors and the like: log, pause, go on (as tokio and Netty do).
-          LOG.log(System.Logger.Level.WARNING, "accept failed; retrying in 100 ms", e);
+          Log.LOG.log(System.Logger.Level.WARNING, "accept failed; retrying in 100 ms", e);
           backoff = Time.sleep(Duration.ofMillis(100));
           continue;
         }

@@ -16,9 +16,18 @@ public final class Backends {
   /** The system property that forces a backend. */
   public static final String PROPERTY = "kyoto.reactor.backend";
 
-  private static final System.Logger LOG = System.getLogger("io.kyoto.reactor");
-
   private Backends() {}
+
+  /**
+   * The logger, looked up on first use: {@code System.getLogger} from an application module loads
+   * the logger finder service (a class-path scan and {@code java.util.logging} set-up, tens of ms),
+   * which a start-up that logs nothing should not pay.
+   */
+  private static final class Log {
+    static final System.Logger LOG = System.getLogger("io.kyoto.reactor");
+
+    private Log() {}
+  }
 
   /** The epoll provider, or an error naming why it is unavailable. */
   public static BackendProvider epoll() {
@@ -64,7 +73,7 @@ public final class Backends {
       if (cause == null) {
         return "epoll";
       }
-      LOG.log(
+      Log.LOG.log(
           System.Logger.Level.INFO,
           "Kyoto reactor: using the nio backend because epoll is unavailable: {0}",
           cause.getMessage());

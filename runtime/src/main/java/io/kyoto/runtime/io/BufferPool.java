@@ -47,7 +47,12 @@ public final class BufferPool {
   /** Under {@link LeakDetection#SIMPLE}, one acquisition in this many is tracked, as Netty's. */
   public static final int SAMPLING_INTERVAL = 128;
 
-  private static final System.Logger LOG = System.getLogger(BufferPool.class.getName());
+  /** Looked up on first report: {@code System.getLogger} costs tens of ms at start-up. */
+  private static final class Log {
+    static final System.Logger LOG = System.getLogger(BufferPool.class.getName());
+
+    private Log() {}
+  }
 
   private final int bufferSize;
   private final int maxPooled;
@@ -132,7 +137,7 @@ public final class BufferPool {
                     + LeakDetection.PROPERTY
                     + "=paranoid to see where it was acquired."
                 : " It was acquired at:");
-    LOG.log(System.Logger.Level.ERROR, message, acquiredAt);
+    Log.LOG.log(System.Logger.Level.ERROR, message, acquiredAt);
     Consumer<String> listener = leakListener;
     if (listener != null) {
       StringBuilder report = new StringBuilder(message);

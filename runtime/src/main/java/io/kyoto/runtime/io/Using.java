@@ -14,7 +14,12 @@ import io.kyoto.runtime.ThrowingFunction;
  * in either of the first two states cancels what is running and calls {@code close()} at once.
  */
 final class Using<R extends AsyncCloseable, T> implements Future<T> {
-  private static final System.Logger LOG = System.getLogger(Io.class.getName());
+  /** Looked up on first use: {@code System.getLogger} costs tens of ms at start-up. */
+  private static final class Log {
+    static final System.Logger LOG = System.getLogger(Io.class.getName());
+
+    private Log() {}
+  }
 
   private final R resource;
   private final ThrowingFunction<? super R, ? extends Future<T>> body;
@@ -133,7 +138,7 @@ final class Using<R extends AsyncCloseable, T> implements Future<T> {
     try {
       resource.close();
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "close() failed while cancelling Io.using", e);
+      Log.LOG.log(System.Logger.Level.WARNING, "close() failed while cancelling Io.using", e);
     }
   }
 }

@@ -13,7 +13,12 @@ import java.util.StringJoiner;
 
 /** The compiled router: an immutable, always-ready, stateless service. */
 final class RouterService implements Service<Request, Response> {
-  private static final System.Logger LOG = System.getLogger("io.kyoto.web.route");
+  /** Looked up on first use: {@code System.getLogger} costs tens of ms at start-up. */
+  private static final class Log {
+    static final System.Logger LOG = System.getLogger("io.kyoto.web.route");
+
+    private Log() {}
+  }
 
   private final PathTrie trie;
   private final Recover recover;
@@ -139,7 +144,7 @@ final class RouterService implements Service<Request, Response> {
       }
       return r;
     }
-    LOG.log(System.Logger.Level.WARNING, "handler failed for " + request, error);
+    Log.LOG.log(System.Logger.Level.WARNING, "handler failed for " + request, error);
     return Response.text("Internal Server Error").status(Status.INTERNAL_SERVER_ERROR);
   }
 }

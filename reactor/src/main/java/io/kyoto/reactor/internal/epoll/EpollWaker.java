@@ -1,10 +1,7 @@
 package io.kyoto.reactor.internal.epoll;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import io.kyoto.reactor.internal.WakerHandle;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 
 /**
  * Wakes an epoll selector by writing to an {@code eventfd} registered with {@code EPOLLET}.
@@ -22,10 +19,8 @@ final class EpollWaker implements WakerHandle {
 
   @Override
   public void wake() throws IOException {
-    MemorySegment one = Syscalls.scratch().opt;
     while (true) {
-      one.set(JAVA_LONG, 0, 1L);
-      long r = Syscalls.write(efd, one, 8);
+      long r = Syscalls.eventfdWrite(efd, 1L);
       if (r == 8 || r == -Errno.EINTR) {
         if (r == 8) {
           return;
@@ -33,7 +28,7 @@ final class EpollWaker implements WakerHandle {
         continue;
       }
       if (r == -Errno.EAGAIN) {
-        Syscalls.read(efd, one, 8);
+        Syscalls.eventfdRead(efd);
         continue;
       }
       throw Errno.exception("write (eventfd waker)", (int) -r);

@@ -10,9 +10,11 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Every Linux system call the epoll backend makes, bound once through {@code java.lang.foreign}.
@@ -31,6 +33,9 @@ import java.util.Locale;
  *       with {@link Linker.Option#critical(boolean) critical(true)}: no thread-state transition,
  *       and heap arrays may be passed directly, so heap {@code ByteBuffer}s need no copy. {@code
  *       epoll_wait} and {@code close} (which may linger) are not critical.
+ *   <li>All functions are called through three shared handles ({@link #CALL}, {@link
+ *       Late#BLOCKING}, {@link Late#BUF}) of one six-{@code long} shape, with the function's
+ *       address as an argument: see {@link #SHAPE} for why and for the ABI reasoning.
  * </ul>
  *
  * <p>SAFETY: every {@link MemorySegment} passed here is either a per-thread {@link Scratch} segment
@@ -85,24 +90,57 @@ final class Syscalls {
   static final Throwable UNAVAILABLE;
 
   private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-  private static final VarHandle ERRNO =
-      CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+  // An offset rather than a layout-path VarHandle: building that handle spins several LambdaForms
+  // at start-up, and reading an int at an offset needs none.
+  private static final long ERRNO_OFFSET =
+      CAPTURE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
 
-  private static final MethodHandle EPOLL_CREATE1;
-  private static final MethodHandle EPOLL_CTL;
-  private static final MethodHandle EPOLL_WAIT;
-  private static final MethodHandle EVENTFD;
-  private static final MethodHandle READ;
-  private static final MethodHandle WRITE;
-  private static final MethodHandle SEND;
-  private static final MethodHandle CLOSE;
-  private static final MethodHandle SOCKET;
-  private static final MethodHandle BIND;
-  private static final MethodHandle LISTEN;
-  private static final MethodHandle ACCEPT4;
-  private static final MethodHandle SETSOCKOPT;
-  private static final MethodHandle GETSOCKNAME;
-  private static final MethodHandle GETPEERNAME;
+  /**
+   * The one shape every downcall is made through: six {@code long} arguments and a {@code long}
+   * result, the function's address first. Linking a downcall generates code per distinct descriptor
+   * and option set (tens of ms for the first, 5-20 ms for each further one, all paid at start-up),
+   * so all calls share a few address-less handles instead of one handle per function.
+   *
+   * <p>ABI (x86_64 System V and AAPCS64, the two architectures enabled here): the first six integer
+   * or pointer arguments travel in registers ({@code rdi rsi rdx rcx r8 r9} / {@code x0-x5}), so a
+   * function declared with fewer parameters ignores the trailing ones, and none of the functions
+   * bound here is variadic. An {@code int} parameter is read from the low 32 bits of its register,
+   * so passing the sign-extended {@code long} is exact. An {@code int} result is returned in the
+   * low 32 bits of {@code rax} / {@code x0} with the upper bits unspecified: such results are
+   * narrowed with {@code (int)}, which keeps exactly those 32 bits ({@link #ret}). A pointer
+   * argument is passed as its address; only native segments are passed that way ({@link #ptr}),
+   * kept reachable by the caller for the call's duration (see SAFETY above).
+   */
+  private static final FunctionDescriptor SHAPE =
+      FunctionDescriptor.of(
+          JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+
+  /** {@link #SHAPE} with {@code critical(true)}: calls that never block on a non-blocking fd. */
+  private static final MethodHandle CALL;
+
+  // The functions' addresses.
+  private static final MemorySegment EPOLL_CREATE1;
+  private static final MemorySegment EPOLL_CTL;
+  private static final MemorySegment EPOLL_WAIT;
+  private static final MemorySegment EVENTFD;
+  private static final MemorySegment READ;
+  private static final MemorySegment WRITE;
+  private static final MemorySegment SEND;
+  private static final MemorySegment READV;
+  private static final MemorySegment WRITEV;
+  private static final MemorySegment CLOSE;
+  private static final MemorySegment SOCKET;
+  private static final MemorySegment BIND;
+  private static final MemorySegment LISTEN;
+  private static final MemorySegment ACCEPT4;
+  private static final MemorySegment CONNECT;
+  private static final MemorySegment SETSOCKOPT;
+  private static final MemorySegment GETSOCKOPT;
+  private static final MemorySegment GETSOCKNAME;
+  private static final MemorySegment GETPEERNAME;
+  private static final MemorySegment SHUTDOWN;
+  private static final MemorySegment SENDTO;
+  private static final MemorySegment RECVFROM;
 
   static {
     String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
@@ -110,7 +148,13 @@ final class Syscalls {
     EPOLL_EVENT_SIZE = x86 ? 12 : 16;
     EPOLL_DATA_OFFSET = x86 ? 4 : 8;
     Throwable cause = null;
-    MethodHandle[] h = new MethodHandle[15];
+    MethodHandle call = null;
+    String[] names = {
+      "epoll_create1", "epoll_ctl", "epoll_wait", "eventfd", "read", "write", "send", "readv",
+      "writev", "close", "socket", "bind", "listen", "accept4", "connect", "setsockopt",
+      "getsockopt", "getsockname", "getpeername", "shutdown", "sendto", "recvfrom"
+    };
+    MemorySegment[] f = new MemorySegment[names.length];
     String os = System.getProperty("os.name", "");
     if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
       cause = new UnsupportedOperationException("epoll needs Linux; this is " + os);
@@ -130,83 +174,82 @@ final class Syscalls {
                   + " jar's manifest");
     } else {
       try {
-        int i = 0;
-        h[i++] = link("epoll_create1", false, JAVA_INT, JAVA_INT);
-        h[i++] = link("epoll_ctl", true, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
-        h[i++] = link("epoll_wait", false, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
-        h[i++] = link("eventfd", true, JAVA_INT, JAVA_INT, JAVA_INT);
-        h[i++] = link("read", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-        h[i++] = link("write", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-        h[i++] = link("send", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
-        h[i++] = link("close", false, JAVA_INT, JAVA_INT);
-        h[i++] = link("socket", true, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
-        h[i++] = link("bind", true, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-        h[i++] = link("listen", true, JAVA_INT, JAVA_INT, JAVA_INT);
-        h[i++] = link("accept4", true, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
-        h[i++] =
-            link("setsockopt", true, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-        h[i++] = link("getsockname", true, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
-        h[i++] = link("getpeername", true, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+        SymbolLookup libc = Linker.nativeLinker().defaultLookup();
+        for (int i = 0; i < names.length; i++) {
+          Optional<MemorySegment> symbol = libc.find(names[i]);
+          if (symbol.isEmpty()) {
+            throw new UnsupportedOperationException("libc has no " + names[i]);
+          }
+          f[i] = symbol.get();
+        }
+        call = link(SHAPE, true);
       } catch (Throwable t) {
         cause = t;
       }
     }
     UNAVAILABLE = cause;
-    EPOLL_CREATE1 = h[0];
-    EPOLL_CTL = h[1];
-    EPOLL_WAIT = h[2];
-    EVENTFD = h[3];
-    READ = h[4];
-    WRITE = h[5];
-    SEND = h[6];
-    CLOSE = h[7];
-    SOCKET = h[8];
-    BIND = h[9];
-    LISTEN = h[10];
-    ACCEPT4 = h[11];
-    SETSOCKOPT = h[12];
-    GETSOCKNAME = h[13];
-    GETPEERNAME = h[14];
+    CALL = call;
+    EPOLL_CREATE1 = f[0];
+    EPOLL_CTL = f[1];
+    EPOLL_WAIT = f[2];
+    EVENTFD = f[3];
+    READ = f[4];
+    WRITE = f[5];
+    SEND = f[6];
+    READV = f[7];
+    WRITEV = f[8];
+    CLOSE = f[9];
+    SOCKET = f[10];
+    BIND = f[11];
+    LISTEN = f[12];
+    ACCEPT4 = f[13];
+    CONNECT = f[14];
+    SETSOCKOPT = f[15];
+    GETSOCKOPT = f[16];
+    GETSOCKNAME = f[17];
+    GETPEERNAME = f[18];
+    SHUTDOWN = f[19];
+    SENDTO = f[20];
+    RECVFROM = f[21];
   }
 
   private Syscalls() {}
 
   /**
-   * Downcalls a server does not need to start: linked on first use, so start-up pays only for the
-   * signatures it uses (each new signature costs 10-20 ms of FFM stub generation).
+   * The two handles a selector and its waker do not need to start, linked on first use: the first
+   * {@code epoll_wait} (or {@code read}, {@code write}, {@code close}) links both. In a runtime,
+   * that is a worker thread's first idle poll, which then pays for the two stubs while the starting
+   * thread goes on binding its listeners, instead of the starting thread paying for them first.
    */
-  private static final class Lazy {
-    static final MethodHandle READV = link("readv", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
-    static final MethodHandle WRITEV = link("writev", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
-    static final MethodHandle CONNECT =
-        link("connect", true, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    static final MethodHandle GETSOCKOPT =
-        link("getsockopt", true, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
-    static final MethodHandle SHUTDOWN = link("shutdown", true, JAVA_INT, JAVA_INT, JAVA_INT);
-    static final MethodHandle SENDTO =
-        link("sendto", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
-    static final MethodHandle RECVFROM =
-        link("recvfrom", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS);
+  private static final class Late {
+    /** {@link #SHAPE} with {@code critical(false)}: calls that may block ({@code epoll_wait}). */
+    static final MethodHandle BLOCKING = link(SHAPE, false);
 
-    private Lazy() {}
+    /**
+     * {@link #SHAPE} with the second argument an {@code ADDRESS}, {@code critical(true)}: the calls
+     * with a caller's buffer there ({@code read}, {@code write}, {@code send}, {@code sendto},
+     * {@code recvfrom}). The buffer stays a {@code MemorySegment} so that a heap buffer's array is
+     * handed to the call without a copy, and an arena-backed buffer's arena is kept open during the
+     * call.
+     */
+    static final MethodHandle BUF =
+        link(
+            FunctionDescriptor.of(
+                JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            true);
+
+    private Late() {}
   }
 
   // Restricted by design: binding libc is this class's whole purpose. Availability is checked
   // first (isNativeAccessEnabled), so the JVM never prints its native-access warning.
   @SuppressWarnings("restricted")
-  private static MethodHandle link(
-      String name, boolean critical, MemoryLayout result, MemoryLayout... args) {
+  private static MethodHandle link(FunctionDescriptor fd, boolean critical) {
     Linker linker = Linker.nativeLinker();
-    MemorySegment symbol =
-        linker
-            .defaultLookup()
-            .find(name)
-            .orElseThrow(() -> new UnsupportedOperationException("libc has no " + name));
-    FunctionDescriptor fd = FunctionDescriptor.of(result, args);
     Linker.Option capture = Linker.Option.captureCallState("errno");
     return critical
-        ? linker.downcallHandle(symbol, fd, capture, Linker.Option.critical(true))
-        : linker.downcallHandle(symbol, fd, capture);
+        ? linker.downcallHandle(fd, capture, Linker.Option.critical(true))
+        : linker.downcallHandle(fd, capture);
   }
 
   /**
@@ -239,30 +282,67 @@ final class Syscalls {
   }
 
   private static int errno(MemorySegment capture) {
-    return (int) ERRNO.get(capture, 0L);
+    return capture.get(JAVA_INT, ERRNO_OFFSET);
   }
 
+  /** The result of a function returning {@code ssize_t}: itself, or {@code -errno}. */
   private static long check(long result, MemorySegment capture) {
     return result >= 0 ? result : -errno(capture);
   }
 
-  private static int check(int result, MemorySegment capture) {
-    return result >= 0 ? result : -errno(capture);
+  /**
+   * The result of a function returning {@code int}: its low 32 bits (the upper half of the register
+   * is unspecified), or {@code -errno}.
+   */
+  private static int ret(long result, MemorySegment capture) {
+    int r = (int) result;
+    return r >= 0 ? r : -errno(capture);
+  }
+
+  /** The address of a native segment, to pass as a pointer argument of {@link #SHAPE}. */
+  private static long ptr(MemorySegment segment) {
+    if (!segment.isNative()) {
+      throw new IllegalArgumentException("not a native segment: " + segment);
+    }
+    return segment.address();
   }
 
   private static Error fatal(Throwable t) {
     return t instanceof Error e ? e : new AssertionError("unexpected failure of a downcall", t);
   }
 
+  /** A call through {@link #CALL}. */
+  private static long call(
+      MemorySegment fn, MemorySegment c, long a, long b, long d, long e, long f, long g) {
+    try {
+      return (long) CALL.invokeExact(fn, c, a, b, d, e, f, g);
+    } catch (Throwable t) {
+      throw fatal(t);
+    }
+  }
+
+  /** A call through {@link Late#BUF}. */
+  private static long callBuf(
+      MemorySegment fn,
+      MemorySegment c,
+      long a,
+      MemorySegment buf,
+      long d,
+      long e,
+      long f,
+      long g) {
+    try {
+      return (long) Late.BUF.invokeExact(fn, c, a, buf, d, e, f, g);
+    } catch (Throwable t) {
+      throw fatal(t);
+    }
+  }
+
   // -- epoll and eventfd --------------------------------------------------------------------
 
   static int epollCreate() {
     MemorySegment c = scratch().errno;
-    try {
-      return check((int) EPOLL_CREATE1.invokeExact(c, EPOLL_CLOEXEC), c);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    return ret(call(EPOLL_CREATE1, c, EPOLL_CLOEXEC, 0, 0, 0, 0, 0), c);
   }
 
   /** epoll_ctl with an event built in the thread's scratch memory. */
@@ -271,207 +351,158 @@ final class Syscalls {
     MemorySegment ev = s.opt;
     ev.set(JAVA_INT, 0, events);
     ev.set(JAVA_LONG.withByteAlignment(1), EPOLL_DATA_OFFSET, data);
-    try {
-      return check((int) EPOLL_CTL.invokeExact(s.errno, epfd, op, fd, ev), s.errno);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    return ret(call(EPOLL_CTL, s.errno, epfd, op, fd, ptr(ev), 0, 0), s.errno);
   }
 
   static int epollWait(int epfd, MemorySegment events, int max, int timeoutMillis) {
     MemorySegment c = scratch().errno;
+    long r;
     try {
-      return check((int) EPOLL_WAIT.invokeExact(c, epfd, events, max, timeoutMillis), c);
+      r =
+          (long)
+              Late.BLOCKING.invokeExact(
+                  EPOLL_WAIT,
+                  c,
+                  (long) epfd,
+                  ptr(events),
+                  (long) max,
+                  (long) timeoutMillis,
+                  0L,
+                  0L);
     } catch (Throwable t) {
       throw fatal(t);
     }
+    Reference.reachabilityFence(events);
+    return ret(r, c);
   }
 
   static int eventfd(int initval) {
     MemorySegment c = scratch().errno;
-    try {
-      return check((int) EVENTFD.invokeExact(c, initval, EFD_NONBLOCK | EFD_CLOEXEC), c);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    return ret(call(EVENTFD, c, initval, EFD_NONBLOCK | EFD_CLOEXEC, 0, 0, 0, 0), c);
+  }
+
+  /**
+   * Adds {@code value} to an eventfd counter (an 8-byte {@code write} from the thread's scratch
+   * memory, through {@link #CALL}: it never blocks on a non-blocking eventfd).
+   */
+  static long eventfdWrite(int efd, long value) {
+    Scratch s = scratch();
+    s.opt.set(JAVA_LONG, 0, value);
+    return check(call(WRITE, s.errno, efd, ptr(s.opt), 8, 0, 0, 0), s.errno);
+  }
+
+  /** Reads (and so resets) an eventfd counter into the thread's scratch memory. */
+  static long eventfdRead(int efd) {
+    Scratch s = scratch();
+    return check(call(READ, s.errno, efd, ptr(s.opt), 8, 0, 0, 0), s.errno);
   }
 
   // -- descriptors ----------------------------------------------------------------------------
 
   static long read(int fd, MemorySegment buf, long count) {
     MemorySegment c = scratch().errno;
-    try {
-      return check((long) READ.invokeExact(c, fd, buf, count), c);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    return check(callBuf(READ, c, fd, buf, count, 0, 0, 0), c);
   }
 
   static long write(int fd, MemorySegment buf, long count) {
     MemorySegment c = scratch().errno;
-    try {
-      return check((long) WRITE.invokeExact(c, fd, buf, count), c);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    return check(callBuf(WRITE, c, fd, buf, count, 0, 0, 0), c);
   }
 
   /** send(2) with MSG_NOSIGNAL: a write to a reset connection fails with EPIPE, not SIGPIPE. */
   static long send(int fd, MemorySegment buf, long count) {
     MemorySegment c = scratch().errno;
-    try {
-      return check((long) SEND.invokeExact(c, fd, buf, count, MSG_NOSIGNAL), c);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    return check(callBuf(SEND, c, fd, buf, count, MSG_NOSIGNAL, 0, 0), c);
   }
 
   static long readv(int fd, MemorySegment iov, int count) {
     MemorySegment c = scratch().errno;
-    try {
-      return check((long) Lazy.READV.invokeExact(c, fd, iov, count), c);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    return check(call(READV, c, fd, ptr(iov), count, 0, 0, 0), c);
   }
 
   static long writev(int fd, MemorySegment iov, int count) {
     MemorySegment c = scratch().errno;
-    try {
-      return check((long) Lazy.WRITEV.invokeExact(c, fd, iov, count), c);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    return check(call(WRITEV, c, fd, ptr(iov), count, 0, 0, 0), c);
   }
 
   static int close(int fd) {
     MemorySegment c = scratch().errno;
+    long r;
     try {
-      return check((int) CLOSE.invokeExact(c, fd), c);
+      r = (long) Late.BLOCKING.invokeExact(CLOSE, c, (long) fd, 0L, 0L, 0L, 0L, 0L);
     } catch (Throwable t) {
       throw fatal(t);
     }
+    return ret(r, c);
   }
 
   // -- sockets ----------------------------------------------------------------------------------
 
   static int socket(int domain, int type) {
     MemorySegment c = scratch().errno;
-    try {
-      return check((int) SOCKET.invokeExact(c, domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), c);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    return ret(call(SOCKET, c, domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, 0, 0, 0), c);
   }
 
   static int bind(int fd, MemorySegment addr, int len) {
     MemorySegment c = scratch().errno;
-    try {
-      return check((int) BIND.invokeExact(c, fd, addr, len), c);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    return ret(call(BIND, c, fd, ptr(addr), len, 0, 0, 0), c);
   }
 
   static int listen(int fd, int backlog) {
     MemorySegment c = scratch().errno;
-    try {
-      return check((int) LISTEN.invokeExact(c, fd, backlog), c);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    return ret(call(LISTEN, c, fd, backlog, 0, 0, 0, 0), c);
   }
 
   /** accept4 without the peer address (read lazily with getpeername when asked). */
   static int accept(int fd) {
     MemorySegment c = scratch().errno;
-    try {
-      return check(
-          (int)
-              ACCEPT4.invokeExact(
-                  c, fd, MemorySegment.NULL, MemorySegment.NULL, SOCK_NONBLOCK | SOCK_CLOEXEC),
-          c);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    return ret(call(ACCEPT4, c, fd, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC, 0, 0), c);
   }
 
   static int connect(int fd, MemorySegment addr, int len) {
     MemorySegment c = scratch().errno;
-    try {
-      return check((int) Lazy.CONNECT.invokeExact(c, fd, addr, len), c);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    return ret(call(CONNECT, c, fd, ptr(addr), len, 0, 0, 0), c);
   }
 
   /** getsockopt of an int option; the value is returned through the scratch {@code opt}. */
   static int getIntOption(int fd, int level, int name, Scratch s) {
     s.len.set(JAVA_INT, 0, 4);
-    try {
-      return check(
-          (int) Lazy.GETSOCKOPT.invokeExact(s.errno, fd, level, name, s.opt, s.len), s.errno);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    return ret(call(GETSOCKOPT, s.errno, fd, level, name, ptr(s.opt), ptr(s.len), 0), s.errno);
   }
 
   static int setIntOption(int fd, int level, int name, int value) {
     Scratch s = scratch();
     s.opt.set(JAVA_INT, 0, value);
-    try {
-      return check((int) SETSOCKOPT.invokeExact(s.errno, fd, level, name, s.opt, 4), s.errno);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    return ret(call(SETSOCKOPT, s.errno, fd, level, name, ptr(s.opt), 4, 0), s.errno);
   }
 
   /** getsockname into {@code s.addr}; the length is left in {@code s.len}. */
   static int getsockname(int fd, Scratch s) {
     s.len.set(JAVA_INT, 0, (int) s.addr.byteSize());
-    try {
-      return check((int) GETSOCKNAME.invokeExact(s.errno, fd, s.addr, s.len), s.errno);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    return ret(call(GETSOCKNAME, s.errno, fd, ptr(s.addr), ptr(s.len), 0, 0, 0), s.errno);
   }
 
   /** getpeername into {@code s.addr}; the length is left in {@code s.len}. */
   static int getpeername(int fd, Scratch s) {
     s.len.set(JAVA_INT, 0, (int) s.addr.byteSize());
-    try {
-      return check((int) GETPEERNAME.invokeExact(s.errno, fd, s.addr, s.len), s.errno);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    return ret(call(GETPEERNAME, s.errno, fd, ptr(s.addr), ptr(s.len), 0, 0, 0), s.errno);
   }
 
   static int shutdown(int fd, int how) {
     MemorySegment c = scratch().errno;
-    try {
-      return check((int) Lazy.SHUTDOWN.invokeExact(c, fd, how), c);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    return ret(call(SHUTDOWN, c, fd, how, 0, 0, 0, 0), c);
   }
 
   static long sendto(int fd, MemorySegment buf, long count, MemorySegment addr, int len) {
     MemorySegment c = scratch().errno;
-    try {
-      return check((long) Lazy.SENDTO.invokeExact(c, fd, buf, count, MSG_NOSIGNAL, addr, len), c);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    long r = callBuf(SENDTO, c, fd, buf, count, MSG_NOSIGNAL, ptr(addr), len);
+    Reference.reachabilityFence(addr);
+    return check(r, c);
   }
 
   /** recvfrom with the sender's address in {@code s.addr} (length in {@code s.len}). */
   static long recvfrom(int fd, MemorySegment buf, long count, Scratch s) {
     s.len.set(JAVA_INT, 0, (int) s.addr.byteSize());
-    try {
-      return check(
-          (long) Lazy.RECVFROM.invokeExact(s.errno, fd, buf, count, 0, s.addr, s.len), s.errno);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    return check(callBuf(RECVFROM, s.errno, fd, buf, count, 0, ptr(s.addr), ptr(s.len)), s.errno);
   }
 }

@@ -22,7 +22,12 @@ import java.util.concurrent.locks.LockSupport;
  * thread wakes it.
  */
 final class BlockingPollDetector implements Runnable {
-  private static final System.Logger LOG = System.getLogger("io.kyoto.runtime");
+  /** Looked up on first report: {@code System.getLogger} costs tens of ms at start-up. */
+  private static final class Log {
+    static final System.Logger LOG = System.getLogger("io.kyoto.runtime");
+
+    private Log() {}
+  }
 
   private final PollSlot[] slots;
   private final long thresholdNanos;
@@ -97,12 +102,12 @@ final class BlockingPollDetector implements Runnable {
   private void report(PollSlot slot, TaskCore<?> task) {
     reports.increment();
     Thread t = slot.thread;
-    if (t == null || !LOG.isLoggable(System.Logger.Level.WARNING)) {
+    if (t == null || !Log.LOG.isLoggable(System.Logger.Level.WARNING)) {
       return;
     }
     Throwable where = new Throwable("stack of " + t.getName() + " while polling " + task);
     where.setStackTrace(t.getStackTrace());
-    LOG.log(
+    Log.LOG.log(
         System.Logger.Level.WARNING,
         "A task poll has blocked runtime thread "
             + t.getName()

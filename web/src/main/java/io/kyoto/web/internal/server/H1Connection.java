@@ -42,7 +42,13 @@ import java.nio.charset.StandardCharsets;
  * from another task.
  */
 public final class H1Connection implements Future<Void> {
-  private static final System.Logger LOG = System.getLogger("io.kyoto.web.HttpServer");
+  /** Looked up on first use: {@code System.getLogger} costs tens of ms at start-up. */
+  private static final class Log {
+    static final System.Logger LOG = System.getLogger("io.kyoto.web.HttpServer");
+
+    private Log() {}
+  }
+
   private static final int FLUSH_THRESHOLD = 8 * 1024;
   private static final int LINGER_MAX_BYTES = 64 * 1024;
   private static final byte[] CONTINUE =
@@ -132,7 +138,7 @@ public final class H1Connection implements Future<Void> {
     } catch (Exception e) {
       // Transport failures (reset, broken pipe) end the connection quietly.
       if (!(e instanceof IOException)) {
-        LOG.log(System.Logger.Level.WARNING, "HTTP connection failed", e);
+        Log.LOG.log(System.Logger.Level.WARNING, "HTTP connection failed", e);
       }
       closeNow();
       return Poll.ready(null);
@@ -350,11 +356,11 @@ public final class H1Connection implements Future<Void> {
     if (e instanceof java.io.IOException && requestBody != null && !requestBody.done()) {
       // The client went away (or reset) in the middle of its own request body: not an
       // application failure, and there is nobody left to answer.
-      LOG.log(System.Logger.Level.DEBUG, "request body of " + head.target() + " cut off", e);
+      Log.LOG.log(System.Logger.Level.DEBUG, "request body of " + head.target() + " cut off", e);
       keepAlive = false;
       return Response.text("request body incomplete\n").status(Status.BAD_REQUEST);
     }
-    LOG.log(
+    Log.LOG.log(
         System.Logger.Level.WARNING,
         "service failed on " + head.method() + " " + head.target() + "; answering 500",
         e);
@@ -384,7 +390,7 @@ public final class H1Connection implements Future<Void> {
 
     boolean upgrading = status.code() == 101 && r.upgradeHandler() != null;
     if (upgrading && !head.upgrade()) {
-      LOG.log(
+      Log.LOG.log(
           System.Logger.Level.WARNING,
           "101 response to a request without Connection: upgrade; answering 500");
       r = Response.text("Internal Server Error\n").status(Status.INTERNAL_SERVER_ERROR);
@@ -492,7 +498,7 @@ public final class H1Connection implements Future<Void> {
         p = responseBody.pollNext(cx);
       } catch (Exception e) {
         // Headers are out: the only honest signal left is closing without the terminator.
-        LOG.log(System.Logger.Level.WARNING, "response body failed; closing the connection", e);
+        Log.LOG.log(System.Logger.Level.WARNING, "response body failed; closing the connection", e);
         responseBody = null;
         keepAlive = false;
         out.clear();
@@ -561,7 +567,7 @@ public final class H1Connection implements Future<Void> {
     try {
       protocol = handler.apply(upgraded);
     } catch (Exception e) {
-      LOG.log(System.Logger.Level.WARNING, "upgrade handler failed", e);
+      Log.LOG.log(System.Logger.Level.WARNING, "upgrade handler failed", e);
       upgraded.close();
       return;
     }
@@ -569,7 +575,7 @@ public final class H1Connection implements Future<Void> {
         protocol.handle(
             (v, error) -> {
               if (error != null) {
-                LOG.log(System.Logger.Level.WARNING, "upgraded connection failed", error);
+                Log.LOG.log(System.Logger.Level.WARNING, "upgraded connection failed", error);
               }
               upgraded.close();
               return null;
@@ -612,7 +618,7 @@ public final class H1Connection implements Future<Void> {
     try {
       closer.close();
     } catch (Exception e) {
-      LOG.log(System.Logger.Level.DEBUG, "close failed", e);
+      Log.LOG.log(System.Logger.Level.DEBUG, "close failed", e);
     }
   }
 
