@@ -16,55 +16,60 @@ final class ChannelCases {
   static void pingPong(Runtime rt) throws Exception {
     int n = 100_000;
     long t = RtBench.start();
-    rt.blockOn(
-        rt.spawn(
-            Futures.loop(
-                0,
-                i -> {
-                  if (i == n) {
-                    return Futures.ready(Step.<Integer, Integer>done(i));
-                  }
-                  var ping = Oneshot.<Void>channel();
-                  var pong = Oneshot.<Void>channel();
-                  Task.spawn(
-                      ping.rx()
-                          .map(
-                              v -> {
-                                pong.tx().send(null);
-                                return null;
-                              }));
-                  ping.tx().send(null);
-                  return pong.rx().map(v -> Step.<Integer, Integer>next(i + 1));
-                })));
+    rt.blockOn(rt.spawn(pingPongLoop(n)));
     RtBench.report("ping_pong", n, t);
   }
 
-  /** mpsc_bounded_4x250k: 4 producer tasks, bounded(1024), the consumer in blockOn. */
+  /** {@return ping_pong's driver loop: {@code n} oneshot round trips with a fresh task each} */
+  static Future<Integer> pingPongLoop(int n) {
+    return Futures.loop(
+        0,
+        i -> {
+          if (i == n) {
+            return Futures.ready(Step.<Integer, Integer>done(i));
+          }
+          var ping = Oneshot.<Void>channel();
+          var pong = Oneshot.<Void>channel();
+          Task.spawn(
+              ping.rx()
+                  .map(
+                      v -> {
+                        pong.tx().send(null);
+                        return null;
+                      }));
+          ping.tx().send(null);
+          return pong.rx().map(v -> Step.<Integer, Integer>next(i + 1));
+        });
+  }
+
+  /** mpsc_bounded_4x250k: 4 producer tasks into bounded(1024), the consumer in blockOn. */
   static void mpsc(Runtime rt) throws Exception {
     int producers = 4;
     int perProducer = 250_000;
     long t = RtBench.start();
-    long received =
-        rt.blockOn(
-            Futures.lazy(
-                () -> {
-                  var ch = Mpsc.<Integer>channel(1024);
-                  for (int p = 0; p < producers; p++) {
-                    Mpsc.Sender<Integer> tx = ch.tx().clone();
-                    Task.spawn(produce(tx, perProducer).inspect(v -> tx.close()));
-                  }
-                  ch.tx().close();
-                  Mpsc.Receiver<Integer> rx = ch.rx();
-                  return Futures.loop(
-                      0L,
-                      k ->
-                          rx.recv()
-                              .map(v -> v == null ? Step.<Long, Long>done(k) : Step.next(k + 1)));
-                }));
+    long received = rt.blockOn(mpscFuture(producers, perProducer));
     if (received != (long) producers * perProducer) {
       throw new AssertionError("received " + received);
     }
     RtBench.report("mpsc_bounded_4x250k", received, t);
+  }
+
+  /**
+   * {@return the mpsc case: producer tasks into bounded(1024); completes with the count received}
+   */
+  static Future<Long> mpscFuture(int producers, int perProducer) {
+    return Futures.lazy(
+        () -> {
+          var ch = Mpsc.<Integer>channel(1024);
+          for (int p = 0; p < producers; p++) {
+            Mpsc.Sender<Integer> tx = ch.tx().clone();
+            Task.spawn(produce(tx, perProducer).inspect(v -> tx.close()));
+          }
+          ch.tx().close();
+          Mpsc.Receiver<Integer> rx = ch.rx();
+          return Futures.loop(
+              0L, k -> rx.recv().map(v -> v == null ? Step.<Long, Long>done(k) : Step.next(k + 1)));
+        });
   }
 
   private static Future<Void> produce(Mpsc.Sender<Integer> tx, int count) {

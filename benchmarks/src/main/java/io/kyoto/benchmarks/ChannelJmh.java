@@ -1,11 +1,7 @@
 package io.kyoto.benchmarks;
 
 import io.kyoto.runtime.Context;
-import io.kyoto.runtime.Future;
-import io.kyoto.runtime.Futures;
-import io.kyoto.runtime.Futures.Step;
 import io.kyoto.runtime.Runtime;
-import io.kyoto.runtime.Task;
 import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.sync.Mpsc;
 import io.kyoto.runtime.sync.Oneshot;
@@ -93,26 +89,7 @@ public class ChannelJmh {
   @Benchmark
   @OperationsPerInvocation(PING_PONGS)
   public void pingPong() throws Exception {
-    rt.blockOn(
-        rt.spawn(
-            Futures.loop(
-                0,
-                i -> {
-                  if (i == PING_PONGS) {
-                    return Futures.ready(Step.<Integer, Integer>done(i));
-                  }
-                  var ping = Oneshot.<Void>channel();
-                  var pong = Oneshot.<Void>channel();
-                  Task.spawn(
-                      ping.rx()
-                          .map(
-                              v -> {
-                                pong.tx().send(null);
-                                return null;
-                              }));
-                  ping.tx().send(null);
-                  return pong.rx().map(v -> Step.<Integer, Integer>next(i + 1));
-                })));
+    rt.blockOn(rt.spawn(ChannelCases.pingPongLoop(PING_PONGS)));
   }
 
   /**
@@ -124,28 +101,6 @@ public class ChannelJmh {
   @Benchmark
   @OperationsPerInvocation(PRODUCERS * PER_PRODUCER)
   public long mpscTasks() throws Exception {
-    return rt.blockOn(
-        Futures.lazy(
-            () -> {
-              var ch = Mpsc.<Integer>channel(1024);
-              for (int p = 0; p < PRODUCERS; p++) {
-                Mpsc.Sender<Integer> tx = ch.tx().clone();
-                Task.spawn(produce(tx).inspect(v -> tx.close()));
-              }
-              ch.tx().close();
-              Mpsc.Receiver<Integer> rx = ch.rx();
-              return Futures.loop(
-                  0L,
-                  k -> rx.recv().map(v -> v == null ? Step.<Long, Long>done(k) : Step.next(k + 1)));
-            }));
-  }
-
-  private static Future<Void> produce(Mpsc.Sender<Integer> tx) {
-    return Futures.loop(
-        0,
-        i ->
-            i == PER_PRODUCER
-                ? Futures.ready(Step.<Integer, Void>done(null))
-                : tx.send(i).map(v -> Step.next(i + 1)));
+    return rt.blockOn(ChannelCases.mpscFuture(PRODUCERS, PER_PRODUCER));
   }
 }

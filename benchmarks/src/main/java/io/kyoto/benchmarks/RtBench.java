@@ -10,6 +10,7 @@ import io.kyoto.runtime.Time;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The runtime micro-benchmarks of {@code ../shared/anchors} {@code rtbench} (after tokio's own
@@ -85,57 +86,73 @@ public final class RtBench {
   static void spawnMany(Runtime rt) throws Exception {
     int n = 1_000_000;
     long t = RtBench.start();
-    rt.blockOn(
-        Futures.lazy(
-            () -> {
-              Latch done = new Latch(n);
-              Future<Void> body =
-                  cx -> {
-                    done.countDown();
-                    return Poll.ready(null);
-                  };
-              for (int i = 0; i < n; i++) {
-                Task.spawn(body);
-              }
-              return done.await();
-            }));
+    rt.blockOn(spawnManyFuture(n));
     report("spawn_many", n, t);
+  }
+
+  /** {@return spawn_many: spawns {@code n} empty tasks, then waits for all of them} */
+  static Future<Void> spawnManyFuture(int n) {
+    return Futures.lazy(
+        () -> {
+          Latch done = new Latch(n);
+          Future<Void> body =
+              cx -> {
+                done.countDown();
+                return Poll.ready(null);
+              };
+          for (int i = 0; i < n; i++) {
+            Task.spawn(body);
+          }
+          return done.await();
+        });
   }
 
   static void yieldMany(Runtime rt) throws Exception {
     int tasks = 200;
     int yields = 1000;
     long t = RtBench.start();
-    rt.blockOn(
-        Futures.lazy(
-            () -> {
-              List<JoinHandle<Integer>> hs = new ArrayList<>(tasks);
-              for (int i = 0; i < tasks; i++) {
-                hs.add(
-                    Task.spawn(
-                        Futures.loop(
-                            0,
-                            k ->
-                                k == yields
-                                    ? Futures.ready(Futures.Step.<Integer, Integer>done(k))
-                                    : Task.yieldNow().map(v -> Futures.Step.next(k + 1)))));
-              }
-              return Futures.join(hs);
-            }));
+    rt.blockOn(stepTasks(tasks, yields, Task::yieldNow));
     report("yield_many", (long) tasks * yields, t);
+  }
+
+  /**
+   * {@return {@code tasks} spawned tasks that each await {@code steps} futures from {@code step}
+   * one after the other (yield_many with {@code yieldNow}, the sleep case with a 1 ms sleep),
+   * joined}
+   */
+  static Future<List<Integer>> stepTasks(int tasks, int steps, Supplier<? extends Future<?>> step) {
+    return Futures.lazy(
+        () -> {
+          List<JoinHandle<Integer>> hs = new ArrayList<>(tasks);
+          for (int i = 0; i < tasks; i++) {
+            hs.add(
+                Task.spawn(
+                    Futures.loop(
+                        0,
+                        k ->
+                            k == steps
+                                ? Futures.ready(Futures.Step.<Integer, Integer>done(k))
+                                : step.get().map(v -> Futures.Step.next(k + 1)))));
+          }
+          return Futures.join(hs);
+        });
   }
 
   static void chainedSpawn(Runtime rt) throws Exception {
     int n = 100_000;
     long t = RtBench.start();
-    rt.blockOn(
-        Futures.lazy(
-            () -> {
-              Latch done = new Latch(1);
-              Task.spawn(chain(done, n));
-              return done.await();
-            }));
+    rt.blockOn(chainedSpawnFuture(n));
     report("chained_spawn", n, t);
+  }
+
+  /** {@return chained_spawn: each task spawns the next, {@code n} deep} */
+  static Future<Void> chainedSpawnFuture(int n) {
+    return Futures.lazy(
+        () -> {
+          Latch done = new Latch(1);
+          Task.spawn(chain(done, n));
+          return done.await();
+        });
   }
 
   private static Future<Void> chain(Latch done, int n) {
@@ -174,22 +191,7 @@ public final class RtBench {
     int reps = 10;
     Duration ms = Duration.ofMillis(1);
     long t = RtBench.start();
-    rt.blockOn(
-        Futures.lazy(
-            () -> {
-              List<JoinHandle<Integer>> hs = new ArrayList<>(tasks);
-              for (int i = 0; i < tasks; i++) {
-                hs.add(
-                    Task.spawn(
-                        Futures.loop(
-                            0,
-                            k ->
-                                k == reps
-                                    ? Futures.ready(Futures.Step.<Integer, Integer>done(k))
-                                    : Time.sleep(ms).map(v -> Futures.Step.next(k + 1)))));
-              }
-              return Futures.join(hs);
-            }));
+    rt.blockOn(stepTasks(tasks, reps, () -> Time.sleep(ms)));
     report("sleep_1ms_10k_tasks_x10", (long) tasks * reps, t);
   }
 }

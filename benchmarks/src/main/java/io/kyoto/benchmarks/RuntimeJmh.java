@@ -1,13 +1,8 @@
 package io.kyoto.benchmarks;
 
-import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
-import io.kyoto.runtime.JoinHandle;
-import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Task;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -64,20 +59,7 @@ public class RuntimeJmh {
   @Benchmark
   @OperationsPerInvocation(SPAWN)
   public void spawnMany() throws Exception {
-    rt.blockOn(
-        Futures.lazy(
-            () -> {
-              Latch done = new Latch(SPAWN);
-              Future<Void> body =
-                  cx -> {
-                    done.countDown();
-                    return Poll.ready(null);
-                  };
-              for (int i = 0; i < SPAWN; i++) {
-                Task.spawn(body);
-              }
-              return done.await();
-            }));
+    rt.blockOn(RtBench.spawnManyFuture(SPAWN));
   }
 
   /**
@@ -89,24 +71,7 @@ public class RuntimeJmh {
   @Benchmark
   @OperationsPerInvocation(YIELD_TASKS * YIELDS)
   public int yieldMany() throws Exception {
-    List<Integer> all =
-        rt.blockOn(
-            Futures.lazy(
-                () -> {
-                  List<JoinHandle<Integer>> hs = new ArrayList<>(YIELD_TASKS);
-                  for (int i = 0; i < YIELD_TASKS; i++) {
-                    hs.add(
-                        Task.spawn(
-                            Futures.loop(
-                                0,
-                                k ->
-                                    k == YIELDS
-                                        ? Futures.ready(Futures.Step.<Integer, Integer>done(k))
-                                        : Task.yieldNow().map(v -> Futures.Step.next(k + 1)))));
-                  }
-                  return Futures.join(hs);
-                }));
-    return all.size();
+    return rt.blockOn(RtBench.stepTasks(YIELD_TASKS, YIELDS, Task::yieldNow)).size();
   }
 
   /**
@@ -117,24 +82,7 @@ public class RuntimeJmh {
   @Benchmark
   @OperationsPerInvocation(CHAIN)
   public void chainedSpawn() throws Exception {
-    rt.blockOn(
-        Futures.lazy(
-            () -> {
-              Latch done = new Latch(1);
-              Task.spawn(chain(done, CHAIN));
-              return done.await();
-            }));
-  }
-
-  private static Future<Void> chain(Latch done, int n) {
-    return cx -> {
-      if (n == 0) {
-        done.countDown();
-      } else {
-        Task.spawn(chain(done, n - 1));
-      }
-      return Poll.ready(null);
-    };
+    rt.blockOn(RtBench.chainedSpawnFuture(CHAIN));
   }
 
   /**
