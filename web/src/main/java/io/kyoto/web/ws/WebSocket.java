@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -455,13 +454,12 @@ public final class WebSocket implements Stream<Message> {
   private boolean closeTimerFiredLocked() {
     if (!closeSent || transportClosed) return false;
     if (closeTimer == null) {
-      long now;
       try {
-        now = Time.now();
+        Time.now(); // throws outside a runtime with time enabled
       } catch (IllegalStateException noTimers) {
         return false; // not in a runtime with time enabled: the handshake has no time limit
       }
-      closeTimer = Time.sleepUntil(saturatedAdd(now, nanos(config.closeTimeout())));
+      closeTimer = Time.sleep(config.closeTimeout()); // saturating; the deadline is set below
       if (closeCx == null) closeCx = new Context(this::wakeCloseWaiters);
       // writers already waiting since before the close must hear of the timeout too
       for (Waker w : waiters) addCloseWaiter(w);
@@ -526,19 +524,6 @@ public final class WebSocket implements Stream<Message> {
     for (Waker w : ws) w.wake();
     Waker r = readerWaker;
     if (r != null) r.wake();
-  }
-
-  private static long nanos(Duration d) {
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE;
-    }
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long r = a + b;
-    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
   }
 
   // ======================================================================================= sending

@@ -321,6 +321,16 @@ final class Syscalls {
     }
   }
 
+  /** A call through {@link Late#BLOCKING} (at most four arguments are used: the rest are 0). */
+  private static long callBlocking(
+      MemorySegment fn, MemorySegment c, long a, long b, long d, long e) {
+    try {
+      return (long) Late.BLOCKING.invokeExact(fn, c, a, b, d, e, 0L, 0L);
+    } catch (Throwable t) {
+      throw fatal(t);
+    }
+  }
+
   /** A call through {@link Late#BUF}. */
   private static long callBuf(
       MemorySegment fn,
@@ -356,22 +366,7 @@ final class Syscalls {
 
   static int epollWait(int epfd, MemorySegment events, int max, int timeoutMillis) {
     MemorySegment c = scratch().errno;
-    long r;
-    try {
-      r =
-          (long)
-              Late.BLOCKING.invokeExact(
-                  EPOLL_WAIT,
-                  c,
-                  (long) epfd,
-                  ptr(events),
-                  (long) max,
-                  (long) timeoutMillis,
-                  0L,
-                  0L);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
+    long r = callBlocking(EPOLL_WAIT, c, epfd, ptr(events), max, timeoutMillis);
     Reference.reachabilityFence(events);
     return ret(r, c);
   }
@@ -427,13 +422,7 @@ final class Syscalls {
 
   static int close(int fd) {
     MemorySegment c = scratch().errno;
-    long r;
-    try {
-      r = (long) Late.BLOCKING.invokeExact(CLOSE, c, (long) fd, 0L, 0L, 0L, 0L, 0L);
-    } catch (Throwable t) {
-      throw fatal(t);
-    }
-    return ret(r, c);
+    return ret(callBlocking(CLOSE, c, fd, 0, 0, 0), c);
   }
 
   // -- sockets ----------------------------------------------------------------------------------
