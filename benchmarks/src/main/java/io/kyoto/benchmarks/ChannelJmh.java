@@ -1,7 +1,6 @@
 package io.kyoto.benchmarks;
 
 import io.kyoto.runtime.Context;
-import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.sync.Mpsc;
 import io.kyoto.runtime.sync.Oneshot;
@@ -16,7 +15,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -30,30 +28,22 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class ChannelJmh {
+public class ChannelJmh extends JmhRuntime {
   static final int PING_PONGS = 1_000;
   static final int PRODUCERS = 4;
   static final int PER_PRODUCER = 2_500;
 
   private static final Context CX = new Context(Waker.noop());
 
-  private Runtime rt;
   private Mpsc.Channel<Integer> local;
 
   /** Creates the JMH state. */
   public ChannelJmh() {}
 
-  /** Builds the runtime and the single-thread channel. */
+  /** Builds the single-thread channel (the runtime is {@link JmhRuntime}'s). */
   @Setup
-  public void setUp() {
-    rt = Runtime.builder().multiThread().workerThreads(2).enableAll().name("jmh").build();
+  public void setUpLocal() {
     local = Mpsc.channel(1024);
-  }
-
-  /** Shuts the runtime down. */
-  @TearDown
-  public void tearDown() {
-    rt.close();
   }
 
   /**

@@ -168,22 +168,23 @@ public final class RtBench {
 
   static void timeoutNeverFires(Runtime rt) throws Exception {
     int n = 1_000_000;
-    Duration second = Duration.ofSeconds(1);
     long t = RtBench.start();
-    long sum =
-        rt.blockOn(
-            rt.spawn(
-                Futures.loop(
-                    0L,
-                    i ->
-                        i == n
-                            ? Futures.ready(Futures.Step.<Long, Long>done(i))
-                            : Time.timeout(second, Futures.ready(i))
-                                .map(v -> Futures.Step.next(v + 1)))));
+    long sum = rt.blockOn(rt.spawn(timeoutLoop(n)));
     if (sum != n) {
       throw new AssertionError(sum);
     }
     report("timeout_never_fires", n, t);
+  }
+
+  /** {@return timeout_never_fires: {@code n} one-second timeouts around ready futures, in turn} */
+  static Future<Long> timeoutLoop(long n) {
+    Duration second = Duration.ofSeconds(1);
+    return Futures.loop(
+        0L,
+        i ->
+            i == n
+                ? Futures.ready(Futures.Step.<Long, Long>done(i))
+                : Time.timeout(second, Futures.ready(i)).map(v -> Futures.Step.next(v + 1)));
   }
 
   static void sleepFire(Runtime rt) throws Exception {

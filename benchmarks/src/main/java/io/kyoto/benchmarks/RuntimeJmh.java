@@ -1,7 +1,6 @@
 package io.kyoto.benchmarks;
 
 import io.kyoto.runtime.Futures;
-import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Task;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -12,9 +11,7 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -28,28 +25,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class RuntimeJmh {
+public class RuntimeJmh extends JmhRuntime {
   static final int SPAWN = 10_000;
   static final int YIELD_TASKS = 50;
   static final int YIELDS = 100;
   static final int CHAIN = 1_000;
 
-  private Runtime rt;
-
   /** Creates the JMH state. */
   public RuntimeJmh() {}
-
-  /** Builds the runtime. */
-  @Setup
-  public void setUp() {
-    rt = Runtime.builder().multiThread().workerThreads(2).enableAll().name("jmh").build();
-  }
-
-  /** Shuts the runtime down. */
-  @TearDown
-  public void tearDown() {
-    rt.close();
-  }
 
   /**
    * spawn_many: spawn {@value #SPAWN} empty tasks from a task, wait for all.

@@ -1,9 +1,7 @@
 package io.kyoto.benchmarks;
 
 import io.kyoto.runtime.Context;
-import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Poll;
-import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Time;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -15,9 +13,7 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -31,26 +27,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class TimerJmh {
+public class TimerJmh extends JmhRuntime {
   static final int TIMERS = 1_000;
   private static final Duration SECOND = Duration.ofSeconds(1);
 
-  private Runtime rt;
-
   /** Creates the JMH state. */
   public TimerJmh() {}
-
-  /** Builds the runtime. */
-  @Setup
-  public void setUp() {
-    rt = Runtime.builder().multiThread().workerThreads(2).enableAll().name("jmh").build();
-  }
-
-  /** Shuts the runtime down. */
-  @TearDown
-  public void tearDown() {
-    rt.close();
-  }
 
   /**
    * timeout_never_fires: {@code Time.timeout(1s, ready)} in a loop.
@@ -61,15 +43,7 @@ public class TimerJmh {
   @Benchmark
   @OperationsPerInvocation(TIMERS)
   public long timeoutNeverFires() throws Exception {
-    return rt.blockOn(
-        rt.spawn(
-            Futures.loop(
-                0L,
-                i ->
-                    i == TIMERS
-                        ? Futures.ready(Futures.Step.<Long, Long>done(i))
-                        : Time.timeout(SECOND, Futures.ready(i))
-                            .map(v -> Futures.Step.next(v + 1)))));
+    return rt.blockOn(rt.spawn(RtBench.timeoutLoop(TIMERS)));
   }
 
   /**

@@ -88,7 +88,7 @@ public final class NettyPeer {
     }
   }
 
-  private static final class HttpHandler extends ChannelInboundHandlerAdapter {
+  private static final class HttpHandler extends FlushOnReadComplete {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       try {
@@ -115,25 +115,18 @@ public final class NettyPeer {
         ReferenceCountUtil.release(msg);
       }
     }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-      ctx.flush();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      ctx.close();
-    }
   }
 
   @ChannelHandler.Sharable
-  private static final class EchoHandler extends ChannelInboundHandlerAdapter {
+  private static final class EchoHandler extends FlushOnReadComplete {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ctx.write(msg);
     }
+  }
 
+  /** Writes during a read batch, flushes once at its end, closes on failure (Netty's idiom). */
+  private abstract static class FlushOnReadComplete extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
       ctx.flush();
