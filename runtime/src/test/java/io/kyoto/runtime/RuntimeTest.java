@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -493,6 +495,42 @@ class RuntimeTest {
       long before = rt.metrics().blockingPollCount();
       rt.blockOn(rt.spawn(Futures.fromSupplier(() -> 1)));
       assertEquals(before, rt.metrics().blockingPollCount());
+    }
+  }
+
+  @Test
+  void aSlowBacklogWokenByOneDriverTurnSpreadsToAnIdlePeer() throws Exception {
+    // Four tasks woken by one timer tick, each with a slow poll. The worker that turns the driver
+    // does not wake its peer for a short backlog at once, but it must once the backlog outlasts its
+    // grace: the tasks may not all run one after another on that worker.
+    try (Runtime rt =
+        Runtime.builder()
+            .multiThread()
+            .workerThreads(2)
+            .enableAll()
+            .blockingPollThreshold(Duration.ZERO)
+            .build()) {
+      Set<Thread> threads = ConcurrentHashMap.newKeySet();
+      rt.blockOn(
+          rt.spawn(
+              Futures.lazy(
+                  () -> {
+                    long deadline = Time.now() + TimeUnit.MILLISECONDS.toNanos(50);
+                    List<Future<Void>> tasks = new ArrayList<>();
+                    for (int i = 0; i < 4; i++) {
+                      tasks.add(
+                          Task.spawn(
+                              Time.sleepUntil(deadline)
+                                  .map(
+                                      v -> {
+                                        threads.add(Thread.currentThread());
+                                        Thread.sleep(30); // a slow poll, on purpose
+                                        return v;
+                                      })));
+                    }
+                    return Futures.join(tasks);
+                  })));
+      assertEquals(2, threads.size(), "all four tasks ran on one worker: " + threads);
     }
   }
 

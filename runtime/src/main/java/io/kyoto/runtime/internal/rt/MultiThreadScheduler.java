@@ -35,6 +35,14 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>A searcher that finds work stops searching; if it was the last searcher it wakes a sleeping
  *       peer, which starts out searching (so parallelism is not lost).
  *   <li>New work wakes a sleeper only when nobody is searching.
+ *   <li>Tasks a worker wakes while it turns the driver notify nobody during the turn. After it, a
+ *       backlog of more than {@link #NOTIFY_AT_ONCE} tasks wakes a peer at once (tokio's {@code
+ *       should_notify_others}); a smaller one only if it outlasts {@link #NOTIFY_AFTER_POLLS} polls
+ *       or {@link #NOTIFY_AFTER_NANOS}. This departs from tokio, which wakes a peer for any backlog
+ *       of two: the few tasks one readiness batch wakes (a handful of connections with a request
+ *       each) are usually done before a woken peer could steal them, and the wake-up then costs a
+ *       futex call, two context switches and the tasks' cache lines. A long backlog, or a slow poll
+ *       in front of it, still brings a peer within one poll.
  *   <li>A worker that finds nothing registers as a sleeper under {@link #sleepLock}, re-checks
  *       every queue, and parks; the parked worker that holds the driver blocks in the reactor and
  *       the timer wheel, so an idle runtime uses no CPU.
@@ -42,6 +50,16 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class MultiThreadScheduler extends SchedulerBase {
   private static final int MAX_LIFO_POLLS = 3;
+
+  /** A driver turn that leaves more tasks than this queued wakes a peer at once. */
+  static final int NOTIFY_AT_ONCE = 32;
+
+  /** A smaller backlog wakes a peer once it outlasts this many polls... */
+  static final int NOTIFY_AFTER_POLLS = 8;
+
+  /** ...or this long (checked before each poll, so a slow poll delays it by that poll). */
+  static final long NOTIFY_AFTER_NANOS = 50_000;
+
   private static final ThreadLocal<Worker> CURRENT_WORKER = new ThreadLocal<>();
 
   private final Worker[] workers;
@@ -278,6 +296,9 @@ final class MultiThreadScheduler extends SchedulerBase {
     TaskCore<?> lifo;
     int lifoPolls;
     boolean inDriver; // turning the driver: tasks it wakes notify a peer once after the turn
+    boolean notifyPending; // a small backlog from a driver turn: notify a peer if it lasts
+    int notifyPolls; // polls left before a pending notification is sent
+    long notifySince; // when the pending notification started
     boolean isSearching;
     long tick;
     int seed;
@@ -331,6 +352,9 @@ final class MultiThreadScheduler extends SchedulerBase {
           if (isSearching) {
             stopSearching();
           }
+          if (notifyPending) {
+            checkPendingNotify();
+          }
           runTask(t);
           if (tick % eventInterval == 0) {
             turnDriverNow();
@@ -358,12 +382,31 @@ final class MultiThreadScheduler extends SchedulerBase {
     }
 
     /**
-     * After a driver turn: the tasks it woke were queued here without notifications; if there is
-     * more than this worker runs next, let one sleeping peer come and steal (tokio's {@code
-     * should_notify_others}).
+     * After a driver turn: the tasks it woke were queued here without notifications. If there is
+     * more than this worker runs next, let one sleeping peer come and steal: at once for a long
+     * backlog, for a short one only if it lasts (see the class comment).
      */
     private void notifyIfQueued() {
-      if (!isSearching && (lifo != null ? 1 : 0) + queue.len() > 1) {
+      if (isSearching) {
+        return;
+      }
+      int queued = (lifo != null ? 1 : 0) + queue.len();
+      if (queued > NOTIFY_AT_ONCE) {
+        notifyPending = false;
+        notifyParked();
+      } else if (queued > 1 && !notifyPending) {
+        notifyPending = true;
+        notifyPolls = NOTIFY_AFTER_POLLS;
+        notifySince = System.nanoTime();
+      }
+    }
+
+    /** Before a poll: sends the pending notification if the backlog outlasted its grace. */
+    private void checkPendingNotify() {
+      if (queue.isEmpty()) {
+        notifyPending = false; // drained: nothing left for a peer to steal
+      } else if (--notifyPolls <= 0 || System.nanoTime() - notifySince >= NOTIFY_AFTER_NANOS) {
+        notifyPending = false;
         notifyParked();
       }
     }
@@ -499,6 +542,7 @@ final class MultiThreadScheduler extends SchedulerBase {
         leaveSleepers();
         return;
       }
+      notifyPending = false; // nothing queued is left to share
       threadIdle();
       long now = System.nanoTime();
       busyNanos += now - activeSince;
