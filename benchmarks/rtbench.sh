@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Runs the runtime micro-benchmarks side by side, in one run: tokio's rtbench and the JDK's
 # (ForkJoinPool/CompletableFuture and virtual threads) from ../shared/anchors, then Kyoto's RtBench.
-# Prints a markdown table of the last round's ns/op with Kyoto ÷ peer ratios (lower is better).
+# Prints a markdown table of ns/op with Kyoto ÷ peer ratios (lower is better): each harness's last
+# round, the median over REPEAT interleaved runs (the machine is noisy: one run swings by 2x).
 #
 #   benchmarks/rtbench.sh [ROUNDS]   Kyoto's rounds, default 3 as the peers (tokio and the JDK always run 3;
 #                                    a larger value shows Kyoto warmed up, not a like-for-like run).
+#   REPEAT=N (default 5)             how many times each of the three harnesses runs, interleaved.
 #   The peers must be built first: ../shared/anchors/build.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
+REPEAT=${REPEAT:-5}
 ANCHORS=${KYOTO_ANCHORS:-/tmp/kyoto-anchors}
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 J="$JAVA_HOME/bin/java"
@@ -18,33 +21,43 @@ if [ ! -f benchmarks/target/kyoto-benchmarks.jar ]; then
   mvn -B -q -DskipTests -pl benchmarks -am package
 fi
 
-if [ -x "$ANCHORS/rtbench" ]; then
-  echo "== tokio rtbench" >&2
-  "$ANCHORS/rtbench" | tee "$OUT/tokio.txt" >&2
-else
+[ -x "$ANCHORS/rtbench" ] ||
   echo "tokio rtbench not found in $ANCHORS (run ../shared/anchors/build.sh); skipping" >&2
-  : > "$OUT/tokio.txt"
-fi
-if [ -f "$ANCHORS/java-peers.classpath" ]; then
-  echo "== JDK (anchors.JdkRtBench)" >&2
-  "$J" -cp "$(cat "$ANCHORS/java-peers.classpath")" anchors.JdkRtBench | tee "$OUT/jdk.txt" >&2
-else
-  : > "$OUT/jdk.txt"
-fi
-echo "== Kyoto (io.kyoto.benchmarks.RtBench)" >&2
-"$J" --enable-native-access=ALL-UNNAMED -cp benchmarks/target/kyoto-benchmarks.jar \
-  io.kyoto.benchmarks.RtBench "$ROUNDS" | tee "$OUT/kyoto.txt" >&2
+for rep in $(seq "$REPEAT"); do
+  # Each run appends a separator line, so the summary can take every run's last round.
+  if [ -x "$ANCHORS/rtbench" ]; then
+    echo "== tokio rtbench (run $rep of $REPEAT)" >&2
+    "$ANCHORS/rtbench" | tee -a "$OUT/tokio.txt" >&2
+  fi
+  echo "--" >> "$OUT/tokio.txt"
+  if [ -f "$ANCHORS/java-peers.classpath" ]; then
+    echo "== JDK (anchors.JdkRtBench, run $rep of $REPEAT)" >&2
+    "$J" -cp "$(cat "$ANCHORS/java-peers.classpath")" anchors.JdkRtBench | tee -a "$OUT/jdk.txt" >&2
+  fi
+  echo "--" >> "$OUT/jdk.txt"
+  echo "== Kyoto (io.kyoto.benchmarks.RtBench, run $rep of $REPEAT)" >&2
+  "$J" --enable-native-access=ALL-UNNAMED -cp benchmarks/target/kyoto-benchmarks.jar \
+    io.kyoto.benchmarks.RtBench "$ROUNDS" | tee -a "$OUT/kyoto.txt" >&2
+  echo "--" >> "$OUT/kyoto.txt"
+done
 
 python3 - "$OUT" <<'PY'
-import re, sys, os
+import re, sys, os, statistics
 out = sys.argv[1]
 def last(path):
-    vals = {}
+    # Each run's last round per case (later rounds overwrite earlier ones), then the median over runs.
+    runs, vals = [], {}
     for line in open(os.path.join(out, path)):
+        if line.strip() == '--':
+            if vals:
+                runs.append(vals)
+            vals = {}
+            continue
         m = re.match(r'\s*(.+?)\s+ops=\d+\s+ns/op=([\d.]+)', line)
         if m:
-            vals[m.group(1).strip()] = float(m.group(2))  # later rounds overwrite earlier ones
-    return vals
+            vals[m.group(1).strip()] = float(m.group(2))
+    names = {n for r in runs for n in r}
+    return {n: statistics.median([r[n] for r in runs if n in r]) for n in names}
 tokio, jdk, kyoto = last('tokio.txt'), last('jdk.txt'), last('kyoto.txt')
 cases = [('spawn_many', 'spawn_many'), ('yield_many', 'yield_many'), ('ping_pong', 'ping_pong'),
          ('chained_spawn', 'chained_spawn'), ('mpsc_bounded_4x250k', 'mpsc_4x250k'),
