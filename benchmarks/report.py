@@ -150,8 +150,9 @@ def markdown(meta, data, units, notes, jmh, rtbench=""):
         out.append("## Runtime micro-benchmarks (rtbench cases; ns/op, lower is better)")
         out.append("")
         out.append(
-            "`benchmarks/rtbench.sh`: tokio's rtbench and the JDK's `anchors.JdkRtBench` (third of three "
-            "rounds) against Kyoto's `RtBench` (third of three rounds); here the ratios are Kyoto ÷ peer as columns."
+            "`benchmarks/rtbench.sh`: tokio's rtbench and the JDK's `anchors.JdkRtBench` against Kyoto's "
+            "`RtBench`, each run 5 times interleaved (once in quick mode); every cell is the median of the "
+            "runs' third (last) rounds. Here the ratios are Kyoto ÷ peer as columns."
         )
         out.append("")
         out.append(rtbench.strip())
