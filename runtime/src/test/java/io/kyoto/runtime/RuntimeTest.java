@@ -499,6 +499,47 @@ class RuntimeTest {
   }
 
   @Test
+  @Timeout(60)
+  void blockOnLosesNoWakeRacingItsPollOrItsPark() throws Exception {
+    // The future wakes itself while it is polled, or another thread wakes it at once or after a
+    // short spin: the wake lands during the poll, between the poll and the park, or during the
+    // park. A lost wake hangs the test.
+    try (Runtime rt = Runtime.builder().multiThread().workerThreads(1).build()) {
+      java.util.concurrent.ExecutorService waker =
+          java.util.concurrent.Executors.newSingleThreadExecutor();
+      try {
+        for (int i = 0; i < 20_000; i++) {
+          int spins = i % 64;
+          int[] polls = {0};
+          int result =
+              rt.blockOn(
+                  cx -> {
+                    if (polls[0]++ > 0) {
+                      return Poll.ready(polls[0]);
+                    }
+                    Waker w = cx.waker();
+                    if (spins % 2 == 0) {
+                      w.wake(); // while it is being polled
+                      return Poll.pending();
+                    }
+                    waker.execute(
+                        () -> {
+                          for (int k = 0; k < spins; k++) {
+                            Thread.onSpinWait();
+                          }
+                          w.wake();
+                        });
+                    return Poll.pending();
+                  });
+          assertTrue(result >= 2);
+        }
+      } finally {
+        waker.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void aSlowBacklogWokenByOneDriverTurnSpreadsToAnIdlePeer() throws Exception {
     // Four tasks woken by one timer tick, each with a slow poll. The worker that turns the driver
     // does not wake its peer for a short backlog at once, but it must once the backlog outlasts its
