@@ -5,7 +5,6 @@ import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.internal.task.Scheduler;
 import io.kyoto.runtime.internal.task.TaskCore;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /** What both flavors' schedulers offer the runtime. */
@@ -90,23 +89,17 @@ abstract sealed class SchedulerBase implements Scheduler
     }
   }
 
-  // pollOnThisThread's wake states: a wake while the thread polls only records itself; only a wake
-  // that finds the thread parked (or about to park) pays for LockSupport.unpark.
-  private static final int POLLING = 0;
-  private static final int WOKEN = 1;
-  private static final int PARKED = 2;
-
   /**
    * Polls {@code future} on the calling thread, parking between polls, while the runtime's workers
-   * run the tasks (multi-thread {@code blockOn}).
+   * run the tasks (multi-thread {@code blockOn}). Wakes follow {@link BlockOnSignal}.
    */
   static <T> T pollOnThisThread(RuntimeCore core, Future<T> future) throws Exception {
     Thread me = Thread.currentThread();
-    AtomicInteger state = new AtomicInteger(WOKEN);
+    BlockOnSignal signal = new BlockOnSignal();
     Context cx =
         new Context(
             () -> {
-              if (state.getAndSet(WOKEN) == PARKED) {
+              if (signal.wake()) {
                 LockSupport.unpark(me);
               }
             });
@@ -116,7 +109,7 @@ abstract sealed class SchedulerBase implements Scheduler
         throw new IllegalStateException("the runtime was shut down while blockOn was waiting");
       }
       checkInterrupted(future);
-      if (state.getAndSet(POLLING) == WOKEN) {
+      if (signal.takeWake()) {
         cx.setBudget(Context.INITIAL_BUDGET);
         Poll<T> p = future.poll(cx);
         if (p.isReady()) {
@@ -124,9 +117,7 @@ abstract sealed class SchedulerBase implements Scheduler
         }
         continue;
       }
-      // A wake between the poll and here left WOKEN: the CAS fails and the loop polls again. A
-      // wake after the CAS sees PARKED and unparks; park returns at once if it came first.
-      if (state.compareAndSet(POLLING, PARKED)) {
+      if (signal.mayPark()) {
         LockSupport.park(future);
       }
     }
