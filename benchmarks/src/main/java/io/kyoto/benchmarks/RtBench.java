@@ -118,21 +118,15 @@ public final class RtBench {
   /**
    * {@return {@code tasks} spawned tasks that each await {@code steps} futures from {@code step}
    * one after the other (yield_many with {@code yieldNow}, the sleep case with a 1 ms sleep),
-   * joined}
+   * joined} Each task is {@code Futures.repeat(steps, step)}, tokio's {@code for _ in 0..steps {
+   * step().await }}.
    */
-  static Future<List<Integer>> stepTasks(int tasks, int steps, Supplier<? extends Future<?>> step) {
+  static Future<List<Void>> stepTasks(int tasks, int steps, Supplier<? extends Future<?>> step) {
     return Futures.lazy(
         () -> {
-          List<JoinHandle<Integer>> hs = new ArrayList<>(tasks);
+          List<JoinHandle<Void>> hs = new ArrayList<>(tasks);
           for (int i = 0; i < tasks; i++) {
-            hs.add(
-                Task.spawn(
-                    Futures.loop(
-                        0,
-                        k ->
-                            k == steps
-                                ? Futures.ready(Futures.Step.<Integer, Integer>done(k))
-                                : step.get().map(v -> Futures.Step.next(k + 1)))));
+            hs.add(Task.spawn(Futures.repeat(steps, step::get)));
           }
           return Futures.join(hs);
         });

@@ -207,6 +207,31 @@ public final class Futures {
   }
 
   /**
+   * {@return a future that runs {@code step} {@code times} times, one after the other, and then
+   * completes with null} The asynchronous counted loop, tokio's {@code for _ in 0..n { step().await
+   * }}: as {@link #loop}, each step's future is polled on the same task without recursion, and a
+   * step that completes at once consumes coop budget; unlike {@code loop} it keeps its counter
+   * unboxed and allocates nothing per iteration beyond the step's own future. A failed step fails
+   * the loop; cancelling it cancels the running step.
+   *
+   * <p>
+   *
+   * {@snippet :
+   * Future<Void> ticks = Futures.repeat(10, () -> Time.sleep(Duration.ofMillis(100)));
+   * }
+   *
+   * @param times how many steps; 0 completes at once
+   * @param step makes the next step's future
+   * @throws IllegalArgumentException if {@code times} is negative
+   */
+  public static Future<Void> repeat(long times, ThrowingSupplier<? extends Future<?>> step) {
+    if (times < 0) {
+      throw new IllegalArgumentException("times must not be negative, was " + times);
+    }
+    return new Repeat(times, Objects.requireNonNull(step, "step"));
+  }
+
+  /**
    * {@return a future that polls {@code future} with an unconstrained coop budget} As tokio's
    * {@code unconstrained}: use sparingly, it lets one future starve the others on its worker.
    *
@@ -334,6 +359,55 @@ public final class Futures {
   }
 
   /** The future behind {@link #loop}. */
+  static final class Repeat implements Future<Void> {
+    private final long times;
+    private final ThrowingSupplier<? extends Future<?>> step;
+    private long done;
+    private Future<?> current;
+
+    Repeat(long times, ThrowingSupplier<? extends Future<?>> step) {
+      this.times = times;
+      this.step = step;
+    }
+
+    @Override
+    public Poll<Void> poll(Context cx) throws Exception {
+      while (done < times) {
+        if (current == null) {
+          Future<?> next = step.get();
+          if (next == null) {
+            throw new NullPointerException("the repeated step returned null instead of a future");
+          }
+          current = next;
+        }
+        if (current.poll(cx).isPending()) {
+          return Poll.pending();
+        }
+        current = null;
+        done++;
+        if (done < times && !cx.tryConsumeBudget()) { // as Loop: ready steps still yield
+          cx.waker().wake();
+          return Poll.pending();
+        }
+      }
+      return Poll.ready(null);
+    }
+
+    @Override
+    public void cancel() {
+      Future<?> c = current;
+      current = null;
+      if (c != null) {
+        c.cancel();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Repeat[" + done + " of " + times + ", " + Describe.of(current) + "]";
+    }
+  }
+
   static final class Loop<S, R> implements Future<R> {
     private final ThrowingFunction<? super S, ? extends Future<Step<S, R>>> body;
     private S state;

@@ -184,6 +184,74 @@ class FuturesTest {
   }
 
   @Test
+  void repeatRunsEachStepInTurnOnlyAfterThePreviousOneCompleted() throws Exception {
+    List<Manual<String>> steps = new ArrayList<>();
+    Future<Void> r =
+        Futures.repeat(
+            3,
+            () -> {
+              Manual<String> m = new Manual<>();
+              steps.add(m);
+              return m;
+            });
+    assertTrue(r.poll(cx).isPending());
+    assertEquals(1, steps.size(), "the second step starts only when the first one completed");
+    steps.get(0).complete("a");
+    assertTrue(r.poll(cx).isPending());
+    assertEquals(2, steps.size());
+    steps.get(1).complete("b");
+    assertTrue(r.poll(cx).isPending());
+    steps.get(2).complete("c");
+    assertTrue(r.poll(cx).isReady());
+    assertEquals(3, steps.size());
+    assertTrue(r.toString().startsWith("Repeat[3 of 3"), r.toString());
+  }
+
+  @Test
+  void repeatOfZeroCompletesAtOnceAndNegativeIsRejected() throws Exception {
+    AtomicInteger made = new AtomicInteger();
+    assertTrue(Futures.repeat(0, () -> Futures.ready(made.incrementAndGet())).poll(cx).isReady());
+    assertEquals(0, made.get());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Futures.repeat(-1, () -> Futures.ready(1)));
+    assertEquals("times must not be negative, was -1", e.getMessage());
+  }
+
+  @Test
+  void repeatRunsAMillionReadyStepsAndYieldsWhenTheBudgetIsSpent() throws Exception {
+    AtomicInteger made = new AtomicInteger();
+    assertTrue(
+        Futures.repeat(1_000_000, () -> Futures.ready(made.incrementAndGet())).poll(cx).isReady());
+    assertEquals(1_000_000, made.get());
+    Context budgeted = new Context(wakes::incrementAndGet);
+    budgeted.setBudget(10);
+    Future<Void> r = Futures.repeat(100, () -> Futures.ready(1));
+    assertTrue(r.poll(budgeted).isPending(), "always-ready steps must yield");
+    assertEquals(1, wakes.get(), "and wake the task so it is polled again");
+    budgeted.setBudget(Context.UNCONSTRAINED);
+    assertTrue(r.poll(budgeted).isReady());
+  }
+
+  @Test
+  void repeatFailsWithAFailedStepAndCancelsTheRunningStep() throws Exception {
+    IOException boom = new IOException("boom");
+    AtomicInteger made = new AtomicInteger();
+    Future<Void> failing =
+        Futures.repeat(
+            5, () -> made.incrementAndGet() == 2 ? Futures.failed(boom) : Futures.ready("ok"));
+    assertSame(boom, assertThrows(IOException.class, () -> failing.poll(cx)));
+    assertEquals(2, made.get(), "no step after the failed one");
+    Manual<String> running = new Manual<>();
+    Future<Void> r = Futures.repeat(2, () -> running);
+    assertTrue(r.poll(cx).isPending());
+    r.cancel();
+    assertEquals(1, running.cancels);
+    assertThrows(
+        NullPointerException.class, () -> Futures.repeat(1, () -> null).poll(cx), "null step");
+  }
+
+  @Test
   void budgetCounts() {
     Context c = new Context(Waker.noop());
     assertTrue(c.tryConsumeBudget(), "unconstrained by default");
