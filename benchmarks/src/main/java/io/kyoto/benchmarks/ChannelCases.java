@@ -73,11 +73,6 @@ final class ChannelCases {
   }
 
   private static Future<Void> produce(Mpsc.Sender<Integer> tx, int count) {
-    return Futures.loop(
-        0,
-        i ->
-            i == count
-                ? Futures.ready(Step.<Integer, Void>done(null))
-                : tx.send(i).map(v -> Step.next(i + 1)));
+    return Futures.repeat(count, i -> tx.send((int) i)); // for i in 0..count { tx.send(i).await }
   }
 }

@@ -118,15 +118,15 @@ public final class RtBench {
   /**
    * {@return {@code tasks} spawned tasks that each await {@code steps} futures from {@code step}
    * one after the other (yield_many with {@code yieldNow}, the sleep case with a 1 ms sleep),
-   * joined} Each task is {@code Futures.repeat(steps, step)}, tokio's {@code for _ in 0..steps {
-   * step().await }}.
+   * joined} Each task is {@code Futures.repeat(steps, k -> step.get())}, tokio's {@code for _ in
+   * 0..steps { step().await }}.
    */
   static Future<List<Void>> stepTasks(int tasks, int steps, Supplier<? extends Future<?>> step) {
     return Futures.lazy(
         () -> {
           List<JoinHandle<Void>> hs = new ArrayList<>(tasks);
           for (int i = 0; i < tasks; i++) {
-            hs.add(Task.spawn(Futures.repeat(steps, step::get)));
+            hs.add(Task.spawn(Futures.repeat(steps, k -> step.get())));
           }
           return Futures.join(hs);
         });

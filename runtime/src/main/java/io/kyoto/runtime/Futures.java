@@ -207,24 +207,25 @@ public final class Futures {
   }
 
   /**
-   * {@return a future that runs {@code step} {@code times} times, one after the other, and then
-   * completes with null} The asynchronous counted loop, tokio's {@code for _ in 0..n { step().await
-   * }}: as {@link #loop}, each step's future is polled on the same task without recursion, and a
-   * step that completes at once consumes coop budget; unlike {@code loop} it keeps its counter
-   * unboxed and allocates nothing per iteration beyond the step's own future. A failed step fails
-   * the loop; cancelling it cancels the running step.
+   * {@return a future that runs {@code step} for the indexes 0 to {@code times - 1}, one after the
+   * other, and then completes with null} The asynchronous counted loop, tokio's {@code for i in
+   * 0..n { step(i).await }}: as {@link #loop}, each step's future is polled on the same task
+   * without recursion, and a step that completes at once consumes coop budget; unlike {@code loop}
+   * it keeps its index unboxed and allocates nothing per iteration beyond the step's own future. A
+   * failed step fails the loop; cancelling it cancels the running step.
    *
    * <p>
    *
    * {@snippet :
-   * Future<Void> ticks = Futures.repeat(10, () -> Time.sleep(Duration.ofMillis(100)));
+   * Future<Void> sends = Futures.repeat(1000, i -> tx.send("message " + i));
+   * Future<Void> ticks = Futures.repeat(10, i -> Time.sleep(Duration.ofMillis(100)));
    * }
    *
    * @param times how many steps; 0 completes at once
-   * @param step makes the next step's future
+   * @param step makes the future of the step with the given index
    * @throws IllegalArgumentException if {@code times} is negative
    */
-  public static Future<Void> repeat(long times, ThrowingSupplier<? extends Future<?>> step) {
+  public static Future<Void> repeat(long times, ThrowingLongFunction<? extends Future<?>> step) {
     if (times < 0) {
       throw new IllegalArgumentException("times must not be negative, was " + times);
     }
@@ -361,11 +362,11 @@ public final class Futures {
   /** The future behind {@link #loop}. */
   static final class Repeat implements Future<Void> {
     private final long times;
-    private final ThrowingSupplier<? extends Future<?>> step;
+    private final ThrowingLongFunction<? extends Future<?>> step;
     private long done;
     private Future<?> current;
 
-    Repeat(long times, ThrowingSupplier<? extends Future<?>> step) {
+    Repeat(long times, ThrowingLongFunction<? extends Future<?>> step) {
       this.times = times;
       this.step = step;
     }
@@ -374,7 +375,7 @@ public final class Futures {
     public Poll<Void> poll(Context cx) throws Exception {
       while (done < times) {
         if (current == null) {
-          Future<?> next = step.get();
+          Future<?> next = step.apply(done);
           if (next == null) {
             throw new NullPointerException("the repeated step returned null instead of a future");
           }

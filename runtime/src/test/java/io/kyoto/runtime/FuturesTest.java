@@ -189,7 +189,8 @@ class FuturesTest {
     Future<Void> r =
         Futures.repeat(
             3,
-            () -> {
+            i -> {
+              assertEquals(steps.size(), i, "the step's index");
               Manual<String> m = new Manual<>();
               steps.add(m);
               return m;
@@ -210,11 +211,11 @@ class FuturesTest {
   @Test
   void repeatOfZeroCompletesAtOnceAndNegativeIsRejected() throws Exception {
     AtomicInteger made = new AtomicInteger();
-    assertTrue(Futures.repeat(0, () -> Futures.ready(made.incrementAndGet())).poll(cx).isReady());
+    assertTrue(Futures.repeat(0, i -> Futures.ready(made.incrementAndGet())).poll(cx).isReady());
     assertEquals(0, made.get());
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class, () -> Futures.repeat(-1, () -> Futures.ready(1)));
+            IllegalArgumentException.class, () -> Futures.repeat(-1, i -> Futures.ready(1)));
     assertEquals("times must not be negative, was -1", e.getMessage());
   }
 
@@ -222,11 +223,11 @@ class FuturesTest {
   void repeatRunsAMillionReadyStepsAndYieldsWhenTheBudgetIsSpent() throws Exception {
     AtomicInteger made = new AtomicInteger();
     assertTrue(
-        Futures.repeat(1_000_000, () -> Futures.ready(made.incrementAndGet())).poll(cx).isReady());
+        Futures.repeat(1_000_000, i -> Futures.ready(made.incrementAndGet())).poll(cx).isReady());
     assertEquals(1_000_000, made.get());
     Context budgeted = new Context(wakes::incrementAndGet);
     budgeted.setBudget(10);
-    Future<Void> r = Futures.repeat(100, () -> Futures.ready(1));
+    Future<Void> r = Futures.repeat(100, i -> Futures.ready(1));
     assertTrue(r.poll(budgeted).isPending(), "always-ready steps must yield");
     assertEquals(1, wakes.get(), "and wake the task so it is polled again");
     budgeted.setBudget(Context.UNCONSTRAINED);
@@ -239,16 +240,16 @@ class FuturesTest {
     AtomicInteger made = new AtomicInteger();
     Future<Void> failing =
         Futures.repeat(
-            5, () -> made.incrementAndGet() == 2 ? Futures.failed(boom) : Futures.ready("ok"));
+            5, i -> made.incrementAndGet() == 2 ? Futures.failed(boom) : Futures.ready("ok"));
     assertSame(boom, assertThrows(IOException.class, () -> failing.poll(cx)));
     assertEquals(2, made.get(), "no step after the failed one");
     Manual<String> running = new Manual<>();
-    Future<Void> r = Futures.repeat(2, () -> running);
+    Future<Void> r = Futures.repeat(2, i -> running);
     assertTrue(r.poll(cx).isPending());
     r.cancel();
     assertEquals(1, running.cancels);
     assertThrows(
-        NullPointerException.class, () -> Futures.repeat(1, () -> null).poll(cx), "null step");
+        NullPointerException.class, () -> Futures.repeat(1, i -> null).poll(cx), "null step");
   }
 
   @Test
