@@ -394,7 +394,7 @@ final class MultiThreadScheduler extends SchedulerBase {
       if (queued > NOTIFY_AT_ONCE) {
         notifyPending = false;
         notifyParked();
-      } else if (queued > 1 && !notifyPending) {
+      } else if (queued > 1 && !notifyPending && sleeperCount != 0) {
         notifyPending = true;
         notifyPolls = NOTIFY_AFTER_POLLS;
         notifySince = System.nanoTime();
@@ -403,8 +403,10 @@ final class MultiThreadScheduler extends SchedulerBase {
 
     /** Before a poll: sends the pending notification if the backlog outlasted its grace. */
     private void checkPendingNotify() {
-      if (queue.isEmpty()) {
-        notifyPending = false; // drained: nothing left for a peer to steal
+      if (queue.isEmpty() || sleeperCount == 0) {
+        // Drained, or nobody sleeps (a peer that parks later re-checks every queue first): no
+        // notification is needed, and the busy case (every worker running) skips the clock read.
+        notifyPending = false;
       } else if (--notifyPolls <= 0 || System.nanoTime() - notifySince >= NOTIFY_AFTER_NANOS) {
         notifyPending = false;
         notifyParked();
