@@ -35,12 +35,35 @@ public final class NotifyStress {
   }
 
   /**
-   * A waiter's first poll races {@code notifyOne()}.
+   * A waiter's first poll racing a notification; each subclass's notifier actor picks which one.
    *
    * <p>r1 = the first poll was ready; r2 = wakes delivered; r3 = in the arbiter, if the first poll
    * was pending, whether the second is ready, else whether a fresh {@code notified()} finds a
    * permit left over.
    */
+  abstract static class FirstPollRace {
+    final Notify notify = new Notify();
+    final Notified waiter = notify.notified();
+    final CountingWaker waker = new CountingWaker();
+    final Context cx = new Context(waker);
+
+    /** The waiter actor's body. */
+    void firstPoll(III_Result r) {
+      r.r1 = ready(waiter, cx);
+    }
+
+    /** The arbiter's body. */
+    void settle(III_Result r) {
+      r.r2 = waker.wakes.get();
+      if (r.r1 == 0) {
+        r.r3 = ready(waiter, cx);
+      } else {
+        r.r3 = ready(notify.notified(), new Context(new CountingWaker()));
+      }
+    }
+  }
+
+  /** A waiter's first poll races {@code notifyOne()} (results as {@link FirstPollRace}). */
   @JCStressTest
   @Outcome(
       id = "1, 0, 0",
@@ -51,15 +74,10 @@ public final class NotifyStress {
   @Outcome(id = "1, 0, 1", expect = Expect.FORBIDDEN, desc = "one notifyOne served twice")
   @Outcome(expect = Expect.FORBIDDEN, desc = "spurious or repeated wake, or not completed")
   @State
-  public static class NotifyOneVsFirstPoll {
-    final Notify notify = new Notify();
-    final Notified waiter = notify.notified();
-    final CountingWaker waker = new CountingWaker();
-    final Context cx = new Context(waker);
-
+  public static class NotifyOneVsFirstPoll extends FirstPollRace {
     @Actor
     public void waiter(III_Result r) {
-      r.r1 = ready(waiter, cx);
+      firstPoll(r);
     }
 
     @Actor
@@ -69,12 +87,7 @@ public final class NotifyStress {
 
     @Arbiter
     public void after(III_Result r) {
-      r.r2 = waker.wakes.get();
-      if (r.r1 == 0) {
-        r.r3 = ready(waiter, cx);
-      } else {
-        r.r3 = ready(notify.notified(), new Context(new CountingWaker()));
-      }
+      settle(r);
     }
   }
 
@@ -112,11 +125,8 @@ public final class NotifyStress {
 
   /**
    * A waiter created before {@code notifyWaiters()} polls for the first time while it runs: it must
-   * complete (at its first poll, or woken and at its next), and no permit is stored.
-   *
-   * <p>r1 = the first poll was ready; r2 = wakes delivered; r3 = in the arbiter, if the first poll
-   * was pending, whether the second is ready, else whether a fresh {@code notified()} finds a
-   * permit.
+   * complete (at its first poll, or woken and at its next), and no permit is stored (results as
+   * {@link FirstPollRace}).
    */
   @JCStressTest
   @Outcome(id = "1, 0, 0", expect = Expect.ACCEPTABLE, desc = "saw the call count change at once")
@@ -125,15 +135,10 @@ public final class NotifyStress {
   @Outcome(id = "1, 0, 1", expect = Expect.FORBIDDEN, desc = "notifyWaiters stored a permit")
   @Outcome(expect = Expect.FORBIDDEN, desc = "spurious or repeated wake, or not completed")
   @State
-  public static class NotifyWaitersVsFirstPoll {
-    final Notify notify = new Notify();
-    final Notified waiter = notify.notified();
-    final CountingWaker waker = new CountingWaker();
-    final Context cx = new Context(waker);
-
+  public static class NotifyWaitersVsFirstPoll extends FirstPollRace {
     @Actor
     public void waiter(III_Result r) {
-      r.r1 = ready(waiter, cx);
+      firstPoll(r);
     }
 
     @Actor
@@ -143,12 +148,7 @@ public final class NotifyStress {
 
     @Arbiter
     public void after(III_Result r) {
-      r.r2 = waker.wakes.get();
-      if (r.r1 == 0) {
-        r.r3 = ready(waiter, cx);
-      } else {
-        r.r3 = ready(notify.notified(), new Context(new CountingWaker()));
-      }
+      settle(r);
     }
   }
 }

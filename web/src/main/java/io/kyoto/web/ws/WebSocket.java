@@ -459,7 +459,7 @@ public final class WebSocket implements Stream<Message> {
       } catch (IllegalStateException noTimers) {
         return false; // not in a runtime with time enabled: the handshake has no time limit
       }
-      closeTimer = Time.sleep(config.closeTimeout()); // saturating; the deadline is set below
+      closeTimer = Time.sleep(config.closeTimeout()); // saturating; deadline from the poll below
       if (closeCx == null) closeCx = new Context(this::wakeCloseWaiters);
       // writers already waiting since before the close must hear of the timeout too
       for (Waker w : waiters) addCloseWaiter(w);
