@@ -329,6 +329,144 @@ class RuntimeTest {
     assertEquals(0, rt.metrics().numAliveTasks());
   }
 
+  /** A task that counts its polls and cancellations and stays pending. */
+  static final class Counting implements Future<Void> {
+    final AtomicInteger polls;
+    final AtomicInteger cancels;
+
+    Counting(AtomicInteger polls, AtomicInteger cancels) {
+      this.polls = polls;
+      this.cancels = cancels;
+    }
+
+    @Override
+    public Poll<Void> poll(Context cx) {
+      polls.incrementAndGet();
+      return Poll.pending();
+    }
+
+    @Override
+    public void cancel() {
+      cancels.incrementAndGet();
+    }
+  }
+
+  @Test
+  void shutdownCancelsQueuedTasksWithoutPollingThem() throws Exception {
+    // Tasks join the alive list at their first pending poll; until then they are only queued. A
+    // current-thread runtime runs tasks only inside blockOn, so these are never polled.
+    Runtime rt = Runtime.builder().currentThread().enableAll().build();
+    AtomicInteger polls = new AtomicInteger();
+    AtomicInteger cancels = new AtomicInteger();
+    List<JoinHandle<Void>> handles = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      handles.add(rt.spawn(new Counting(polls, cancels)));
+    }
+    assertEquals(20, rt.metrics().numAliveTasks(), "queued tasks count as alive");
+    rt.close();
+    assertEquals(0, polls.get(), "a task queued at shutdown is cancelled, never polled");
+    assertEquals(20, cancels.get());
+    assertEquals(0, rt.metrics().numAliveTasks());
+    for (JoinHandle<Void> h : handles) {
+      assertTrue(h.isFinished());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Flavor.class)
+  void tasksThatFinishInTheirFirstPollAreCountedAndLeaveNoTrace(Flavor flavor) throws Exception {
+    try (Runtime rt = runtime(flavor)) {
+      AtomicInteger polls = new AtomicInteger();
+      AtomicInteger cancels = new AtomicInteger();
+      JoinHandle<Void> pending = rt.spawn(new Counting(polls, cancels));
+      int sum =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    List<JoinHandle<Integer>> hs = new ArrayList<>();
+                    for (int i = 0; i < 100; i++) {
+                      int v = i;
+                      hs.add(Task.spawn(cx -> Poll.ready(v)));
+                    }
+                    return Futures.join(hs)
+                        .map(vs -> vs.stream().mapToInt(Integer::intValue).sum());
+                  }));
+      assertEquals(4950, sum);
+      RuntimeMetrics m = rt.metrics();
+      assertEquals(101, m.spawnedTasksCount());
+      assertEquals(1, m.numAliveTasks(), "only the pending task is alive");
+      assertEquals(
+          List.of(pending.id()),
+          rt.handle().dumpTasks().stream().map(TaskDump::id).toList(),
+          "only the pending task is listed");
+      pending.abort();
+      rt.blockOn(Task.yieldNow());
+      for (int i = 0; i < 200 && m.numAliveTasks() != 0; i++) {
+        Thread.sleep(5); // a worker runs the cancellation
+      }
+      assertEquals(0, m.numAliveTasks());
+      assertEquals(1, cancels.get());
+    }
+  }
+
+  @Test
+  @Timeout(30)
+  void aTaskStillInItsFirstPollWhenShutdownGivesUpIsCancelledWhenThePollEnds() throws Exception {
+    // shutdownBackground does not wait for workers: it sweeps the alive list while this task is
+    // still in its first poll, before the task has joined the list. Joining it afterwards must
+    // still cancel it.
+    Runtime rt = runtime(Flavor.MULTI_THREAD);
+    CountDownLatch polling = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch cancelled = new CountDownLatch(1);
+    JoinHandle<Void> h =
+        rt.spawn(
+            new Future<Void>() {
+              @Override
+              public Poll<Void> poll(Context cx) throws Exception {
+                polling.countDown();
+                release.await();
+                return Poll.pending();
+              }
+
+              @Override
+              public void cancel() {
+                cancelled.countDown();
+              }
+            });
+    assertTrue(polling.await(10, TimeUnit.SECONDS));
+    rt.shutdownBackground();
+    release.countDown();
+    assertTrue(cancelled.await(10, TimeUnit.SECONDS), "the task was left pending after shutdown");
+    for (int i = 0; i < 200 && !h.isFinished(); i++) {
+      Thread.sleep(5);
+    }
+    assertTrue(h.isFinished());
+  }
+
+  @Test
+  @Timeout(60)
+  void shutdownRacingFirstPollsCancelsEveryTaskOnce() throws Exception {
+    // Shutdown while tasks are queued, in their first poll (joining the alive list), or listed:
+    // every one must be cancelled exactly once and none left alive.
+    for (int round = 0; round < 40; round++) {
+      Runtime rt = runtime(Flavor.MULTI_THREAD);
+      AtomicInteger polls = new AtomicInteger();
+      AtomicInteger cancels = new AtomicInteger();
+      int n = 200;
+      for (int i = 0; i < n; i++) {
+        rt.spawn(new Counting(polls, cancels));
+      }
+      if (round % 2 == 1) {
+        Thread.onSpinWait(); // vary where the workers are when shutdown begins
+      }
+      rt.close();
+      assertEquals(n, cancels.get(), "round " + round + ": every task cancelled once");
+      assertEquals(0, rt.metrics().numAliveTasks(), "round " + round);
+      assertTrue(polls.get() <= n, "each task polled at most once before shutdown");
+    }
+  }
+
   @Test
   void shutdownPolicyStopsTheRuntimeOnAFailedTask() throws Exception {
     try (Runtime rt =

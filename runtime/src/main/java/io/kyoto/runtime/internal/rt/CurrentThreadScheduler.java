@@ -279,6 +279,7 @@ final class CurrentThreadScheduler extends SchedulerBase {
         if (t == null) {
           return;
         }
+        t.abort(); // a queued task may never have been polled, so it is not in the alive list
         t.run(Context.INITIAL_BUDGET);
       }
     } finally {

@@ -234,6 +234,7 @@ final class MultiThreadScheduler extends SchedulerBase {
       progress = false;
       TaskCore<?> t;
       while ((t = inject.pop()) != null || (t = lateTasks.poll()) != null) {
+        t.abort(); // a queued task may never have been polled, so it is not in the alive list
         t.run(Context.INITIAL_BUDGET);
         progress = true;
       }
@@ -245,10 +246,12 @@ final class MultiThreadScheduler extends SchedulerBase {
         if (w.lifo != null) {
           TaskCore<?> l = w.lifo;
           w.lifo = null;
+          l.abort();
           l.run(Context.INITIAL_BUDGET);
           progress = true;
         }
         while ((t = w.queue.pop()) != null || (t = w.deferred.pollFirst()) != null) {
+          t.abort();
           t.run(Context.INITIAL_BUDGET);
           progress = true;
         }

@@ -27,7 +27,9 @@ public final class RuntimeCore {
   private final SchedulerBase scheduler;
   private final Scheduler blockingScheduler;
   private final OwnedTasks alive;
-  private final AtomicLong spawned = new AtomicLong();
+  // Counted, not listed: the alive list holds only tasks that have been pending once.
+  private final LongAdder spawned = new LongAdder();
+  private final LongAdder terminated = new LongAdder();
   // The future of each thread inside blockOn, for task dumps (one put and remove per blockOn).
   private final Map<Thread, Future<?>> blockOns = new ConcurrentHashMap<>();
   private final AtomicLong rngSeeds = new AtomicLong();
@@ -138,7 +140,11 @@ public final class RuntimeCore {
    */
   public <T> TaskCore<T> spawn(Future<T> future) {
     TaskCore<T> task = new TaskCore<>(future, scheduler);
-    register(task);
+    spawned.increment();
+    if (shutdown) {
+      task.abort(); // as tokio: a task spawned during shutdown is cancelled, never polled
+    }
+    task.wake(); // listed in `alive` at its first pending poll (onFirstPending)
     return task;
   }
 
@@ -156,7 +162,8 @@ public final class RuntimeCore {
   }
 
   private void register(TaskCore<?> task) {
-    spawned.incrementAndGet();
+    // Blocking jobs are listed from the start: a queued job is reached through the list only.
+    spawned.increment();
     alive.add(task);
     if (shutdown) {
       task.abort(); // as tokio: a task spawned during shutdown is cancelled, never polled
@@ -190,19 +197,25 @@ public final class RuntimeCore {
     return Map.copyOf(blockOns);
   }
 
-  /** {@return the alive tasks (a moment's copy), for task dumps} */
+  /**
+   * {@return the alive tasks that have been polled at least once (a moment's copy), for task dumps}
+   * Tasks spawned and not yet polled are in run queues, not in this list.
+   */
   public List<TaskCore<?>> aliveTaskList() {
     return alive.snapshot();
   }
 
   /** {@return the number of tasks not yet terminated} */
   public int aliveTasks() {
-    return alive.size();
+    // Terminated first: a task counted there was spawned before, so the difference is never
+    // negative; exact whenever no task is being spawned or completed.
+    long done = terminated.sum();
+    return (int) Math.max(0, spawned.sum() - done);
   }
 
   /** {@return the number of tasks spawned so far} */
   public long spawnedTasks() {
-    return spawned.get();
+    return spawned.sum();
   }
 
   /** {@return the number of blocking jobs queued or running} */
@@ -235,8 +248,18 @@ public final class RuntimeCore {
     return scheduler.metrics();
   }
 
+  void onFirstPending(TaskCore<?> task) {
+    alive.add(task);
+    if (shutdown) {
+      // Shutdown may have swept the list before this add (the same check as at spawn): cancel it
+      // now. The runner still holds the task, so it cancels the future when it releases it.
+      task.abort();
+    }
+  }
+
   void onTerminated(TaskCore<?> task) {
     alive.remove(task);
+    terminated.increment();
   }
 
   void onFailure(TaskCore<?> task, Throwable failure) {
@@ -311,6 +334,11 @@ public final class RuntimeCore {
     @Override
     public void onTaskTerminated(TaskCore<?> task) {
       onTerminated(task);
+    }
+
+    @Override
+    public void onFirstPending(TaskCore<?> task) {
+      RuntimeCore.this.onFirstPending(task); // not reached: a blocking job runs once
     }
   }
 }

@@ -72,6 +72,11 @@ abstract sealed class SchedulerBase implements Scheduler
     core.onTerminated(task);
   }
 
+  @Override
+  public void onFirstPending(TaskCore<?> task) {
+    core.onFirstPending(task);
+  }
+
   /**
    * Cancels {@code future} and throws if the thread in {@code blockOn} was interrupted (a test
    * timeout, a shutdown hook): otherwise its parks would return at once and it would spin.

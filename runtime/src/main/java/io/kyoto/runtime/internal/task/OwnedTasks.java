@@ -11,6 +11,11 @@ import java.util.List;
  * {@code ownedPrev}/{@code ownedNext} fields: adding and removing allocate nothing and take one
  * uncontended lock, where a concurrent hash set costs a node and several CASes per spawn. Shards
  * keep two workers spawning and completing tasks from contending on one lock.
+ *
+ * <p>Only tasks that have been pending once are listed (see {@link Scheduler#onFirstPending}): a
+ * task that completes in its first poll, the common case of short tasks, never takes a lock here.
+ * {@link #add} and {@link #remove} are called by the task's runner only, so {@link #remove} can
+ * skip the lock for a task that was never added.
  */
 public final class OwnedTasks {
   private final Shard[] shards;
@@ -65,6 +70,9 @@ public final class OwnedTasks {
    * @param task the task
    */
   public void remove(TaskCore<?> task) {
+    if (!task.owned) {
+      return; // never added; only the runner writes `owned`, and the runner is calling
+    }
     Shard s = shard(task);
     synchronized (s) {
       if (!task.owned) {

@@ -33,6 +33,16 @@ public interface Scheduler {
    */
   void onTaskTerminated(TaskCore<?> task);
 
+  /**
+   * Called by the runner, before it releases the task, when the task's poll ends pending for the
+   * first time: the task joins the runtime's alive-task list only then (a task that completes in
+   * its first poll never does, and costs no list update). Tasks not yet polled are in a run queue
+   * and are reached there at shutdown.
+   *
+   * @param task the task, still marked running
+   */
+  default void onFirstPending(TaskCore<?> task) {}
+
   /** Called when a task's poll ended pending with its coop budget spent (a forced yield). */
   default void onForcedYield() {}
 }

@@ -207,6 +207,12 @@ public final class TaskCore<T> extends Context implements Waker {
     if (budget() == 0) {
       scheduler.onForcedYield();
     }
+    if (!owned) {
+      // First pending poll: join the alive list while still RUNNING, so that no other thread can
+      // complete the task (and skip its removal) before it is in the list. `owned` is only
+      // written by the task's runner (here and on completion), so reading it here needs no lock.
+      scheduler.onFirstPending(this);
+    }
     // Pending: release RUNNING; if woken or aborted meanwhile, go round again.
     while (true) {
       s = state;
