@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -442,6 +443,74 @@ class RuntimeTest {
       Thread.sleep(5);
     }
     assertTrue(h.isFinished());
+  }
+
+  @Test
+  @Timeout(30)
+  void aTaskQueuedOnAWorkerThatOutlivesShutdownIsCancelledWhenTheWorkerStops() throws Exception {
+    // The stuck poll spawns a task into its own worker's queue; shutdownBackground does not wait
+    // for that worker, and only the worker may pop its queue, so it cancels it when it stops.
+    Runtime rt = runtime(Flavor.MULTI_THREAD);
+    CountDownLatch polling = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger innerPolls = new AtomicInteger();
+    AtomicInteger innerCancels = new AtomicInteger();
+    List<JoinHandle<Void>> inner = new ArrayList<>();
+    rt.spawn(
+        cx -> {
+          inner.add(Task.spawn(new Counting(innerPolls, innerCancels)));
+          polling.countDown();
+          release.await();
+          return Poll.pending();
+        });
+    assertTrue(polling.await(10, TimeUnit.SECONDS));
+    rt.shutdownBackground();
+    release.countDown();
+    for (int i = 0; i < 400 && !inner.get(0).isFinished(); i++) {
+      Thread.sleep(5);
+    }
+    assertTrue(inner.get(0).isFinished(), "the queued task was stranded in the worker's queue");
+    assertEquals(0, innerPolls.get(), "cancelled, never polled");
+    assertEquals(1, innerCancels.get());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Flavor.class)
+  @Timeout(60)
+  void everyTaskSpawnedWhileTheRuntimeShutsDownFinishes(Flavor flavor) throws Exception {
+    // A spawn that races close() may queue its task after shutdown drained the run queues; that
+    // task must still finish (cancelled), or its joiner would wait forever.
+    for (int round = 0; round < 30; round++) {
+      Runtime rt = runtime(flavor);
+      List<JoinHandle<Void>> handles = Collections.synchronizedList(new ArrayList<>());
+      AtomicBoolean stop = new AtomicBoolean();
+      CountDownLatch started = new CountDownLatch(1);
+      Thread spawner =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    started.countDown();
+                    for (int i = 0; !stop.get() && i < 20_000; i++) {
+                      handles.add(rt.spawn(new Counting(new AtomicInteger(), new AtomicInteger())));
+                      if (i % 10 == 9) {
+                        LockSupport.parkNanos(10_000); // a few hundred spawns around close()
+                      }
+                    }
+                  });
+      started.await();
+      Thread.sleep(1);
+      rt.close();
+      Thread.sleep(2); // spawns after close
+      stop.set(true);
+      spawner.join();
+      for (JoinHandle<Void> h : handles) {
+        for (int i = 0; i < 400 && !h.isFinished(); i++) {
+          Thread.sleep(5);
+        }
+        assertTrue(h.isFinished(), "round " + round + ": " + h + " never finished");
+      }
+      assertEquals(0, rt.metrics().numAliveTasks(), "round " + round);
+    }
   }
 
   @Test

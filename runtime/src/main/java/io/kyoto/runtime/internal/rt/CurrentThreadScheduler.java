@@ -28,6 +28,8 @@ final class CurrentThreadScheduler extends SchedulerBase {
   private final ArrayDeque<TaskCore<?>> local = new ArrayDeque<>();
   private final ArrayDeque<TaskCore<?>> deferred = new ArrayDeque<>();
   private final ConcurrentLinkedQueue<TaskCore<?>> global = new ConcurrentLinkedQueue<>();
+  // Set once cancelAll has drained the queues; see schedule().
+  private volatile boolean drained;
   private final ReentrantLock coreLock = new ReentrantLock();
   private final java.util.Set<Thread> waiting =
       java.util.concurrent.ConcurrentHashMap.newKeySet(); // blockOn threads waiting for the core
@@ -58,6 +60,12 @@ final class CurrentThreadScheduler extends SchedulerBase {
     } else {
       global.add(task);
       parker.unpark();
+      if (drained) {
+        // Shut down and drained (a wake or spawn that raced close()): nothing will run this task
+        // any more, so cancel it here. Added before the flag is read, and cancelAll sets the flag
+        // before draining once more, so either side finds the task.
+        cancelLate();
+      }
     }
   }
 
@@ -264,6 +272,20 @@ final class CurrentThreadScheduler extends SchedulerBase {
 
   @Override
   void cancelAll() {
+    drainAll();
+    drained = true;
+    cancelLate();
+  }
+
+  private void cancelLate() {
+    TaskCore<?> t;
+    while ((t = global.poll()) != null) {
+      t.abort();
+      t.run(Context.INITIAL_BUDGET);
+    }
+  }
+
+  private void drainAll() {
     coreLock.lock();
     Thread me = Thread.currentThread();
     owner = me;

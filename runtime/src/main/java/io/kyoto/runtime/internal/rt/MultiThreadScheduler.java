@@ -65,6 +65,8 @@ final class MultiThreadScheduler extends SchedulerBase {
   private final Worker[] workers;
   private final InjectQueue<TaskCore<?>> inject = new InjectQueue<>();
   private final ConcurrentLinkedQueue<TaskCore<?>> lateTasks = new ConcurrentLinkedQueue<>();
+  // Set once cancelAll has drained the queues; see schedule().
+  private volatile boolean drained;
   private final Overflow<TaskCore<?>> overflow;
   private final AtomicInteger searching = new AtomicInteger();
   private final Object sleepLock = new Object();
@@ -125,6 +127,12 @@ final class MultiThreadScheduler extends SchedulerBase {
     }
     if (!inject.push(task)) {
       lateTasks.add(task); // shut down: cancelled by cancelAll
+      if (drained) {
+        // cancelAll is over (a wake or spawn that raced close()): nothing will run this task any
+        // more, so cancel it here. Added before the flag is read, and cancelAll sets the flag
+        // before draining once more, so either side finds the task.
+        cancelLate();
+      }
       return;
     }
     notifyParked();
@@ -229,6 +237,20 @@ final class MultiThreadScheduler extends SchedulerBase {
 
   @Override
   void cancelAll() {
+    drainAll();
+    drained = true;
+    cancelLate();
+  }
+
+  private void cancelLate() {
+    TaskCore<?> t;
+    while ((t = lateTasks.poll()) != null) {
+      t.abort();
+      t.run(Context.INITIAL_BUDGET);
+    }
+  }
+
+  private void drainAll() {
     boolean progress = true;
     while (progress) {
       progress = false;
@@ -240,7 +262,7 @@ final class MultiThreadScheduler extends SchedulerBase {
       }
       for (Worker w : workers) {
         if (w.thread != null && w.thread.isAlive()) {
-          continue; // still running its last task; it drains its own queue on exit
+          continue; // still running its last task; it cancels its own queue on exit
         }
         w.queue.bindOwner();
         if (w.lifo != null) {
@@ -333,6 +355,7 @@ final class MultiThreadScheduler extends SchedulerBase {
       threadActive();
       try {
         loop();
+        cancelQueuedOnExit();
       } finally {
         threadIdle();
         core.threadStopped();
@@ -342,6 +365,25 @@ final class MultiThreadScheduler extends SchedulerBase {
         if (Thread.currentThread() instanceof WorkerThread wt) {
           wt.worker = null;
         }
+      }
+    }
+
+    /**
+     * Shutdown: no worker polls any more, so this worker cancels what is left in its own queues
+     * (only the owner may pop its local queue; cancelAll skips a worker that is still alive). A
+     * queued task may never have been polled, so the alive-list sweep does not reach it.
+     */
+    private void cancelQueuedOnExit() {
+      TaskCore<?> t;
+      while (true) {
+        if (lifo != null) {
+          t = lifo;
+          lifo = null;
+        } else if ((t = queue.pop()) == null && (t = deferred.pollFirst()) == null) {
+          return;
+        }
+        t.abort();
+        t.run(Context.INITIAL_BUDGET);
       }
     }
 
