@@ -37,7 +37,8 @@ final class CurrentThreadScheduler extends SchedulerBase {
   private final int eventInterval;
   private final int globalInterval;
   private volatile Thread owner;
-  private long tick;
+  // A countdown, not `tick % interval`: no 64-bit division per poll.
+  private int globalCountdown;
   private long polls;
   private final PollSlot slot = new PollSlot();
   private long busyNanos;
@@ -48,6 +49,7 @@ final class CurrentThreadScheduler extends SchedulerBase {
     this.eventInterval = core.config().eventInterval();
     int g = core.config().globalQueueInterval();
     this.globalInterval = g > 0 ? g : 31;
+    this.globalCountdown = globalInterval;
   }
 
   @Override
@@ -84,9 +86,9 @@ final class CurrentThreadScheduler extends SchedulerBase {
   }
 
   private TaskCore<?> next() {
-    tick++;
     TaskCore<?> t;
-    if (tick % globalInterval == 0) {
+    if (--globalCountdown <= 0) {
+      globalCountdown = globalInterval;
       t = global.poll();
       return t != null ? t : local.pollFirst();
     }

@@ -6,6 +6,8 @@ import io.kyoto.runtime.internal.sched.InjectQueue;
 import io.kyoto.runtime.internal.sched.LocalQueue;
 import io.kyoto.runtime.internal.sched.Overflow;
 import io.kyoto.runtime.internal.task.TaskCore;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,6 +63,16 @@ final class MultiThreadScheduler extends SchedulerBase {
   static final long NOTIFY_AFTER_NANOS = 50_000;
 
   private static final ThreadLocal<Worker> CURRENT_WORKER = new ThreadLocal<>();
+
+  private static final VarHandle POLLS;
+
+  static {
+    try {
+      POLLS = MethodHandles.lookup().findVarHandle(Worker.class, "polls", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final Worker[] workers;
   private final InjectQueue<TaskCore<?>> inject = new InjectQueue<>();
@@ -325,15 +337,22 @@ final class MultiThreadScheduler extends SchedulerBase {
     int notifyPolls; // polls left before a pending notification is sent
     long notifySince; // when the pending notification started
     boolean isSearching;
-    long tick;
+    // Countdowns, not `tick % interval`: a 64-bit division per poll costs more than the poll's
+    // own bookkeeping. Both reach 0 every interval polls, as tokio's tick checks.
+    int globalCountdown;
+    int eventCountdown;
     int seed;
-    volatile long polls; // single writer; volatile so metrics read a recent value
+    // Single writer: incremented with an opaque store (a plain move on x86), not a volatile one
+    // (a fence per poll); metrics read it with a volatile read.
+    volatile long polls;
     volatile long
         busyNanos; // updated when the worker parks (one clock read per park, not per poll)
     long activeSince;
 
     Worker(int index) {
       this.index = index;
+      this.globalCountdown = globalInterval;
+      this.eventCountdown = eventInterval;
       this.seed = 0x9E3779B9 * (index + 1);
     }
 
@@ -401,7 +420,8 @@ final class MultiThreadScheduler extends SchedulerBase {
             checkPendingNotify();
           }
           runTask(t);
-          if (tick % eventInterval == 0) {
+          if (--eventCountdown <= 0) {
+            eventCountdown = eventInterval;
             turnDriverNow();
             releaseDeferred();
           }
@@ -466,7 +486,7 @@ final class MultiThreadScheduler extends SchedulerBase {
     }
 
     private void runTask(TaskCore<?> t) {
-      polls++; // counted before the poll, so a joiner woken by it sees the count
+      countPoll(); // before the poll, so a joiner woken by it sees the count
       slot.enter(t);
       t.run(Context.INITIAL_BUDGET);
       slot.exit();
@@ -485,7 +505,7 @@ final class MultiThreadScheduler extends SchedulerBase {
         TaskCore<?> next = lifo;
         lifo = null;
         lifoPolls++;
-        polls++;
+        countPoll();
         slot.enter(next);
         next.run(budget);
         slot.exit();
@@ -494,9 +514,13 @@ final class MultiThreadScheduler extends SchedulerBase {
       lifoPolls = 0;
     }
 
+    private void countPoll() {
+      POLLS.setOpaque(this, polls + 1);
+    }
+
     private TaskCore<?> nextTask() {
-      tick++;
-      if (tick % globalInterval == 0) {
+      if (--globalCountdown <= 0) {
+        globalCountdown = globalInterval;
         TaskCore<?> t = inject.pop();
         if (t != null) {
           return t;
