@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,6 +32,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RuntimeTest {
   static Runtime runtime(Flavor flavor) {
     return Runtime.builder().flavor(flavor).workerThreads(2).enableAll().build();
+  }
+
+  /** Waits up to 2 s for {@code done}, which another thread makes true; the caller asserts it. */
+  static void waitUntil(BooleanSupplier done) throws InterruptedException {
+    for (int i = 0; i < 400 && !done.getAsBoolean(); i++) {
+      Thread.sleep(5);
+    }
   }
 
   /** A future that is pending until the flag is set from elsewhere, then ready. */
@@ -402,9 +410,7 @@ class RuntimeTest {
           "only the pending task is listed");
       pending.abort();
       rt.blockOn(Task.yieldNow());
-      for (int i = 0; i < 200 && m.numAliveTasks() != 0; i++) {
-        Thread.sleep(5); // a worker runs the cancellation
-      }
+      waitUntil(() -> m.numAliveTasks() == 0); // a worker runs the cancellation
       assertEquals(0, m.numAliveTasks());
       assertEquals(1, cancels.get());
     }
@@ -439,9 +445,7 @@ class RuntimeTest {
     rt.shutdownBackground();
     release.countDown();
     assertTrue(cancelled.await(10, TimeUnit.SECONDS), "the task was left pending after shutdown");
-    for (int i = 0; i < 200 && !h.isFinished(); i++) {
-      Thread.sleep(5);
-    }
+    waitUntil(h::isFinished);
     assertTrue(h.isFinished());
   }
 
@@ -466,9 +470,7 @@ class RuntimeTest {
     assertTrue(polling.await(10, TimeUnit.SECONDS));
     rt.shutdownBackground();
     release.countDown();
-    for (int i = 0; i < 400 && !inner.get(0).isFinished(); i++) {
-      Thread.sleep(5);
-    }
+    waitUntil(inner.get(0)::isFinished);
     assertTrue(inner.get(0).isFinished(), "the queued task was stranded in the worker's queue");
     assertEquals(0, innerPolls.get(), "cancelled, never polled");
     assertEquals(1, innerCancels.get());
@@ -504,9 +506,7 @@ class RuntimeTest {
       stop.set(true);
       spawner.join();
       for (JoinHandle<Void> h : handles) {
-        for (int i = 0; i < 400 && !h.isFinished(); i++) {
-          Thread.sleep(5);
-        }
+        waitUntil(h::isFinished);
         assertTrue(h.isFinished(), "round " + round + ": " + h + " never finished");
       }
       assertEquals(0, rt.metrics().numAliveTasks(), "round " + round);

@@ -6,6 +6,7 @@ import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.internal.task.TaskCore;
 import java.util.ArrayDeque;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -28,8 +29,6 @@ final class CurrentThreadScheduler extends SchedulerBase {
   private final ArrayDeque<TaskCore<?>> local = new ArrayDeque<>();
   private final ArrayDeque<TaskCore<?>> deferred = new ArrayDeque<>();
   private final ConcurrentLinkedQueue<TaskCore<?>> global = new ConcurrentLinkedQueue<>();
-  // Set once cancelAll has drained the queues; see schedule().
-  private volatile boolean drained;
   private final ReentrantLock coreLock = new ReentrantLock();
   private final java.util.Set<Thread> waiting =
       java.util.concurrent.ConcurrentHashMap.newKeySet(); // blockOn threads waiting for the core
@@ -62,12 +61,7 @@ final class CurrentThreadScheduler extends SchedulerBase {
     } else {
       global.add(task);
       parker.unpark();
-      if (drained) {
-        // Shut down and drained (a wake or spawn that raced close()): nothing will run this task
-        // any more, so cancel it here. Added before the flag is read, and cancelAll sets the flag
-        // before draining once more, so either side finds the task.
-        cancelLate();
-      }
+      queuedLate(); // after shutdown, nothing else will run it
     }
   }
 
@@ -273,21 +267,12 @@ final class CurrentThreadScheduler extends SchedulerBase {
   }
 
   @Override
-  void cancelAll() {
-    drainAll();
-    drained = true;
-    cancelLate();
+  Queue<TaskCore<?>> lateQueue() {
+    return global;
   }
 
-  private void cancelLate() {
-    TaskCore<?> t;
-    while ((t = global.poll()) != null) {
-      t.abort();
-      t.run(Context.INITIAL_BUDGET);
-    }
-  }
-
-  private void drainAll() {
+  @Override
+  void cancelQueuedTasks() {
     coreLock.lock();
     Thread me = Thread.currentThread();
     owner = me;
@@ -303,8 +288,7 @@ final class CurrentThreadScheduler extends SchedulerBase {
         if (t == null) {
           return;
         }
-        t.abort(); // a queued task may never have been polled, so it is not in the alive list
-        t.run(Context.INITIAL_BUDGET);
+        t.cancelQueued();
       }
     } finally {
       owner = null;

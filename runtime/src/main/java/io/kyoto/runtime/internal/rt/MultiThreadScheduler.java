@@ -9,6 +9,7 @@ import io.kyoto.runtime.internal.task.TaskCore;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -77,8 +78,6 @@ final class MultiThreadScheduler extends SchedulerBase {
   private final Worker[] workers;
   private final InjectQueue<TaskCore<?>> inject = new InjectQueue<>();
   private final ConcurrentLinkedQueue<TaskCore<?>> lateTasks = new ConcurrentLinkedQueue<>();
-  // Set once cancelAll has drained the queues; see schedule().
-  private volatile boolean drained;
   private final Overflow<TaskCore<?>> overflow;
   private final AtomicInteger searching = new AtomicInteger();
   private final Object sleepLock = new Object();
@@ -138,13 +137,8 @@ final class MultiThreadScheduler extends SchedulerBase {
       return;
     }
     if (!inject.push(task)) {
-      lateTasks.add(task); // shut down: cancelled by cancelAll
-      if (drained) {
-        // cancelAll is over (a wake or spawn that raced close()): nothing will run this task any
-        // more, so cancel it here. Added before the flag is read, and cancelAll sets the flag
-        // before draining once more, so either side finds the task.
-        cancelLate();
-      }
+      lateTasks.add(task); // shut down: cancelled by cancelAll, or here once that is over
+      queuedLate();
       return;
     }
     notifyParked();
@@ -248,28 +242,18 @@ final class MultiThreadScheduler extends SchedulerBase {
   }
 
   @Override
-  void cancelAll() {
-    drainAll();
-    drained = true;
-    cancelLate();
+  Queue<TaskCore<?>> lateQueue() {
+    return lateTasks;
   }
 
-  private void cancelLate() {
-    TaskCore<?> t;
-    while ((t = lateTasks.poll()) != null) {
-      t.abort();
-      t.run(Context.INITIAL_BUDGET);
-    }
-  }
-
-  private void drainAll() {
+  @Override
+  void cancelQueuedTasks() {
     boolean progress = true;
     while (progress) {
       progress = false;
       TaskCore<?> t;
       while ((t = inject.pop()) != null || (t = lateTasks.poll()) != null) {
-        t.abort(); // a queued task may never have been polled, so it is not in the alive list
-        t.run(Context.INITIAL_BUDGET);
+        t.cancelQueued();
         progress = true;
       }
       for (Worker w : workers) {
@@ -277,18 +261,7 @@ final class MultiThreadScheduler extends SchedulerBase {
           continue; // still running its last task; it cancels its own queue on exit
         }
         w.queue.bindOwner();
-        if (w.lifo != null) {
-          TaskCore<?> l = w.lifo;
-          w.lifo = null;
-          l.abort();
-          l.run(Context.INITIAL_BUDGET);
-          progress = true;
-        }
-        while ((t = w.queue.pop()) != null || (t = w.deferred.pollFirst()) != null) {
-          t.abort();
-          t.run(Context.INITIAL_BUDGET);
-          progress = true;
-        }
+        progress |= w.cancelQueued();
       }
     }
   }
@@ -374,7 +347,7 @@ final class MultiThreadScheduler extends SchedulerBase {
       threadActive();
       try {
         loop();
-        cancelQueuedOnExit();
+        cancelQueued();
       } finally {
         threadIdle();
         core.threadStopped();
@@ -388,21 +361,25 @@ final class MultiThreadScheduler extends SchedulerBase {
     }
 
     /**
-     * Shutdown: no worker polls any more, so this worker cancels what is left in its own queues
-     * (only the owner may pop its local queue; cancelAll skips a worker that is still alive). A
-     * queued task may never have been polled, so the alive-list sweep does not reach it.
+     * Shutdown: cancels what is left in this worker's LIFO slot, local queue and deferred list
+     * ({@link TaskCore#cancelQueued}). Called by the worker as it stops (only the owner may pop its
+     * local queue; cancelAll skips a worker that is still alive), or by cancelAll for a worker that
+     * has stopped, after taking the queue over.
+     *
+     * @return whether any task was cancelled
      */
-    private void cancelQueuedOnExit() {
+    boolean cancelQueued() {
+      boolean any = false;
       TaskCore<?> t;
       while (true) {
         if (lifo != null) {
           t = lifo;
           lifo = null;
         } else if ((t = queue.pop()) == null && (t = deferred.pollFirst()) == null) {
-          return;
+          return any;
         }
-        t.abort();
-        t.run(Context.INITIAL_BUDGET);
+        t.cancelQueued();
+        any = true;
       }
     }
 

@@ -164,10 +164,7 @@ public final class RuntimeCore {
   private void register(TaskCore<?> task) {
     // Blocking jobs are listed from the start: a queued job is reached through the list only.
     spawned.increment();
-    alive.add(task);
-    if (shutdown) {
-      task.abort(); // as tokio: a task spawned during shutdown is cancelled, never polled
-    }
+    onFirstPending(task); // listed at once, and cancelled if shutdown has begun
     task.wake();
   }
 
@@ -251,8 +248,8 @@ public final class RuntimeCore {
   void onFirstPending(TaskCore<?> task) {
     alive.add(task);
     if (shutdown) {
-      // Shutdown may have swept the list before this add (the same check as at spawn): cancel it
-      // now. The runner still holds the task, so it cancels the future when it releases it.
+      // Shutdown may have swept the list before this add: cancel the task now. A runner still
+      // holding it cancels the future when it releases it; a new blocking job is never run.
       task.abort();
     }
   }

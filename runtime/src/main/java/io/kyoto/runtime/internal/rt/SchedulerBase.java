@@ -5,6 +5,7 @@ import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.internal.task.Scheduler;
 import io.kyoto.runtime.internal.task.TaskCore;
+import java.util.Queue;
 import java.util.concurrent.locks.LockSupport;
 
 /** What both flavors' schedulers offer the runtime. */
@@ -33,8 +34,43 @@ abstract sealed class SchedulerBase implements Scheduler
 
   abstract void awaitWorkers(long timeoutNanos);
 
-  /** After shutdown: runs every queued task once, which cancels it (all are aborted). */
-  abstract void cancelAll();
+  // Set once cancelAll has drained the queues; see queuedLate().
+  private volatile boolean drained;
+
+  /**
+   * After shutdown: cancels every queued task ({@link TaskCore#cancelQueued}); a task queued on
+   * {@link #lateQueue()} afterwards is cancelled by {@link #queuedLate()}.
+   */
+  final void cancelAll() {
+    cancelQueuedTasks();
+    drained = true;
+    cancelEach(lateQueue()); // anything queued while the flag was being set
+  }
+
+  /** Cancels every task in the run queues (after the workers stopped). */
+  abstract void cancelQueuedTasks();
+
+  /** {@return the queue that threads outside the runtime's workers schedule into after shutdown} */
+  abstract Queue<TaskCore<?>> lateQueue();
+
+  /**
+   * Called after queuing a task on {@link #lateQueue()} from a thread that is not running the
+   * scheduler. Once cancelAll is over (a wake or spawn that raced {@code close()}), nothing will
+   * run that task any more, so this thread cancels it. The task is added before the flag is read,
+   * and cancelAll sets the flag before draining once more, so either side finds it.
+   */
+  final void queuedLate() {
+    if (drained) {
+      cancelEach(lateQueue());
+    }
+  }
+
+  private static void cancelEach(Queue<TaskCore<?>> queue) {
+    TaskCore<?> t;
+    while ((t = queue.poll()) != null) {
+      t.cancelQueued();
+    }
+  }
 
   abstract SchedulerMetrics metrics();
 

@@ -169,6 +169,16 @@ public final class TaskCore<T> extends Context implements Waker {
   }
 
   /**
+   * Cancels a task taken from a run queue at shutdown, on the calling thread: aborts it, then runs
+   * it once, which cancels its future without polling it. A queued task may never have been polled,
+   * so the alive-list sweep does not reach it; a stale queue entry is left as it is.
+   */
+  public void cancelQueued() {
+    abort();
+    run(Context.INITIAL_BUDGET);
+  }
+
+  /**
    * Runs the task once: polls the future (or cancels it), then reschedules or completes it. Never
    * throws: a failing future completes the task with its exception.
    *
