@@ -2,7 +2,6 @@ package io.kyoto.benchmarks;
 
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
-import io.kyoto.runtime.Futures.Step;
 import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Task;
 import io.kyoto.runtime.sync.Mpsc;
@@ -57,6 +56,9 @@ final class ChannelCases {
 
   /**
    * {@return the mpsc case: producer tasks into bounded(1024); completes with the count received}
+   * The consumer is {@code rx.stream().count()}, Kyoto's spelling of tokio's {@code while
+   * rx.recv().await.is_some() { n += 1 }}: a loop of {@code recv().map(...)} steps allocates a
+   * combinator, a step and a boxed count per message (168 B/op against 72).
    */
   static Future<Long> mpscFuture(int producers, int perProducer) {
     return Futures.lazy(
@@ -67,9 +69,9 @@ final class ChannelCases {
             Task.spawn(produce(tx, perProducer).inspect(v -> tx.close()));
           }
           ch.tx().close();
-          Mpsc.Receiver<Integer> rx = ch.rx();
-          return Futures.loop(
-              0L, k -> rx.recv().map(v -> v == null ? Step.<Long, Long>done(k) : Step.next(k + 1)));
+          // tokio's `while rx.recv().await.is_some() { n += 1 }`: count() keeps a primitive
+          // counter and allocates nothing per message.
+          return ch.rx().stream().count();
         });
   }
 
