@@ -233,6 +233,7 @@ public final class Time {
 
     @Override
     public Poll<T> poll(Context cx) throws Exception {
+      boolean hadBudget = cx.hasBudgetRemaining();
       Poll<T> p;
       try {
         p = inner.poll(cx);
@@ -247,7 +248,7 @@ public final class Time {
       if (sleep == null) {
         sleep = new Sleep(deadline, driver);
       }
-      if (sleep.poll(cx).isReady()) {
+      if (pollSleep(cx, hadBudget && !cx.hasBudgetRemaining()).isReady()) {
         TimeoutException e =
             what == null
                 ? new TimeoutException("deadline has elapsed (" + duration + ")")
@@ -256,6 +257,24 @@ public final class Time {
         throw e;
       }
       return Poll.pending();
+    }
+
+    /**
+     * Polls the timer; unconstrained when the inner future spent the last of the budget, as
+     * tokio's: else a future that always exhausts the budget would keep the timer from ever being
+     * registered, and would never time out.
+     */
+    private Poll<Void> pollSleep(Context cx, boolean innerSpentBudget) {
+      if (!innerSpentBudget) {
+        return sleep.poll(cx);
+      }
+      int saved = cx.budget();
+      cx.setBudget(Context.UNCONSTRAINED);
+      try {
+        return sleep.poll(cx);
+      } finally {
+        cx.setBudget(saved);
+      }
     }
 
     private void cancelSleep() {

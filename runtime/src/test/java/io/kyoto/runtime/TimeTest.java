@@ -99,6 +99,45 @@ class TimeTest {
   }
 
   @Test
+  void timeoutFiresWhenTheInnerFutureSpendsTheWholeBudget() throws Exception {
+    // tokio polls the delay unconstrained when the inner future exhausted the budget; otherwise a
+    // future that always spends the budget (a busy loop over ready items) never times out.
+    try (Runtime rt = paused()) {
+      int[] cancels = new int[1];
+      Future<Integer> hog =
+          new Future<>() {
+            @Override
+            public Poll<Integer> poll(Context cx) {
+              while (cx.tryConsumeBudget()) {
+                // busy: every item is ready
+              }
+              cx.waker().wake();
+              return Poll.pending();
+            }
+
+            @Override
+            public void cancel() {
+              cancels[0]++;
+            }
+          };
+      Context cx = new Context(Waker.noop());
+      Future<Integer> timed =
+          rt.blockOn(Futures.fromSupplier(() -> Time.timeout(Duration.ofMillis(10), hog)));
+      rt.blockOn(
+          Futures.lazy(
+              () -> {
+                cx.setBudget(Context.INITIAL_BUDGET);
+                assertTrue(timed.poll(cx).isPending());
+                return Time.advance(Duration.ofMillis(20));
+              }));
+      cx.setBudget(Context.INITIAL_BUDGET);
+      assertThrows(
+          TimeoutException.class, () -> rt.blockOn(Futures.fromSupplier(() -> timed.poll(cx))));
+      assertEquals(1, cancels[0]);
+    }
+  }
+
+  @Test
   void advanceMovesAPausedClockAndFiresDueTimers() throws Exception {
     try (Runtime rt = Runtime.builder().currentThread().enableTime().build()) {
       List<String> log = new ArrayList<>();
