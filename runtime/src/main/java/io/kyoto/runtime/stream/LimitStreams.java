@@ -141,7 +141,13 @@ final class LimitStreams {
           return Stream.end();
         }
       }
-      Poll<T> p = pollUpstream(cx);
+      Poll<T> p;
+      try {
+        p = pollUpstream(cx);
+      } catch (Exception e) {
+        cancelStop(); // the stream failed: nobody cancels a failed stream, release stop now
+        throw e;
+      }
       if (Stream.isEnd(p)) {
         cancelStop();
       }

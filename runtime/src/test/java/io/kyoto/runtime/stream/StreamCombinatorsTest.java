@@ -14,6 +14,7 @@ import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Time;
+import io.kyoto.runtime.Waker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -344,6 +345,34 @@ class StreamCombinatorsTest {
         };
     assertEquals(List.of(7), drain(ends.takeUntil(never)));
     assertEquals(1, cancelled.get(), "the stop future is released when the stream ends first");
+  }
+
+  @Test
+  void takeUntilReleasesTheStopFutureWhenTheStreamFails() throws Exception {
+    // A failed stream is not cancelled by its consumer (next() only borrows it), so takeUntil must
+    // release the stop future itself, as chain and merge release their other streams.
+    TestSource<Integer> source = TestSource.open();
+    AtomicInteger stopCancels = new AtomicInteger();
+    Future<Void> never =
+        new Future<>() {
+          @Override
+          public Poll<Void> poll(Context cx) {
+            return Poll.pending();
+          }
+
+          @Override
+          public void cancel() {
+            stopCancels.incrementAndGet();
+          }
+        };
+    Stream<Integer> s = source.takeUntil(never);
+    source.push(1);
+    assertEquals(Optional.of(1), s.next().poll(new Context(Waker.noop())).value());
+    source.fail(new IOException("broken"));
+    assertThrows(IOException.class, () -> s.next().poll(new Context(Waker.noop())));
+    assertEquals(1, stopCancels.get(), "the stop future is released when the stream fails");
+    s.cancel();
+    assertEquals(1, stopCancels.get(), "and only once");
   }
 
   @Test
