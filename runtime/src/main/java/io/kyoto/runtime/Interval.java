@@ -1,5 +1,6 @@
 package io.kyoto.runtime;
 
+import io.kyoto.runtime.internal.rt.TimeDriver;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -26,6 +27,14 @@ public final class Interval {
   private boolean started;
 
   Interval(Long start, Duration period, MissedTickBehavior behavior) {
+    if (start == null) {
+      // As Sleep's deadline and tokio's interval: the schedule starts when the interval is created
+      // inside a runtime; outside one, at the first tick.
+      TimeDriver d = Sleep.currentDriverOrNull();
+      if (d != null) {
+        start = d.now();
+      }
+    }
     this.start = start;
     this.period = Time.saturatedNanos(period);
     this.behavior = behavior;

@@ -129,7 +129,9 @@ public final class Time {
   }
 
   /**
-   * {@return an interval that ticks at once, then every {@code period}}
+   * {@return an interval that ticks at once, then every {@code period}} As tokio's, the schedule
+   * starts now: ticks that come due before the interval is first polled count as missed (see {@link
+   * Interval#missedTickBehavior}). Created outside a runtime, it starts at its first tick.
    *
    * @param period the period, positive
    * @throws IllegalArgumentException if {@code period} is zero or negative

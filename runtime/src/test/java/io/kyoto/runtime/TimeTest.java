@@ -196,6 +196,29 @@ class TimeTest {
   }
 
   @Test
+  void intervalScheduleStartsWhenTheIntervalIsCreated() throws Exception {
+    // tokio's interval(period) is interval_at(Instant::now(), period): the schedule starts at
+    // creation, not at the first tick; ticks missed before the first poll burst (the default).
+    try (Runtime rt = paused()) {
+      List<Long> ticks =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    long start = Time.now();
+                    Interval every = Time.interval(Duration.ofMillis(100));
+                    List<Long> out = new ArrayList<>();
+                    return Time.advance(Duration.ofMillis(250))
+                        .flatMap(
+                            ignored ->
+                                Futures.repeat(
+                                    4, i -> every.tick().map(t -> out.add((t - start) / MS))))
+                        .map(v -> out);
+                  }));
+      assertEquals(List.of(0L, 100L, 200L, 300L), ticks);
+    }
+  }
+
+  @Test
   void missedTickBehaviors() throws Exception {
     assertEquals(List.of(0L, 350L, 350L, 350L, 400L), missed(MissedTickBehavior.BURST));
     assertEquals(List.of(0L, 350L, 450L, 550L, 650L), missed(MissedTickBehavior.DELAY));
