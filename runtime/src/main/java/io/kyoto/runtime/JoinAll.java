@@ -69,7 +69,15 @@ final class JoinAll<T> implements Future<List<T>> {
       }
     }
     Child c;
+    int polled = 0;
     while (remaining > 0 && (c = ready.poll()) != null) {
+      if (polled++ == futures.length) {
+        // As tokio's FuturesUnordered: a child that wakes itself at every poll would otherwise
+        // be polled again and again here, and the task would never yield. It stays queued.
+        ready.add(c);
+        cx.waker().wake();
+        return Poll.pending();
+      }
       c.queued.set(false); // a wake from now on queues it again
       Future<? extends T> f = futures[c.index];
       if (f == null) {

@@ -315,4 +315,29 @@ class FuturesTest {
     assertEquals(999, p.value().get(999));
     assertEquals(2 * n, java.util.Arrays.stream(polls).sum());
   }
+
+  @Test
+  void aLargeJoinYieldsWhenAFutureWakesItselfAtEveryPoll() throws Exception {
+    // A future that wakes itself and returns pending (a "try again later" poll) was queued again
+    // and re-polled inside the same join poll, forever: the joining task never yielded. As tokio's
+    // FuturesUnordered, one poll of the join polls at most as many futures as it holds.
+    int n = 40;
+    int[] spins = new int[1];
+    List<Future<Integer>> futures = new ArrayList<>();
+    futures.add(
+        cx -> {
+          if (++spins[0] > 10_000) {
+            throw new IllegalStateException("the join kept polling a self-waking future");
+          }
+          cx.waker().wake();
+          return Poll.pending();
+        });
+    for (int i = 1; i < n; i++) {
+      futures.add(new Manual<>());
+    }
+    Future<List<Integer>> join = Futures.join(futures);
+    assertTrue(join.poll(cx).isPending());
+    assertTrue(spins[0] <= n, "polled the self-waking future " + spins[0] + " times");
+    assertTrue(wakes.get() > 0, "the join woke its task to be polled again");
+  }
 }
