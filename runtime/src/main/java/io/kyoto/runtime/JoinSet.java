@@ -159,17 +159,21 @@ public final class JoinSet<T> implements AutoCloseable {
 
   /**
    * {@return a future that aborts every task and completes once all have finished} Results and
-   * failures are discarded.
+   * failures are discarded. As every future, it does nothing until polled: the tasks are aborted at
+   * its first poll (tokio's {@code shutdown} is an {@code async fn}).
    */
   public Future<Void> shutdown() {
-    abortAll();
-    return Futures.<Void, Void>loop(
-        null,
-        ignored ->
-            joinNext()
-                .<Futures.Step<Void, Void>>handle(
-                    (value, error) ->
-                        isEmpty() ? Futures.Step.done(null) : Futures.Step.next(null)));
+    return Futures.lazy(
+        () -> {
+          abortAll();
+          return Futures.<Void, Void>loop(
+              null,
+              ignored ->
+                  joinNext()
+                      .<Futures.Step<Void, Void>>handle(
+                          (value, error) ->
+                              isEmpty() ? Futures.Step.done(null) : Futures.Step.next(null)));
+        });
   }
 
   /** Aborts every task still in the set, as dropping a tokio {@code JoinSet} does. */

@@ -597,6 +597,37 @@ class RuntimeTest {
   }
 
   @Test
+  void joinSetShutdownAbortsOnlyWhenPolled() throws Exception {
+    // A future is lazy: building set.shutdown() (say, as a select branch that then loses) must not
+    // abort the set's tasks; tokio's shutdown is an async fn that aborts at its first poll.
+    try (Runtime rt = Runtime.builder().currentThread().startPaused(true).build()) {
+      List<Integer> seen =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    JoinSet<Integer> set = new JoinSet<>();
+                    set.spawn(Time.sleep(Duration.ofSeconds(1)).map(v -> 7));
+                    Future<Void> notPolled = set.shutdown();
+                    List<Integer> out = new ArrayList<>();
+                    return set.joinNext()
+                        .flatMap(
+                            first -> {
+                              out.add(first.orElseThrow());
+                              set.spawn(Futures.pollFn(cx -> Poll.pending())); // never completes
+                              return notPolled;
+                            })
+                        .map(
+                            v -> {
+                              out.add(set.size());
+                              return out;
+                            });
+                  }));
+      assertEquals(
+          List.of(7, 0), seen, "the task ran to completion; shutdown aborted the later one");
+    }
+  }
+
+  @Test
   void taskLocalsAreScopedAndNotInherited() throws Exception {
     TaskLocal<String> id = TaskLocal.create();
     try (Runtime rt = Runtime.builder().currentThread().build()) {
