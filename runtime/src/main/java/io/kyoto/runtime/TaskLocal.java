@@ -38,7 +38,8 @@ public final class TaskLocal<T> {
   }
 
   /**
-   * {@return a future that polls {@code future} with this key bound to {@code value}}
+   * {@return a future that polls {@code future} with this key bound to {@code value}} Cancelling it
+   * cancels {@code future} with the key bound as well, as tokio drops the future in its scope.
    *
    * @param value the value, not null
    * @param future the future to run in the scope
@@ -50,24 +51,40 @@ public final class TaskLocal<T> {
     return new Future<>() {
       @Override
       public Poll<R> poll(Context cx) throws Exception {
-        Object saved = current.get();
-        current.set(value);
+        Object saved = enter(value);
         try {
           return future.poll(cx);
         } finally {
-          if (saved == null) {
-            current.remove();
-          } else {
-            current.set(saved);
-          }
+          exit(saved);
         }
       }
 
+      // Inside the scope too, as tokio drops the inner future inside it: cleanup sees the value.
       @Override
       public void cancel() {
-        future.cancel();
+        Object saved = enter(value);
+        try {
+          future.cancel();
+        } finally {
+          exit(saved);
+        }
       }
     };
+  }
+
+  /** Binds {@code value} on this thread and returns the value it replaces, for {@link #exit}. */
+  private Object enter(T value) {
+    Object saved = current.get();
+    current.set(value);
+    return saved;
+  }
+
+  private void exit(Object saved) {
+    if (saved == null) {
+      current.remove();
+    } else {
+      current.set(saved);
+    }
   }
 
   /**

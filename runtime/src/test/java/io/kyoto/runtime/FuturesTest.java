@@ -340,4 +340,30 @@ class FuturesTest {
     assertTrue(spins[0] <= n, "polled the self-waking future " + spins[0] + " times");
     assertTrue(wakes.get() > 0, "the join woke its task to be polled again");
   }
+
+  @Test
+  void aTaskLocalIsBoundWhileItsScopedFutureIsCancelled() throws Exception {
+    // tokio drops a TaskLocalFuture's inner future inside the scope, so cleanup code (a log line
+    // with the request id) still sees the value; cancel() is Kyoto's drop.
+    TaskLocal<String> id = TaskLocal.create();
+    List<String> seen = new ArrayList<>();
+    Future<Void> inner =
+        new Future<>() {
+          @Override
+          public Poll<Void> poll(Context cx) {
+            seen.add("poll:" + id.get());
+            return Poll.pending();
+          }
+
+          @Override
+          public void cancel() {
+            seen.add("cancel:" + (id.isBound() ? id.get() : "unbound"));
+          }
+        };
+    Future<Void> scoped = id.scope("req-1", inner);
+    assertTrue(scoped.poll(cx).isPending());
+    scoped.cancel();
+    assertEquals(List.of("poll:req-1", "cancel:req-1"), seen);
+    assertFalse(id.isBound(), "the scope ends with the cancel");
+  }
 }
