@@ -1,6 +1,7 @@
 package io.kyoto.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -283,18 +284,19 @@ class TimeTest {
   @Test
   void aCancelledSleepReleasesItsTimer() throws Exception {
     try (Runtime rt = paused()) {
-      rt.blockOn(
-          Futures.lazy(
-              () -> {
-                Sleep s = Time.sleep(Duration.ofDays(365));
-                Context cx = new Context(Waker.noop());
-                s.poll(cx);
-                s.cancel();
-                // With the only timer gone, auto-advance has nothing to jump to: the next sleep
-                // completes at its own deadline, not a year later.
-                long t0 = Time.now();
-                return Time.sleep(Duration.ofSeconds(1)).map(v -> Time.now() - t0);
-              }));
+      int[] wakes = new int[1];
+      Sleep s =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    Sleep sleep = Time.sleep(Duration.ofSeconds(1));
+                    assertTrue(sleep.poll(new Context(() -> wakes[0]++)).isPending());
+                    sleep.cancel();
+                    // A timer left in the wheel would fire when the clock passes its deadline.
+                    return Time.sleep(Duration.ofSeconds(2)).map(v -> sleep);
+                  }));
+      assertEquals(0, wakes[0], "the cancelled sleep's timer fired");
+      assertFalse(s.isElapsed());
     }
   }
 
