@@ -83,6 +83,9 @@ public final class StreamMap<K, V> implements Stream<Map.Entry<K, V>> {
       return null;
     }
     keys.remove(i);
+    if (i < start) {
+      start--; // the next turn stays with the stream after the last producer
+    }
     return streams.remove(i);
   }
 
@@ -154,14 +157,18 @@ public final class StreamMap<K, V> implements Stream<Map.Entry<K, V>> {
   /** Removes the streams that ended during a poll, keeping the others in order. */
   private void compact() {
     int j = 0;
+    int next = start;
     for (int i = 0; i < streams.size(); i++) {
       Stream<V> s = streams.get(i);
       if (s != null) {
         streams.set(j, s);
         keys.set(j, keys.get(i));
         j++;
+      } else if (i < start) {
+        next--; // the next turn stays with the stream after the last producer
       }
     }
+    start = next;
     streams.subList(j, streams.size()).clear();
     keys.subList(j, keys.size()).clear();
   }

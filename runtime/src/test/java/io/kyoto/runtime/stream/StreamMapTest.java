@@ -59,6 +59,33 @@ class StreamMapTest {
   }
 
   @Test
+  void turnsStayFairWhenAStreamBeforeTheLastProducerLeaves() throws Exception {
+    // The next poll starts after the stream that produced the previous item; removing a stream
+    // before it (at its end, or by remove()) must not shift that turn past the next stream.
+    StreamMap<String, String> ended = new StreamMap<>();
+    ended.insert("a", Streams.empty());
+    ended.insert("b", Streams.repeat("."));
+    ended.insert("c", Streams.repeat("."));
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      keys.add(pollOnce(ended).value().getKey());
+    }
+    assertEquals(List.of("b", "c", "b", "c"), keys, "a ended in the poll that b produced in");
+
+    StreamMap<String, String> removed = new StreamMap<>();
+    removed.insert("a", Streams.repeat("."));
+    removed.insert("b", Streams.repeat("."));
+    removed.insert("c", Streams.repeat("."));
+    keys.clear();
+    keys.add(pollOnce(removed).value().getKey());
+    keys.add(pollOnce(removed).value().getKey());
+    removed.remove("a");
+    keys.add(pollOnce(removed).value().getKey());
+    keys.add(pollOnce(removed).value().getKey());
+    assertEquals(List.of("a", "b", "c", "b"), keys, "a was removed after b produced");
+  }
+
+  @Test
   void anEmptyMapEndsButYieldsAgainAfterAnInsert() throws Exception {
     StreamMap<Integer, String> map = new StreamMap<>();
     assertTrue(Stream.isEnd(pollOnce(map)));
