@@ -78,7 +78,7 @@ final class SelectFuture<T> implements Future<T> {
         if (failuresDisable) {
           if (firstFailure == null) {
             firstFailure = e;
-          } else {
+          } else if (e != firstFailure) { // a shared instance cannot suppress itself
             firstFailure.addSuppressed(e);
           }
           continue;

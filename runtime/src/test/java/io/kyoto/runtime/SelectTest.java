@@ -263,6 +263,17 @@ class SelectTest {
   }
 
   @Test
+  void raceOkOfFuturesFailingWithTheSameExceptionFailsWithIt() {
+    // A shared exception instance (a preallocated "closed" failure) cannot suppress itself:
+    // Throwable.addSuppressed(this) throws IllegalArgumentException, which replaced the failure.
+    IOException shared = new IOException("closed");
+    Future<Integer> allFail =
+        Select.raceOk(List.of(Futures.failed(shared), Futures.<Integer>failed(shared)));
+    assertSame(shared, assertThrows(IOException.class, () -> allFail.poll(cx())));
+    assertEquals(0, shared.getSuppressed().length);
+  }
+
+  @Test
   void aBorrowedFutureSurvivesLosing() throws Exception {
     SelectProbe<String> deadline = SelectProbe.pending();
     for (int i = 0; i < 3; i++) {
