@@ -36,12 +36,15 @@ import java.util.Set;
  * children through weak references: a child token that nothing else refers to (no variable, no
  * pending {@code cancelled()} future in a live task, no live descendant) is collected, and its
  * entry in the parent is pruned as children are added. A child that is cancelled leaves its parent
- * at once. A child refers strongly to its parent, so a live descendant keeps the chain to the root
- * alive. A long-lived parent therefore does not accumulate children that are gone.
+ * once its {@code cancel()} returns. A child refers strongly to its parent, so a live descendant
+ * keeps the chain to the root alive. A long-lived parent therefore does not accumulate children
+ * that are gone.
  *
  * <p><b>Thread safety:</b> thread safe. {@code cancel()} may race with {@code childToken()} on any
  * thread: every child is either created cancelled or cancelled by the time {@code cancel()}
- * returns. Cancelling a tree is not atomic: a task may observe a child cancelled before its parent.
+ * returns, and so is every descendant, even when other threads cancel the same token or part of its
+ * subtree at the same time (a call that finds a token already cancelled walks its subtree too).
+ * Cancelling a tree is not atomic: a task may observe a child cancelled before its parent.
  */
 public final class CancellationToken {
   private final CancellationToken parent;
@@ -51,6 +54,11 @@ public final class CancellationToken {
   private int pruneAt = 16; // guarded by lock
   private WeakReference<CancellationToken> inParent; // this token's entry in parent.children
   private final WaitList<Waiter> waiters = new WaitList<>(); // guarded by lock
+  // The children when the token was cancelled. Frozen from then on (childToken and a child's
+  // detach no longer touch a cancelled token's entries), so a cancel() that finds the token
+  // already cancelled, by a thread that may still be walking the subtree, walks them too.
+  private Set<WeakReference<CancellationToken>> cancelledChildren; // guarded by lock
+  private volatile boolean subtreeCancelled; // a cancel() of this token walked its whole subtree
 
   /** Creates a token that is not cancelled, with no parent. */
   public CancellationToken() {
@@ -101,36 +109,42 @@ public final class CancellationToken {
    * Idempotent. When it returns, every descendant is cancelled.
    */
   public void cancel() {
-    if (cancelled) {
+    if (subtreeCancelled) {
       return;
     }
     ArrayDeque<CancellationToken> work = new ArrayDeque<>();
     work.push(this);
     boolean first = true;
+    boolean detach = false;
     while (!work.isEmpty()) {
       CancellationToken t = work.pop();
+      boolean isFirst = first;
+      first = false;
+      if (t.subtreeCancelled) {
+        continue; // every descendant of t is cancelled already
+      }
       Set<WeakReference<CancellationToken>> kids;
       WakeList wakes = new WakeList();
+      boolean won = false;
       synchronized (t.lock) {
         if (t.cancelled) {
-          if (first) {
-            return; // lost a race with another cancel()
+          // Another cancel() got here first and may still be walking t's subtree: walk it too,
+          // so that this call also returns only once every descendant is cancelled.
+          kids = t.cancelledChildren;
+        } else {
+          won = true;
+          t.cancelled = true;
+          kids = t.children;
+          t.children = null;
+          t.cancelledChildren = kids;
+          Waiter w;
+          while ((w = t.waiters.popFirst()) != null) {
+            wakes.add(w.waker);
+            w.waker = null;
           }
-          continue;
-        }
-        t.cancelled = true;
-        kids = t.children;
-        t.children = null;
-        Waiter w;
-        while ((w = t.waiters.popFirst()) != null) {
-          wakes.add(w.waker);
-          w.waker = null;
         }
       }
-      if (first) {
-        first = false;
-        detachFromParent();
-      }
+      detach |= isFirst && won;
       wakes.wakeAll();
       if (kids != null) {
         for (WeakReference<CancellationToken> ref : kids) {
@@ -140,6 +154,14 @@ public final class CancellationToken {
           }
         }
       }
+    }
+    subtreeCancelled = true;
+    synchronized (lock) {
+      cancelledChildren = null; // later walks stop at this token
+    }
+    if (detach) {
+      // Only now: until its subtree is cancelled, an ancestor's cancel() must still find it.
+      detachFromParent();
     }
   }
 

@@ -209,4 +209,65 @@ class CancellationTokenTest {
       assertEquals(100, stopped.get());
     }
   }
+
+  /**
+   * Registers a {@code cancelled()} future of {@code token} whose waker, when the token's cancel
+   * runs it, signals {@code inWaker} and blocks until {@code release}: it holds a cancelling thread
+   * in the middle of its walk of the tree.
+   */
+  private static void blockCancellerInWaker(
+      CancellationToken token, CountDownLatch inWaker, CountDownLatch release) throws Exception {
+    Future<Void> f = token.cancelled();
+    Context cx =
+        new Context(
+            () -> {
+              inWaker.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    assertTrue(f.poll(cx).isPending());
+  }
+
+  @Test
+  void aCancelThatLosesTheRaceStillReturnsOnlyOnceEveryChildIsCancelled() throws Exception {
+    // tokio-util: "all children are cancelled when cancel returns", for every caller.
+    CancellationToken root = new CancellationToken();
+    CancellationToken child = root.childToken();
+    CountDownLatch inWaker = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    blockCancellerInWaker(root, inWaker, release);
+    Thread first = Thread.ofPlatform().start(root::cancel);
+    try {
+      inWaker.await(); // the first cancel marked root cancelled and is now waking its waiters
+      root.cancel();
+      assertTrue(child.isCancelled(), "cancel() returned with a child not yet cancelled");
+    } finally {
+      release.countDown();
+      first.join();
+    }
+    assertTrue(child.isCancelled());
+  }
+
+  @Test
+  void cancellingAnAncestorReturnsOnlyOnceADescendantThatAnotherThreadIsCancellingIsDone()
+      throws Exception {
+    CancellationToken root = new CancellationToken();
+    CancellationToken child = root.childToken();
+    CancellationToken grandchild = child.childToken();
+    CountDownLatch inWaker = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    blockCancellerInWaker(child, inWaker, release);
+    Thread other = Thread.ofPlatform().start(child::cancel);
+    try {
+      inWaker.await(); // the other thread cancelled child and has not reached grandchild yet
+      root.cancel();
+      assertTrue(grandchild.isCancelled(), "cancel() returned with a descendant not cancelled");
+    } finally {
+      release.countDown();
+      other.join();
+    }
+  }
 }
