@@ -14,6 +14,7 @@ import io.kyoto.runtime.Futures.Step;
 import io.kyoto.runtime.JoinHandle;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.Time;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -310,6 +311,24 @@ class SyncMpscTest {
       assertEquals(1, ch.tx().capacity());
       rt.blockOn(ch.tx().sendTimeout("in time", Duration.ofSeconds(1)));
       assertEquals("in time", ch.rx().tryRecv());
+    }
+  }
+
+  @Test
+  void aSendTimeoutFailedByTheReceiverClosingCancelsItsTimer() throws Exception {
+    try (Runtime rt = Runtime.builder().currentThread().enableTime().startPaused(true).build()) {
+      var ch = Mpsc.<String>channel(1);
+      ch.tx().trySend("full");
+      Future<Void> send = ch.tx().sendTimeout("late", Duration.ofSeconds(1));
+      TestWaker waker = new TestWaker();
+      // Polled by hand inside the runtime: the send queues, then the timer is registered.
+      assertTrue(rt.blockOn(Futures.fromSupplier(() -> waker.poll(send).isPending())));
+      ch.rx().close(); // fails the queued send
+      assertThrows(SendException.class, () -> waker.poll(send));
+      int wakes = waker.wakes();
+      rt.blockOn(Time.sleep(Duration.ofSeconds(2))); // the paused clock passes the deadline
+      assertEquals(
+          wakes, waker.wakes(), "the failed send left its timer registered, and it fired later");
     }
   }
 

@@ -32,7 +32,14 @@ public final class SendTimeoutOp<T> implements Future<Void> {
 
   @Override
   public Poll<Void> poll(Context cx) throws Exception {
-    if (send.poll(cx).isReady()) {
+    Poll<Void> sent;
+    try {
+      sent = send.poll(cx);
+    } catch (Throwable t) {
+      cancelSleep(); // the receiver closed: the timer must not stay registered until the deadline
+      throw t;
+    }
+    if (sent.isReady()) {
       cancelSleep();
       return Poll.ready(null);
     }
