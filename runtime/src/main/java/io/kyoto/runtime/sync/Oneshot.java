@@ -76,7 +76,8 @@ public final class Oneshot {
     }
 
     /**
-     * Polls for the receiver's closing, for hand-written futures and select.
+     * Polls for the receiver's closing, for hand-written futures and select. It keeps one waker:
+     * the latest poll's, so poll it from one task at a time (several tasks use {@link #closed()}).
      *
      * @param cx the polling task's context
      * @return ready once the receiver is closed, else pending
@@ -90,32 +91,54 @@ public final class Oneshot {
       if ((s & OneshotCell.RX_CLOSED) != 0) {
         return Poll.ready(null);
       }
+      checkUsable(s);
+      return Poll.pending();
+    }
+
+    private static void checkUsable(int s) {
       if ((s & (OneshotCell.SENT | OneshotCell.TX_CLOSED)) != 0) {
         throw new IllegalStateException("the oneshot sender was already used or closed");
       }
-      return Poll.pending();
     }
 
     /**
      * {@return a future that completes when the receiver is closed} Use it to abandon work whose
-     * result nobody will receive.
+     * result nobody will receive. Any number of these futures may wait at once, in any tasks.
      *
      * <p><b>Cancel safety:</b> cancel safe. A closed receiver stays closed.
      */
     public Future<Void> closed() {
       return new Future<>() {
+        private Future<Void> wait; // the registration, made at the first poll that must wait
+
         @Override
-        public Poll<Void> poll(Context cx) {
+        public Poll<Void> poll(Context cx) throws Exception {
           if (!cx.tryConsumeBudget()) {
             cx.waker().wake();
             return Poll.pending();
           }
-          return pollClosed(cx);
+          int s = cell.state();
+          if ((s & OneshotCell.RX_CLOSED) != 0) {
+            cancel();
+            return Poll.ready(null);
+          }
+          try {
+            checkUsable(s);
+          } catch (IllegalStateException e) {
+            cancel(); // failed: leave no registration behind
+            throw e;
+          }
+          if (wait == null) {
+            wait = cell.rxClosedFuture();
+          }
+          return wait.poll(cx);
         }
 
         @Override
         public void cancel() {
-          cell.unregister(false);
+          if (wait != null) {
+            wait.cancel();
+          }
         }
       };
     }

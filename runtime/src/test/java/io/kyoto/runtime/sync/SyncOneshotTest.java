@@ -83,6 +83,38 @@ class SyncOneshotTest {
   }
 
   @Test
+  void everyPendingClosedFutureOfTheSenderIsWokenWhenTheReceiverCloses() throws Exception {
+    // The sender is thread safe and closed() makes a new future each call: two tasks may wait.
+    var ch = Oneshot.<String>channel();
+    Future<Void> first = ch.tx().closed();
+    Future<Void> second = ch.tx().closed();
+    TestWaker w1 = new TestWaker();
+    TestWaker w2 = new TestWaker();
+    assertTrue(w1.poll(first).isPending());
+    assertTrue(w2.poll(second).isPending());
+    ch.rx().close();
+    assertEquals(1, w1.wakes(), "the first waiting task was never woken");
+    assertEquals(1, w2.wakes());
+    assertTrue(w1.poll(first).isReady());
+    assertTrue(w2.poll(second).isReady());
+  }
+
+  @Test
+  void cancellingOneClosedFutureLeavesAnotherRegistered() throws Exception {
+    var ch = Oneshot.<String>channel();
+    Future<Void> kept = ch.tx().closed();
+    Future<Void> dropped = ch.tx().closed();
+    TestWaker w1 = new TestWaker();
+    TestWaker w2 = new TestWaker();
+    assertTrue(w1.poll(kept).isPending());
+    assertTrue(w2.poll(dropped).isPending());
+    dropped.cancel();
+    ch.rx().close();
+    assertEquals(1, w1.wakes(), "the cancel of another closed() future dropped this one's waker");
+    assertEquals(0, w2.wakes());
+  }
+
+  @Test
   void aCancelledClosedFutureIsNotWoken() throws Exception {
     var ch = Oneshot.<String>channel();
     Future<Void> closed = ch.tx().closed();

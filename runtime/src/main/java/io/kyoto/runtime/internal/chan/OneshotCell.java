@@ -1,5 +1,6 @@
 package io.kyoto.runtime.internal.chan;
 
+import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Waker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -19,8 +20,9 @@ import java.lang.invoke.VarHandle;
  *       neither complete nor closed, and sets the bit with a CAS that fails if that changed
  *       meanwhile. Whoever's completing or closing CAS saw the bit reads {@code rxWaker} and wakes
  *       it; after that CAS the receiver never writes it again.
- *   <li>{@link #TX_WAKER}: the same for {@code txWaker}, the sender's {@code closed()} waker, which
- *       the receiver's close wakes.
+ *   <li>{@link #TX_WAKER}: the same for {@code txWaker}, the waker of the sender's {@code
+ *       pollClosed}, which the receiver's close wakes. The sender's {@code closed()} futures, of
+ *       which several may wait, queue in a {@link CondWaiters} instead.
  * </ul>
  *
  * <p>{@code SENT} and {@code TX_CLOSED} exclude each other; either may coexist with {@code
@@ -47,10 +49,13 @@ public final class OneshotCell<T> {
   private static final int COMPLETE = SENT | TX_CLOSED;
 
   private static final VarHandle STATE;
+  private static final VarHandle CLOSED_WAITERS;
 
   static {
     try {
-      STATE = MethodHandles.lookup().findVarHandle(OneshotCell.class, "state", int.class);
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      STATE = l.findVarHandle(OneshotCell.class, "state", int.class);
+      CLOSED_WAITERS = l.findVarHandle(OneshotCell.class, "closedWaiters", CondWaiters.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -60,6 +65,10 @@ public final class OneshotCell<T> {
   private T value;
   private Waker rxWaker;
   private Waker txWaker;
+  // The sender's closed() futures, any number of them (txWaker holds one waker, for pollClosed).
+  // Made by the first one that waits; closeRx reads it after setting RX_CLOSED (a Dekker pair with
+  // the waiter, which publishes it before checking RX_CLOSED under the CondWaiters lock).
+  private volatile CondWaiters closedWaiters;
 
   /** Creates an empty cell. */
   public OneshotCell() {}
@@ -123,6 +132,10 @@ public final class OneshotCell<T> {
     while ((s & RX_CLOSED) == 0) {
       int witness = (int) STATE.compareAndExchange(this, s, s | RX_CLOSED);
       if (witness == s) {
+        CondWaiters closed = closedWaiters;
+        if (closed != null) {
+          closed.notifyWaiters();
+        }
         if ((s & COMPLETE) == 0) {
           if ((s & TX_WAKER) != 0) {
             txWaker.wake();
@@ -135,6 +148,22 @@ public final class OneshotCell<T> {
       }
       s = witness;
     }
+  }
+
+  /**
+   * {@return a future that completes once the receiver is closed} Any number of them may wait at
+   * once, unlike {@link #registerTx}, which keeps one waker.
+   */
+  public Future<Void> rxClosedFuture() {
+    CondWaiters w = closedWaiters;
+    if (w == null) {
+      CondWaiters fresh = new CondWaiters();
+      w = (CondWaiters) CLOSED_WAITERS.compareAndExchange(this, (CondWaiters) null, fresh);
+      if (w == null) {
+        w = fresh;
+      }
+    }
+    return w.await(() -> (state & RX_CLOSED) != 0);
   }
 
   /**
