@@ -303,7 +303,8 @@ public final class Broadcast {
 
     /**
      * Closes this receiver (tokio's drop): it stops counting as a receiver, and values that only it
-     * still had to read are released. Idempotent; the receiver must not be used afterwards.
+     * still had to read are released. A {@code recv} pending in another task is woken and fails
+     * with {@link IllegalStateException}. Idempotent; the receiver must not be used afterwards.
      */
     @Override
     public void close() {

@@ -210,8 +210,11 @@ public final class Watch {
      * @param cx the polling task's context
      * @return ready when there is an unseen version, else pending
      * @throws RecvException if the sender is closed and the current version was seen
+     * @throws IllegalStateException if this receiver is closed (a wait pending when it closed fails
+     *     so)
      */
     public Poll<Void> pollChanged(Context cx) throws RecvException {
+      ensureOpen();
       if (!cx.tryConsumeBudget()) {
         cx.waker().wake();
         return Poll.pending();
@@ -264,8 +267,9 @@ public final class Watch {
     /**
      * {@return a future that completes when there is a version this receiver has not seen, and
      * marks it seen} It completes at once if the current value is unseen. It fails with {@link
-     * RecvException} only once the sender is closed and the current value was seen. The same
-     * stateless future is returned every time.
+     * RecvException} only once the sender is closed and the current value was seen, and with {@link
+     * IllegalStateException} once this receiver is closed. The same stateless future is returned
+     * every time.
      *
      * <p><b>Cancel safety:</b> cancel safe. A cancelled call marks nothing seen.
      */
@@ -332,7 +336,8 @@ public final class Watch {
 
     /**
      * Closes this receiver (tokio's drop): it stops counting, and the sender's {@link
-     * Sender#closed()} completes when the last receiver closes. Idempotent.
+     * Sender#closed()} completes when the last receiver closes. A {@code changed()} pending in
+     * another task is woken and fails with {@link IllegalStateException}. Idempotent.
      */
     @Override
     public void close() {

@@ -128,6 +128,18 @@ class SyncBroadcastTest {
   }
 
   @Test
+  void closingAReceiverElsewhereWakesItsPendingRecv() throws Exception {
+    var ch = Broadcast.<String>channel(4);
+    var rx2 = ch.tx().subscribe();
+    TestWaker w = new TestWaker();
+    Future<String> recv = rx2.recv();
+    assertTrue(w.poll(recv).isPending());
+    rx2.close(); // allowed from any thread, e.g. to stop the task that receives
+    assertEquals(1, w.wakes(), "the task waiting in recv was never woken");
+    assertThrows(IllegalStateException.class, () -> w.poll(recv), "a closed receiver");
+  }
+
+  @Test
   void closingAReceiverReleasesTheValuesOnlyItHeld() throws Exception {
     var ch = Broadcast.<String>channel(8);
     var rx2 = ch.tx().subscribe();

@@ -134,6 +134,18 @@ class SyncWatchTest {
   }
 
   @Test
+  void closingAReceiverElsewhereWakesItsPendingChanged() throws Exception {
+    var ch = Watch.channel(0);
+    var rx2 = ch.tx().subscribe();
+    TestWaker w = new TestWaker();
+    assertTrue(w.poll(rx2.changed()).isPending());
+    rx2.close(); // allowed from any thread, e.g. to stop the task that waits
+    assertEquals(1, w.wakes(), "the task waiting in changed() was never woken");
+    assertThrows(IllegalStateException.class, () -> w.poll(rx2.changed()), "a closed receiver");
+    assertEquals(1, ch.tx().receiverCount(), "the failed poll did not count it again");
+  }
+
+  @Test
   void closingTheSenderWakesAWaitingReceiver() throws Exception {
     var ch = Watch.channel(0);
     TestWaker w = new TestWaker();

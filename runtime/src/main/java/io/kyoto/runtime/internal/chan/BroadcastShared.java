@@ -176,19 +176,23 @@ public final class BroadcastShared<T> {
   }
 
   /**
-   * Closes a receiver: releases its claim on every retained value it has not read, and stops
-   * counting it. Idempotent.
+   * Closes a receiver: releases its claim on every retained value it has not read, stops counting
+   * it, and wakes its pending recv, if any, so that it fails instead of waiting forever.
+   * Idempotent.
    *
    * @param c the receiver's cursor
    */
   public void close(Cursor c) {
     boolean last;
+    Waker waiting = null;
     synchronized (this) {
       if (c.closed) {
         return;
       }
       c.closed = true;
-      waiters.remove(c);
+      if (waiters.remove(c)) {
+        waiting = c.waker; // a recv pending on another thread: it fails at its next poll
+      }
       for (long p = Math.max(c.next, tail - values.length); p < tail; p++) {
         int i = (int) p & mask;
         if (--rem[i] == 0) {
@@ -196,6 +200,9 @@ public final class BroadcastShared<T> {
         }
       }
       last = --receivers == 0;
+    }
+    if (waiting != null) {
+      waiting.wake();
     }
     if (last) {
       noReceivers.notifyWaiters();

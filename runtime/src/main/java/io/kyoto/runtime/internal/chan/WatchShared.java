@@ -114,15 +114,22 @@ public final class WatchShared<T> {
   }
 
   /**
-   * Counts a receiver fewer; the last one completes the sender's {@code closed()} futures.
+   * Counts a receiver fewer and wakes its pending {@code changed()}, if any (it fails at its next
+   * poll); the last one completes the sender's {@code closed()} futures.
    *
    * @param c the receiver's cursor
    */
   public void dropReceiver(Cursor c) {
     boolean last;
+    Waker waiting = null;
     synchronized (this) {
-      waiters.remove(c);
+      if (waiters.remove(c)) {
+        waiting = c.waker; // a changed() pending on another thread: it fails at its next poll
+      }
       last = --receivers == 0;
+    }
+    if (waiting != null) {
+      waiting.wake();
     }
     if (last) {
       noReceivers.notifyWaiters();
