@@ -270,4 +270,41 @@ class CancellationTokenTest {
       other.join();
     }
   }
+
+  @Test
+  void concurrentCancelsOfATreeEachReturnWithTheirSubtreeCancelled() throws Exception {
+    for (int round = 0; round < 300; round++) {
+      CancellationToken root = new CancellationToken();
+      CancellationToken mid = root.childToken();
+      List<CancellationToken> leaves = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        leaves.add(mid.childToken().childToken());
+        leaves.add(root.childToken());
+      }
+      CountDownLatch go = new CountDownLatch(1);
+      AtomicBoolean midSubtreeDone = new AtomicBoolean(true);
+      Thread other =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      go.await();
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                    mid.cancel();
+                    for (int i = 0; i < leaves.size(); i += 2) {
+                      midSubtreeDone.compareAndSet(true, leaves.get(i).isCancelled());
+                    }
+                  });
+      go.countDown();
+      root.cancel();
+      for (CancellationToken leaf : leaves) {
+        assertTrue(leaf.isCancelled(), "root.cancel() returned early in round " + round);
+      }
+      other.join();
+      assertTrue(midSubtreeDone.get(), "mid.cancel() returned early in round " + round);
+      assertEquals(0, root.childCount());
+    }
+  }
 }
