@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Flavor;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
@@ -137,6 +138,23 @@ class SyncBroadcastTest {
     rx2.close(); // allowed from any thread, e.g. to stop the task that receives
     assertEquals(1, w.wakes(), "the task waiting in recv was never woken");
     assertThrows(IllegalStateException.class, () -> w.poll(recv), "a closed receiver");
+  }
+
+  @Test
+  void aThrowingWakerDoesNotKeepTheOtherWaitingReceiversAsleep() throws Exception {
+    var ch = Broadcast.<String>channel(4);
+    var rx2 = ch.tx().subscribe();
+    Context throwing =
+        new Context(
+            () -> {
+              throw new IllegalStateException("a waker that fails");
+            });
+    assertTrue(ch.rx().recv().poll(throwing).isPending());
+    TestWaker w = new TestWaker();
+    assertTrue(w.poll(rx2.recv()).isPending());
+    assertThrows(IllegalStateException.class, () -> ch.tx().send("v"), "the failure surfaces");
+    assertEquals(1, w.wakes(), "the receiver queued behind the failing waker was never woken");
+    assertEquals(Poll.ready("v"), w.poll(rx2.recv()));
   }
 
   @Test

@@ -40,13 +40,27 @@ public final class Wakers {
     }
   }
 
-  /** Wakes every collected waker, in order, and forgets them. */
+  /**
+   * Wakes every collected waker, in order, and forgets them. A waker that throws does not stop the
+   * others (they were unlinked from their lists: skipping them would lose their wake-ups for good);
+   * the first exception is rethrown at the end, as {@code internal.sync.WakeList} does.
+   */
   public void wakeAll() {
+    RuntimeException first = null;
     for (int i = 0; i < size; i++) {
       Waker w = wakers[i];
       wakers[i] = null;
-      w.wake();
+      try {
+        w.wake();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        }
+      }
     }
     size = 0;
+    if (first != null) {
+      throw first;
+    }
   }
 }
