@@ -116,6 +116,7 @@ public final class CancellationToken {
     work.push(this);
     boolean first = true;
     boolean detach = false;
+    RuntimeException failed = null; // from a waker: rethrown once the whole subtree is cancelled
     while (!work.isEmpty()) {
       CancellationToken t = work.pop();
       boolean isFirst = first;
@@ -145,7 +146,13 @@ public final class CancellationToken {
         }
       }
       detach |= isFirst && won;
-      wakes.wakeAll();
+      try {
+        wakes.wakeAll();
+      } catch (RuntimeException e) {
+        if (failed == null) {
+          failed = e;
+        }
+      }
       if (kids != null) {
         for (WeakReference<CancellationToken> ref : kids) {
           CancellationToken k = ref.get();
@@ -162,6 +169,9 @@ public final class CancellationToken {
     if (detach) {
       // Only now: until its subtree is cancelled, an ancestor's cancel() must still find it.
       detachFromParent();
+    }
+    if (failed != null) {
+      throw failed;
     }
   }
 

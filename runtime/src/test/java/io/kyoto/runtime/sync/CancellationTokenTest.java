@@ -307,4 +307,21 @@ class CancellationTokenTest {
       assertEquals(0, root.childCount());
     }
   }
+
+  @Test
+  void aThrowingWakerDoesNotStopTheCancellationOfTheSubtree() throws Exception {
+    CancellationToken root = new CancellationToken();
+    CancellationToken child = root.childToken();
+    Context throwing =
+        new Context(
+            () -> {
+              throw new IllegalStateException("a waker that fails");
+            });
+    assertTrue(root.cancelled().poll(throwing).isPending());
+    HandPolled<Void> waiting = HandPolled.of(child.cancelled());
+    waiting.pending();
+    assertThrows(IllegalStateException.class, root::cancel, "the failure surfaces");
+    assertTrue(child.isCancelled(), "the walk stopped at the failing waker");
+    assertTrue(waiting.isWoken());
+  }
 }
