@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Flavor;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
@@ -226,6 +227,24 @@ class SyncMpscTest {
     closer.join();
     assertEquals(1, w.wakes(), "the close woke the pending recv");
     assertEquals(Poll.ready(null), w.poll(ch.rx().recv()));
+  }
+
+  @Test
+  void aThrowingSenderWakerDoesNotKeepClosedFuturesAsleep() throws Exception {
+    var ch = Mpsc.<String>channel(1);
+    ch.tx().trySend("full");
+    Context throwing =
+        new Context(
+            () -> {
+              throw new IllegalStateException("a waker that fails");
+            });
+    assertTrue(ch.tx().send("queued").poll(throwing).isPending());
+    TestWaker closedWaker = new TestWaker();
+    Future<Void> closed = ch.tx().closed();
+    assertTrue(closedWaker.poll(closed).isPending());
+    assertThrows(IllegalStateException.class, () -> ch.rx().close(), "the failure surfaces");
+    assertEquals(1, closedWaker.wakes(), "Sender.closed() was never woken");
+    assertTrue(closedWaker.poll(closed).isReady());
   }
 
   @Test

@@ -258,9 +258,17 @@ public final class MpscChan<T> {
 
   /** Closes the receiving side: sends fail, queued senders are woken, buffered messages stay. */
   public void closeRx() {
-    if (cap.close()) {
-      closedWaiters.notifyWaiters();
-      rxWaker.wake(); // a recv pending on another task may now be done
+    boolean closedNow = true; // cap.close() throws (a failing waker) only after it closed
+    try {
+      closedNow = cap.close();
+    } finally {
+      if (closedNow) {
+        try {
+          closedWaiters.notifyWaiters();
+        } finally {
+          rxWaker.wake(); // a recv pending on another task may now be done
+        }
+      }
     }
   }
 
