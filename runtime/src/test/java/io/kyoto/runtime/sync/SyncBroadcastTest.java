@@ -158,6 +158,23 @@ class SyncBroadcastTest {
   }
 
   @Test
+  void closingTheLastReceiverCompletesSenderClosedEvenIfItsWaitingWakerThrows() throws Exception {
+    var ch = Broadcast.<String>channel(4);
+    Context throwing =
+        new Context(
+            () -> {
+              throw new IllegalStateException("a waker that fails");
+            });
+    assertTrue(ch.rx().recv().poll(throwing).isPending());
+    TestWaker w = new TestWaker();
+    Future<Void> closed = ch.tx().closed();
+    assertTrue(w.poll(closed).isPending());
+    assertThrows(IllegalStateException.class, () -> ch.rx().close(), "the failure surfaces");
+    assertEquals(1, w.wakes(), "Sender.closed() was never woken");
+    assertTrue(w.poll(closed).isReady());
+  }
+
+  @Test
   void closingAReceiverReleasesTheValuesOnlyItHeld() throws Exception {
     var ch = Broadcast.<String>channel(8);
     var rx2 = ch.tx().subscribe();

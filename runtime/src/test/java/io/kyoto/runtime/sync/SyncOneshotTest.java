@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Flavor;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
@@ -112,6 +113,22 @@ class SyncOneshotTest {
     ch.rx().close();
     assertEquals(1, w1.wakes(), "the cancel of another closed() future dropped this one's waker");
     assertEquals(0, w2.wakes());
+  }
+
+  @Test
+  void closingTheReceiverWakesItsPendingPollEvenIfAClosedWakerThrows() throws Exception {
+    var ch = Oneshot.<String>channel();
+    Context throwing =
+        new Context(
+            () -> {
+              throw new IllegalStateException("a waker that fails");
+            });
+    assertTrue(ch.tx().closed().poll(throwing).isPending());
+    TestWaker w = new TestWaker();
+    assertTrue(w.poll(ch.rx()).isPending());
+    assertThrows(IllegalStateException.class, () -> ch.rx().close(), "the failure surfaces");
+    assertEquals(1, w.wakes(), "the receive pending on another thread was never woken");
+    assertThrows(RecvException.class, () -> w.poll(ch.rx()));
   }
 
   @Test

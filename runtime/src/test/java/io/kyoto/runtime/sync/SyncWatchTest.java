@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Flavor;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
@@ -143,6 +144,23 @@ class SyncWatchTest {
     assertEquals(1, w.wakes(), "the task waiting in changed() was never woken");
     assertThrows(IllegalStateException.class, () -> w.poll(rx2.changed()), "a closed receiver");
     assertEquals(1, ch.tx().receiverCount(), "the failed poll did not count it again");
+  }
+
+  @Test
+  void closingTheLastReceiverCompletesSenderClosedEvenIfItsWaitingWakerThrows() throws Exception {
+    var ch = Watch.channel(0);
+    Context throwing =
+        new Context(
+            () -> {
+              throw new IllegalStateException("a waker that fails");
+            });
+    assertTrue(ch.rx().changed().poll(throwing).isPending());
+    TestWaker w = new TestWaker();
+    Future<Void> closed = ch.tx().closed();
+    assertTrue(w.poll(closed).isPending());
+    assertThrows(IllegalStateException.class, () -> ch.rx().close(), "the failure surfaces");
+    assertEquals(1, w.wakes(), "Sender.closed() was never woken");
+    assertTrue(w.poll(closed).isReady());
   }
 
   @Test

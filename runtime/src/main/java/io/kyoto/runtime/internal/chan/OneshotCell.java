@@ -132,16 +132,23 @@ public final class OneshotCell<T> {
     while ((s & RX_CLOSED) == 0) {
       int witness = (int) STATE.compareAndExchange(this, s, s | RX_CLOSED);
       if (witness == s) {
-        CondWaiters closed = closedWaiters;
-        if (closed != null) {
-          closed.notifyWaiters();
-        }
-        if ((s & COMPLETE) == 0) {
-          if ((s & TX_WAKER) != 0) {
-            txWaker.wake();
+        // Each wake in its own finally: a waker that throws must not keep the others asleep.
+        try {
+          CondWaiters closed = closedWaiters;
+          if (closed != null) {
+            closed.notifyWaiters();
           }
-          if ((s & RX_WAKER) != 0) {
-            rxWaker.wake(); // a poll pending on another thread now fails as closed
+        } finally {
+          if ((s & COMPLETE) == 0) {
+            try {
+              if ((s & TX_WAKER) != 0) {
+                txWaker.wake();
+              }
+            } finally {
+              if ((s & RX_WAKER) != 0) {
+                rxWaker.wake(); // a poll pending on another thread now fails as closed
+              }
+            }
           }
         }
         return;

@@ -128,11 +128,14 @@ public final class WatchShared<T> {
       }
       last = --receivers == 0;
     }
-    if (waiting != null) {
-      waiting.wake();
-    }
-    if (last) {
-      noReceivers.notifyWaiters();
+    try {
+      if (waiting != null) {
+        waiting.wake();
+      }
+    } finally {
+      if (last) {
+        noReceivers.notifyWaiters();
+      }
     }
   }
 
