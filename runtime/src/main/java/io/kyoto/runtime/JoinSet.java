@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *   for (int i = 0; i < 10; i++) {
  *     set.spawn(work(i));
  *   }
- *   // loop on set.joinNext() until it yields Optional.empty()
+ *   // loop while !set.isEmpty(): each set.joinNext() yields one task's value
  * }
  * }
  *
@@ -104,6 +104,10 @@ public final class JoinSet<T> implements AutoCloseable {
    * {@return a future of the next task to complete: its value, or {@link Optional#empty()} once the
    * set is empty} A task that failed or was aborted fails the returned future with its {@link
    * JoinException}, and leaves the set.
+   *
+   * <p>A task whose value is {@code null} (every task of a {@code JoinSet<Void>}) also yields
+   * {@link Optional#empty()}, so to join every task loop while {@link #isEmpty()} is false rather
+   * than until the result is empty: each completed {@code joinNext()} has removed one task.
    *
    * <p><b>Cancel safety:</b> cancel safe: if the future is cancelled, no result is lost; the next
    * call yields it.

@@ -597,6 +597,38 @@ class RuntimeTest {
   }
 
   @Test
+  void aJoinSetOfVoidTasksIsJoinedByLoopingWhileItIsNotEmpty() throws Exception {
+    // joinNext() yields Optional.empty() for a task whose value is null, as for an empty set: the
+    // documented loop is on isEmpty(), and every joinNext() removes one finished task.
+    try (Runtime rt = Runtime.builder().currentThread().enableTime().build()) {
+      AtomicInteger ran = new AtomicInteger();
+      int joined =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    JoinSet<Void> set = new JoinSet<>();
+                    for (int i = 1; i <= 4; i++) {
+                      set.spawn(
+                          Time.sleep(Duration.ofMillis(i)).inspect(v -> ran.incrementAndGet()));
+                    }
+                    return Futures.loop(
+                        0,
+                        n ->
+                            set.isEmpty()
+                                ? Futures.ready(Futures.Step.<Integer, Integer>done(n))
+                                : set.joinNext()
+                                    .map(
+                                        v -> {
+                                          assertTrue(v.isEmpty(), "a Void task's value is null");
+                                          return Futures.Step.<Integer, Integer>next(n + 1);
+                                        }));
+                  }));
+      assertEquals(4, joined);
+      assertEquals(4, ran.get());
+    }
+  }
+
+  @Test
   void joinSetShutdownAbortsOnlyWhenPolled() throws Exception {
     // A future is lazy: building set.shutdown() (say, as a select branch that then loses) must not
     // abort the set's tasks; tokio's shutdown is an async fn that aborts at its first poll.
