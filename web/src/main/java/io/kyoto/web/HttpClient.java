@@ -25,6 +25,11 @@ import java.util.Objects;
  * every response body</b>: a body left unread keeps its connection. Cancelling a body (or the
  * response future) closes the connection.
  *
+ * <p>A request that meets a pooled connection the server has already closed (no response byte
+ * arrived) is sent once more on a new connection if it is idempotent (GET, HEAD, PUT, DELETE,
+ * OPTIONS, TRACE) with a fully buffered body; any other request fails with the I/O error, since the
+ * server may have acted on it.
+ *
  * <p>Requests carry an absolute {@code http://} target ({@code Request.get("http://host/path")}).
  * {@code https} is not supported yet.
  *

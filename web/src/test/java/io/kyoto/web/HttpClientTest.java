@@ -9,10 +9,19 @@ import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Time;
 import io.kyoto.runtime.service.Service;
 import io.kyoto.runtime.stream.Streams;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -110,6 +119,41 @@ class HttpClientTest {
   }
 
   @Test
+  void aPostIsNotRetriedWhenTheReusedConnectionDiesBeforeAnswering() throws Exception {
+    AtomicInteger posts = new AtomicInteger();
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  while (true) {
+                    String req = RawServer.readRequest(in);
+                    if (req == null) return;
+                    if (req.startsWith("POST")) {
+                      // The server may have acted on it; then the connection dies unanswered.
+                      if (posts.incrementAndGet() == 1) return;
+                    }
+                    RawServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+                  }
+                });
+        io.kyoto.runtime.Runtime rt =
+            io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build();
+        HttpClient client = HttpClient.create()) {
+      Response first = rt.blockOn(client.get(raw.url("/")));
+      assertEquals("ok", rt.blockOn(first.body().string()));
+      assertEquals(1, client.idleConnections());
+      // RFC 9110 section 9.2.2: a non-idempotent request is not retried automatically.
+      Exception e =
+          assertThrows(
+              Exception.class,
+              () -> rt.blockOn(client.send(Request.post(raw.url("/charge"), Body.of("$5")))));
+      assertInstanceOf(java.io.IOException.class, e, e.toString());
+      assertEquals(1, posts.get(), "the POST was sent once");
+      // An idempotent request is still retried on a fresh connection.
+      Response again = rt.blockOn(client.get(raw.url("/")));
+      assertEquals("ok", rt.blockOn(again.body().string()));
+    }
+  }
+
+  @Test
   void badUrlsFailClearly() throws Exception {
     try (io.kyoto.runtime.Runtime rt =
             io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build();
@@ -120,6 +164,62 @@ class HttpClientTest {
       HttpException relative =
           assertThrows(HttpException.class, () -> rt.blockOn(client.get("/relative")));
       assertTrue(relative.getMessage().contains("absolute http://"), relative.getMessage());
+    }
+  }
+
+  /** A one-thread raw HTTP peer: accepts connections and runs {@code script} on each in turn. */
+  static final class RawServer implements AutoCloseable {
+    interface Script {
+      void run(int connection, Socket s, InputStream in, OutputStream out) throws Exception;
+    }
+
+    final ServerSocket ss;
+    final Thread thread;
+
+    RawServer(Script script) throws IOException {
+      ss = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      thread =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    for (int i = 0; ; i++) {
+                      try (Socket s = ss.accept()) {
+                        s.setSoTimeout(10_000);
+                        script.run(i, s, s.getInputStream(), s.getOutputStream());
+                      } catch (Exception e) {
+                        if (ss.isClosed()) return;
+                      }
+                    }
+                  });
+    }
+
+    String url(String path) {
+      return "http://127.0.0.1:" + ss.getLocalPort() + path;
+    }
+
+    /** Reads one request head and its Content-Length body; returns the head, or null at EOF. */
+    static String readRequest(InputStream in) throws IOException {
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int c = in.read();
+        if (c < 0) return null;
+        head.append((char) c);
+      }
+      Matcher m = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+      if (m.find()) in.readNBytes(Integer.parseInt(m.group(1)));
+      return head.toString();
+    }
+
+    static void write(OutputStream out, String raw) throws IOException {
+      out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+    }
+
+    @Override
+    public void close() throws Exception {
+      ss.close();
+      thread.join(10_000);
     }
   }
 }

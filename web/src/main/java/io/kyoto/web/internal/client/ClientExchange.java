@@ -25,8 +25,10 @@ import java.time.Duration;
  * One request on a pooled HTTP/1.1 connection: check out (or connect), write the request, read the
  * response head, and hand back a response whose body reads the connection and returns it to the
  * pool at its end. A request that fails on a reused connection before any response byte arrived is
- * retried once on a new connection when its body can be replayed (a stale keep-alive connection the
- * server already closed).
+ * retried once on a new connection when it is idempotent and its body can be replayed (a stale
+ * keep-alive connection the server already closed). A non-idempotent request (POST, PATCH, an
+ * extension method) is not retried: the server may have acted on it before the connection died (RFC
+ * 9110 section 9.2.2).
  */
 public final class ClientExchange implements Future<Response> {
   private static final byte[] CRLF = {'\r', '\n'};
@@ -84,7 +86,15 @@ public final class ClientExchange implements Future<Response> {
     this.settings = settings;
     this.pool = pool;
     this.parser = new ResponseHeadParser(settings.limits());
-    this.replayable = request.body() instanceof Body.Full;
+    this.replayable = request.body() instanceof Body.Full && idempotent(request.method());
+  }
+
+  /** RFC 9110 section 9.2.2. */
+  private static boolean idempotent(Method m) {
+    return switch (m.name()) {
+      case "GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE" -> true;
+      default -> false;
+    };
   }
 
   @Override
