@@ -154,6 +154,33 @@ class HttpClientTest {
   }
 
   @Test
+  void aConnectionTheRequestAskedToCloseIsNotPooled() throws Exception {
+    // A server that does not echo "connection: close" (it need not) and keeps the socket open.
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  for (String req; (req = RawServer.readRequest(in)) != null; ) {
+                    String head = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n";
+                    RawServer.write(out, req.startsWith("HEAD") ? head : head + "ok");
+                  }
+                });
+        io.kyoto.runtime.Runtime rt =
+            io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build();
+        HttpClient client = HttpClient.create()) {
+      Response r = rt.blockOn(client.send(Request.get(raw.url("/")).header("Connection", "close")));
+      assertEquals("ok", rt.blockOn(r.body().string()));
+      // RFC 9112 section 9.6: a client that sent close sends no further request on it.
+      assertEquals(0, client.idleConnections());
+      // The same for a response without a body (the connection is released with the head).
+      Response head =
+          rt.blockOn(
+              client.send(Request.of(Method.HEAD, raw.url("/")).header("connection", "close")));
+      assertEquals(200, head.status().code());
+      assertEquals(0, client.idleConnections());
+    }
+  }
+
+  @Test
   void badUrlsFailClearly() throws Exception {
     try (io.kyoto.runtime.Runtime rt =
             io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build();

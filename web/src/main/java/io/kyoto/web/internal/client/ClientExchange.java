@@ -267,7 +267,9 @@ public final class ClientExchange implements Future<Response> {
     ClientConnection c = conn;
     conn = null;
     c.uses++;
-    boolean keepAlive = head.keepAlive();
+    // A client that sent "close" sends no further request on the connection, whatever the server
+    // answered (RFC 9112 section 9.6).
+    boolean keepAlive = head.keepAlive() && !request.headers().containsToken("connection", "close");
     if (head.contentLength() == 0 && !head.chunked()) {
       if (keepAlive) pool.give(c, Time.now());
       else c.close();
