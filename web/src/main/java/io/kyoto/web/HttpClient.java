@@ -30,6 +30,9 @@ import java.util.Objects;
  * OPTIONS, TRACE) with a fully buffered body; any other request fails with the I/O error, since the
  * server may have acted on it.
  *
+ * <p>Upgrades are not supported yet: a {@code 101 Switching Protocols} response (or a 2xx answer to
+ * CONNECT) is returned with an empty body and its connection is closed.
+ *
  * <p>Requests carry an absolute {@code http://} target ({@code Request.get("http://host/path")}).
  * {@code https} is not supported yet.
  *

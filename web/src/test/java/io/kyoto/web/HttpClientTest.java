@@ -181,6 +181,40 @@ class HttpClientTest {
   }
 
   @Test
+  void aSwitchedProtocolConnectionIsNotPooled() throws Exception {
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  for (String req; (req = RawServer.readRequest(in)) != null; ) {
+                    if (req.contains("upgrade: foo")) {
+                      // From here on the connection speaks "foo", not HTTP.
+                      RawServer.write(
+                          out,
+                          "HTTP/1.1 101 Switching Protocols\r\nconnection: upgrade\r\n"
+                              + "upgrade: foo\r\n\r\nfoo-hello");
+                    } else {
+                      RawServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+                    }
+                  }
+                });
+        io.kyoto.runtime.Runtime rt =
+            io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build();
+        HttpClient client = HttpClient.create()) {
+      Response switched =
+          rt.blockOn(
+              client.send(
+                  Request.get(raw.url("/"))
+                      .header("connection", "upgrade")
+                      .header("upgrade", "foo")));
+      assertEquals(101, switched.status().code());
+      assertEquals(0, client.idleConnections(), "an upgraded connection is not HTTP any more");
+      Response next = rt.blockOn(client.get(raw.url("/")));
+      assertEquals(200, next.status().code());
+      assertEquals("ok", rt.blockOn(next.body().string()));
+    }
+  }
+
+  @Test
   void badUrlsFailClearly() throws Exception {
     try (io.kyoto.runtime.Runtime rt =
             io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build();

@@ -270,6 +270,12 @@ public final class ClientExchange implements Future<Response> {
     // A client that sent "close" sends no further request on the connection, whatever the server
     // answered (RFC 9112 section 9.6).
     boolean keepAlive = head.keepAlive() && !request.headers().containsToken("connection", "close");
+    // After a 101, or a 2xx answer to CONNECT, the connection no longer speaks HTTP; the client
+    // cannot hand it over (no upgrade support yet), so it is closed, never pooled.
+    int code = head.status().code();
+    if (code == 101 || (request.method().equals(Method.CONNECT) && code >= 200 && code < 300)) {
+      keepAlive = false;
+    }
     if (head.contentLength() == 0 && !head.chunked()) {
       if (keepAlive) pool.give(c, Time.now());
       else c.close();
