@@ -182,6 +182,47 @@ class HttpServerTest {
   }
 
   @Test
+  void anAnswerThatLeavesTheRequestBodyUnreadSaysTheConnectionCloses() throws Exception {
+    // RFC 9110 section 10.1.1: a final response sent before the request content is read indicates
+    // whether the connection closes. The server closes these, so the head must say so.
+    Service<Request, Response> refuse =
+        Service.of(req -> Futures.ready(Response.text("no\n").status(Status.of(401))));
+    try (ServerHarness h = new ServerHarness(refuse)) {
+      // The client waits for 100 Continue, which never comes.
+      try (Socket s = h.socket()) {
+        s.getOutputStream()
+            .write(
+                ("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                        + "Expect: 100-continue\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+        String r = ServerHarness.readAll(s.getInputStream());
+        assertTrue(r.startsWith("HTTP/1.1 401 "), r);
+        assertTrue(r.contains("connection: close\r\n"), r);
+      }
+      // Most of a large body is still on its way.
+      try (Socket s = h.socket()) {
+        s.getOutputStream()
+            .write(
+                ("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nabc")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+        String r = ServerHarness.readAll(s.getInputStream());
+        assertTrue(r.startsWith("HTTP/1.1 401 "), r);
+        assertTrue(r.contains("connection: close\r\n"), r);
+      }
+      // A small unread body that has fully arrived is skipped, and the connection is kept.
+      try (Socket s = h.socket()) {
+        s.getOutputStream()
+            .write(
+                ("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+                        + "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+        String r = ServerHarness.readAll(s.getInputStream());
+        assertEquals(2, r.split("HTTP/1.1 401 ", -1).length - 1, r);
+      }
+    }
+  }
+
+  @Test
   void gracefulShutdownFinishesInFlightAndClosesIdle() throws Exception {
     io.kyoto.runtime.sync.Oneshot.Channel<String> gate = io.kyoto.runtime.sync.Oneshot.channel();
     Service<Request, Response> slow = Service.of(req -> gate.rx().map(Response::text));

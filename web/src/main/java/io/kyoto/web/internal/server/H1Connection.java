@@ -422,6 +422,11 @@ public final class H1Connection implements Future<Void> {
         keepAlive = false; // HTTP/1.0: close-delimited
       }
     }
+    if (!upgrading && (noBody || body instanceof Body.Full)) {
+      // The exchange ends with this head: settle the unread request body now, so a connection
+      // that must close says so (RFC 9110 section 10.1.1).
+      settleRequestBody();
+    }
     boolean sendLength =
         length >= 0
             && !(status.isInformational() || status.code() == 204)
@@ -542,12 +547,7 @@ public final class H1Connection implements Future<Void> {
   private void finishExchange() {
     response = null;
     head = null;
-    if (requestBody != null && !requestBody.done()) {
-      if (!requestBody.skipBuffered()) {
-        keepAlive = false;
-        lingerOnClose = true; // the rest of the body may still be on its way
-      }
-    }
+    settleRequestBody();
     requestBody = null;
     if (!keepAlive) {
       state = State.CLOSE;
@@ -555,6 +555,14 @@ public final class H1Connection implements Future<Void> {
     }
     idleSince = -1;
     state = State.READ_HEAD;
+  }
+
+  /** Skips an unread request body if it is all buffered; otherwise the connection must close. */
+  private void settleRequestBody() {
+    if (requestBody != null && !requestBody.done() && !requestBody.skipBuffered()) {
+      keepAlive = false;
+      lingerOnClose = true; // the rest of the body may still be on its way
+    }
   }
 
   private void handOver() {
