@@ -106,15 +106,35 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
           if (!toGet && !(request.body() instanceof Body.Full) && request.body() != Body.empty()) {
             return Futures.ready(r); // a streamed body cannot be sent twice
           }
+          URI to = uri.resolve(location);
           Request next =
               new Request(
                       toGet && method != Method.HEAD ? Method.GET : method,
-                      uri.resolve(location).toString(),
+                      to.toString(),
                       request.headers().copy())
                   .body(toGet ? Body.empty() : request.body());
           next.headers().remove("host");
+          if (!sameOrigin(uri, to)) {
+            // Credentials meant for one origin are not handed to another (as reqwest and curl).
+            for (String name : CREDENTIALS) next.headers().remove(name);
+          }
           return r.body().drain().flatMap(v -> sendFollowing(next, redirectsLeft - 1));
         });
+  }
+
+  private static final String[] CREDENTIALS = {
+    "authorization", "cookie", "cookie2", "proxy-authorization", "www-authenticate"
+  };
+
+  private static boolean sameOrigin(URI a, URI b) {
+    return a.getScheme().equalsIgnoreCase(String.valueOf(b.getScheme()))
+        && a.getHost().equalsIgnoreCase(String.valueOf(b.getHost()))
+        && port(a) == port(b);
+  }
+
+  private static int port(URI u) {
+    if (u.getPort() >= 0) return u.getPort();
+    return "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
   }
 
   private static URI parse(String target) throws HttpException {
@@ -210,7 +230,9 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
 
     /**
      * Follows up to {@code max} redirects (default 0: redirects are returned as they are). 303, and
-     * 301/302 after POST, continue as GET; 307/308 repeat the method and body.
+     * 301/302 after POST, continue as GET; 307/308 repeat the method and body. A redirect to
+     * another origin (scheme, host or port) drops the credential fields ({@code authorization},
+     * {@code cookie}, {@code proxy-authorization}).
      *
      * @param max zero or more
      * @return this

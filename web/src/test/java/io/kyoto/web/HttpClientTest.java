@@ -215,6 +215,59 @@ class HttpClientTest {
   }
 
   @Test
+  void credentialsAreNotForwardedToAnotherOriginOnRedirect() throws Exception {
+    java.util.Queue<String> seen = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    java.util.Queue<String> seenAtOrigin = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    try (RawServer other =
+            new RawServer(
+                (i, s, in, out) -> {
+                  for (String req; (req = RawServer.readRequest(in)) != null; ) {
+                    seen.add(req.toLowerCase(java.util.Locale.ROOT));
+                    RawServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+                  }
+                });
+        RawServer origin =
+            new RawServer(
+                (i, s, in, out) -> {
+                  for (String req; (req = RawServer.readRequest(in)) != null; ) {
+                    if (req.startsWith("GET /landed")) seenAtOrigin.add(req);
+                    String to = req.startsWith("GET /same") ? "/landed" : other.url("/landed");
+                    RawServer.write(
+                        out,
+                        req.startsWith("GET /landed")
+                            ? "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"
+                            : "HTTP/1.1 302 Found\r\nlocation: "
+                                + to
+                                + "\r\ncontent-length: 0\r\n\r\n");
+                  }
+                });
+        io.kyoto.runtime.Runtime rt =
+            io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build();
+        HttpClient client = HttpClient.builder().followRedirects(2).build()) {
+      Response away =
+          rt.blockOn(
+              client.send(
+                  Request.get(origin.url("/elsewhere"))
+                      .header("authorization", "Bearer secret")
+                      .header("cookie", "session=secret")
+                      .header("proxy-authorization", "Basic secret")
+                      .header("x-trace", "kept")));
+      assertEquals("ok", rt.blockOn(away.body().string()));
+      String forwarded = seen.poll();
+      assertTrue(forwarded.contains("x-trace: kept"), forwarded);
+      assertTrue(!forwarded.contains("secret"), forwarded);
+      // Within one origin they are kept.
+      Response same =
+          rt.blockOn(
+              client.send(
+                  Request.get(origin.url("/same")).header("authorization", "Bearer secret")));
+      assertEquals("ok", rt.blockOn(same.body().string()));
+      String kept = seenAtOrigin.poll();
+      assertTrue(kept.contains("authorization: Bearer secret"), kept);
+    }
+  }
+
+  @Test
   void badUrlsFailClearly() throws Exception {
     try (io.kyoto.runtime.Runtime rt =
             io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build();
