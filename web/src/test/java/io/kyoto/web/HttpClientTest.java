@@ -268,6 +268,33 @@ class HttpClientTest {
   }
 
   @Test
+  void bytesAfterABodilessResponseKeepItsConnectionOutOfThePool() throws Exception {
+    // A server that wrongly sends a body after a HEAD response (or a 204 / 304): those bytes must
+    // not be read as the answer to the next request.
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  for (String req; (req = RawServer.readRequest(in)) != null; ) {
+                    RawServer.write(
+                        out,
+                        req.startsWith("HEAD")
+                            ? "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nstale"
+                            : "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+                  }
+                });
+        io.kyoto.runtime.Runtime rt =
+            io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build();
+        HttpClient client = HttpClient.create()) {
+      Response head = rt.blockOn(client.send(Request.of(Method.HEAD, raw.url("/"))));
+      assertEquals(200, head.status().code());
+      assertEquals("", rt.blockOn(head.body().string()));
+      Response next = rt.blockOn(client.get(raw.url("/")));
+      assertEquals(200, next.status().code());
+      assertEquals("ok", rt.blockOn(next.body().string()));
+    }
+  }
+
+  @Test
   void badUrlsFailClearly() throws Exception {
     try (io.kyoto.runtime.Runtime rt =
             io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build();

@@ -277,7 +277,9 @@ public final class ClientExchange implements Future<Response> {
       keepAlive = false;
     }
     if (head.contentLength() == 0 && !head.chunked()) {
-      if (keepAlive) pool.give(c, Time.now());
+      // Bytes already past the head belong to no request (a body sent after HEAD, 204 or 304):
+      // the connection is out of sync, as ClientBody also decides at a body's end.
+      if (keepAlive && !c.in.buffer().hasRemaining()) pool.give(c, Time.now());
       else c.close();
       return new Response(head.status(), head.headers(), Body.empty());
     }
