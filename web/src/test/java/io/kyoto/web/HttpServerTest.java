@@ -223,6 +223,59 @@ class HttpServerTest {
   }
 
   @Test
+  void aContinueNeverFollowsTheFinalResponseHead() throws Exception {
+    // The response head goes out first (its body waits); the body then reads the request body.
+    // A 100 Continue at that point would land in the middle of the response body.
+    Service<Request, Response> lateEcho =
+        Service.of(
+            req ->
+                Futures.ready(
+                    Response.ok()
+                        .body(
+                            Body.from(
+                                io.kyoto.runtime.stream.Streams.fromFuture(
+                                        io.kyoto.runtime.Time.sleep(
+                                                java.time.Duration.ofMillis(200))
+                                            .map(v -> "go"))
+                                    .flatMap(v -> req.body())))));
+    try (ServerHarness h = new ServerHarness(lateEcho);
+        Socket s = h.socket()) {
+      OutputStream out = s.getOutputStream();
+      out.write(
+          ("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      InputStream in = s.getInputStream();
+      // Interim responses (a 100 Continue) may come, but only before the final head.
+      String head;
+      do {
+        StringBuilder sb = new StringBuilder();
+        while (!sb.toString().endsWith("\r\n\r\n")) {
+          int c = in.read();
+          if (c < 0) break;
+          sb.append((char) c);
+        }
+        head = sb.toString();
+      } while (head.startsWith("HTTP/1.1 100 "));
+      assertTrue(head.startsWith("HTTP/1.1 200 OK\r\n"), head);
+      out.write("data".getBytes(StandardCharsets.ISO_8859_1));
+      StringBuilder rest = new StringBuilder();
+      while (!rest.toString().endsWith("0\r\n\r\n")) {
+        int c = in.read();
+        if (c < 0) break;
+        rest.append((char) c);
+      }
+      assertEquals("4\r\ndata\r\n0\r\n\r\n", rest.toString());
+      // The connection is still in step: a second request is answered.
+      out.write(
+          "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+              .getBytes());
+      String second = ServerHarness.readAll(in);
+      assertTrue(second.startsWith("HTTP/1.1 200 OK\r\n"), second);
+      assertTrue(second.endsWith("\r\n2\r\nok\r\n0\r\n\r\n"), second);
+    }
+  }
+
+  @Test
   void gracefulShutdownFinishesInFlightAndClosesIdle() throws Exception {
     io.kyoto.runtime.sync.Oneshot.Channel<String> gate = io.kyoto.runtime.sync.Oneshot.channel();
     Service<Request, Response> slow = Service.of(req -> gate.rx().map(Response::text));

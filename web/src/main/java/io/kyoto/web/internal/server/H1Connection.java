@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * One HTTP/1.1 server connection: hyper's dispatcher as a single hand-written state machine polled
@@ -427,6 +428,10 @@ public final class H1Connection implements Future<Void> {
       // that must close says so (RFC 9110 section 10.1.1).
       settleRequestBody();
     }
+    // No 100 Continue may follow the final response head.
+    if (requestBody != null) {
+      requestBody.finalResponseQueued(!upgrading && !noBody && !(body instanceof Body.Full));
+    }
     boolean sendLength =
         length >= 0
             && !(status.isInformational() || status.code() == 204)
@@ -691,6 +696,25 @@ public final class H1Connection implements Future<Void> {
       }
       continueWritten = -1;
       return true;
+    }
+
+    /**
+     * The final response head is about to be queued, and a 100 Continue written later would land
+     * inside the response. So a pending 100 Continue goes out now, ahead of the head, if the
+     * response body may still read the request body (or it is already partly written); otherwise it
+     * is never sent, and the client may send the body or not (RFC 9110 section 10.1.1), so the
+     * connection closes after this response.
+     *
+     * @param mayRead whether the response body streams, and so may read the request body
+     */
+    void finalResponseQueued(boolean mayRead) {
+      if (continueWritten > 0 || (continueWritten == 0 && mayRead)) {
+        out.put(Arrays.copyOfRange(CONTINUE, continueWritten, CONTINUE.length));
+      } else if (continueWritten == 0) {
+        keepAlive = false;
+        lingerOnClose = true;
+      }
+      continueWritten = -1;
     }
 
     /** Skips the unread rest if it is already buffered; returns whether the body is finished. */
