@@ -25,10 +25,11 @@ import java.util.Objects;
  * every response body</b>: a body left unread keeps its connection. Cancelling a body (or the
  * response future) closes the connection.
  *
- * <p>A request that meets a pooled connection the server has already closed (no response byte
- * arrived) is sent once more on a new connection if it is idempotent (GET, HEAD, PUT, DELETE,
- * OPTIONS, TRACE) with a fully buffered body; any other request fails with the I/O error, since the
- * server may have acted on it.
+ * <p>A pooled connection is checked before reuse, and dropped if the server has closed it while it
+ * sat idle. A request whose reused connection still closes before any response byte arrived (a
+ * close racing with that check) is sent once more on a new connection if it is idempotent (GET,
+ * HEAD, PUT, DELETE, OPTIONS, TRACE) with a fully buffered body; any other request fails with the
+ * I/O error, since the server may have acted on it.
  *
  * <p>Upgrades are not supported yet: a {@code 101 Switching Protocols} response (or a 2xx answer to
  * CONNECT) is returned with an empty body and its connection is closed.

@@ -121,6 +121,7 @@ class HttpClientTest {
   @Test
   void aPostIsNotRetriedWhenTheReusedConnectionDiesBeforeAnswering() throws Exception {
     AtomicInteger posts = new AtomicInteger();
+    AtomicInteger gets = new AtomicInteger();
     try (RawServer raw =
             new RawServer(
                 (i, s, in, out) -> {
@@ -131,6 +132,7 @@ class HttpClientTest {
                       // The server may have acted on it; then the connection dies unanswered.
                       if (posts.incrementAndGet() == 1) return;
                     }
+                    if (req.startsWith("GET /die") && gets.incrementAndGet() == 1) return;
                     RawServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
                   }
                 });
@@ -147,9 +149,13 @@ class HttpClientTest {
               () -> rt.blockOn(client.send(Request.post(raw.url("/charge"), Body.of("$5")))));
       assertInstanceOf(java.io.IOException.class, e, e.toString());
       assertEquals(1, posts.get(), "the POST was sent once");
-      // An idempotent request is still retried on a fresh connection.
-      Response again = rt.blockOn(client.get(raw.url("/")));
+      // An idempotent request is retried on a fresh connection.
+      Response warm = rt.blockOn(client.get(raw.url("/")));
+      assertEquals("ok", rt.blockOn(warm.body().string()));
+      assertEquals(1, client.idleConnections());
+      Response again = rt.blockOn(client.get(raw.url("/die")));
       assertEquals("ok", rt.blockOn(again.body().string()));
+      assertEquals(2, gets.get(), "the GET was sent twice");
     }
   }
 
@@ -291,6 +297,24 @@ class HttpClientTest {
       Response next = rt.blockOn(client.get(raw.url("/")));
       assertEquals(200, next.status().code());
       assertEquals("ok", rt.blockOn(next.body().string()));
+    }
+  }
+
+  @Test
+  void aPostAfterTheServerClosedTheIdleConnectionGoesOutOnANewOne() throws Exception {
+    // A POST is not retried, so a pooled connection the server has already closed must not be
+    // picked for it in the first place.
+    try (ServerHarness h =
+            new ServerHarness(
+                HttpServer.builder().keepAliveTimeout(Duration.ofMillis(100)), HttpServerTest.APP);
+        HttpClient client = HttpClient.create()) {
+      Response first = h.rt.blockOn(client.get(h.url("/hello")));
+      h.rt.blockOn(first.body().drain());
+      assertEquals(1, client.idleConnections());
+      Thread.sleep(500); // the server closes the idle connection
+      Response posted = h.rt.blockOn(client.send(Request.post(h.url("/p"), Body.of("abc"))));
+      assertEquals("POST /p [abc]", h.rt.blockOn(posted.body().string()));
+      assertEquals(2, h.server.acceptedConnections());
     }
   }
 

@@ -103,7 +103,7 @@ public final class ClientExchange implements Future<Response> {
       try {
         switch (state) {
           case ACQUIRE -> {
-            conn = retried ? null : pool.take(hostPort, Time.now());
+            conn = retried ? null : takeOpen(cx);
             reused = conn != null;
             if (conn == null) {
               connecting = Time.timeout(settings.connectTimeout(), TcpStream.connect(hostPort));
@@ -154,6 +154,26 @@ public final class ClientExchange implements Future<Response> {
         state = State.DONE;
         throw e;
       }
+    }
+  }
+
+  /**
+   * Takes a pooled connection the server has not closed while it sat idle: a read that would block
+   * says it is still open; end of stream, a reset or unrequested bytes mean it is not, and it is
+   * dropped. (A close racing with this check is left to the retry of idempotent requests.)
+   */
+  private ClientConnection takeOpen(Context cx) {
+    while (true) {
+      ClientConnection c = pool.take(hostPort, Time.now());
+      if (c == null) return null;
+      int n;
+      try {
+        n = c.in.fill(cx);
+      } catch (IOException e) {
+        n = 0;
+      }
+      if (n < 0) return c;
+      c.close();
     }
   }
 
