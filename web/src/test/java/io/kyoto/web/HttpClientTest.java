@@ -319,6 +319,21 @@ class HttpClientTest {
   }
 
   @Test
+  void anEarlyResponseIsReturnedWhenTheServerStopsReadingTheUpload() throws Exception {
+    // The server refuses the declared length at once, reads a little more, then closes: the
+    // upload fails mid-way, but the server's answer is already there to be read.
+    try (ServerHarness h =
+            new ServerHarness(HttpServer.builder().maxBodyBytes(1000), HttpServerTest.APP);
+        HttpClient client = HttpClient.create()) {
+      Response r =
+          h.rt.blockOn(client.send(Request.post(h.url("/up"), Body.of(new byte[16 << 20]))));
+      assertEquals(413, r.status().code());
+      assertTrue(h.rt.blockOn(r.body().string()).contains("exceeds the limit"));
+      assertEquals(0, client.idleConnections(), "a half-sent request's connection is not reused");
+    }
+  }
+
+  @Test
   void badUrlsFailClearly() throws Exception {
     try (io.kyoto.runtime.Runtime rt =
             io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build();

@@ -28,7 +28,9 @@ import java.time.Duration;
  * retried once on a new connection when it is idempotent and its body can be replayed (a stale
  * keep-alive connection the server already closed). A non-idempotent request (POST, PATCH, an
  * extension method) is not retried: the server may have acted on it before the connection died (RFC
- * 9110 section 9.2.2).
+ * 9110 section 9.2.2). If writing the request fails because the server stopped reading, the answer
+ * it may have sent first (an early 413, say) is still read and returned, and the connection is not
+ * reused; without one, the write error is reported.
  */
 public final class ClientExchange implements Future<Response> {
   private static final byte[] CRLF = {'\r', '\n'};
@@ -65,6 +67,7 @@ public final class ClientExchange implements Future<Response> {
   private boolean reused;
   private boolean retried;
   private boolean responseStarted;
+  private IOException writeFailure; // a failed request write; the response is still read
   private Future<TcpStream> connecting;
   private Body body;
   private boolean chunked;
@@ -126,7 +129,7 @@ public final class ClientExchange implements Future<Response> {
             writeHead();
           }
           case WRITE -> {
-            if (!conn.out.flush(cx, conn.stream)) return Poll.pending();
+            if (!flushOut(cx)) return Poll.pending();
             state = body == null ? State.READ_HEAD : State.WRITE_BODY;
           }
           case WRITE_BODY -> {
@@ -139,15 +142,30 @@ public final class ClientExchange implements Future<Response> {
           case DONE -> throw new IllegalStateException("the exchange already completed");
         }
       } catch (IOException e) {
+        if (e == writeFailure && state != State.READ_HEAD) {
+          // The server may have answered before it stopped reading (an early 413, say): read
+          // that answer; the request is abandoned and the connection not reused.
+          if (body != null) body.cancel();
+          body = null;
+          conn.out.clear();
+          state = State.READ_HEAD;
+          continue;
+        }
         if (conn != null) conn.close();
         if (reused && !retried && !responseStarted && replayable) {
           // A stale pooled connection: try once more on a fresh one.
           retried = true;
+          writeFailure = null;
           conn = null;
           state = State.ACQUIRE;
           continue;
         }
         state = State.DONE;
+        if (writeFailure != null && e != writeFailure) {
+          // No answer either: the failed write is the error to report.
+          writeFailure.addSuppressed(e);
+          throw writeFailure;
+        }
         throw e;
       } catch (Exception e) {
         if (conn != null) conn.close();
@@ -174,6 +192,16 @@ public final class ClientExchange implements Future<Response> {
       }
       if (n < 0) return c;
       c.close();
+    }
+  }
+
+  /** Flushes the request, remembering a failed write (see the IOException handler in poll). */
+  private boolean flushOut(Context cx) throws IOException {
+    try {
+      return conn.out.flush(cx, conn.stream);
+    } catch (IOException e) {
+      writeFailure = e;
+      throw e;
     }
   }
 
@@ -237,10 +265,10 @@ public final class ClientExchange implements Future<Response> {
   private boolean writeBody(Context cx) throws Exception {
     var out = conn.out;
     while (true) {
-      if ((out.hasLarge() || out.buffered() >= 8192) && !out.flush(cx, conn.stream)) return false;
+      if ((out.hasLarge() || out.buffered() >= 8192) && !flushOut(cx)) return false;
       Poll<ByteBuffer> p = body.pollNext(cx);
       if (p.isPending()) {
-        if (!out.isEmpty()) out.flush(cx, conn.stream);
+        if (!out.isEmpty()) flushOut(cx);
         return false;
       }
       if (Stream.isEnd(p)) {
@@ -289,7 +317,10 @@ public final class ClientExchange implements Future<Response> {
     c.uses++;
     // A client that sent "close" sends no further request on the connection, whatever the server
     // answered (RFC 9112 section 9.6).
-    boolean keepAlive = head.keepAlive() && !request.headers().containsToken("connection", "close");
+    boolean keepAlive =
+        head.keepAlive()
+            && writeFailure == null
+            && !request.headers().containsToken("connection", "close");
     // After a 101, or a 2xx answer to CONNECT, the connection no longer speaks HTTP; the client
     // cannot hand it over (no upgrade support yet), so it is closed, never pooled.
     int code = head.status().code();
