@@ -334,6 +334,32 @@ class HttpClientTest {
   }
 
   @Test
+  void aStreamedRequestBodyThatBreaksItsDeclaredLengthFailsTheRequest() throws Exception {
+    try (ServerHarness h = new ServerHarness(HttpServerTest.APP);
+        HttpClient client = HttpClient.builder().requestTimeout(Duration.ofSeconds(20)).build()) {
+      Response warm = h.rt.blockOn(client.get(h.url("/hello")));
+      assertEquals("hello\n", h.rt.blockOn(warm.body().string()));
+      // Longer than declared: the surplus would reach the server as a request of its own, and its
+      // answer would be read by the next request on the connection.
+      String smuggled = "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n";
+      Body longer = Body.from(Streams.of(ByteBuffer.wrap(("abc" + smuggled).getBytes())), 3);
+      Exception e =
+          assertThrows(
+              Exception.class, () -> h.rt.blockOn(client.send(Request.post(h.url("/up"), longer))));
+      assertInstanceOf(java.io.IOException.class, e, e.toString());
+      Response next = h.rt.blockOn(client.send(Request.post(h.url("/next"), Body.of("x"))));
+      assertEquals("POST /next [x]", h.rt.blockOn(next.body().string()));
+      // Shorter than declared: the server would wait for the rest until the request timed out.
+      Body shorter = Body.from(Streams.of(ByteBuffer.wrap("ab".getBytes())), 3);
+      Exception s =
+          assertThrows(
+              Exception.class,
+              () -> h.rt.blockOn(client.send(Request.post(h.url("/up"), shorter))));
+      assertInstanceOf(java.io.IOException.class, s, s.toString());
+    }
+  }
+
+  @Test
   void badUrlsFailClearly() throws Exception {
     try (io.kyoto.runtime.Runtime rt =
             io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build();

@@ -71,6 +71,7 @@ public final class ClientExchange implements Future<Response> {
   private Future<TcpStream> connecting;
   private Body body;
   private boolean chunked;
+  private long bodyRemaining; // of a streamed body with a declared length, else -1
 
   /**
    * Creates the exchange.
@@ -258,6 +259,7 @@ public final class ClientExchange implements Future<Response> {
       }
       out.put(CRLF);
       body = b;
+      bodyRemaining = chunked ? -1 : length;
     }
     state = State.WRITE;
   }
@@ -274,11 +276,25 @@ public final class ClientExchange implements Future<Response> {
       if (Stream.isEnd(p)) {
         if (chunked) out.put(LAST_CHUNK);
         body = null;
+        if (bodyRemaining > 0) {
+          // The server would wait for the rest: fail now rather than at the request timeout.
+          throw new IOException(
+              "request body ended " + bodyRemaining + " bytes short of its declared length");
+        }
         state = State.WRITE;
         return true;
       }
       ByteBuffer chunk = p.value();
       if (!chunk.hasRemaining()) continue;
+      if (bodyRemaining >= 0) {
+        if (chunk.remaining() > bodyRemaining) {
+          // The surplus would reach the server as the start of another request.
+          body.cancel();
+          body = null;
+          throw new IOException("request body longer than its declared length");
+        }
+        bodyRemaining -= chunk.remaining();
+      }
       if (chunked) {
         out.putHex(chunk.remaining());
         out.put(CRLF);
