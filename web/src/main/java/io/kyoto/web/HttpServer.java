@@ -5,6 +5,7 @@ import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Sleep;
+import io.kyoto.runtime.Task;
 import io.kyoto.runtime.Time;
 import io.kyoto.runtime.net.TcpListener;
 import io.kyoto.runtime.net.TcpStream;
@@ -56,6 +57,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       Builder#shutdownTimeout deadline}.
  *   <li>At most {@linkplain Builder#maxConnections maxConnections} connections are open; further
  *       clients wait in the listen backlog.
+ *   <li>A connection answered with {@code 101} ({@link Response#upgrade}) belongs to its new
+ *       protocol, as in hyper-util: it leaves the {@code maxConnections} count and graceful
+ *       shutdown does not wait for it (watch your own shutdown signal to end it cleanly), but
+ *       {@link #close()} aborts it and closes its socket.
  *   <li>The application's exceptions become 500 responses (logged on {@code
  *       io.kyoto.web.HttpServer}); an {@link HttpException} becomes its status.
  * </ul>
@@ -68,6 +73,7 @@ public final class HttpServer implements AutoCloseable {
   private final CancellationToken shutdown = new CancellationToken();
   private final TaskTracker tracker = new TaskTracker();
   private final Set<AbortHandle> live = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed; // close() was called: a task registered after its sweep aborts
   private final AtomicLong accepted = new AtomicLong();
   private volatile boolean serving;
 
@@ -148,9 +154,14 @@ public final class HttpServer implements AutoCloseable {
     shutdown.cancel();
   }
 
-  /** Closes the listener and aborts every connection at once. */
+  /**
+   * Closes the listener and aborts every connection at once, including connections handed over to
+   * another protocol with a {@code 101} (a WebSocket, say): their protocol's future is cancelled
+   * and their socket closed.
+   */
   @Override
   public void close() {
+    closed = true;
     shutdown.cancel();
     listener.close();
     for (AbortHandle h : live) h.abort();
@@ -177,6 +188,63 @@ public final class HttpServer implements AutoCloseable {
     @Override
     public Future<Void> shutdownSignal() {
       return shutdown.cancelled();
+    }
+
+    @Override
+    public void spawnUpgraded(Future<Void> protocol, Runnable closeConnection) {
+      UpgradeTask task = new UpgradeTask(protocol, closeConnection);
+      AbortHandle handle = Task.spawn(task).abortHandle();
+      task.handle = handle;
+      live.add(handle);
+      if (task.finished) live.remove(handle);
+      if (closed) handle.abort(); // close() swept `live` before the handle was in it
+    }
+  }
+
+  /**
+   * An upgraded connection's protocol: in {@link #live}, so {@link #close()} aborts it, but not in
+   * the graceful-shutdown tracker and without a {@code maxConnections} slot (as hyper-util, the
+   * upgraded connection belongs to the application). Closes the connection however it ends.
+   */
+  private final class UpgradeTask implements Future<Void> {
+    private final Future<Void> protocol;
+    private final Runnable closeConnection;
+    volatile AbortHandle handle;
+    volatile boolean finished;
+
+    UpgradeTask(Future<Void> protocol, Runnable closeConnection) {
+      this.protocol = protocol;
+      this.closeConnection = closeConnection;
+    }
+
+    @Override
+    public Poll<Void> poll(Context cx) throws Exception {
+      Poll<Void> p;
+      try {
+        p = protocol.poll(cx);
+      } catch (Exception e) {
+        done();
+        throw e;
+      }
+      if (p.isReady()) done();
+      return p;
+    }
+
+    @Override
+    public void cancel() {
+      try {
+        protocol.cancel();
+      } finally {
+        done();
+      }
+    }
+
+    private void done() {
+      if (finished) return;
+      finished = true;
+      AbortHandle h = handle;
+      if (h != null) live.remove(h);
+      closeConnection.run();
     }
   }
 

@@ -4,7 +4,6 @@ import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Sleep;
-import io.kyoto.runtime.Task;
 import io.kyoto.runtime.ThrowingFunction;
 import io.kyoto.runtime.Time;
 import io.kyoto.runtime.io.AsyncRead;
@@ -584,15 +583,15 @@ public final class H1Connection implements Future<Void> {
       upgraded.close();
       return;
     }
-    Task.spawn(
+    server.spawnUpgraded(
         protocol.handle(
             (v, error) -> {
               if (error != null) {
                 Log.LOG.log(System.Logger.Level.WARNING, "upgraded connection failed", error);
               }
-              upgraded.close();
               return null;
-            }));
+            }),
+        upgraded::close);
   }
 
   // ---- closing ------------------------------------------------------------------------------

@@ -9,4 +9,14 @@ public interface ServerContext {
 
   /** {@return a future that completes when graceful shutdown begins} */
   Future<Void> shutdownSignal();
+
+  /**
+   * Runs the protocol a connection was upgraded to as a task the server can abort: {@code close()}
+   * of the server cancels it, and {@code closeConnection} runs once whether the protocol completes,
+   * fails or is cancelled.
+   *
+   * @param protocol the upgraded protocol's future
+   * @param closeConnection closes the upgraded connection
+   */
+  void spawnUpgraded(Future<Void> protocol, Runnable closeConnection);
 }

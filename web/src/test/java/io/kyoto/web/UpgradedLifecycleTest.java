@@ -1,0 +1,76 @@
+package io.kyoto.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.service.Service;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What {@link HttpServer#close()} does to connections it handed over with a {@code 101}. */
+@Timeout(60)
+class UpgradedLifecycleTest {
+  /** A protocol that never ends on its own and records being cancelled. */
+  private static final class Forever implements Future<Void> {
+    final CountDownLatch started = new CountDownLatch(1);
+    final CountDownLatch cancelled = new CountDownLatch(1);
+
+    @Override
+    public Poll<Void> poll(Context cx) {
+      started.countDown();
+      return Poll.pending();
+    }
+
+    @Override
+    public void cancel() {
+      cancelled.countDown();
+    }
+  }
+
+  private static Socket upgrade(ServerHarness h) throws IOException {
+    Socket s = h.socket();
+    OutputStream out = s.getOutputStream();
+    out.write(
+        "GET /x HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    InputStream in = s.getInputStream();
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) throw new IOException("end of stream in the response head: " + head);
+      head.write(b);
+    }
+    assertTrue(
+        head.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 101"), head::toString);
+    return s;
+  }
+
+  @Test
+  void closingTheServerAbortsAnUpgradedConnectionAndClosesItsSocket() throws Exception {
+    Forever protocol = new Forever();
+    Service<Request, Response> app =
+        Service.of(
+            req -> io.kyoto.runtime.Futures.ready(Response.upgrade("test", upgraded -> protocol)));
+    ServerHarness h = new ServerHarness(app);
+    try (Socket s = upgrade(h)) {
+      assertTrue(protocol.started.await(10, TimeUnit.SECONDS), "the protocol runs");
+      h.server.close(); // documented: "aborts every connection at once"
+      assertTrue(protocol.cancelled.await(10, TimeUnit.SECONDS), "the protocol was cancelled");
+      assertEquals(-1, s.getInputStream().read(), "the upgraded socket was closed");
+    } finally {
+      h.close();
+    }
+  }
+}
