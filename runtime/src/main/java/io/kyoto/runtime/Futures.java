@@ -294,7 +294,7 @@ public final class Futures {
         Poll<? extends T> p;
         try {
           p = f.poll(cx);
-        } catch (Exception e) {
+        } catch (Exception | Error e) { // an Error too: the others must not stay registered
           futures[i] = null;
           cancel();
           throw e;

@@ -87,7 +87,7 @@ final class JoinAll<T> implements Future<List<T>> {
       Poll<? extends T> p;
       try {
         p = f.poll(c.cx);
-      } catch (Exception e) {
+      } catch (Exception | Error e) { // an Error too: the others must not stay registered
         futures[c.index] = null;
         cancel();
         throw e;

@@ -72,6 +72,11 @@ final class SelectFuture<T> implements Future<T> {
       Poll<?> p;
       try {
         p = ((Future<?>) bs[slot]).poll(cx);
+      } catch (Error e) { // never a failure to skip: the select fails and releases the others
+        enabled &= ~bit;
+        bs[slot] = null;
+        finish();
+        throw e;
       } catch (Exception e) {
         enabled &= ~bit;
         bs[slot] = null; // failed: complete, not cancelled
@@ -96,7 +101,7 @@ final class SelectFuture<T> implements Future<T> {
       boolean matches;
       try {
         matches = pattern == null || pattern.test(value);
-      } catch (Exception e) {
+      } catch (Exception | Error e) {
         finish();
         throw e;
       }

@@ -252,6 +252,56 @@ class FuturesTest {
         NullPointerException.class, () -> Futures.repeat(1, i -> null).poll(cx), "null step");
   }
 
+  /** A future that stays pending and counts its cancels. */
+  private static final class Pending implements Future<Integer> {
+    int cancels;
+
+    @Override
+    public Poll<Integer> poll(Context cx) {
+      return Poll.pending();
+    }
+
+    @Override
+    public void cancel() {
+      cancels++;
+    }
+  }
+
+  @Test
+  void anErrorFromOneFutureOfAJoinOrARaceCancelsTheOthers() {
+    // As for an exception: the join (small and large) and the race fail and release their other
+    // futures, which would otherwise keep their registrations (timers, waiters) forever.
+    Context cx = new Context(Waker.noop());
+    Future<Integer> failing =
+        c -> {
+          throw new AssertionError("boom");
+        };
+    for (int size : new int[] {2, 40}) {
+      List<Pending> others = new ArrayList<>();
+      List<Future<Integer>> all = new ArrayList<>();
+      for (int i = 0; i < size - 1; i++) {
+        Pending p = new Pending();
+        others.add(p);
+        all.add(p);
+      }
+      all.add(failing);
+      Future<List<Integer>> join = Futures.join(all);
+      assertThrows(AssertionError.class, () -> join.poll(cx), "join of " + size);
+      for (Pending p : others) {
+        assertEquals(1, p.cancels, "join of " + size + ": every other future is cancelled");
+      }
+    }
+    Pending loser = new Pending();
+    Future<Integer> race = Select.race(loser, failing);
+    assertThrows(AssertionError.class, () -> race.poll(cx));
+    assertEquals(1, loser.cancels, "race: the other branch is cancelled");
+    Pending other = new Pending();
+    Future<Integer> raceOk = Select.raceOk(List.of(other, failing));
+    assertThrows(AssertionError.class, () -> raceOk.poll(cx));
+    assertEquals(
+        1, other.cancels, "raceOk: an Error is not a failure to skip; the rest is cancelled");
+  }
+
   @Test
   void budgetCounts() {
     Context c = new Context(Waker.noop());
