@@ -192,60 +192,19 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     public void spawnUpgraded(Future<Void> protocol, Runnable closeConnection) {
-      UpgradeTask task = new UpgradeTask(protocol, closeConnection);
-      AbortHandle handle = Task.spawn(task).abortHandle();
-      task.handle = handle;
-      live.add(handle);
-      if (task.finished) live.remove(handle);
-      if (closed) handle.abort(); // close() swept `live` before the handle was in it
+      // In `live`, so close() aborts it, but not in the graceful-shutdown tracker and without a
+      // maxConnections slot (as hyper-util: the upgraded connection belongs to the application).
+      LiveTask task = new LiveTask(protocol, closeConnection);
+      track(task, Task.spawn(task).abortHandle());
     }
   }
 
-  /**
-   * An upgraded connection's protocol: in {@link #live}, so {@link #close()} aborts it, but not in
-   * the graceful-shutdown tracker and without a {@code maxConnections} slot (as hyper-util, the
-   * upgraded connection belongs to the application). Closes the connection however it ends.
-   */
-  private final class UpgradeTask implements Future<Void> {
-    private final Future<Void> protocol;
-    private final Runnable closeConnection;
-    volatile AbortHandle handle;
-    volatile boolean finished;
-
-    UpgradeTask(Future<Void> protocol, Runnable closeConnection) {
-      this.protocol = protocol;
-      this.closeConnection = closeConnection;
-    }
-
-    @Override
-    public Poll<Void> poll(Context cx) throws Exception {
-      Poll<Void> p;
-      try {
-        p = protocol.poll(cx);
-      } catch (Exception e) {
-        done();
-        throw e;
-      }
-      if (p.isReady()) done();
-      return p;
-    }
-
-    @Override
-    public void cancel() {
-      try {
-        protocol.cancel();
-      } finally {
-        done();
-      }
-    }
-
-    private void done() {
-      if (finished) return;
-      finished = true;
-      AbortHandle h = handle;
-      if (h != null) live.remove(h);
-      closeConnection.run();
-    }
+  /** Puts a spawned task in {@link #live}, unless it already finished; aborts it if closed. */
+  private void track(LiveTask task, AbortHandle handle) {
+    task.handle = handle;
+    live.add(handle);
+    if (task.finished) live.remove(handle);
+    if (closed) handle.abort(); // close() swept `live` before the handle was in it
   }
 
   /** Accepts connections until shutdown, then waits for them to end. */
@@ -336,11 +295,8 @@ public final class HttpServer implements AutoCloseable {
       }
       H1Connection conn =
           new H1Connection(stream, stream, stream, remote, app.newHandle(), config, context);
-      ConnectionTask task = new ConnectionTask(conn, held);
-      AbortHandle handle = tracker.spawn(task).abortHandle();
-      task.handle = handle;
-      live.add(handle);
-      if (task.finished) live.remove(handle);
+      LiveTask task = new LiveTask(conn, held::close);
+      track(task, tracker.spawn(task).abortHandle());
     }
 
     private void startDraining() {
@@ -366,37 +322,50 @@ public final class HttpServer implements AutoCloseable {
     }
   }
 
-  /** A connection's task: gives back its connection slot however it ends. */
-  private final class ConnectionTask implements Future<Void> {
-    private final H1Connection conn;
-    private final SemaphorePermit permit;
+  /**
+   * A connection's task (an HTTP connection, or a protocol after a {@code 101}): listed in {@link
+   * #live} while it runs, so {@link #close()} can abort it, and {@code release} (its {@code
+   * maxConnections} permit, or closing the upgraded connection) runs once however it ends.
+   */
+  private final class LiveTask implements Future<Void> {
+    private final Future<Void> inner;
+    private final Runnable release;
     volatile AbortHandle handle;
     volatile boolean finished;
 
-    ConnectionTask(H1Connection conn, SemaphorePermit permit) {
-      this.conn = conn;
-      this.permit = permit;
+    LiveTask(Future<Void> inner, Runnable release) {
+      this.inner = inner;
+      this.release = release;
     }
 
     @Override
     public Poll<Void> poll(Context cx) throws Exception {
-      Poll<Void> p = conn.poll(cx);
+      Poll<Void> p;
+      try {
+        p = inner.poll(cx);
+      } catch (Exception e) {
+        done();
+        throw e;
+      }
       if (p.isReady()) done();
       return p;
     }
 
     @Override
     public void cancel() {
-      conn.cancel();
-      done();
+      try {
+        inner.cancel();
+      } finally {
+        done();
+      }
     }
 
     private void done() {
       if (finished) return;
       finished = true;
-      permit.close();
       AbortHandle h = handle;
       if (h != null) live.remove(h);
+      release.run();
     }
   }
 
