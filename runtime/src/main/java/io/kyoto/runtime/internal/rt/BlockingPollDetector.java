@@ -105,18 +105,54 @@ final class BlockingPollDetector implements Runnable {
     if (t == null || !Log.LOG.isLoggable(System.Logger.Level.WARNING)) {
       return;
     }
+    StackTraceElement[] stack = t.getStackTrace();
     Throwable where = new Throwable("stack of " + t.getName() + " while polling " + task);
-    where.setStackTrace(t.getStackTrace());
+    where.setStackTrace(stack);
     Log.LOG.log(
         System.Logger.Level.WARNING,
-        "A task poll has blocked runtime thread "
-            + t.getName()
-            + " for more than "
-            + thresholdNanos / 1_000_000
-            + " ms ("
-            + task
-            + "). Blocking calls belong in Task.spawnBlocking; long computations should yield"
-            + " (Task.yieldNow) between steps.",
+        message(t.getName(), thresholdNanos / 1_000_000, String.valueOf(task), stack),
         where);
+  }
+
+  /**
+   * The warning's text. When the stuck thread is loading or initialising classes, the usual cause
+   * is a library used for the first time on a runtime thread (a JSON mapper binding its first type,
+   * a TLS stack): the message says so and how to move that cost to start-up, instead of leaving
+   * users to read a class loader's stack.
+   */
+  static String message(
+      String thread, long thresholdMillis, String task, StackTraceElement[] stack) {
+    StringBuilder sb =
+        new StringBuilder("A task poll has blocked runtime thread ")
+            .append(thread)
+            .append(" for more than ")
+            .append(thresholdMillis)
+            .append(" ms (")
+            .append(task)
+            .append(").");
+    if (loadingClasses(stack)) {
+      sb.append(
+          " The thread is loading classes: code used for the first time (a JSON mapper's first"
+              + " type, a TLS handshake) loads and initialises its classes inside the poll. Warm"
+              + " it up at start-up, before serving, or in Task.spawnBlocking.");
+    } else {
+      sb.append(
+          " Blocking calls belong in Task.spawnBlocking; long computations should yield"
+              + " (Task.yieldNow) between steps.");
+    }
+    return sb.toString();
+  }
+
+  /** Whether a class loader or a static initialiser is on {@code stack}. */
+  static boolean loadingClasses(StackTraceElement[] stack) {
+    for (StackTraceElement e : stack) {
+      String m = e.getMethodName();
+      if (m.equals("<clinit>")
+          || (e.getClassName().equals("java.lang.ClassLoader")
+              && (m.equals("loadClass") || m.startsWith("defineClass")))) {
+        return true;
+      }
+    }
+    return false;
   }
 }
