@@ -91,7 +91,7 @@ final class BlockingPollDetector implements Runnable {
         long polls = slot.polls();
         if (task != null && task == lastTask[i] && polls == lastPolls[i] && reported[i] != polls) {
           reported[i] = polls;
-          report(slot, task);
+          report(slot, task, polls);
         }
         lastTask[i] = task;
         lastPolls[i] = polls;
@@ -99,13 +99,21 @@ final class BlockingPollDetector implements Runnable {
     }
   }
 
-  private void report(PollSlot slot, TaskCore<?> task) {
+  private void report(PollSlot slot, TaskCore<?> task, long polls) {
     reports.increment();
     Thread t = slot.thread;
     if (t == null || !Log.LOG.isLoggable(System.Logger.Level.WARNING)) {
       return;
     }
     StackTraceElement[] stack = t.getStackTrace();
+    if (slot.current() != task || slot.polls() != polls) {
+      // The poll ended while the stack was being taken: that stack shows where the thread went
+      // next, not where it was stuck. Say so rather than point at the scheduler's loop.
+      Log.LOG.log(
+          System.Logger.Level.WARNING,
+          message(t.getName(), thresholdNanos / 1_000_000, String.valueOf(task), null));
+      return;
+    }
     Throwable where = new Throwable("stack of " + t.getName() + " while polling " + task);
     where.setStackTrace(stack);
     Log.LOG.log(
@@ -130,7 +138,11 @@ final class BlockingPollDetector implements Runnable {
             .append(" ms (")
             .append(task)
             .append(").");
-    if (loadingClasses(stack)) {
+    if (stack == null) {
+      sb.append(
+          " The poll ended before its stack could be taken, so none is shown. If no poll of yours"
+              + " blocks, the thread may not have been scheduled: is the machine overloaded?");
+    } else if (loadingClasses(stack)) {
       sb.append(
           " The thread is loading classes: code used for the first time (a JSON mapper's first"
               + " type, a TLS handshake) loads and initialises its classes inside the poll. Warm"

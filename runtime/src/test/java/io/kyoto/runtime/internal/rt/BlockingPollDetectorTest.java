@@ -49,4 +49,12 @@ class BlockingPollDetectorTest {
     assertTrue(m.contains("Blocking calls belong in Task.spawnBlocking"), m);
     assertFalse(m.contains("loading classes"), m);
   }
+
+  @Test
+  void aPollThatEndedBeforeItsStackWasTakenShowsNoStackAndSaysWhy() {
+    String m = BlockingPollDetector.message("w", 100, "Task{id=3, complete}", null);
+    assertTrue(m.contains("ended before its stack could be taken"), m);
+    assertTrue(m.contains("overloaded"), m);
+    assertFalse(m.contains("Task.spawnBlocking"), m);
+  }
 }
