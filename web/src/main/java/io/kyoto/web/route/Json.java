@@ -9,6 +9,7 @@ import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -24,6 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>{@link #body} rejects a request whose {@code Content-Type} is not {@code application/json} (or
  * {@code application/*+json}) with 415, a body over the limit with 413, and JSON that does not
  * parse or bind with 400 and a message naming the problem, its line and column, and the property.
+ *
+ * <p>{@link #body} prepares the type's binding when it is called, so define routes at start-up: the
+ * first request does not pay for it.
  *
  * <p>Jackson binds by reflection: on the module path, open the packages of your JSON types to
  * {@code tools.jackson.databind} ({@code opens com.acme.api to tools.jackson.databind;}).
@@ -109,8 +113,8 @@ public final class Json {
    * @param <T> the type
    */
   public <T> Filter<T> read(Class<T> type) {
-    Objects.requireNonNull(type, "type");
-    return ex -> read(ex, type, ex.bodyLimit());
+    ObjectReader reader = readerFor(type);
+    return ex -> read(ex, reader, ex.bodyLimit());
   }
 
   /**
@@ -121,8 +125,19 @@ public final class Json {
    * @param <T> the type
    */
   public <T> Filter<T> read(Class<T> type, int maxBytes) {
+    ObjectReader reader = readerFor(type);
+    return ex -> read(ex, reader, maxBytes);
+  }
+
+  /**
+   * A reader for {@code type}, made when the route is defined: Jackson builds the type's
+   * deserializer (and loads its own classes) there, usually on the thread that starts the
+   * application, instead of inside the first request's poll on a runtime thread, where it takes 100
+   * ms or more on a cold JVM and trips the blocking-poll detector.
+   */
+  private ObjectReader readerFor(Class<?> type) {
     Objects.requireNonNull(type, "type");
-    return ex -> read(ex, type, maxBytes);
+    return mapper.readerFor(type);
   }
 
   /**
@@ -136,7 +151,7 @@ public final class Json {
     return new Response(status, Headers.of("content-type", "application/json"), Body.of(bytes));
   }
 
-  private <T> io.kyoto.runtime.Future<T> read(Exchange ex, Class<T> type, int maxBytes) {
+  private <T> io.kyoto.runtime.Future<T> read(Exchange ex, ObjectReader reader, int maxBytes) {
     String media = Filters.mediaType(ex.request());
     if (media == null
         || !(media.equals("application/json")
@@ -150,7 +165,7 @@ public final class Json {
             bytes -> {
               if (bytes.length == 0) throw Rejection.badRequest("invalid JSON body: empty body");
               try {
-                T value = mapper.readValue(bytes, type);
+                T value = reader.readValue(bytes);
                 if (value == null) {
                   // A literal `null` body: handlers get a value or a 400, never null.
                   throw Rejection.badRequest("invalid JSON body: expected a value, got null");
