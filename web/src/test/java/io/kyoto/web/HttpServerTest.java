@@ -298,6 +298,36 @@ class HttpServerTest {
     }
   }
 
+  @Test
+  void gracefulShutdownClosesAConnectionHoldingAPartialHeadAtOnce() throws Exception {
+    // The header-read timeout and the shutdown deadline are far away: neither may be waited for.
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Service<Request, Response> app =
+        Service.of(
+            req -> {
+              calls.incrementAndGet();
+              return Futures.ready(Response.text("called"));
+            });
+    ServerHarness h =
+        new ServerHarness(
+            HttpServer.builder()
+                .headerReadTimeout(java.time.Duration.ofMinutes(5))
+                .shutdownTimeout(java.time.Duration.ofMinutes(5)),
+            app);
+    try (Socket half = h.socket()) {
+      half.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n".getBytes());
+      Thread.sleep(200); // let the server read the half head (it is closed at once otherwise too)
+      h.server.shutdown();
+      // The socket's 10 s read timeout only bounds a failing run.
+      assertEquals(-1, half.getInputStream().read(), "closed at once, without a response");
+      h.rt.blockOn(io.kyoto.runtime.Time.timeout(java.time.Duration.ofSeconds(10), h.serving));
+      assertEquals(0, calls.get(), "the application never saw the half request");
+    } finally {
+      h.rt.close();
+    }
+  }
+
   static String readResponse(InputStream in) throws Exception {
     StringBuilder sb = new StringBuilder();
     int contentLength = -1;

@@ -250,7 +250,23 @@ public final class H1Connection implements Future<Void> {
         return true;
       }
       if (n > 0) continue; // the header-read clock starts at the first wait on a partial head
-      // Pending: watch the clock and the shutdown signal.
+      // Pending: watch the shutdown signal and the clock. No request is in flight, idle or
+      // mid-head, so graceful shutdown closes the connection at once; a partial head is dropped
+      // unanswered and never reaches the application (as hyper).
+      // Registered once: the task's waker stays valid, so later waits only read the flag instead
+      // of taking the token's lock on every request.
+      boolean stopping;
+      if (shutdownSignal == null) {
+        shutdownSignal = server.shutdownSignal();
+        stopping = shutdownSignal.poll(cx).isReady();
+      } else {
+        stopping = server.isShuttingDown();
+      }
+      if (stopping) {
+        in.discard(); // nothing unread is left to linger for: close at once
+        state = State.CLOSE;
+        return true;
+      }
       long now = Time.now();
       long deadline;
       if (partial) {
@@ -263,19 +279,6 @@ public final class H1Connection implements Future<Void> {
         out.releaseIfEmpty();
         if (idleSince < 0) idleSince = now;
         deadline = idleSince + config.keepAliveTimeout().toNanos();
-        // Registered once: the task's waker stays valid, so later waits only read the flag
-        // instead of taking the token's lock on every request.
-        boolean stopping;
-        if (shutdownSignal == null) {
-          shutdownSignal = server.shutdownSignal();
-          stopping = shutdownSignal.poll(cx).isReady();
-        } else {
-          stopping = server.isShuttingDown();
-        }
-        if (stopping) {
-          state = State.CLOSE;
-          return true;
-        }
       }
       if (timerExpired(cx, now, deadline)) {
         if (partial) {
