@@ -5,7 +5,6 @@ import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Sleep;
-import io.kyoto.runtime.Task;
 import io.kyoto.runtime.Time;
 import io.kyoto.runtime.net.TcpListener;
 import io.kyoto.runtime.net.TcpStream;
@@ -52,15 +51,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *       closed after {@linkplain Builder#keepAliveTimeout the keep-alive timeout}. A slow client
  *       holds no thread.
  *   <li>Graceful shutdown ({@link #shutdown()} or the signal given to {@link #serve(Service,
- *       Future)}): stop accepting, close idle connections at once, let in-flight exchanges finish
- *       (answered with {@code connection: close}), then abort what is left at the {@linkplain
- *       Builder#shutdownTimeout deadline}.
+ *       Future)}): stop accepting, close idle connections and those still receiving a request head
+ *       at once (a partial head gets no response), let in-flight exchanges finish (answered with
+ *       {@code connection: close}), then abort what is left at the {@linkplain
+ *       Builder#shutdownTimeout deadline}. Nothing outlives {@link #serve}'s future.
  *   <li>At most {@linkplain Builder#maxConnections maxConnections} connections are open; further
  *       clients wait in the listen backlog.
  *   <li>A connection answered with {@code 101} ({@link Response#upgrade}) belongs to its new
- *       protocol, as in hyper-util: it leaves the {@code maxConnections} count and graceful
- *       shutdown does not wait for it (watch your own shutdown signal to end it cleanly), but
- *       {@link #close()} aborts it and closes its socket.
+ *       protocol: it leaves the {@code maxConnections} count, and graceful shutdown lets it run
+ *       until the deadline, then aborts it and closes its socket (watch your own shutdown signal to
+ *       end it cleanly and sooner); {@link #close()} aborts it at once. (hyper-util neither waits
+ *       for nor aborts upgraded connections, so they outlive its server.)
  *   <li>The application's exceptions become 500 responses (logged on {@code
  *       io.kyoto.web.HttpServer}); an {@link HttpException} becomes its status.
  * </ul>
@@ -73,7 +74,9 @@ public final class HttpServer implements AutoCloseable {
   private final CancellationToken shutdown = new CancellationToken();
   private final TaskTracker tracker = new TaskTracker();
   private final Set<AbortHandle> live = ConcurrentHashMap.newKeySet();
-  private volatile boolean closed; // close() was called: a task registered after its sweep aborts
+  // close() was called or the shutdown deadline passed: a task registered after the sweep of
+  // `live` is aborted at once
+  private volatile boolean aborting;
   private final AtomicLong accepted = new AtomicLong();
   private volatile boolean serving;
 
@@ -161,9 +164,14 @@ public final class HttpServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    closed = true;
+    abortAll();
     shutdown.cancel();
     listener.close();
+  }
+
+  /** Aborts every live task, and any registered from now on. */
+  private void abortAll() {
+    aborting = true;
     for (AbortHandle h : live) h.abort();
   }
 
@@ -192,10 +200,12 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     public void spawnUpgraded(Future<Void> protocol, Runnable closeConnection) {
-      // In `live`, so close() aborts it, but not in the graceful-shutdown tracker and without a
-      // maxConnections slot (as hyper-util: the upgraded connection belongs to the application).
+      // In `live`, so close() and the shutdown deadline abort it, and in the tracker, so graceful
+      // shutdown waits for it until then (hyper-util does neither: the upgraded connection would
+      // outlive the server), but without a maxConnections slot. Spawned while the connection's
+      // own task still runs, so the tracker never looks empty in between.
       LiveTask task = new LiveTask(protocol, closeConnection);
-      track(task, Task.spawn(task).abortHandle());
+      track(task, tracker.spawn(task).abortHandle());
     }
   }
 
@@ -204,7 +214,7 @@ public final class HttpServer implements AutoCloseable {
     task.handle = handle;
     live.add(handle);
     if (task.finished) live.remove(handle);
-    if (closed) handle.abort(); // close() swept `live` before the handle was in it
+    if (aborting) handle.abort(); // abortAll() swept `live` before the handle was in it
   }
 
   /** Accepts connections until shutdown, then waits for them to end. */
@@ -248,9 +258,7 @@ public final class HttpServer implements AutoCloseable {
         if (deadline != null) deadline.cancel();
         return Poll.ready(null);
       }
-      if (deadline.poll(cx).isReady()) {
-        for (AbortHandle h : live) h.abort();
-      }
+      if (!aborting && deadline.poll(cx).isReady()) abortAll();
       return Poll.pending();
     }
 
@@ -467,8 +475,8 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * Sets how long graceful shutdown waits for in-flight exchanges before aborting them (default
-     * 30 s).
+     * Sets how long graceful shutdown waits for in-flight exchanges and upgraded connections before
+     * aborting them (default 30 s).
      *
      * @param timeout zero or positive
      * @return this

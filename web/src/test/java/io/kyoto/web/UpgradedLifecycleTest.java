@@ -6,19 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Time;
 import io.kyoto.runtime.service.Service;
+import io.kyoto.runtime.sync.Oneshot;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** What {@link HttpServer#close()} does to connections it handed over with a {@code 101}. */
+/**
+ * What {@link HttpServer#close()} and graceful shutdown do to connections handed over with a {@code
+ * 101}.
+ */
 @Timeout(60)
 class UpgradedLifecycleTest {
   /** A protocol that never ends on its own and records being cancelled. */
@@ -71,6 +77,55 @@ class UpgradedLifecycleTest {
       assertEquals(-1, s.getInputStream().read(), "the upgraded socket was closed");
     } finally {
       h.close();
+    }
+  }
+
+  @Test
+  void gracefulShutdownAbortsAnUpgradedConnectionAtItsDeadline() throws Exception {
+    Forever protocol = new Forever();
+    Service<Request, Response> app =
+        Service.of(
+            req -> io.kyoto.runtime.Futures.ready(Response.upgrade("test", upgraded -> protocol)));
+    ServerHarness h =
+        new ServerHarness(HttpServer.builder().shutdownTimeout(Duration.ofMillis(50)), app);
+    try (Socket s = upgrade(h)) {
+      assertTrue(protocol.started.await(10, TimeUnit.SECONDS), "the protocol runs");
+      h.server.shutdown();
+      // The 10 s bound only ends a failing run.
+      h.rt.blockOn(Time.timeout(Duration.ofSeconds(10), h.serving));
+      assertEquals(
+          0, protocol.cancelled.getCount(), "serve ended only after aborting the protocol");
+      assertEquals(-1, s.getInputStream().read(), "the upgraded socket was closed");
+    } finally {
+      h.rt.close();
+    }
+  }
+
+  @Test
+  void gracefulShutdownLetsAnUpgradedConnectionFinishBeforeItsDeadline() throws Exception {
+    Oneshot.Channel<Void> end = Oneshot.channel();
+    CountDownLatch started = new CountDownLatch(1);
+    Service<Request, Response> app =
+        Service.of(
+            req ->
+                io.kyoto.runtime.Futures.ready(
+                    Response.upgrade(
+                        "test",
+                        upgraded -> {
+                          started.countDown();
+                          return end.rx();
+                        })));
+    ServerHarness h =
+        new ServerHarness(HttpServer.builder().shutdownTimeout(Duration.ofMinutes(5)), app);
+    try (Socket s = upgrade(h)) {
+      assertTrue(started.await(10, TimeUnit.SECONDS), "the protocol runs");
+      h.server.shutdown();
+      assertTrue(!h.serving.isFinished(), "serve waits for the upgraded connection");
+      end.tx().send(null);
+      h.rt.blockOn(Time.timeout(Duration.ofSeconds(10), h.serving));
+      assertEquals(-1, s.getInputStream().read(), "the upgraded socket was closed at its end");
+    } finally {
+      h.rt.close();
     }
   }
 }

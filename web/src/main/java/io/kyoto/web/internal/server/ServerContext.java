@@ -11,9 +11,10 @@ public interface ServerContext {
   Future<Void> shutdownSignal();
 
   /**
-   * Runs the protocol a connection was upgraded to as a task the server can abort: {@code close()}
-   * of the server cancels it, and {@code closeConnection} runs once whether the protocol completes,
-   * fails or is cancelled.
+   * Runs the protocol a connection was upgraded to as a task the server can abort: graceful
+   * shutdown waits for it until its deadline and then cancels it, {@code close()} of the server
+   * cancels it at once, and {@code closeConnection} runs once whether the protocol completes, fails
+   * or is cancelled.
    *
    * @param protocol the upgraded protocol's future
    * @param closeConnection closes the upgraded connection
