@@ -115,6 +115,11 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
                       request.headers().copy())
                   .body(toGet ? Body.empty() : request.body());
           next.headers().remove("host");
+          if (toGet) {
+            // The body is dropped, so are the fields that describe it (RFC 9110 section 15.4, as
+            // browsers and reqwest).
+            for (String name : BODY_HEADERS) next.headers().remove(name);
+          }
           if (!sameOrigin(uri, to)) {
             // Credentials meant for one origin are not handed to another (as reqwest and curl).
             for (String name : CREDENTIALS) next.headers().remove(name);
@@ -122,6 +127,16 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
           return r.body().drain().flatMap(v -> sendFollowing(next, redirectsLeft - 1));
         });
   }
+
+  private static final String[] BODY_HEADERS = {
+    "content-type",
+    "content-length",
+    "transfer-encoding",
+    "content-encoding",
+    "content-language",
+    "content-location",
+    "expect"
+  };
 
   private static final String[] CREDENTIALS = {
     "authorization", "cookie", "cookie2", "proxy-authorization", "www-authenticate"
@@ -231,9 +246,11 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
 
     /**
      * Follows up to {@code max} redirects (default 0: redirects are returned as they are). 303, and
-     * 301/302 after POST, continue as GET; 307/308 repeat the method and body. A redirect to
-     * another origin (scheme, host or port) drops the credential fields ({@code authorization},
-     * {@code cookie}, {@code proxy-authorization}).
+     * 301/302 after POST, continue as GET without the body and its fields ({@code content-type},
+     * {@code content-length}, {@code transfer-encoding}, {@code content-encoding}, {@code
+     * content-language}, {@code content-location}, {@code expect}); 307/308 repeat the method and
+     * body. A redirect to another origin (scheme, host or port) drops the credential fields ({@code
+     * authorization}, {@code cookie}, {@code proxy-authorization}).
      *
      * @param max zero or more
      * @return this

@@ -274,6 +274,60 @@ class HttpClientTest {
   }
 
   @Test
+  void aRedirectThatTurnsARequestIntoAGetDropsItsBodyHeaders() throws Exception {
+    java.util.Queue<String> landed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  for (String req; (req = RawServer.readRequest(in)) != null; ) {
+                    if (req.contains(" /landed ")) {
+                      landed.add(req.toLowerCase(java.util.Locale.ROOT));
+                      RawServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+                    } else {
+                      String status = req.contains(" /see-other ") ? "303 See Other" : "302 Found";
+                      RawServer.write(
+                          out,
+                          "HTTP/1.1 "
+                              + status
+                              + "\r\nlocation: /landed\r\ncontent-length: 0\r\n\r\n");
+                    }
+                  }
+                });
+        io.kyoto.runtime.Runtime rt =
+            io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build();
+        HttpClient client = HttpClient.builder().followRedirects(2).build()) {
+      for (String from : new String[] {"/found", "/see-other"}) {
+        Request post =
+            Request.post(raw.url(from), Body.of("{\"a\":1}"))
+                .header("content-type", "application/json")
+                .header("content-encoding", "identity")
+                .header("content-language", "en")
+                .header("content-location", "/doc")
+                .header("content-length", "7")
+                .header("expect", "100-continue")
+                .header("x-trace", "kept");
+        Response r = rt.blockOn(client.send(post));
+        assertEquals("ok", rt.blockOn(r.body().string()));
+        String got = landed.poll();
+        assertTrue(got.startsWith("get /landed http/1.1\r\n"), got);
+        assertTrue(got.contains("x-trace: kept"), got);
+        for (String name :
+            new String[] {
+              "content-type",
+              "content-encoding",
+              "content-language",
+              "content-location",
+              "content-length",
+              "transfer-encoding",
+              "expect"
+            }) {
+          assertTrue(!got.contains(name + ":"), from + " kept " + name + ": " + got);
+        }
+      }
+    }
+  }
+
+  @Test
   void bytesAfterABodilessResponseKeepItsConnectionOutOfThePool() throws Exception {
     // A server that wrongly sends a body after a HEAD response (or a 204 / 304): those bytes must
     // not be read as the answer to the next request.
