@@ -222,7 +222,9 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     }
 
     /**
-     * Sets how long an idle pooled connection is kept (default 90 s).
+     * Sets how long an idle pooled connection is kept (default 90 s); a timer on the runtime that
+     * pooled it closes it then, whether or not another request comes. The timer runs only while
+     * some connection is idle, and stops when the client is closed.
      *
      * @param timeout positive
      * @return this

@@ -328,6 +328,67 @@ class HttpClientTest {
   }
 
   @Test
+  void anIdlePooledConnectionIsClosedAtItsIdleTimeoutWithoutAnotherRequest() throws Exception {
+    java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  while (RawServer.readRequest(in) != null) {
+                    RawServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+                  }
+                  closed.countDown(); // end of stream: the client closed it
+                });
+        io.kyoto.runtime.Runtime rt =
+            io.kyoto.runtime.Runtime.builder().multiThread().workerThreads(1).enableAll().build();
+        HttpClient client = HttpClient.builder().idleTimeout(Duration.ofMillis(50)).build()) {
+      Response r = rt.blockOn(client.get(raw.url("/")));
+      assertEquals("ok", rt.blockOn(r.body().string()));
+      // No further request to that origin: the pool's timer closes it (the server's 10 s read
+      // timeout only ends a failing run).
+      assertTrue(
+          closed.await(10, java.util.concurrent.TimeUnit.SECONDS), "idle connection not closed");
+      assertEquals(0, client.idleConnections());
+      awaitNoTasks(rt, "the reaper stops once nothing is idle");
+    }
+  }
+
+  @Test
+  void theIdleReaperStopsWhenThePoolEmptiesAndWhenTheClientCloses() throws Exception {
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  while (RawServer.readRequest(in) != null) {
+                    RawServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+                  }
+                });
+        io.kyoto.runtime.Runtime rt =
+            io.kyoto.runtime.Runtime.builder().multiThread().workerThreads(1).enableAll().build();
+        HttpClient client = HttpClient.builder().idleTimeout(Duration.ofMinutes(5)).build()) {
+      Response first = rt.blockOn(client.get(raw.url("/")));
+      assertEquals("ok", rt.blockOn(first.body().string()));
+      assertEquals(1, client.idleConnections());
+      assertEquals(1, rt.metrics().numAliveTasks(), "a reaper while a connection is idle");
+      // The pooled connection is taken again and its response body left unread: nothing idle.
+      Response held = rt.blockOn(client.get(raw.url("/")));
+      assertEquals(0, client.idleConnections());
+      awaitNoTasks(rt, "no timer is kept for an empty pool");
+      assertEquals("ok", rt.blockOn(held.body().string()));
+      assertEquals(1, client.idleConnections());
+      assertEquals(1, rt.metrics().numAliveTasks(), "a new reaper once a connection is idle again");
+      client.close();
+      assertEquals(0, client.idleConnections());
+      awaitNoTasks(rt, "a closed client keeps no timer");
+    }
+  }
+
+  /** Waits (10 s at most, to end a failing run) until {@code rt} runs no task. */
+  private static void awaitNoTasks(io.kyoto.runtime.Runtime rt, String why) throws Exception {
+    long end = System.nanoTime() + 10_000_000_000L;
+    while (rt.metrics().numAliveTasks() > 0 && System.nanoTime() < end) Thread.sleep(5);
+    assertEquals(0, rt.metrics().numAliveTasks(), why);
+  }
+
+  @Test
   void bytesAfterABodilessResponseKeepItsConnectionOutOfThePool() throws Exception {
     // A server that wrongly sends a body after a HEAD response (or a 204 / 304): those bytes must
     // not be read as the answer to the next request.
