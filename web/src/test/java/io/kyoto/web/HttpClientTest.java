@@ -353,7 +353,37 @@ class HttpClientTest {
   }
 
   @Test
-  void theIdleReaperStopsWhenThePoolEmptiesAndWhenTheClientCloses() throws Exception {
+  void theIdleReaperEndsOnceThePoolIsEmptyAndWhenTheClientCloses() throws Exception {
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  while (RawServer.readRequest(in) != null) {
+                    RawServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+                  }
+                });
+        io.kyoto.runtime.Runtime rt =
+            io.kyoto.runtime.Runtime.builder().multiThread().workerThreads(1).enableAll().build();
+        HttpClient client = HttpClient.builder().idleTimeout(Duration.ofMillis(200)).build()) {
+      Response first = rt.blockOn(client.get(raw.url("/")));
+      assertEquals("ok", rt.blockOn(first.body().string()));
+      assertEquals(1, client.idleConnections());
+      assertEquals(1, rt.metrics().numAliveTasks(), "a reaper while a connection is idle");
+      // The pooled connection is taken again and its response body left unread: nothing idle, so
+      // the reaper ends when it next wakes.
+      Response held = rt.blockOn(client.get(raw.url("/")));
+      assertEquals(0, client.idleConnections());
+      awaitNoTasks(rt, "no timer is kept for an empty pool");
+      assertEquals("ok", rt.blockOn(held.body().string()));
+      assertEquals(1, client.idleConnections());
+      assertEquals(1, rt.metrics().numAliveTasks(), "a new reaper once a connection is idle again");
+      client.close();
+      assertEquals(0, client.idleConnections());
+      awaitNoTasks(rt, "a closed client keeps no timer");
+    }
+  }
+
+  @Test
+  void requestsOneAfterAnotherOverAPooledConnectionSpawnNoReaperEach() throws Exception {
     try (RawServer raw =
             new RawServer(
                 (i, s, in, out) -> {
@@ -364,20 +394,16 @@ class HttpClientTest {
         io.kyoto.runtime.Runtime rt =
             io.kyoto.runtime.Runtime.builder().multiThread().workerThreads(1).enableAll().build();
         HttpClient client = HttpClient.builder().idleTimeout(Duration.ofMinutes(5)).build()) {
-      Response first = rt.blockOn(client.get(raw.url("/")));
-      assertEquals("ok", rt.blockOn(first.body().string()));
+      long spawnedBefore = rt.metrics().spawnedTasksCount();
+      for (int i = 0; i < 20; i++) {
+        Response r = rt.blockOn(client.get(raw.url("/")));
+        assertEquals("ok", rt.blockOn(r.body().string()));
+      }
       assertEquals(1, client.idleConnections());
-      assertEquals(1, rt.metrics().numAliveTasks(), "a reaper while a connection is idle");
-      // The pooled connection is taken again and its response body left unread: nothing idle.
-      Response held = rt.blockOn(client.get(raw.url("/")));
-      assertEquals(0, client.idleConnections());
-      awaitNoTasks(rt, "no timer is kept for an empty pool");
-      assertEquals("ok", rt.blockOn(held.body().string()));
-      assertEquals(1, client.idleConnections());
-      assertEquals(1, rt.metrics().numAliveTasks(), "a new reaper once a connection is idle again");
-      client.close();
-      assertEquals(0, client.idleConnections());
-      awaitNoTasks(rt, "a closed client keeps no timer");
+      assertEquals(
+          1,
+          rt.metrics().spawnedTasksCount() - spawnedBefore,
+          "one reaper for the whole run, not one per request");
     }
   }
 

@@ -22,10 +22,12 @@ import java.util.Optional;
  *
  * <p>The reaper is one task on the runtime that gave the first idle connection back. It sleeps
  * until the oldest idle connection expires, closes what has expired, and sleeps again; it exists
- * only while something is idle: it ends when it finds nothing left, and is aborted when {@link
- * #take} empties the pool or the pool is closed, so an unused client holds no timer and no task.
- * The field {@link #reaper} names the one current reaper (guarded by the pool's lock); a reaper
- * that is no longer current ends at its next poll.
+ * only while something is idle: it ends when it wakes and finds nothing left, and is aborted when
+ * the pool is closed, so an unused client holds no task once its last connection would have
+ * expired. {@link #take} does not stop it: a client sending one request at a time over one
+ * connection would otherwise spawn and abort a reaper per request. The field {@link #reaper} names
+ * the one current reaper (guarded by the pool's lock); a reaper that is no longer current ends at
+ * its next poll.
  */
 public final class ConnectionPool {
   private final int maxIdlePerHost;
@@ -47,8 +49,11 @@ public final class ConnectionPool {
   }
 
   ClientConnection take(String key, long now) {
+    // The reaper is left running when this empties the pool: it ends at its next wake if nothing
+    // is idle then. Stopping it here would spawn and abort a task (and a timer) per request for a
+    // client that sends one request at a time over one connection.
+    List<ClientConnection> stale = null;
     ClientConnection found = null;
-    Reaper stop = null;
     synchronized (this) {
       ArrayDeque<ClientConnection> q = idle.get(key);
       while (q != null && !q.isEmpty()) {
@@ -58,15 +63,12 @@ public final class ConnectionPool {
           found = c;
           break;
         }
-        c.close();
+        if (stale == null) stale = new ArrayList<>();
+        stale.add(c);
       }
       if (q != null && q.isEmpty()) idle.remove(key);
-      if (idleTotal == 0) {
-        stop = reaper;
-        reaper = null;
-      }
     }
-    if (stop != null) stop.stop();
+    if (stale != null) stale.forEach(ClientConnection::close);
     return found;
   }
 
