@@ -59,9 +59,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       clients wait in the listen backlog.
  *   <li>A connection answered with {@code 101} ({@link Response#upgrade}) belongs to its new
  *       protocol: it leaves the {@code maxConnections} count, and graceful shutdown lets it run
- *       until the deadline, then aborts it and closes its socket (watch your own shutdown signal to
- *       end it cleanly and sooner); {@link #close()} aborts it at once. (hyper-util neither waits
- *       for nor aborts upgraded connections, so they outlive its server.)
+ *       until the deadline, then aborts it and closes its socket (select over {@link
+ *       #shutdownStarted()} to end it cleanly and sooner); {@link #close()} aborts it at once.
+ *       (hyper-util neither waits for nor aborts upgraded connections, so they outlive its server.)
  *   <li>The application's exceptions become 500 responses (logged on {@code
  *       io.kyoto.web.HttpServer}); an {@link HttpException} becomes its status.
  * </ul>
@@ -150,6 +150,17 @@ public final class HttpServer implements AutoCloseable {
     if (serving) throw new IllegalStateException("this server is already serving");
     serving = true;
     return new AcceptLoop(app, signal);
+  }
+
+  /**
+   * {@return a future that completes when graceful shutdown starts}: {@link #shutdown()}, the
+   * signal given to {@link #serve(Service, Future)}, or {@link #close()}. A protocol a connection
+   * was upgraded to (a WebSocket, say) selects over it to end cleanly, with a close frame, before
+   * the {@linkplain Builder#shutdownTimeout shutdown deadline} aborts it. Each call returns a new
+   * future; cancelling it only stops that future waiting.
+   */
+  public Future<Void> shutdownStarted() {
+    return shutdown.cancelled();
   }
 
   /** Starts graceful shutdown; {@link #serve}'s future completes when it has finished. */

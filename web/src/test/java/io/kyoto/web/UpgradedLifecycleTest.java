@@ -128,4 +128,44 @@ class UpgradedLifecycleTest {
       h.rt.close();
     }
   }
+
+  @Test
+  @Timeout(60)
+  void anUpgradedProtocolCanEndCleanlyWhenItSeesShutdownStart() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<HttpServer> server =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch sawShutdown = new CountDownLatch(1);
+    Service<Request, Response> app =
+        Service.of(
+            req ->
+                io.kyoto.runtime.Futures.ready(
+                    Response.upgrade(
+                        "test",
+                        upgraded -> {
+                          started.countDown();
+                          // A WebSocket would send its close frame here.
+                          return server
+                              .get()
+                              .shutdownStarted()
+                              .map(
+                                  v -> {
+                                    sawShutdown.countDown();
+                                    return null;
+                                  });
+                        })));
+    ServerHarness h =
+        new ServerHarness(HttpServer.builder().shutdownTimeout(Duration.ofMinutes(5)), app);
+    server.set(h.server);
+    try (Socket s = upgrade(h)) {
+      assertTrue(started.await(10, TimeUnit.SECONDS), "the protocol runs");
+      h.server.shutdown();
+      // Well before the 5-minute deadline: the protocol ended on its own.
+      h.rt.blockOn(Time.timeout(Duration.ofSeconds(10), h.serving));
+      assertEquals(0, sawShutdown.getCount(), "the protocol saw shutdown start");
+      assertEquals(-1, s.getInputStream().read(), "the upgraded socket was closed at its end");
+    } finally {
+      h.rt.close();
+    }
+  }
 }
