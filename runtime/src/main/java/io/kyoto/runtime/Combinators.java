@@ -1,5 +1,7 @@
 package io.kyoto.runtime;
 
+import io.kyoto.runtime.internal.task.Cancel;
+
 /**
  * The futures behind {@link Future}'s combinator methods. Each holds the future it is waiting on
  * and forgets it once it has produced its value, so a completed chain does not retain its steps.
@@ -102,6 +104,7 @@ final class Combinators {
       try {
         p = inner.poll(cx);
       } catch (Exception e) {
+        Cancel.afterFailure(inner, e); // the failed future is dropped here, not passed up
         inner = Futures.done();
         return Poll.ready(fn.apply(null, e));
       }
@@ -146,6 +149,7 @@ final class Combinators {
             return Poll.pending();
           }
         } catch (Exception e) {
+          Cancel.afterFailure(first, e); // the failed future is dropped here, not passed up
           p = null;
           error = e;
         }

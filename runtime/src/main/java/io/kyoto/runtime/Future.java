@@ -19,6 +19,16 @@ import java.util.Objects;
  * cancel()} the future must not be polled. It is idempotent, and a no-op for futures that hold
  * nothing.
  *
+ * <p>A future whose {@code poll} threw is dropped too: {@code cancel()} must be safe to call after
+ * {@code poll} threw; owners call it. The task harness, {@link Runtime#blockOn} and every
+ * combinator that drops a failed future (a join, a race, {@link #recover}) call its {@code
+ * cancel()} once before passing the failure on, so that what it still held (say, a semaphore
+ * acquire it created and left queued) is released, as tokio's drop of a future that panicked
+ * releases it. The failure itself goes on unchanged: the same exception, with the same cause; if
+ * {@code cancel()} throws too, that exception is {@linkplain Throwable#addSuppressed added as
+ * suppressed} to the failure. A combinator that lets a child's failure through and keeps the child
+ * may leave the cancel to its own {@code cancel()}, which its owner calls.
+ *
  * <h2>Writing code with futures</h2>
  *
  * <p>Chain steps with {@link #map}, {@link #flatMap}, {@link #recover} and {@link #handle}; build
@@ -45,8 +55,9 @@ public interface Future<T> {
   Poll<T> poll(Context cx) throws Exception;
 
   /**
-   * Releases what this future registered and cancels the futures it owns. Idempotent. The default
-   * does nothing, which is right for futures that register nothing.
+   * Releases what this future registered and cancels the futures it owns. Idempotent, and safe to
+   * call after {@link #poll} threw (its owner then calls it once, as a drop). The default does
+   * nothing, which is right for futures that register nothing.
    */
   default void cancel() {}
 

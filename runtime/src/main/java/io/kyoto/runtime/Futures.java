@@ -1,5 +1,6 @@
 package io.kyoto.runtime;
 
+import io.kyoto.runtime.internal.task.Cancel;
 import io.kyoto.runtime.internal.task.Describe;
 import java.util.ArrayList;
 import java.util.List;
@@ -296,6 +297,7 @@ public final class Futures {
           p = f.poll(cx);
         } catch (Exception | Error e) { // an Error too: the others must not stay registered
           futures[i] = null;
+          Cancel.afterFailure(f, e); // dropped: releases what the failed future still holds
           cancel();
           throw e;
         }

@@ -1,5 +1,6 @@
 package io.kyoto.runtime;
 
+import io.kyoto.runtime.internal.task.Cancel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -89,6 +90,7 @@ final class JoinAll<T> implements Future<List<T>> {
         p = f.poll(c.cx);
       } catch (Exception | Error e) { // an Error too: the others must not stay registered
         futures[c.index] = null;
+        Cancel.afterFailure(f, e); // dropped: releases what the failed future still holds
         cancel();
         throw e;
       } finally {

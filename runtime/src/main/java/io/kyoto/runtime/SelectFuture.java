@@ -1,6 +1,7 @@
 package io.kyoto.runtime;
 
 import io.kyoto.runtime.internal.rt.FastRand;
+import io.kyoto.runtime.internal.task.Cancel;
 
 /**
  * The state machine behind {@link Select}: the branches live in arrays sized when the select is
@@ -10,8 +11,9 @@ import io.kyoto.runtime.internal.rt.FastRand;
  * <p>Invariants: bit {@code i} of {@link #enabled} is set while branch {@code i} may still be
  * polled; {@code branches[i * STRIDE]} (branch {@code i}'s future) is non-null while that future is
  * neither complete nor cancelled. So every future handed to the select is, in the end, either
- * complete (polled to a value or a failure) or cancelled exactly once by {@link #finish()}.
- * Confined to the polling task.
+ * complete (polled to a value) or cancelled exactly once: by {@link #finish()}, or right after its
+ * {@code poll} threw (the drop of a failed future, {@link Cancel#afterFailure}). Confined to the
+ * polling task.
  *
  * @param <T> the select's value type
  */
@@ -74,12 +76,14 @@ final class SelectFuture<T> implements Future<T> {
         p = ((Future<?>) bs[slot]).poll(cx);
       } catch (Error e) { // never a failure to skip: the select fails and releases the others
         enabled &= ~bit;
+        Cancel.afterFailure((Future<?>) bs[slot], e); // dropped
         bs[slot] = null;
         finish();
         throw e;
       } catch (Exception e) {
         enabled &= ~bit;
-        bs[slot] = null; // failed: complete, not cancelled
+        Cancel.afterFailure((Future<?>) bs[slot], e); // failed: dropped, as tokio drops it
+        bs[slot] = null;
         if (failuresDisable) {
           if (firstFailure == null) {
             firstFailure = e;

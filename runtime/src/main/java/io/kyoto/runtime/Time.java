@@ -3,6 +3,7 @@ package io.kyoto.runtime;
 import io.kyoto.runtime.internal.rt.CurrentRuntime;
 import io.kyoto.runtime.internal.rt.RuntimeCore;
 import io.kyoto.runtime.internal.rt.TimeDriver;
+import io.kyoto.runtime.internal.task.Cancel;
 import io.kyoto.runtime.internal.task.Describe;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -211,7 +212,7 @@ public final class Time {
 
   /** The future behind {@link #timeout}. */
   private static final class Timeout<T> implements Future<T> {
-    private final Future<T> inner;
+    private Future<T> inner; // null once it completed, failed (and was dropped) or was cancelled
     private final Duration duration;
     private final long deadline;
     private final TimeDriver driver;
@@ -235,15 +236,22 @@ public final class Time {
 
     @Override
     public Poll<T> poll(Context cx) throws Exception {
+      Future<T> in = inner;
+      if (in == null) {
+        throw new IllegalStateException("a completed or cancelled timeout was polled again");
+      }
       boolean hadBudget = cx.hasBudgetRemaining();
       Poll<T> p;
       try {
-        p = inner.poll(cx);
-      } catch (Exception e) {
+        p = in.poll(cx);
+      } catch (Throwable t) {
+        inner = null;
+        Cancel.afterFailure(in, t); // dropped here: the owner's cancel() then has nothing to do
         cancelSleep();
-        throw e;
+        throw t;
       }
       if (p.isReady()) {
+        inner = null;
         cancelSleep();
         return p;
       }
@@ -251,11 +259,16 @@ public final class Time {
         sleep = new Sleep(deadline, driver);
       }
       if (pollSleep(cx, hadBudget && !cx.hasBudgetRemaining()).isReady()) {
-        TimeoutException e =
-            what == null
-                ? new TimeoutException("deadline has elapsed (" + duration + ")")
-                : dumped(what, duration, inner);
-        inner.cancel();
+        TimeoutException e;
+        try {
+          e =
+              what == null
+                  ? new TimeoutException("deadline has elapsed (" + duration + ")")
+                  : dumped(what, duration, in); // before the cancel: it describes the hang
+        } finally {
+          inner = null;
+          in.cancel(); // even if the diagnosis failed
+        }
         throw e;
       }
       return Poll.pending();
@@ -287,7 +300,11 @@ public final class Time {
 
     @Override
     public void cancel() {
-      inner.cancel();
+      Future<T> in = inner;
+      inner = null;
+      if (in != null) {
+        in.cancel();
+      }
       cancelSleep();
     }
 
@@ -302,7 +319,14 @@ public final class Time {
       } else {
         left = "not started";
       }
-      return "Timeout[" + duration + ", " + left + ", " + Describe.of(inner) + "]";
+      Future<T> in = inner;
+      return "Timeout["
+          + duration
+          + ", "
+          + left
+          + ", "
+          + (in == null ? "done" : Describe.of(in))
+          + "]";
     }
   }
 }

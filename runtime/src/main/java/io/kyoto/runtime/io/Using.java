@@ -4,6 +4,7 @@ import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.ThrowingFunction;
+import io.kyoto.runtime.internal.task.Cancel;
 
 /**
  * The future behind {@link Io#using}: runs the body, then always {@code closeAsync()} and {@code
@@ -49,6 +50,7 @@ final class Using<R extends AsyncCloseable, T> implements Future<T> {
           return Poll.pending();
         }
       } catch (Exception e) {
+        Cancel.afterFailure(closing, e);
         addFailure(e);
       } catch (Error e) {
         finished = true;
@@ -86,6 +88,7 @@ final class Using<R extends AsyncCloseable, T> implements Future<T> {
       }
       value = p.value();
     } catch (Exception e) {
+      Cancel.afterFailure(running, e); // dropped here: the close comes next
       failure = e;
     } catch (Error e) {
       // Not an outcome we can finish gracefully: release the resource and let the error through.

@@ -7,6 +7,7 @@ import io.kyoto.runtime.Handle;
 import io.kyoto.runtime.JoinHandle;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Task;
+import io.kyoto.runtime.internal.task.Cancel;
 import io.kyoto.runtime.sync.Mpsc;
 import io.kyoto.runtime.sync.Oneshot;
 import io.kyoto.runtime.sync.RecvException;
@@ -139,6 +140,7 @@ public final class Buffer<Req, Res> implements Service<Req, Res> {
     try {
       p = reserving.poll(cx);
     } catch (Exception e) { // AcquireException: the worker stopped and closed the semaphore
+      Cancel.afterFailure(reserving, e);
       reserving = null;
       throw shared.closedError();
     }

@@ -3,6 +3,7 @@ package io.kyoto.runtime.service;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.internal.task.Cancel;
 import java.util.Objects;
 
 /**
@@ -142,6 +143,7 @@ public final class Retry<Req, Res> implements Service<Req, Res> {
             }
             value = p.value();
           } catch (Exception e) {
+            Cancel.afterFailure(attempt, e); // the failed attempt is dropped here
             error = e;
           }
           attempt = null;

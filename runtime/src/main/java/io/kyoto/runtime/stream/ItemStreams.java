@@ -6,6 +6,7 @@ import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.ThrowingConsumer;
 import io.kyoto.runtime.ThrowingFunction;
 import io.kyoto.runtime.ThrowingPredicate;
+import io.kyoto.runtime.internal.task.Cancel;
 import java.util.Optional;
 
 /**
@@ -83,7 +84,8 @@ final class ItemStreams {
       try {
         r = current.poll(cx);
       } catch (Exception e) {
-        current = null; // it failed: it is done, nothing to cancel
+        Cancel.afterFailure(current, e); // it failed: dropped
+        current = null;
         throw fail(e);
       }
       if (r.isPending()) {

@@ -4,6 +4,7 @@ import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.ThrowingPredicate;
+import io.kyoto.runtime.internal.task.Cancel;
 
 /**
  * The combinators that decide which part of a stream passes: {@code take}, {@code skip}, {@code
@@ -132,7 +133,8 @@ final class LimitStreams {
         try {
           done = s.poll(cx);
         } catch (Exception e) {
-          stop = null; // it failed: done, nothing to cancel
+          stop = null;
+          Cancel.afterFailure(s, e); // it failed: dropped
           throw fail(e);
         }
         if (done.isReady()) {

@@ -5,6 +5,7 @@ import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Interval;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.ThrowingFunction;
+import io.kyoto.runtime.internal.task.Cancel;
 import java.util.Iterator;
 
 /** The streams behind {@link Streams}' factories. */
@@ -139,6 +140,7 @@ final class SourceStreams {
       try {
         p = current.poll(cx);
       } catch (Exception e) {
+        Cancel.afterFailure(current, e);
         current = null;
         done = true;
         throw e;
@@ -195,6 +197,7 @@ final class SourceStreams {
         p = f.poll(cx);
       } catch (Exception e) {
         future = null;
+        Cancel.afterFailure(f, e);
         throw e;
       }
       if (p.isPending()) {

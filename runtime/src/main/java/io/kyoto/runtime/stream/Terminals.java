@@ -7,6 +7,7 @@ import io.kyoto.runtime.ThrowingBiFunction;
 import io.kyoto.runtime.ThrowingConsumer;
 import io.kyoto.runtime.ThrowingFunction;
 import io.kyoto.runtime.ThrowingPredicate;
+import io.kyoto.runtime.internal.task.Cancel;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.stream.Collector;
@@ -288,7 +289,8 @@ final class Terminals {
           try {
             r = current.poll(cx);
           } catch (Exception e) {
-            current = null; // it failed: done, nothing to cancel
+            Cancel.afterFailure(current, e); // it failed: dropped
+            current = null;
             throw e;
           }
           if (r.isPending()) {

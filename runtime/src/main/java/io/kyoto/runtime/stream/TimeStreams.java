@@ -5,6 +5,7 @@ import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Sleep;
 import io.kyoto.runtime.Time;
+import io.kyoto.runtime.internal.task.Cancel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -171,7 +172,10 @@ final class TimeStreams {
       try {
         p = waiting.poll(cx);
       } catch (Exception e) {
-        waiting = null; // a timeout cancelled the upstream; an upstream failure is its own end
+        // A timeout cancelled the upstream; an upstream failure is its own end. Either way the
+        // timeout future is dropped (it has nothing left to release once it threw).
+        Cancel.afterFailure(waiting, e);
+        waiting = null;
         throw e;
       }
       if (p.isPending()) {

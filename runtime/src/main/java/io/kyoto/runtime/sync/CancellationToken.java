@@ -6,6 +6,7 @@ import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.internal.sync.WaitList;
 import io.kyoto.runtime.internal.sync.WakeList;
+import io.kyoto.runtime.internal.task.Cancel;
 import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.Collections;
@@ -232,6 +233,7 @@ public final class CancellationToken {
           p = future.poll(cx);
         } catch (Throwable t) {
           done = true;
+          Cancel.afterFailure(future, t); // dropped: cancel() is a no-op once done
           signal.cancel();
           throw t;
         }

@@ -6,6 +6,7 @@ import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.ThrowingSupplier;
 import io.kyoto.runtime.internal.sync.Acquire;
 import io.kyoto.runtime.internal.sync.BatchSemaphore;
+import io.kyoto.runtime.internal.task.Cancel;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -152,6 +153,7 @@ public final class OnceCell<T> {
       try {
         p = running.poll(cx);
       } catch (Throwable t) {
+        Cancel.afterFailure(running, t); // dropped: this future's cancel() will not reach it
         running = null;
         done = true;
         semaphore.release(1);

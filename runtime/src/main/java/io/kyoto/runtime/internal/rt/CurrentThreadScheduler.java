@@ -138,7 +138,7 @@ final class CurrentThreadScheduler extends SchedulerBase {
         checkInterrupted(future);
         if (woken.getAndSet(false)) {
           cx.setBudget(Context.INITIAL_BUDGET);
-          Poll<T> p = future.poll(cx);
+          Poll<T> p = pollOrDrop(future, cx);
           if (p.isReady()) {
             done[0] = true;
             return p.value();
@@ -195,7 +195,7 @@ final class CurrentThreadScheduler extends SchedulerBase {
         checkInterrupted(future);
         if (main.woken.getAndSet(false)) {
           cx.setBudget(Context.INITIAL_BUDGET);
-          Poll<T> p = future.poll(cx);
+          Poll<T> p = pollOrDrop(future, cx);
           if (p.isReady()) {
             return p.value();
           }

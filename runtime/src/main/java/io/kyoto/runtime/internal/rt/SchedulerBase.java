@@ -3,6 +3,7 @@ package io.kyoto.runtime.internal.rt;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.internal.task.Cancel;
 import io.kyoto.runtime.internal.task.Scheduler;
 import io.kyoto.runtime.internal.task.TaskCore;
 import java.util.Queue;
@@ -124,6 +125,19 @@ abstract sealed class SchedulerBase implements Scheduler
     }
   }
 
+  /**
+   * Polls {@code future} for a {@code blockOn} loop; if the poll throws, cancels the future (its
+   * drop: see {@link Cancel#afterFailure}) before the failure leaves {@code blockOn}, unchanged.
+   */
+  static <T> Poll<T> pollOrDrop(Future<T> future, Context cx) throws Exception {
+    try {
+      return future.poll(cx);
+    } catch (Throwable t) {
+      Cancel.afterFailure(future, t);
+      throw t;
+    }
+  }
+
   static void checkNotNested() {
     if (CurrentRuntime.isDriving()) {
       throw new IllegalStateException(NESTED_BLOCK_ON);
@@ -152,7 +166,7 @@ abstract sealed class SchedulerBase implements Scheduler
       checkInterrupted(future);
       if (signal.takeWake()) {
         cx.setBudget(Context.INITIAL_BUDGET);
-        Poll<T> p = future.poll(cx);
+        Poll<T> p = pollOrDrop(future, cx);
         if (p.isReady()) {
           return p.value();
         }

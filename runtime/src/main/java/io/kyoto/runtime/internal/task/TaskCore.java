@@ -180,7 +180,8 @@ public final class TaskCore<T> extends Context implements Waker {
 
   /**
    * Runs the task once: polls the future (or cancels it), then reschedules or completes it. Never
-   * throws: a failing future completes the task with its exception.
+   * throws: a failing future is cancelled (dropped; see {@link Cancel#afterFailure}) and completes
+   * the task with its exception.
    *
    * @param budget the coop budget for this poll
    * @return true if the task ran to completion (or was cancelled) in this call
@@ -205,6 +206,9 @@ public final class TaskCore<T> extends Context implements Waker {
       p = f.poll(this);
     } catch (Throwable t) {
       future = null;
+      // The failed future is dropped: its cancel() releases what it still holds (a queued waiter,
+      // a timer), as tokio's drop of a panicked future does, before the joiner can see the failure.
+      Cancel.afterFailure(f, t);
       complete(null, t);
       scheduler.onTaskFailure(this, t);
       return true;

@@ -185,12 +185,17 @@ class TaskCoreTest {
   }
 
   @Test
-  void failureReachesTheJoinerUnchanged() {
+  void failureReachesTheJoinerUnchanged() throws Exception {
+    // The failed future is dropped: cancel() runs once (tokio drops a panicked future, which
+    // releases its registrations), before the joiner can see the failure, which is unchanged.
     IOException boom = new IOException("boom");
+    int[] cancelsSeenByJoinerWake = {-1};
     future.then(
         cx -> {
           throw boom;
         });
+    Waker joiner = () -> cancelsSeenByJoinerWake[0] = future.cancels;
+    assertTrue(task.pollJoin(new Context(joiner)).isPending());
     task.wake();
 
     assertTrue(task.run(Context.INITIAL_BUDGET));
@@ -198,9 +203,31 @@ class TaskCoreTest {
     TaskCore.TaskFailure f =
         assertThrows(TaskCore.TaskFailure.class, () -> task.pollJoin(new Context(Waker.noop())));
     assertSame(boom, f.getCause());
+    assertEquals(0, boom.getSuppressed().length);
     assertEquals(List.of(boom), scheduler.failures);
     assertEquals(1, scheduler.terminated);
-    assertEquals(0, future.cancels);
+    assertEquals(1, future.cancels);
+    assertEquals(1, cancelsSeenByJoinerWake[0], "cancel() runs before the joiner is woken");
+  }
+
+  @Test
+  void aCancelThatThrowsAfterAFailureIsSuppressedByTheFailure() {
+    IOException boom = new IOException("boom");
+    IllegalStateException cancelFailure = new IllegalStateException("cancel failed");
+    future.then(
+        cx -> {
+          throw boom;
+        });
+    future.cancelThrows = cancelFailure;
+    task.wake();
+
+    assertTrue(task.run(Context.INITIAL_BUDGET));
+
+    TaskCore.TaskFailure f =
+        assertThrows(TaskCore.TaskFailure.class, () -> task.pollJoin(new Context(Waker.noop())));
+    assertSame(boom, f.getCause());
+    assertEquals(List.of(cancelFailure), List.of(boom.getSuppressed()));
+    assertEquals(List.of(boom), scheduler.failures);
   }
 
   @Test
@@ -252,6 +279,7 @@ class TaskCoreTest {
     private final ArrayDeque<Step> steps = new ArrayDeque<>();
     int polls;
     int cancels;
+    RuntimeException cancelThrows;
 
     void then(Step step) {
       steps.add(step);
@@ -271,6 +299,9 @@ class TaskCoreTest {
     @Override
     public void cancel() {
       cancels++;
+      if (cancelThrows != null) {
+        throw cancelThrows;
+      }
     }
   }
 
