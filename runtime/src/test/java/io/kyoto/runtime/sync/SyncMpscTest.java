@@ -508,4 +508,23 @@ class SyncMpscTest {
       org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(0, 10, 20, 30, 40), got);
     }
   }
+
+  @Test
+  void aSendersWakerThatThrowsDuringRecvsCapacityReleaseDoesNotLoseTheMessage() throws Exception {
+    Mpsc.Channel<String> ch = Mpsc.channel(1);
+    ch.tx().trySend("a");
+    Mpsc.SendFuture<String> b = ch.tx().send("b");
+    Context throwing =
+        new Context(
+            () -> {
+              throw new IllegalStateException("a sender's waker failed");
+            });
+    assertTrue(b.poll(throwing).isPending(), "full: the send queues with its (throwing) waker");
+    Context cx = new Context(io.kyoto.runtime.Waker.noop());
+    // The release hands the freed unit to the queued send, whose waker throws: the message that
+    // was just taken must still be returned.
+    assertEquals("a", ch.rx().recv().poll(cx).value());
+    assertEquals("b", ch.rx().recv().poll(cx).value(), "the queued send was admitted anyway");
+    assertTrue(b.poll(cx).isReady());
+  }
 }

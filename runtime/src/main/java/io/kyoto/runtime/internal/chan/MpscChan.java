@@ -130,6 +130,31 @@ public final class MpscChan<T> {
 
   // ---- the receiver ----
 
+  /** Looked up on first use: {@code System.getLogger} costs tens of ms at start-up. */
+  private static final class Log {
+    static final System.Logger LOG = System.getLogger("io.kyoto.runtime.sync.Mpsc");
+  }
+
+  /**
+   * Gives back the unit of a message the receiver just took; it may go to the first queued send,
+   * whose waker is called. A waker that throws must not cost the message: the unit has moved and
+   * the send's status is set under the lock before the wake, so the channel is consistent; the
+   * waker's failure cannot be thrown to the receiver without losing the message it took, and is
+   * logged (WARNING, logger {@code io.kyoto.runtime.sync.Mpsc}), as {@code Io.using} logs a close
+   * that fails where nobody can be told.
+   */
+  private void releaseTaken() {
+    try {
+      cap.release();
+    } catch (RuntimeException e) {
+      Log.LOG.log(
+          System.Logger.Level.WARNING,
+          "a waiting sender's waker threw while the receiver released capacity; the message was"
+              + " delivered",
+          e);
+    }
+  }
+
   /**
    * {@return whether no message will ever be admitted again: the receiver or every sender closed}
    */
@@ -180,7 +205,7 @@ public final class MpscChan<T> {
     while (true) {
       T v = queue.poll();
       if (v != null) {
-        cap.release();
+        releaseTaken();
         return Poll.ready(v);
       }
       if (noMoreSends() && cap.isIdle()) {
@@ -219,7 +244,7 @@ public final class MpscChan<T> {
     buffer.add(v);
     int n = 1;
     while (n < limit && (v = queue.poll()) != null) {
-      cap.release();
+      releaseTaken();
       buffer.add(v);
       n++;
     }
@@ -238,7 +263,7 @@ public final class MpscChan<T> {
     while (true) {
       T v = queue.poll();
       if (v != null) {
-        cap.release();
+        releaseTaken();
         return v;
       }
       if (noMoreSends() && cap.isIdle()) {
