@@ -122,7 +122,8 @@ public final class Mpsc {
     /**
      * {@return a future that sends {@code value}, waiting for capacity} Waiting senders are
      * admitted first come, first served. Fails with {@link SendException} (carrying the value) if
-     * the receiver is closed.
+     * the receiver is closed, or has already seen the end of the channel (see {@link
+     * Receiver#recv()}: a future polled only after every sender was closed).
      *
      * <p><b>Cancel safety:</b> not cancel safe. Sends and reservations complete in the order they
      * were requested; cancelling a waiting send loses its place in the queue and does not send the
@@ -437,6 +438,13 @@ public final class Mpsc {
      *
      * <p>The future holds no state of its own (the same object is returned every time), so it may
      * be polled again after completing or being cancelled.
+     *
+     * <p>The end is final. Once the receiver has seen it (this future, {@link #recvMany}, the
+     * {@link #stream()} or {@link #tryRecv()} reported that every sender is closed and the buffer
+     * drained), the channel is closed as by {@link #close()}: a send or reserve future made before
+     * the last sender closed and polled only now fails with {@link SendException} carrying its
+     * message, as tokio's send fails once the receiver has seen {@code None}, instead of enqueueing
+     * a message nobody will receive. A send that was admitted before the end is received first.
      *
      * <p><b>Cancel safety:</b> cancel safe. If it is cancelled (for instance when another branch of
      * a select completes first), it is guaranteed that no message was received on this channel.

@@ -527,4 +527,33 @@ class SyncMpscTest {
     assertEquals("b", ch.rx().recv().poll(cx).value(), "the queued send was admitted anyway");
     assertTrue(b.poll(cx).isReady());
   }
+
+  @Test
+  void aSendPolledAfterTheReceiverSawTheEndFailsWithItsMessage() throws Exception {
+    // tokio: once recv returned None, a send fails with SendError(value); a send future that
+    // outlived the last sender handle must not enqueue a message nobody will ever see.
+    Mpsc.Channel<String> ch = Mpsc.channel(1);
+    Mpsc.SendFuture<String> late = ch.tx().send("late");
+    ch.tx().close();
+    Context cx = new Context(io.kyoto.runtime.Waker.noop());
+    assertNull(ch.rx().recv().poll(cx).value(), "every sender is closed: end of stream");
+    SendException e = assertThrows(SendException.class, () -> late.poll(cx));
+    assertEquals("late", e.value());
+    assertNull(ch.rx().recv().poll(cx).value());
+    TryRecvException t = assertThrows(TryRecvException.class, () -> ch.rx().tryRecv());
+    assertTrue(t.isClosed());
+  }
+
+  @Test
+  void aSendAdmittedBeforeTheEndIsStillReceived() throws Exception {
+    // The other side of the rule: a send that got its capacity before the receiver saw the end is
+    // a message like any other, even if its sender handle closed since.
+    Mpsc.Channel<String> ch = Mpsc.channel(1);
+    Mpsc.SendFuture<String> early = ch.tx().send("early");
+    Context cx = new Context(io.kyoto.runtime.Waker.noop());
+    assertTrue(early.poll(cx).isReady());
+    ch.tx().close();
+    assertEquals("early", ch.rx().recv().poll(cx).value());
+    assertNull(ch.rx().recv().poll(cx).value());
+  }
 }

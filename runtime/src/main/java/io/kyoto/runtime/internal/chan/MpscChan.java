@@ -163,6 +163,31 @@ public final class MpscChan<T> {
   }
 
   /**
+   * {@return whether the channel is done: no more sends can be admitted and nothing is queued, in
+   * flight or reserved}
+   *
+   * <p>When the end comes from the last sender closing, this also closes the capacity (once), as
+   * the receiver's {@code close()} does: a send or reserve future made before the last sender
+   * closed, and polled only now, then fails with its message instead of enqueueing a message after
+   * the end the receiver reports (tokio: a send after the receiver has seen {@code None} fails).
+   * The close comes first and idleness is checked again after it, so a send admitted just before
+   * the close is received, not lost. A queued send never misses it: while one is queued the channel
+   * is full, so not idle.
+   */
+  private boolean isDone() {
+    if (!noMoreSends() || !cap.isIdle()) {
+      return false;
+    }
+    if (!cap.isClosed()) {
+      if (cap.close()) { // no waiter is queued (the channel is idle), so none is failed
+        closedWaiters.notifyWaiters();
+      }
+      return cap.isIdle(); // else a send got in before the close: take it first
+    }
+    return true;
+  }
+
+  /**
    * {@return whether the receiver, having found nothing visible, should wait a moment instead of
    * reporting "nothing"} A message is on its way and only a few instructions from visible:
    *
@@ -208,7 +233,7 @@ public final class MpscChan<T> {
         releaseTaken();
         return Poll.ready(v);
       }
-      if (noMoreSends() && cap.isIdle()) {
+      if (isDone()) {
         return Poll.ready(null); // idle: nothing queued, in flight, or reserved
       }
       if (spins < MAX_POLL_SPINS && arriving()) {
@@ -266,7 +291,7 @@ public final class MpscChan<T> {
         releaseTaken();
         return v;
       }
-      if (noMoreSends() && cap.isIdle()) {
+      if (isDone()) {
         return CLOSED;
       }
       if (!arriving()) {
