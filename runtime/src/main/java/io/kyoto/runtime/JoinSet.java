@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A set of tasks whose results are collected in completion order, as tokio's {@code JoinSet}.
@@ -32,7 +33,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class JoinSet<T> implements AutoCloseable {
   private final Set<Entry> entries = new LinkedHashSet<>();
   private final ConcurrentLinkedQueue<Entry> notified = new ConcurrentLinkedQueue<>();
-  private volatile Waker joiner;
+  // The registration of the joinNext() future polled last. Each future registers an object of its
+  // own, so that cancelling an older future clears only its own registration, never a newer one's
+  // (which may even carry the same task waker).
+  private final AtomicReference<Registration> joiner = new AtomicReference<>();
 
   /** Creates an empty set. */
   public JoinSet() {}
@@ -53,9 +57,9 @@ public final class JoinSet<T> implements AutoCloseable {
       if (!queued) {
         queued = true;
         notified.add(this);
-        Waker w = joiner;
-        if (w != null) {
-          w.wake();
+        Registration r = joiner.get();
+        if (r != null) {
+          r.waker.wake();
         }
       }
     }
@@ -114,12 +118,19 @@ public final class JoinSet<T> implements AutoCloseable {
    */
   public Future<Optional<T>> joinNext() {
     return new Future<>() {
+      private Registration registration; // this future's, reused while its waker is the same
+
       @Override
       public Poll<Optional<T>> poll(Context cx) throws JoinException {
         if (entries.isEmpty()) {
           return Poll.ready(Optional.empty());
         }
-        joiner = cx.waker();
+        Registration r = registration;
+        if (r == null || r.waker != cx.waker()) {
+          r = new Registration(cx.waker());
+          registration = r;
+        }
+        joiner.set(r);
         Entry e;
         while ((e = notified.poll()) != null) {
           e.queued = false;
@@ -143,9 +154,21 @@ public final class JoinSet<T> implements AutoCloseable {
 
       @Override
       public void cancel() {
-        joiner = null;
+        Registration r = registration;
+        if (r != null) {
+          joiner.compareAndSet(r, null); // only if no newer joinNext() registered since
+        }
       }
     };
+  }
+
+  /** The waker of one {@code joinNext()} future, as registered; compared by identity. */
+  private static final class Registration {
+    final Waker waker;
+
+    Registration(Waker waker) {
+      this.waker = waker;
+    }
   }
 
   /** Aborts every task in the set; they stay in it until joined. */

@@ -629,6 +629,30 @@ class RuntimeTest {
   }
 
   @Test
+  void cancellingAnOlderJoinNextDoesNotLoseTheWakeOfANewerOne() throws Exception {
+    // Two joinNext() futures polled in turn; the older one is cancelled after the newer one
+    // registered its waker. The newer one must still be woken when a task completes.
+    try (Runtime rt = Runtime.builder().multiThread().workerThreads(1).build();
+        JoinSet<Integer> set = new JoinSet<>()) {
+      java.util.concurrent.CompletableFuture<Integer> gate =
+          new java.util.concurrent.CompletableFuture<>();
+      set.spawnOn(rt.handle(), Futures.fromCompletionStage(gate));
+      Future<Optional<Integer>> older = set.joinNext();
+      Future<Optional<Integer>> newer = set.joinNext();
+      CountDownLatch olderWoken = new CountDownLatch(1);
+      CountDownLatch newerWoken = new CountDownLatch(1);
+      Context olderCx = new Context(olderWoken::countDown);
+      Context newerCx = new Context(newerWoken::countDown);
+      assertTrue(older.poll(olderCx).isPending());
+      assertTrue(newer.poll(newerCx).isPending());
+      older.cancel();
+      gate.complete(7);
+      assertTrue(newerWoken.await(10, TimeUnit.SECONDS), "the newer joinNext was never woken");
+      assertEquals(Optional.of(7), newer.poll(newerCx).value());
+    }
+  }
+
+  @Test
   void joinSetShutdownAbortsOnlyWhenPolled() throws Exception {
     // A future is lazy: building set.shutdown() (say, as a select branch that then loses) must not
     // abort the set's tasks; tokio's shutdown is an async fn that aborts at its first poll.
