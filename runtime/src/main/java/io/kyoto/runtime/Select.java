@@ -109,7 +109,15 @@ public final class Select {
    * {@return a future of the first of {@code futures} to complete <em>successfully</em>} A failed
    * future drops out of the race; when all have failed, the race fails with the first failure, the
    * later ones {@linkplain Throwable#addSuppressed suppressed}. The futures crate's {@code
-   * select_ok}.
+   * select_ok} (which keeps only one error; Java can keep them all).
+   *
+   * <p>As try-with-resources does, this adds to the first failure, the exception a future threw,
+   * rather than to a new one, so that callers catch the type they expect. An instance is never
+   * added to itself nor twice, but an exception instance shared across calls (a preallocated
+   * failure thrown again and again) would collect the other failures of every race it comes first
+   * in: create such exceptions with suppression disabled ({@link Throwable#Throwable(String,
+   * Throwable, boolean, boolean)}), as the JDK advises and as Kyoto's own preallocated exceptions
+   * are; {@code addSuppressed} then does nothing.
    *
    * <p><b>Cancel safety:</b> cancelling the race cancels every future that has not completed.
    *

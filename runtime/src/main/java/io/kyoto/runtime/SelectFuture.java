@@ -85,11 +85,7 @@ final class SelectFuture<T> implements Future<T> {
         Cancel.afterFailure((Future<?>) bs[slot], e); // failed: dropped, as tokio drops it
         bs[slot] = null;
         if (failuresDisable) {
-          if (firstFailure == null) {
-            firstFailure = e;
-          } else if (e != firstFailure) { // a shared instance cannot suppress itself
-            firstFailure.addSuppressed(e);
-          }
+          addFailure(e);
           continue;
         }
         finish();
@@ -125,6 +121,28 @@ final class SelectFuture<T> implements Future<T> {
       throw Select.allBranchesDisabled();
     }
     return Poll.ready(otherwise.get());
+  }
+
+  /**
+   * Records a failure of {@code raceOk}: the first is the race's, later ones are added to it as
+   * suppressed, each instance once. A shared instance (several futures failing with one
+   * preallocated exception) is never added to itself, nor twice.
+   */
+  private void addFailure(Exception e) {
+    Exception first = firstFailure;
+    if (first == null) {
+      firstFailure = e;
+      return;
+    }
+    if (e == first) {
+      return; // Throwable.addSuppressed(this) would throw
+    }
+    for (Throwable t : first.getSuppressed()) {
+      if (t == e) {
+        return;
+      }
+    }
+    first.addSuppressed(e);
   }
 
   /** Cancels every branch future that is neither complete nor cancelled yet. */

@@ -276,6 +276,24 @@ class SelectTest {
   }
 
   @Test
+  void raceOkAddsALaterFailureAsSuppressedOnceEvenIfSeveralFuturesShareIt() {
+    // Two futures failing with the same instance (a shared "closed" failure) must not list it
+    // twice under the first failure. The start is random, so try until the distinct one is first.
+    for (int i = 0; i < 40; i++) {
+      IOException own = new IOException("own");
+      IOException shared = new IOException("shared");
+      Future<Integer> allFail =
+          Select.raceOk(
+              List.of(
+                  Futures.failed(own), Futures.<Integer>failed(shared), Futures.failed(shared)));
+      IOException e = assertThrows(IOException.class, () -> allFail.poll(cx()));
+      Throwable[] suppressed = e.getSuppressed();
+      assertEquals(1, suppressed.length, "suppressed: " + List.of(suppressed));
+      assertTrue(e == own ? suppressed[0] == shared : suppressed[0] == own);
+    }
+  }
+
+  @Test
   void aBorrowedFutureSurvivesLosing() throws Exception {
     SelectProbe<String> deadline = SelectProbe.pending();
     for (int i = 0; i < 3; i++) {
