@@ -87,8 +87,8 @@ public final class ConnectionPool {
           evicted = q.pollLast();
           idleTotal--;
         }
+        if (reaper == null) reaper = start = new Reaper(expiry(c));
         c = null;
-        if (reaper == null) reaper = start = new Reaper();
       }
     }
     if (c != null) c.close();
@@ -165,6 +165,10 @@ public final class ConnectionPool {
   /** The task that closes expired idle connections; see the class comment. */
   private final class Reaper implements Future<Void> {
     private Sleep sleep; // confined to the task
+    // When the connection that started it expires: the first wake. Reaping at the first poll
+    // instead would often find the pool empty (the next request took that connection meanwhile)
+    // and end, so the next give would spawn another reaper.
+    private long firstWake; // confined to the task; 0 once used
     private volatile AbortHandle handle;
     private volatile boolean stopped;
 
@@ -194,8 +198,16 @@ public final class ConnectionPool {
       if (h != null) h.abort();
     }
 
+    Reaper(long firstWake) {
+      this.firstWake = Math.max(1, firstWake);
+    }
+
     @Override
     public Poll<Void> poll(Context cx) {
+      if (firstWake != 0) {
+        sleep = Time.sleepUntil(firstWake);
+        firstWake = 0;
+      }
       while (true) {
         if (sleep != null) {
           if (sleep.poll(cx).isPending()) return Poll.pending();
