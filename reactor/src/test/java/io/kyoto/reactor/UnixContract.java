@@ -100,4 +100,32 @@ abstract class UnixContract extends BackendContract {
         () -> UnixStream.connect(backend(), dir.resolve("nobody.sock")).close(),
         "nothing listens at that path");
   }
+
+  @Test
+  @Timeout(10)
+  void connectToAListenerWithAFullBacklogFailsInsteadOfHangingInProgress(@TempDir Path dir)
+      throws Exception {
+    // A Unix stream connect never completes asynchronously: with the listener's backlog (1024)
+    // full, a non-blocking connect fails with EAGAIN, and the socket is not connecting.
+    Path path = dir.resolve("full.sock");
+    java.util.List<UnixStream> clients = new java.util.ArrayList<>();
+    try (UnixListener listener = UnixListener.bind(backend(), path)) {
+      IOException refused = null;
+      for (int i = 0; i < 1100 && refused == null; i++) {
+        try {
+          clients.add(UnixStream.connect(backend(), path));
+        } catch (IOException e) {
+          refused = e;
+        }
+      }
+      assertTrue(refused != null, "every one of " + clients.size() + " connects 'succeeded'");
+      for (UnixStream c : clients) {
+        assertTrue(c.finishConnect(), "a connect the listener queued is complete");
+      }
+    } finally {
+      for (UnixStream c : clients) {
+        c.close();
+      }
+    }
+  }
 }

@@ -114,7 +114,9 @@ public final class EpollProvider implements BackendProvider {
     if (r == 0) {
       return new EpollStream(fd, tcp, true);
     }
-    if (-r == Errno.EINPROGRESS || -r == Errno.EAGAIN) {
+    // Only EINPROGRESS means "connecting" (as in mio). EAGAIN is a failure: a Unix stream connect
+    // gets it when the listener's backlog is full, and the socket is then not connecting at all.
+    if (-r == Errno.EINPROGRESS) {
       return new EpollStream(fd, tcp, false);
     }
     throw fail(fd, "connect " + where, -r);
