@@ -129,6 +129,23 @@ public final class LengthDelimitedCodec implements Decoder<ByteBuffer>, Encoder<
     return frame;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A frame whose header was already consumed is partial even when no byte of it remains
+   * buffered: the stream ended right after a header.
+   *
+   * @throws CodecException ("bytes remaining on stream") if the stream ended inside a frame
+   */
+  @Override
+  public ByteBuffer decodeEof(ByteBuffer src) throws CodecException {
+    ByteBuffer frame = decode(src);
+    if (frame == null && (src.hasRemaining() || pending >= 0)) {
+      throw new CodecException("bytes remaining on stream");
+    }
+    return frame;
+  }
+
   private long readField(ByteBuffer src, int at) {
     long value = 0;
     for (int i = 0; i < fieldLength; i++) {

@@ -203,6 +203,22 @@ class CodecLengthDelimitedTest {
   }
 
   @Test
+  void aStreamThatEndsRightAfterAFrameHeaderIsAnError() throws Exception {
+    // The header announces 9 bytes and the stream ends before any of them: the decoder has
+    // consumed the header, so nothing is left in the buffer, but the frame is still partial.
+    try (Runtime rt = runtime()) {
+      FramedRead<ByteBuffer> frames =
+          FramedRead.create(
+              new ChunkedReader(new byte[] {0, 0, 0, 1, 'a', 0, 0, 0, 9}, 1, 9, 0),
+              LengthDelimitedCodec.create());
+      assertEquals(ByteBuffer.wrap(new byte[] {'a'}), rt.blockOn(frames.next()).orElse(null));
+      CodecException e =
+          assertThrows(CodecException.class, () -> rt.blockOn(frames.next()).orElse(null));
+      assertEquals("bytes remaining on stream", e.getMessage());
+    }
+  }
+
+  @Test
   void randomFramesSplitAtRandomPointsDecodeExactly() throws Exception {
     Random random = new Random(20_240_601L);
     try (Runtime rt = runtime()) {
