@@ -2,9 +2,9 @@ package io.kyoto.runtime.signal;
 
 import io.kyoto.runtime.Waker;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * One signal's delivery count and waiting wakers. The JVM's signal thread calls {@link #deliver()};
@@ -12,7 +12,9 @@ import java.util.Set;
  */
 final class SignalSlot {
   private final SignalKind kind;
-  private final Set<Waker> waiters = new LinkedHashSet<>();
+  // Keyed by the waiting future, not by its waker: the futures of one task share the task's waker,
+  // and cancelling one of them must not unregister the others.
+  private final Map<Object, Waker> waiters = new IdentityHashMap<>();
   private volatile long generation;
   private boolean installed; // under this
 
@@ -37,7 +39,7 @@ final class SignalSlot {
     List<Waker> toWake;
     synchronized (this) {
       generation++;
-      toWake = new ArrayList<>(waiters);
+      toWake = new ArrayList<>(waiters.values());
       waiters.clear();
     }
     for (Waker w : toWake) {
@@ -46,22 +48,21 @@ final class SignalSlot {
   }
 
   /**
-   * Registers {@code waker} unless a signal arrived after {@code seen}.
+   * Registers {@code waker} for {@code owner} (replacing the waker of its previous poll) unless a
+   * signal arrived after {@code seen}.
    *
    * @return true if registered (still waiting)
    */
-  synchronized boolean await(long seen, Waker waker, Waker previous) {
+  synchronized boolean await(long seen, Object owner, Waker waker) {
     if (generation != seen) {
       return false;
     }
-    if (previous != null && previous != waker) {
-      waiters.remove(previous);
-    }
-    waiters.add(waker);
+    waiters.put(owner, waker);
     return true;
   }
 
-  synchronized void forget(Waker waker) {
-    waiters.remove(waker);
+  /** Unregisters {@code owner}'s waker, leaving those of other futures (of the same task too). */
+  synchronized void forget(Object owner) {
+    waiters.remove(owner);
   }
 }

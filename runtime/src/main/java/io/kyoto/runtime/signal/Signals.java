@@ -86,7 +86,7 @@ public final class Signals {
     private final SignalSlot second;
     private final long firstSeen;
     private final long secondSeen;
-    private Waker registered;
+    private boolean registered;
 
     SignalFuture(SignalSlot first, SignalSlot second) {
       first.install();
@@ -102,11 +102,11 @@ public final class Signals {
     @Override
     public Poll<Void> poll(Context cx) {
       Waker w = cx.waker();
-      boolean waiting = first.await(firstSeen, w, registered);
+      boolean waiting = first.await(firstSeen, this, w);
       if (waiting && second != null) {
-        waiting = second.await(secondSeen, w, registered);
+        waiting = second.await(secondSeen, this, w);
       }
-      registered = w;
+      registered = true;
       if (!waiting) {
         cancel();
         return Poll.ready(null);
@@ -116,13 +116,12 @@ public final class Signals {
 
     @Override
     public void cancel() {
-      Waker w = registered;
-      if (w != null) {
-        first.forget(w);
+      if (registered) {
+        first.forget(this);
         if (second != null) {
-          second.forget(w);
+          second.forget(this);
         }
-        registered = null;
+        registered = false;
       }
     }
   }

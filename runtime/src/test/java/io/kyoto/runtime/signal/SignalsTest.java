@@ -48,6 +48,23 @@ class SignalsTest {
   }
 
   @Test
+  void cancellingOneSignalFutureOfATaskKeepsItsOtherSignalFutureWaiting() throws Exception {
+    assumeFalse(hangupIgnored(), "SIGHUP is ignored by this process (nohup)");
+    // One task polls two futures of the same signal (both with the task's one waker), then
+    // cancels one of them, e.g. the loser of a timeout: the other must still be woken.
+    CountDownLatch woken = new CountDownLatch(1);
+    Context cx = new Context(woken::countDown);
+    Future<Void> kept = Signals.signal(SignalKind.HANGUP);
+    Future<Void> dropped = Signals.signal(SignalKind.HANGUP);
+    assertTrue(kept.poll(cx).isPending());
+    assertTrue(dropped.poll(cx).isPending());
+    dropped.cancel();
+    Signals.raise(SignalKind.HANGUP);
+    assertTrue(woken.await(10, TimeUnit.SECONDS), "the remaining signal future was not woken");
+    assertTrue(kept.poll(cx).isReady());
+  }
+
+  @Test
   void shutdownCompletesOnSigtermAndACancelledWaiterIsForgotten() throws Exception {
     try (Runtime rt = Runtime.builder().currentThread().build()) {
       Future<Void> cancelled = Signals.shutdown();
