@@ -167,7 +167,7 @@ final class IoReads {
 
     @Override
     public Poll<Integer> poll(Context cx) throws IOException {
-      if (readUntilNewline(cx, reader, bytes, max).isPending()) {
+      if (readUntilNewline(cx, reader, bytes, max, max).isPending()) {
         return Poll.pending();
       }
       int n = bytes.size();
@@ -184,11 +184,14 @@ final class IoReads {
   /**
    * Moves bytes from {@code reader} into {@code bytes} up to and including the next {@code '\n'}.
    *
+   * @param max the most bytes to accumulate, line ending included
+   * @param reportedMax the limit named in the error, the user's (which may exclude the ending)
    * @return ready when a newline was consumed or the stream ended
    * @throws IOException if reading fails or the line exceeds {@code max} bytes
    */
   static Poll<Void> readUntilNewline(
-      Context cx, AsyncBufRead reader, ByteAccumulator bytes, int max) throws IOException {
+      Context cx, AsyncBufRead reader, ByteAccumulator bytes, int max, int reportedMax)
+      throws IOException {
     while (true) {
       Poll<ByteBuffer> p = reader.pollFillBuf(cx);
       if (p.isPending()) {
@@ -203,7 +206,7 @@ final class IoReads {
       int newline = ByteAccumulator.indexOf(view, (byte) '\n', start, end);
       int n = (newline < 0 ? end : newline + 1) - start;
       if ((long) bytes.size() + n > max) {
-        throw new IOException("the line is longer than the limit of " + max + " bytes");
+        throw new IOException("the line is longer than the limit of " + reportedMax + " bytes");
       }
       bytes.append(view, n);
       reader.consume(n);

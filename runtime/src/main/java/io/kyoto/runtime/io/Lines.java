@@ -53,7 +53,7 @@ public final class Lines {
       return Poll.ready(null);
     }
     int limit = (int) Math.min(IoReads.MAX_ARRAY, maxLength + 2L); // room for "\r\n"
-    if (IoReads.readUntilNewline(cx, reader, bytes, limit).isPending()) {
+    if (IoReads.readUntilNewline(cx, reader, bytes, limit, maxLength).isPending()) {
       return Poll.pending();
     }
     if (bytes.size() == 0) {

@@ -325,6 +325,16 @@ class IoUtilTest {
   }
 
   @Test
+  void linesReportsTheUsersLimitForAFarLongerLine() throws Exception {
+    try (Runtime rt = runtime()) {
+      byte[] text = "0123456789abcdef\n".getBytes(UTF_8);
+      Lines lines = Io.lines(BufReader.create(new ChunkedReader(text, 1, 4, 0)), 10);
+      IOException e = assertThrows(IOException.class, () -> rt.blockOn(lines.nextLine()));
+      assertEquals("the line is longer than the limit of 10 bytes", e.getMessage());
+    }
+  }
+
+  @Test
   void usingClosesADuplexStreamSoThePeerSeesEndOfStream() throws Exception {
     try (Runtime rt = runtime()) {
       DuplexStream.Pair p = Io.duplex(64);
