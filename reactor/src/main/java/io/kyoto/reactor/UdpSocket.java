@@ -60,9 +60,18 @@ public final class UdpSocket implements Source {
    * @param target the receiver
    * @return the number of bytes sent, or {@link IoResult#WOULD_BLOCK}
    * @throws IOException if sending fails (for example, the datagram is too large)
+   * @throws IllegalArgumentException if {@code target} is unresolved
    */
   public int sendTo(ByteBuffer src, InetSocketAddress target) throws IOException {
-    return handle.sendTo(src, Objects.requireNonNull(target, "target"));
+    return handle.sendTo(src, resolved(target, "target"));
+  }
+
+  private static InetSocketAddress resolved(InetSocketAddress address, String what) {
+    Objects.requireNonNull(address, what);
+    if (address.isUnresolved()) {
+      throw new IllegalArgumentException(what + " address is unresolved: " + address);
+    }
+    return address;
   }
 
   /**
@@ -81,9 +90,10 @@ public final class UdpSocket implements Source {
    *
    * @param peer the peer
    * @throws IOException if the address cannot be used
+   * @throws IllegalArgumentException if {@code peer} is unresolved
    */
   public void connect(InetSocketAddress peer) throws IOException {
-    handle.connect(Objects.requireNonNull(peer, "peer"));
+    handle.connect(resolved(peer, "peer"));
   }
 
   /**

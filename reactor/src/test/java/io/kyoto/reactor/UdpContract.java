@@ -98,6 +98,16 @@ abstract class UdpContract extends BackendContract {
   }
 
   @Test
+  void udpRejectsAnUnresolvedTargetOrPeerWithAnIllegalArgument() throws Exception {
+    InetSocketAddress unresolved = InetSocketAddress.createUnresolved("kyoto.invalid", 9);
+    try (UdpSocket a = UdpSocket.bind(backend(), loopbackAnyPort())) {
+      assertThrows(
+          IllegalArgumentException.class, () -> a.sendTo(ByteBuffer.wrap(utf8("x")), unresolved));
+      assertThrows(IllegalArgumentException.class, () -> a.connect(unresolved));
+    }
+  }
+
+  @Test
   @Timeout(10)
   void udpRejectsConnectedOperationsWhenNotConnected() throws Exception {
     try (UdpSocket a = UdpSocket.bind(backend(), loopbackAnyPort())) {
