@@ -152,6 +152,15 @@ final class IoReads {
     }
   }
 
+  /** A line over its limit; nothing of the overflowing read was consumed. */
+  static final class LineTooLongException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    LineTooLongException(int max) {
+      super("the line is longer than the limit of " + max + " bytes");
+    }
+  }
+
   /** {@code Io.readLine}: up to and including {@code '\n'}, appended to a builder. */
   static final class ReadLine implements Future<Integer> {
     private final AsyncBufRead reader;
@@ -206,7 +215,7 @@ final class IoReads {
       int newline = ByteAccumulator.indexOf(view, (byte) '\n', start, end);
       int n = (newline < 0 ? end : newline + 1) - start;
       if ((long) bytes.size() + n > max) {
-        throw new IOException("the line is longer than the limit of " + reportedMax + " bytes");
+        throw new LineTooLongException(reportedMax);
       }
       bytes.append(view, n);
       reader.consume(n);

@@ -4,6 +4,7 @@ import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * The lines of an {@link AsyncBufRead}, one at a time: tokio's {@code Lines}, made by {@link
@@ -26,6 +27,9 @@ import java.io.IOException;
  *     }));
  * }
  *
+ * <p>A line longer than the limit fails that call; the next call skips the rest of that line and
+ * goes on with the following one.
+ *
  * <p><b>Thread safety:</b> one task reads at a time.
  */
 public final class Lines {
@@ -33,6 +37,8 @@ public final class Lines {
   private final int maxLength;
   private final ByteAccumulator bytes = new ByteAccumulator();
   private boolean done;
+  // After a line over the limit: the rest of it, up to its newline, is skipped before the next.
+  private boolean discarding;
 
   Lines(AsyncBufRead reader, int maxLength) {
     this.reader = reader;
@@ -52,9 +58,21 @@ public final class Lines {
     if (done) {
       return Poll.ready(null);
     }
+    if (discarding) {
+      if (skipRestOfLine(cx).isPending()) {
+        return Poll.pending();
+      }
+      discarding = false;
+    }
     int limit = (int) Math.min(IoReads.MAX_ARRAY, maxLength + 2L); // room for "\r\n"
-    if (IoReads.readUntilNewline(cx, reader, bytes, limit, maxLength).isPending()) {
-      return Poll.pending();
+    try {
+      if (IoReads.readUntilNewline(cx, reader, bytes, limit, maxLength).isPending()) {
+        return Poll.pending();
+      }
+    } catch (IoReads.LineTooLongException e) {
+      bytes.clear();
+      discarding = true;
+      throw e;
     }
     if (bytes.size() == 0) {
       done = true;
@@ -68,6 +86,27 @@ public final class Lines {
       return Poll.ready(bytes.decodeUtf8());
     } finally {
       bytes.clear();
+    }
+  }
+
+  /** Consumes bytes up to and including the next newline, or to the end of the stream. */
+  private Poll<Void> skipRestOfLine(Context cx) throws IOException {
+    while (true) {
+      Poll<ByteBuffer> p = reader.pollFillBuf(cx);
+      if (p.isPending()) {
+        return Poll.pending();
+      }
+      ByteBuffer view = p.value();
+      int start = view.position();
+      int end = view.limit();
+      if (start == end) {
+        return Poll.ready(null);
+      }
+      int newline = ByteAccumulator.indexOf(view, (byte) '\n', start, end);
+      reader.consume((newline < 0 ? end : newline + 1) - start);
+      if (newline >= 0) {
+        return Poll.ready(null);
+      }
     }
   }
 

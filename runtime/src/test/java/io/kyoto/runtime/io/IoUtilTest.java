@@ -335,6 +335,17 @@ class IoUtilTest {
   }
 
   @Test
+  void linesSkipsATooLongLineAndGoesOnWithTheNext() throws Exception {
+    try (Runtime rt = runtime()) {
+      byte[] text = "0123456789abcdef\nok\n".getBytes(UTF_8);
+      Lines lines = Io.lines(BufReader.create(new ChunkedReader(text, 1, 4, 0)), 5);
+      assertThrows(IOException.class, () -> rt.blockOn(lines.nextLine()));
+      assertEquals("ok", rt.blockOn(lines.nextLine()), "the next line after the long one");
+      assertNull(rt.blockOn(lines.nextLine()));
+    }
+  }
+
+  @Test
   void usingClosesADuplexStreamSoThePeerSeesEndOfStream() throws Exception {
     try (Runtime rt = runtime()) {
       DuplexStream.Pair p = Io.duplex(64);
