@@ -3,7 +3,10 @@ package io.kyoto.reactor;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.kyoto.reactor.internal.epoll.EpollTestHooks;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 
 /** The reactor contract suites on the {@link Backend#EPOLL epoll} backend. */
@@ -23,6 +26,29 @@ class EpollReactorContractTest {
 
   @Nested
   class PollTests extends PollContract {
+    @Override
+    protected Backend backend() {
+      return Backend.EPOLL;
+    }
+  }
+
+  /**
+   * The poll contract again with {@code epoll_wait} and its millisecond timeout, the path taken
+   * where {@code epoll_pwait2} is missing (libc before 2.35, Linux before 5.11) or refused by a
+   * seccomp filter.
+   */
+  @Nested
+  class PollTestsWithoutEpollPwait2 extends PollContract {
+    @BeforeEach
+    void useEpollWait() {
+      EpollTestHooks.useEpollPwait2(false);
+    }
+
+    @AfterEach
+    void restore() {
+      EpollTestHooks.useEpollPwait2(true);
+    }
+
     @Override
     protected Backend backend() {
       return Backend.EPOLL;

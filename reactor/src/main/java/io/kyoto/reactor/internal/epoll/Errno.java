@@ -4,8 +4,10 @@ import io.kyoto.reactor.NativeIoException;
 
 /** Linux {@code errno} values the backend tests for, and the names and texts of common ones. */
 final class Errno {
+  static final int EPERM = 1;
   static final int ENOENT = 2;
   static final int EINTR = 4;
+  static final int ENOSYS = 38;
   static final int EBADF = 9;
   static final int EAGAIN = 11;
   static final int EEXIST = 17;

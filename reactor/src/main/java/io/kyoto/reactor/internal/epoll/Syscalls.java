@@ -142,6 +142,12 @@ final class Syscalls {
   private static final MemorySegment SENDTO;
   private static final MemorySegment RECVFROM;
 
+  /** {@code epoll_pwait2} (glibc 2.35, Linux 5.11), or null where libc lacks it. */
+  private static final MemorySegment EPOLL_PWAIT2;
+
+  /** Cleared on the first {@code ENOSYS} (a kernel older than libc): epoll_wait from then on. */
+  private static volatile boolean pwait2Works;
+
   static {
     String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
     boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
@@ -149,6 +155,7 @@ final class Syscalls {
     EPOLL_DATA_OFFSET = x86 ? 4 : 8;
     Throwable cause = null;
     MethodHandle call = null;
+    MemorySegment pwait2 = null;
     String[] names = {
       "epoll_create1", "epoll_ctl", "epoll_wait", "eventfd", "read", "write", "send", "readv",
       "writev", "close", "socket", "bind", "listen", "accept4", "connect", "setsockopt",
@@ -182,6 +189,7 @@ final class Syscalls {
           }
           f[i] = symbol.get();
         }
+        pwait2 = libc.find("epoll_pwait2").orElse(null);
         call = link(SHAPE, true);
       } catch (Throwable t) {
         cause = t;
@@ -211,6 +219,8 @@ final class Syscalls {
     SHUTDOWN = f[19];
     SENDTO = f[20];
     RECVFROM = f[21];
+    EPOLL_PWAIT2 = pwait2;
+    pwait2Works = pwait2 != null;
   }
 
   private Syscalls() {}
@@ -369,6 +379,45 @@ final class Syscalls {
     long r = callBlocking(EPOLL_WAIT, c, epfd, ptr(events), max, timeoutMillis);
     Reference.reachabilityFence(events);
     return ret(r, c);
+  }
+
+  /** {@return whether {@link #epollPwait2} may be called} */
+  static boolean hasEpollPwait2() {
+    return pwait2Works;
+  }
+
+  /**
+   * Turns {@code epoll_pwait2} off or back on (if libc has it), as its failure with {@code ENOSYS}
+   * does: for tests of the {@code epoll_wait} fallback.
+   *
+   * @param enabled whether to use it
+   */
+  static void useEpollPwait2(boolean enabled) {
+    pwait2Works = enabled && EPOLL_PWAIT2 != null;
+  }
+
+  /**
+   * {@code epoll_pwait2} with a timeout in nanoseconds (no signal mask), so a timer wakes the
+   * thread at its deadline instead of up to a millisecond after it, as {@code epoll_wait}'s
+   * millisecond timeout rounded up does. Falls back to {@link #epollWait} for good on {@code
+   * ENOSYS} or {@code EPERM}.
+   */
+  static int epollPwait2(int epfd, MemorySegment events, int max, long timeoutNanos) {
+    Scratch s = scratch();
+    MemorySegment ts = s.opt;
+    ts.set(JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
+    ts.set(JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
+    long r = callBlocking(EPOLL_PWAIT2, s.errno, epfd, ptr(events), max, ptr(ts));
+    Reference.reachabilityFence(events);
+    int n = ret(r, s.errno);
+    if (n == -Errno.ENOSYS || n == -Errno.EPERM) {
+      // ENOSYS: a kernel older than libc (before 5.11). EPERM: a seccomp filter that does not know
+      // the call (older container runtimes' default profiles); epoll_wait never fails with it.
+      pwait2Works = false;
+      long ms = timeoutNanos / 1_000_000 + (timeoutNanos % 1_000_000 == 0 ? 0 : 1);
+      return epollWait(epfd, events, max, (int) Math.min(ms, Integer.MAX_VALUE));
+    }
+    return n;
   }
 
   static int eventfd(int initval) {
