@@ -117,18 +117,20 @@ public final class RtBench {
 
   /**
    * {@return {@code tasks} spawned tasks that each await {@code steps} futures from {@code step}
-   * one after the other (yield_many with {@code yieldNow}, the sleep case with a 1 ms sleep),
-   * joined} Each task is {@code Futures.repeat(steps, k -> step.get())}, tokio's {@code for _ in
-   * 0..steps { step().await }}.
+   * one after the other (yield_many with {@code yieldNow}, the sleep case with a 1 ms sleep), then
+   * awaited in spawn order} Each task is {@code Futures.repeat(steps, k -> step.get())}, tokio's
+   * {@code for _ in 0..steps { step().await }}, and the handles are awaited one after the other, as
+   * tokio's {@code for h in hs { h.await.unwrap() }} (a join of all of them would wake the {@code
+   * blockOn} thread once per finished task instead of once per awaited one).
    */
-  static Future<List<Void>> stepTasks(int tasks, int steps, Supplier<? extends Future<?>> step) {
+  static Future<Void> stepTasks(int tasks, int steps, Supplier<? extends Future<?>> step) {
     return Futures.lazy(
         () -> {
           List<JoinHandle<Void>> hs = new ArrayList<>(tasks);
           for (int i = 0; i < tasks; i++) {
             hs.add(Task.spawn(Futures.repeat(steps, k -> step.get())));
           }
-          return Futures.join(hs);
+          return Futures.repeat(tasks, k -> hs.get((int) k));
         });
   }
 
