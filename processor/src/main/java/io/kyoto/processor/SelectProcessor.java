@@ -155,6 +155,7 @@ public final class SelectProcessor extends TypeProcessor {
             new Diagnostic(
                 Diagnostics.SELECT_004_RETURN_TYPE.formatted(valueType, ret), m, null, null));
       }
+      checkNameable(m, report);
       if (isBranch && m.getParameters().size() != 1) {
         report.add(
             new Diagnostic(
@@ -212,6 +213,43 @@ public final class SelectProcessor extends TypeProcessor {
       report.add(
           new Diagnostic(
               Diagnostics.SELECT_005_MODIFIERS.formatted(kind, "private"), m, null, null));
+    }
+  }
+
+  /** Reports what the generated select could not name or call: type variables, private types. */
+  private void checkNameable(ExecutableElement m, List<Diagnostic> report) {
+    if (!m.getTypeParameters().isEmpty()) {
+      report.add(
+          new Diagnostic(
+              Diagnostics.SELECT_011_TYPE_VARIABLES.formatted(
+                  String.join(
+                      ", ",
+                      m.getTypeParameters().stream()
+                          .map(t -> t.getSimpleName().toString())
+                          .toList())),
+              m,
+              null,
+              null));
+    }
+    List<TypeMirror> signature = new ArrayList<>();
+    signature.add(m.getReturnType());
+    m.getParameters().forEach(p -> signature.add(p.asType()));
+    for (TypeMirror t : signature) {
+      TypeElement hidden = Model.privateTypeIn(t);
+      if (hidden != null) {
+        report.add(
+            new Diagnostic(
+                Diagnostics.SELECT_012_PRIVATE_TYPE.formatted(hidden.getQualifiedName()),
+                m,
+                null,
+                null));
+        break;
+      }
+    }
+    TypeMirror thrown =
+        Model.thrownNonException(processingEnv.getElementUtils(), processingEnv.getTypeUtils(), m);
+    if (thrown != null) {
+      report.add(new Diagnostic(Diagnostics.SELECT_013_THROWS.formatted(thrown), m, null, null));
     }
   }
 

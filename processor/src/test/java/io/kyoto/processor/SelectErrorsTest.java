@@ -182,6 +182,57 @@ class SelectErrorsTest {
   }
 
   @Test
+  void select011GenericHandler() {
+    // The generated select names the branch's value type in a field: a method's type variable is
+    // out of scope there, so the generated class would not compile.
+    assertError(
+        select("  @Branch <T> String line(T v) { return String.valueOf(v); }"),
+        "line(",
+        "[KYOTO-SELECT-011] a select handler may not declare type variables: the generated select"
+            + " names its value types, found <T>");
+  }
+
+  @Test
+  void select012PrivateValueType() {
+    assertError(
+        select(
+            """
+              private record Msg(String text) {}
+              @Branch String line(java.util.List<Msg> v) { return ""; }
+            """),
+        "line(",
+        "[KYOTO-SELECT-012] the type `demo.Events.Msg` is private: the generated select, a"
+            + " class of its own in the same package, must name it");
+  }
+
+  @Test
+  void select012PrivateReturnType() {
+    assertError(
+        select(
+            """
+              private record Msg(String text) {}
+              @Branch Msg line(String v) { return new Msg(v); }
+            """),
+        "line(",
+        "[KYOTO-SELECT-012] the type `demo.Events.Msg` is private");
+  }
+
+  @Test
+  void select013ThrowsThrowable() {
+    // poll(Context) may throw only an Exception: a handler declaring Throwable cannot be called.
+    assertError(
+        select(
+            """
+              @Branch String line(String v) throws java.io.IOException { return v; }
+              @Else String idle() throws Throwable { return ""; }
+            """),
+        "idle(",
+        "[KYOTO-SELECT-013] a select handler may throw only exceptions (subclasses of"
+            + " `Exception`), found `java.lang.Throwable`: the generated future's poll cannot"
+            + " throw it");
+  }
+
+  @Test
   void reportsAllErrorsOfOneType() {
     String text =
         select(

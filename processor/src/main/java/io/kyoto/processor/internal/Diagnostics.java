@@ -150,6 +150,21 @@ public final class Diagnostics {
   public static final String SELECT_010_VOID =
       "[KYOTO-SELECT-010] a select handler must return a value, found `void`";
 
+  /** A generic handler: the generated select cannot name its type variables. */
+  public static final String SELECT_011_TYPE_VARIABLES =
+      "[KYOTO-SELECT-011] a select handler may not declare type variables: the generated select"
+          + " names its value types, found <%s>";
+
+  /** A handler whose parameter or return type mentions a private type. */
+  public static final String SELECT_012_PRIVATE_TYPE =
+      "[KYOTO-SELECT-012] the type `%s` is private: the generated select, a class of its own in"
+          + " the same package, must name it";
+
+  /** A handler declaring a checked throwable that is not an exception. */
+  public static final String SELECT_013_THROWS =
+      "[KYOTO-SELECT-013] a select handler may throw only exceptions (subclasses of `Exception`),"
+          + " found `%s`: the generated future's poll cannot throw it";
+
   /** A generated file that could not be written. */
   public static final String GEN_001_WRITE_FAILED =
       "[KYOTO-GEN-001] could not write the generated class `%s`: %s";

@@ -11,8 +11,11 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
@@ -99,6 +102,71 @@ public final class Model {
       }
     }
     return true;
+  }
+
+  /**
+   * {@return the first private type that {@code type} names, itself, an enclosing type, a type
+   * argument, a wildcard bound or an array component, or null} Generated code in the same package
+   * cannot name such a type.
+   *
+   * @param type the type to look into
+   */
+  public static TypeElement privateTypeIn(TypeMirror type) {
+    switch (type) {
+      case ArrayType array -> {
+        return privateTypeIn(array.getComponentType());
+      }
+      case WildcardType wildcard -> {
+        TypeMirror bound =
+            wildcard.getExtendsBound() != null
+                ? wildcard.getExtendsBound()
+                : wildcard.getSuperBound();
+        return bound == null ? null : privateTypeIn(bound);
+      }
+      case DeclaredType declared -> {
+        for (Element e = declared.asElement();
+            e instanceof TypeElement t;
+            e = e.getEnclosingElement()) {
+          if (t.getModifiers().contains(Modifier.PRIVATE)) {
+            return t;
+          }
+        }
+        for (TypeMirror argument : declared.getTypeArguments()) {
+          TypeElement found = privateTypeIn(argument);
+          if (found != null) {
+            return found;
+          }
+        }
+        return null;
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  /**
+   * {@return the first type {@code method} declares in its {@code throws} clause that is checked
+   * but not an {@link Exception}, such as {@code Throwable}, or null} Generated code calls the
+   * method where only an {@code Exception} may be thrown ({@code Future.poll}, {@code
+   * ThrowingSupplier.get}).
+   *
+   * @param elements element utilities
+   * @param types type utilities
+   * @param method the method
+   */
+  public static TypeMirror thrownNonException(
+      Elements elements, Types types, ExecutableElement method) {
+    TypeMirror exception = elements.getTypeElement("java.lang.Exception").asType();
+    TypeMirror error = elements.getTypeElement("java.lang.Error").asType();
+    for (TypeMirror thrown : method.getThrownTypes()) {
+      if (thrown.getKind() != TypeKind.ERROR
+          && !types.isSubtype(thrown, exception)
+          && !types.isSubtype(thrown, error)) {
+        return thrown;
+      }
+    }
+    return null;
   }
 
   /**
