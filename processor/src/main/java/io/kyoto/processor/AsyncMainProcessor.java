@@ -72,6 +72,12 @@ public final class AsyncMainProcessor extends TypeProcessor {
     if (method.getModifiers().contains(Modifier.PRIVATE)) {
       report.add(new Diagnostic(Diagnostics.MAIN_002_PRIVATE, method, null, null));
     }
+    TypeMirror thrown =
+        Model.thrownNonException(
+            processingEnv.getElementUtils(), processingEnv.getTypeUtils(), method);
+    if (thrown != null) {
+      report.add(new Diagnostic(Diagnostics.MAIN_007_THROWS.formatted(thrown), method, null, null));
+    }
     TypeMirror returnType = method.getReturnType();
     if (!Model.isFuture(
         processingEnv.getElementUtils(), processingEnv.getTypeUtils(), returnType)) {

@@ -154,6 +154,12 @@ public final class AsyncTestProcessor extends TypeProcessor {
     if (modifiers.contains(Modifier.ABSTRACT)) {
       report.add(new Diagnostic(Diagnostics.TEST_003_ABSTRACT, method, null, null));
     }
+    TypeMirror thrown =
+        Model.thrownNonException(
+            processingEnv.getElementUtils(), processingEnv.getTypeUtils(), method);
+    if (thrown != null) {
+      report.add(new Diagnostic(Diagnostics.TEST_010_THROWS.formatted(thrown), method, null, null));
+    }
     TypeMirror returnType = method.getReturnType();
     if (!Model.isFuture(
         processingEnv.getElementUtils(), processingEnv.getTypeUtils(), returnType)) {

@@ -155,6 +155,19 @@ class AsyncMainErrorsTest {
   }
 
   @Test
+  void main007ThrowsThrowable() {
+    // The launcher calls the method inside Futures.lazy, whose supplier may throw only Exception.
+    assertError(
+        """
+          @AsyncMain
+          static Future<Void> run() throws Throwable { return Futures.ready(null); }
+        """,
+        "run()",
+        "[KYOTO-MAIN-007] the `@AsyncMain` method may throw only exceptions (subclasses of"
+            + " `Exception`), found `java.lang.Throwable`");
+  }
+
+  @Test
   void reportsEveryErrorOfAnElementAndGoesOnWithOthers() {
     String bad =
         """

@@ -165,6 +165,18 @@ class AsyncTestErrorsTest {
   }
 
   @Test
+  void test010ThrowsThrowable() {
+    assertMethodError(
+        """
+          @AsyncTest
+          Future<Void> run() throws java.io.IOException, Throwable { return Futures.ready(null); }
+        """,
+        "run()",
+        "[KYOTO-TEST-010] the `@AsyncTest` method may throw only exceptions (subclasses of"
+            + " `Exception`), found `java.lang.Throwable`");
+  }
+
+  @Test
   void optionsAreCheckedOnTestsToo() {
     assertMethodError(
         """

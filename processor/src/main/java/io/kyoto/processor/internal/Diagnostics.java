@@ -61,6 +61,12 @@ public final class Diagnostics {
   public static final String MAIN_006_DUPLICATE =
       "[KYOTO-MAIN-006] only one `@AsyncMain` method is allowed per type: `%s` already has `%s`";
 
+  /** A checked throwable that is not an exception. */
+  public static final String MAIN_007_THROWS =
+      "[KYOTO-MAIN-007] the `@AsyncMain` method may throw only exceptions (subclasses of"
+          + " `Exception`), found `%s`: the launcher calls it where only an Exception may be"
+          + " thrown";
+
   // @AsyncTest.
 
   /** A static method. */
@@ -104,6 +110,12 @@ public final class Diagnostics {
   /** A negative timeout. */
   public static final String TEST_009_TIMEOUT_NEGATIVE =
       "[KYOTO-TEST-009] `timeout` must be positive, or 0 for none; found %d";
+
+  /** A checked throwable that is not an exception. */
+  public static final String TEST_010_THROWS =
+      "[KYOTO-TEST-010] the `@AsyncTest` method may throw only exceptions (subclasses of"
+          + " `Exception`), found `%s`: the generated test calls it where only an Exception may be"
+          + " thrown";
 
   // @Select.
 
