@@ -102,7 +102,18 @@ public final class AsyncTestProcessor extends TypeProcessor {
     if (!usable) {
       report.add(new Diagnostic(Diagnostics.TEST_007_NO_CONSTRUCTOR, type, null, null));
     }
-    if (!modifiers.contains(Modifier.ABSTRACT)) {
+    if (modifiers.contains(Modifier.ABSTRACT)) {
+      List<String> left = unimplemented(type);
+      if (!left.isEmpty()) {
+        report.add(
+            new Diagnostic(
+                Diagnostics.TEST_011_ABSTRACT_METHODS.formatted(
+                    type.getSimpleName(), String.join(", ", left)),
+                type,
+                null,
+                null));
+      }
+    } else {
       for (ExecutableElement m : ElementFilter.methodsIn(type.getEnclosedElements())) {
         for (AnnotationMirror a : m.getAnnotationMirrors()) {
           if (isTestable(a.getAnnotationType().asElement(), new HashSet<>())) {
@@ -117,6 +128,30 @@ public final class AsyncTestProcessor extends TypeProcessor {
         }
       }
     }
+  }
+
+  /** The abstract methods {@code type} declares or inherits without implementing, sorted. */
+  private List<String> unimplemented(TypeElement type) {
+    var elements = processingEnv.getElementUtils();
+    List<ExecutableElement> methods = ElementFilter.methodsIn(elements.getAllMembers(type));
+    List<String> left = new ArrayList<>();
+    for (ExecutableElement m : methods) {
+      if (!m.getModifiers().contains(Modifier.ABSTRACT) || Model.mirror(m, ANNOTATION) != null) {
+        continue; // an abstract @AsyncTest method has its own error, TEST-003
+      }
+      boolean implemented =
+          methods.stream()
+              .anyMatch(
+                  c ->
+                      c != m
+                          && !c.getModifiers().contains(Modifier.ABSTRACT)
+                          && elements.overrides(c, m, type));
+      if (!implemented) {
+        left.add("`" + m.getSimpleName() + "(" + Model.parameters(m) + ")`");
+      }
+    }
+    left.sort(null);
+    return left;
   }
 
   private boolean isChecked(TypeMirror thrown) {

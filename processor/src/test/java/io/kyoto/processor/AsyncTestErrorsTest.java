@@ -177,6 +177,47 @@ class AsyncTestErrorsTest {
   }
 
   @Test
+  void test011AbstractMethodLeft() {
+    // An abstract base with an abstract factory (a contract suite): the generated test extends it
+    // and cannot implement the factory.
+    assertError(
+        "abstract class Spec implements Runnable",
+        """
+          abstract String create();
+          @AsyncTest
+          Future<Void> works() { return Futures.ready(null); }
+        """,
+        "abstract class Spec",
+        "[KYOTO-TEST-011] `Spec` leaves `create()`, `run()` abstract: the generated test extends it"
+            + " and cannot implement them; implement them, or declare the `@AsyncTest` methods in a"
+            + " concrete subclass");
+  }
+
+  @Test
+  void test011ImplementedAbstractMethodsAreFine() {
+    String text =
+        """
+        package demo;
+
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.AsyncTest;
+
+        abstract class Base implements Runnable {
+          abstract String create();
+        }
+
+        abstract class Spec extends Base {
+          @Override public void run() {}
+          @Override String create() { return ""; }
+          @AsyncTest
+          Future<Void> works() { return Futures.ready(null); }
+        }
+        """;
+    assertThat(compile(source("demo.Spec", text))).succeededWithoutWarnings();
+  }
+
+  @Test
   void optionsAreCheckedOnTestsToo() {
     assertMethodError(
         """

@@ -117,6 +117,12 @@ public final class Diagnostics {
           + " `Exception`), found `%s`: the generated test calls it where only an Exception may be"
           + " thrown";
 
+  /** An abstract method the generated subclass would have to implement. */
+  public static final String TEST_011_ABSTRACT_METHODS =
+      "[KYOTO-TEST-011] `%s` leaves %s abstract: the generated test extends it and cannot"
+          + " implement them; implement them, or declare the `@AsyncTest` methods in a concrete"
+          + " subclass";
+
   // @Select.
 
   /** More branches than the enabled mask holds. */
