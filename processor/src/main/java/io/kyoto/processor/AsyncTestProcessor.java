@@ -226,6 +226,9 @@ public final class AsyncTestProcessor extends TypeProcessor {
                 user)
             .addAnnotation(Model.generated(AsyncTestProcessor.class))
             .superclass(user)
+            // The test extends the user's class: its member types (a record named Test, Time...)
+            // would shadow the imports, so such names are written qualified.
+            .avoidClashesWithNestedClasses(type)
             .addOriginatingElement(type);
     for (int i = 0; i < methods.size(); i++) {
       ExecutableElement method = methods.get(i);

@@ -1,0 +1,40 @@
+package io.kyoto.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static io.kyoto.processor.ProcessorTestSupport.compile;
+import static io.kyoto.processor.ProcessorTestSupport.source;
+
+import org.junit.jupiter.api.Test;
+
+/** Unusual but legal sources: the generated code must compile without warnings. */
+class LegalSourcesTest {
+
+  @Test
+  void asyncTestClassWithNestedTypesNamedLikeTheGeneratedCodesImports() {
+    // The generated test extends Spec, so Spec's member types (and its superclass's) shadow the
+    // generated file's imports.
+    String text =
+        """
+        package demo;
+
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.AsyncTest;
+
+        class Base {
+          record Time(long at) {}
+        }
+
+        class Spec extends Base {
+          record Test(String name) {}
+          record Duration(long ms) {}
+          static final class Runtime {}
+          static final class DisplayName {}
+
+          @AsyncTest(timeout = 1000)
+          Future<Void> works() { return Futures.ready(null); }
+        }
+        """;
+    assertThat(compile(source("demo.Spec", text))).succeededWithoutWarnings();
+  }
+}
