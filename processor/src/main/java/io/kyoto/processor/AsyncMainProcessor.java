@@ -21,6 +21,7 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeMirror;
 
 /**
@@ -104,10 +105,13 @@ public final class AsyncMainProcessor extends TypeProcessor {
     return RuntimeOptions.read(processingEnv.getElementUtils(), method, mirror, report);
   }
 
-  private static boolean takesArgs(ExecutableElement method) {
+  private boolean takesArgs(ExecutableElement method) {
+    // By element, not by toString: a TYPE_USE annotation (@NonNull String[]) shows in toString.
     return method.getParameters().size() == 1
         && method.getParameters().get(0).asType() instanceof ArrayType array
-        && array.getComponentType().toString().equals("java.lang.String");
+        && array.getComponentType() instanceof DeclaredType component
+        && component.asElement() instanceof TypeElement element
+        && element.getQualifiedName().contentEquals("java.lang.String");
   }
 
   private void write(TypeElement type, ExecutableElement method, RuntimeOptions options) {

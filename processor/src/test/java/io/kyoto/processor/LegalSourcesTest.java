@@ -37,4 +37,30 @@ class LegalSourcesTest {
         """;
     assertThat(compile(source("demo.Spec", text))).succeededWithoutWarnings();
   }
+
+  @Test
+  void asyncMainTakingATypeAnnotatedStringArray() {
+    // Checker Framework / JSpecify style: a TYPE_USE annotation on the element type or the array.
+    String text =
+        """
+        package demo;
+
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.AsyncMain;
+        import java.lang.annotation.ElementType;
+        import java.lang.annotation.Target;
+
+        class App {
+          @Target(ElementType.TYPE_USE)
+          @interface NonNull {}
+
+          @AsyncMain
+          static Future<Integer> run(@NonNull String @NonNull [] args) {
+            return Futures.ready(args.length);
+          }
+        }
+        """;
+    assertThat(compile(source("demo.App", text))).succeededWithoutWarnings();
+  }
 }
