@@ -13,6 +13,7 @@ import javax.annotation.processing.Generated;
  * <p>Branches, in order: line, message, tick.
  */
 @Generated("io.kyoto.processor.SelectProcessor")
+@SuppressWarnings({"deprecation", "removal"})
 public final class ConnEvents_Select implements Future<String> {
   private static final long ALL_DISABLED = 0x7L;
 

@@ -13,6 +13,7 @@ import javax.annotation.processing.Generated;
  * <p>Branches, in order: signal.
  */
 @Generated("io.kyoto.processor.SelectProcessor")
+@SuppressWarnings({"deprecation", "removal"})
 public final class ConnEvents_Shutdown_Select implements Future<Integer> {
   private static final long ALL_DISABLED = 0x1L;
 

@@ -8,6 +8,7 @@ import javax.annotation.processing.Generated;
  * The launcher of {@link Server.Admin}'s {@code @AsyncMain} method: run it with {@code java demo.Server_Admin_Main}.
  */
 @Generated("io.kyoto.processor.AsyncMainProcessor")
+@SuppressWarnings({"deprecation", "removal"})
 public final class Server_Admin_Main {
   private Server_Admin_Main() {
   }

@@ -8,6 +8,7 @@ import javax.annotation.processing.Generated;
  * The launcher of {@link Server}'s {@code @AsyncMain} method: run it with {@code java demo.Server_Main}.
  */
 @Generated("io.kyoto.processor.AsyncMainProcessor")
+@SuppressWarnings({"deprecation", "removal"})
 public final class Server_Main {
   private Server_Main() {
   }

@@ -156,6 +156,7 @@ public final class AsyncMainProcessor extends TypeProcessor {
                 user,
                 user.packageName().isEmpty() ? name : user.packageName() + "." + name)
             .addAnnotation(Model.generated(AsyncMainProcessor.class))
+            .addAnnotation(Model.suppressDeprecation())
             .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
             .addOriginatingElement(type)
             .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())

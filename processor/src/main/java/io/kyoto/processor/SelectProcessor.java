@@ -289,6 +289,7 @@ public final class SelectProcessor extends TypeProcessor {
                 user,
                 String.join(", ", branches.stream().map(BranchModel::name).toList()))
             .addAnnotation(Model.generated(SelectProcessor.class))
+            .addAnnotation(Model.suppressDeprecation())
             .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
             .addSuperinterface(ParameterizedTypeName.get(FUTURE, value))
             .addOriginatingElement(type)

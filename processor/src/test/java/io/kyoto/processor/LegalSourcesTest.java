@@ -63,4 +63,38 @@ class LegalSourcesTest {
         """;
     assertThat(compile(source("demo.App", text))).succeededWithoutWarnings();
   }
+
+  @Test
+  void deprecatedUserCodeGivesNoWarningInGeneratedCode() {
+    // A user deprecating an entry point, a test of a deprecated path or a handler must not see
+    // deprecation warnings (errors under -Werror) in code they did not write.
+    String text =
+        """
+        package demo;
+
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.AsyncMain;
+        import io.kyoto.runtime.annotation.AsyncTest;
+        import io.kyoto.runtime.annotation.Branch;
+        import io.kyoto.runtime.annotation.Select;
+
+        @Deprecated(forRemoval = true)
+        class Old {
+          @AsyncMain
+          static Future<Void> run() { return Futures.ready(null); }
+
+          @AsyncTest
+          Future<Void> works() { return Futures.ready(null); }
+
+          @Select
+          static class Events {
+            @Deprecated
+            @Branch
+            String line(String v) { return v; }
+          }
+        }
+        """;
+    assertThat(compile(source("demo.Old", text))).succeededWithoutWarnings();
+  }
 }

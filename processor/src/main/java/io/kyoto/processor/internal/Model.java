@@ -38,6 +38,17 @@ public final class Model {
   }
 
   /**
+   * {@return {@code @SuppressWarnings({"deprecation", "removal"})}} Generated code names the user's
+   * types and methods; when the user deprecated them, the warnings (errors under {@code -Werror})
+   * would point at code the user did not write.
+   */
+  public static AnnotationSpec suppressDeprecation() {
+    return AnnotationSpec.builder(SuppressWarnings.class)
+        .addMember("value", "{$S, $S}", "deprecation", "removal")
+        .build();
+  }
+
+  /**
    * {@return the mirror of the annotation named {@code annotation} on {@code element}, or null}
    *
    * @param element the element
