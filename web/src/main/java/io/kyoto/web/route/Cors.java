@@ -79,14 +79,18 @@ public final class Cors implements Layer<Service<Request, Response>, Service<Req
       @Override
       public Future<Response> call(Request request) {
         String origin = request.header("origin");
-        if (origin == null) return inner.call(request);
-        boolean allowed = anyOrigin || origins.contains(origin);
-        if (request.method().equals(Method.OPTIONS)
+        boolean allowed = origin != null && (anyOrigin || origins.contains(origin));
+        if (origin != null
+            && request.method().equals(Method.OPTIONS)
             && request.header("access-control-request-method") != null) {
           inner.release();
-          return Futures.ready(preflight(request, origin, allowed));
+          return Futures.ready(varyByOrigin(preflight(request, origin, allowed)));
         }
-        if (!allowed) return inner.call(request);
+        if (!allowed) {
+          // No CORS headers, but the answer still depends on Origin when it is reflected.
+          Future<Response> plain = inner.call(request);
+          return reflectsOrigin() ? plain.map(Cors.this::varyByOrigin) : plain;
+        }
         return inner.call(request).map(r -> decorate(r, origin));
       }
 
@@ -119,7 +123,6 @@ public final class Cors implements Layer<Service<Request, Response>, Service<Req
     if (!allowHeaders.isEmpty()) r.header("access-control-allow-headers", allowHeaders);
     if (credentials) r.header("access-control-allow-credentials", "true");
     if (maxAge != null) r.header("access-control-max-age", maxAge);
-    r.header("vary", "Origin");
     return r;
   }
 
@@ -131,7 +134,23 @@ public final class Cors implements Layer<Service<Request, Response>, Service<Req
     r.headers().set("access-control-allow-origin", allowOrigin(origin));
     if (credentials) r.headers().set("access-control-allow-credentials", "true");
     if (exposeHeaders != null) r.headers().set("access-control-expose-headers", exposeHeaders);
-    if (!anyOrigin || credentials) r.headers().add("vary", "Origin");
+    return varyByOrigin(r);
+  }
+
+  /**
+   * {@return whether responses depend on the request's {@code Origin}} True unless every origin
+   * gets {@code *}. Then every response must say {@code Vary: Origin}, with or without CORS headers
+   * and whether the request had an {@code Origin} or not, or a shared cache could serve one
+   * origin's answer to another (the Fetch standard's "CORS protocol and HTTP caches").
+   */
+  private boolean reflectsOrigin() {
+    return !anyOrigin || credentials;
+  }
+
+  private Response varyByOrigin(Response r) {
+    if (reflectsOrigin() && !r.headers().containsToken("vary", "origin")) {
+      r.headers().add("vary", "Origin");
+    }
     return r;
   }
 

@@ -111,6 +111,43 @@ class MiddlewareTest {
   }
 
   @Test
+  void corsVariesByOriginOnEveryResponseWhenTheAnswerDependsOnIt() {
+    // With a list of origins the answer depends on Origin: a shared cache must not serve the
+    // response to a request without Origin (or from another origin) to the allowed origin.
+    try (TestClient c =
+        TestClient.of(
+            Router.create().with(cors()).get("/x").handle(req -> Response.text("x")).build())) {
+      assertEquals("Origin", c.get("/x").assertStatus(200).header("vary"));
+      assertEquals(
+          "Origin",
+          c.request(Method.GET, "/x")
+              .header("Origin", "https://evil.example")
+              .send()
+              .header("vary"));
+      assertEquals(
+          "Origin",
+          c.request(Method.OPTIONS, "/x")
+              .header("Origin", "https://evil.example")
+              .header("Access-Control-Request-Method", "GET")
+              .send()
+              .assertStatus(403)
+              .header("vary"));
+      assertEquals(
+          List.of("Origin"),
+          c.request(Method.GET, "/x")
+              .header("Origin", "https://app.example")
+              .send()
+              .headers("vary"));
+    }
+    Cors any = Cors.builder().allowAnyOrigin().allowMethods(Method.GET).build();
+    try (TestClient c =
+        TestClient.of(
+            Router.create().with(any).get("/x").handle(req -> Response.text("x")).build())) {
+      assertNull(c.get("/x").header("vary")); // "*" for everyone: nothing varies
+    }
+  }
+
+  @Test
   void requestIdIsKeptWhenValidAndGeneratedOtherwise() {
     try (TestClient c =
         TestClient.of(
