@@ -3,6 +3,7 @@ package io.kyoto.web.route;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
 import io.kyoto.web.Request;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
@@ -74,7 +75,7 @@ public final class Filters {
     Objects.requireNonNull(parser, "parser");
     return Filter.of(
         ex -> {
-          String v = ex.request().queryParam(name);
+          String v = queryValue(ex.request(), name);
           if (v == null) throw Rejection.badRequest("missing query parameter " + name);
           return parse("query parameter", name, v, parser);
         });
@@ -105,11 +106,46 @@ public final class Filters {
     Objects.requireNonNull(parser, "parser");
     return Filter.of(
         ex -> {
-          String v = ex.request().queryParam(name);
+          String v = queryValue(ex.request(), name);
           return v == null
               ? Optional.empty()
               : Optional.of(parse("query parameter", name, v, parser));
         });
+  }
+
+  /**
+   * {@return the first value of query parameter {@code name}, decoded, or null when absent} Unlike
+   * {@link Request#queryParam}, a value with a malformed escape is not taken for an absent one: it
+   * is a 400, so that {@link #queryOr} does not quietly fall back. Pairs whose name does not decode
+   * are skipped.
+   */
+  private static String queryValue(Request request, String name) throws Rejection {
+    String q = request.query();
+    if (q == null) return null;
+    for (String pair : q.split("&", -1)) {
+      int eq = pair.indexOf('=');
+      String key;
+      try {
+        key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        continue;
+      }
+      if (!key.equals(name)) continue;
+      if (eq < 0) return "";
+      String raw = pair.substring(eq + 1);
+      try {
+        return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        String shown = raw.length() > 64 ? raw.substring(0, 64) + "…" : raw;
+        throw Rejection.badRequest(
+            "invalid query parameter "
+                + name
+                + ": malformed percent-encoding in \""
+                + shown
+                + "\"");
+      }
+    }
+    return null;
   }
 
   /** {@return every query parameter, decoded} A malformed escape → 400. */

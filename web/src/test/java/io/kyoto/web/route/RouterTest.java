@@ -162,6 +162,30 @@ class RouterTest {
   }
 
   @Test
+  void aMalformedEscapeInAQueryValueIsA400NotAMissingParameter() {
+    var c =
+        client(
+            Router.create()
+                .get(
+                    "/search",
+                    query("q"),
+                    queryOr("page", Parser.INT, 1),
+                    queryOptional("n", Parser.LONG))
+                .handle((req, q, page, n) -> Response.text(q + "|" + page + "|" + n.orElse(-1L))));
+    // queryOr/queryOptional took a malformed value for an absent one and used the fallback.
+    assertEquals(
+        "invalid query parameter page: malformed percent-encoding in \"%zz\"",
+        c.get("/search?q=x&page=%zz").assertStatus(400).text());
+    assertEquals(
+        "invalid query parameter n: malformed percent-encoding in \"1%\"",
+        c.get("/search?q=x&n=1%").assertStatus(400).text());
+    assertEquals(
+        "invalid query parameter q: malformed percent-encoding in \"%G1\"",
+        c.get("/search?q=%G1").assertStatus(400).text());
+    assertEquals("x|2|-1", c.get("/search?q=x&page=2&%zz=1").text()); // a bad name is skipped
+  }
+
+  @Test
   void headersRequiredOptionalAndExact() {
     var c =
         client(
