@@ -53,13 +53,13 @@ import java.util.Objects;
  *
  * <h2>Failure and closing</h2>
  *
- * <p>If the inner service's {@code pollReady} throws, or the worker task is aborted (for instance
- * when the runtime shuts down), the buffer stops: the request being dispatched, every queued
- * request, every waiting {@code pollReady} and every later one fail with the same {@link
- * ServiceClosedException}, whose cause is the inner failure. {@link #close()} (tower: dropping the
- * last handle) lets the worker finish the queued requests and end; later calls fail with a {@code
- * ServiceClosedException}. A synchronous exception from the inner {@code call} fails that request
- * only.
+ * <p>If the inner service's {@code pollReady} throws (or its {@code call} throws an {@link Error}),
+ * or the worker task is aborted (for instance when the runtime shuts down), the buffer stops: the
+ * request being dispatched, every queued request, every waiting {@code pollReady} and every later
+ * one fail with the same {@link ServiceClosedException}, whose cause is the inner failure. {@link
+ * #close()} (tower: dropping the last handle) lets the worker finish the queued requests and end;
+ * later calls fail with a {@code ServiceClosedException}. A synchronous exception from the inner
+ * {@code call} fails that request only.
  *
  * <p><b>Thread safety:</b> each handle serves one caller at a time; handles may be used from any
  * task or thread of the runtime.
@@ -335,6 +335,19 @@ public final class Buffer<Req, Res> implements Service<Req, Res> {
 
     @Override
     public Poll<Void> poll(Context cx) {
+      try {
+        return work(cx);
+      } catch (Error e) {
+        // A bug or a VM error in the inner service: the worker ends, but nobody may be left
+        // waiting for it. The error still ends the task, as a panic ends tower's worker.
+        if (!done) {
+          fail(new ServiceClosedException("the buffered service failed: " + e, e));
+        }
+        throw e;
+      }
+    }
+
+    private Poll<Void> work(Context cx) {
       while (true) {
         if (current == null) {
           Poll<Message<Req, Res>> m = rx.pollRecv(cx);
@@ -378,6 +391,9 @@ public final class Buffer<Req, Res> implements Service<Req, Res> {
         response = inner.call(msg.request());
       } catch (RuntimeException e) {
         response = Futures.failed(e);
+      } catch (Error e) {
+        msg.reply().close(); // its caller fails with the error poll() is about to record
+        throw e;
       } finally {
         msg.slot().close();
       }
@@ -395,16 +411,23 @@ public final class Buffer<Req, Res> implements Service<Req, Res> {
       rx.close();
       Message<Req, Res> m = current;
       current = null;
+      if (m == null) {
+        m = nextQueued(); // e.g. aborted (or failed in a dispatch) with requests still queued
+      }
       while (m != null) {
         m.slot().close();
         m.reply().close();
-        try {
-          m = rx.tryRecv();
-        } catch (TryRecvException e) {
-          m = null;
-        }
+        m = nextQueued();
       }
       inner.release();
+    }
+
+    private Message<Req, Res> nextQueued() {
+      try {
+        return rx.tryRecv();
+      } catch (TryRecvException e) {
+        return null;
+      }
     }
 
     @Override

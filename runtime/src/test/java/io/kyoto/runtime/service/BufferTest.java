@@ -121,6 +121,45 @@ class BufferTest {
   }
 
   @Test
+  void anErrorFromTheInnerServiceFailsEveryHandleInsteadOfStrandingThem() throws Exception {
+    // An Error (an assertion, a linkage error) thrown by the inner call or readiness killed the
+    // worker without setting the shared error: queued and waiting callers hung forever.
+    AssertionError boom = new AssertionError("bug in the service");
+    for (boolean inReadiness : new boolean[] {false, true}) {
+      Service<Integer, String> inner =
+          new Service<>() {
+            @Override
+            public io.kyoto.runtime.Poll<Void> pollReady(io.kyoto.runtime.Context cx) {
+              if (inReadiness) throw boom;
+              return io.kyoto.runtime.Poll.ready(null);
+            }
+
+            @Override
+            public Future<String> call(Integer request) {
+              throw boom;
+            }
+          };
+      try (Runtime rt = paused()) {
+        List<Exception> errors =
+            rt.blockOn(
+                Futures.lazy(
+                    () -> {
+                      Buffer<Integer, String> buffer = new Buffer<>(inner, 2);
+                      List<Future<Exception>> outcomes = new ArrayList<>();
+                      for (int i = 0; i < 3; i++) { // the 3rd waits for a slot
+                        outcomes.add(buffer.newHandle().oneshot(i).handle((v, e) -> e));
+                      }
+                      return Time.timeout(Duration.ofSeconds(5), Futures.join(outcomes));
+                    }));
+        for (Exception e : errors) {
+          ServiceClosedException closed = assertInstanceOf(ServiceClosedException.class, e);
+          assertSame(boom, closed.getCause());
+        }
+      }
+    }
+  }
+
+  @Test
   void theBoundAppliesBackpressure() throws Exception {
     ManualService inner = ManualService.responding(n -> Futures.ready("r" + n));
     inner.shared.setReady(false);
