@@ -171,7 +171,8 @@ public final class ConcurrencyLimit<Req, Res> implements Service<Req, Res> {
       Poll<T> p;
       try {
         p = response.poll(cx);
-      } catch (Exception e) {
+      } catch (Exception | Error e) {
+        // An Error too: the task that polls a failing future does not cancel it afterwards.
         permit.close();
         throw e;
       }

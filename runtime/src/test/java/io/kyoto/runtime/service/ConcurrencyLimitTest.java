@@ -2,6 +2,7 @@ package io.kyoto.runtime.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,6 +56,27 @@ class ConcurrencyLimitTest {
     readyB.pending();
     inner.shared.call(0).fail(new IOException("boom"));
     assertThrows(IOException.class, ra::poll);
+    assertTrue(readyB.isWoken());
+    readyB.ready();
+  }
+
+  @Test
+  void aResponseFailingWithAnErrorReturnsItsPermit() throws Exception {
+    // The task running a response that throws an Error completes without cancelling it: the
+    // permit must be given back by the poll itself, or the limit shrinks for good.
+    AssertionError bug = new AssertionError("bug in the handler");
+    Service<Integer, String> inner =
+        request ->
+            cx -> {
+              throw bug;
+            };
+    ConcurrencyLimit<Integer, String> a = new ConcurrencyLimit<>(inner, 1);
+    Service<Integer, String> b = a.newHandle();
+    Polled.readiness(a).ready();
+    Polled<String> ra = Polled.of(a.call(1));
+    Polled<Void> readyB = Polled.readiness(b);
+    readyB.pending();
+    assertSame(bug, assertThrows(AssertionError.class, ra::poll));
     assertTrue(readyB.isWoken());
     readyB.ready();
   }
