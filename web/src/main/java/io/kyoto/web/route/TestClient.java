@@ -168,7 +168,10 @@ public final class TestClient implements AutoCloseable {
         (n, v) -> {
           if (!request.headers().contains(n)) request.header(n, v);
         });
+    // A handle per request: readiness belongs to one caller, and requests may be sent at once
+    // from several tasks (a stateless service returns itself).
     return service
+        .newHandle()
         .oneshot(request)
         .flatMap(r -> r.body().bytes(Integer.MAX_VALUE - 8).map(b -> new TestResponse(r, b)));
   }

@@ -74,6 +74,36 @@ class TestClientTest {
   }
 
   @Test
+  void concurrentSendAsyncFromSeveralTasksUseTheirOwnServiceHandles() throws Exception {
+    // Readiness belongs to one caller: requests sent at once through a stateful service (here a
+    // concurrency limit of 1) must each use a handle of their own, as the server's connections do.
+    Service<Request, Response> limited =
+        Router.create()
+            .with(io.kyoto.runtime.service.ConcurrencyLimit.layer(1))
+            .get("/slow")
+            .handleAsync(req -> io.kyoto.runtime.Task.yieldNow().map(v -> Response.text("ok")))
+            .build();
+    try (Runtime rt = Runtime.builder().currentThread().enableTime().startPaused(true).build()) {
+      TestClient c = TestClient.of(limited, rt);
+      java.util.List<String> texts =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    java.util.List<io.kyoto.runtime.Future<String>> all =
+                        new java.util.ArrayList<>();
+                    for (int i = 0; i < 3; i++) {
+                      all.add(
+                          io.kyoto.runtime.Task.spawn(
+                              c.sendAsync(Request.get("/slow")).map(TestResponse::text)));
+                    }
+                    return io.kyoto.runtime.Time.timeout(
+                        java.time.Duration.ofSeconds(5), Futures.join(all));
+                  }));
+      assertEquals(java.util.List.of("ok", "ok", "ok"), texts);
+    }
+  }
+
+  @Test
   void aFailingServiceIsReportedClearly() {
     Service<Request, Response> broken = req -> Futures.failed(new java.io.IOException("down"));
     try (TestClient c = TestClient.of(broken)) {
