@@ -79,21 +79,66 @@ public interface Service<Req, Res> {
   /**
    * {@return a future that completes when this service is ready} tower's {@code ready()}.
    *
-   * <p><b>Cancel safety:</b> cancel safe; if cancelled after readiness was reached, call {@link
+   * <p><b>Cancel safety:</b> cancel safe. Cancelled while waiting, it {@linkplain #release()
+   * releases} the reservation being made (a queued permit acquisition), so that what frees up does
+   * not go to nobody; cancelled after readiness was reached, it keeps the reservation: call {@link
    * #release()} or {@link #call}.
    */
   default Future<Void> ready() {
-    return this::pollReady;
+    Service<Req, Res> service = this;
+    return new Future<>() {
+      private boolean reached;
+
+      @Override
+      public Poll<Void> poll(Context cx) throws Exception {
+        Poll<Void> p = service.pollReady(cx);
+        reached = p.isReady();
+        return p;
+      }
+
+      @Override
+      public void cancel() {
+        if (!reached) {
+          service.release();
+        }
+      }
+    };
   }
 
   /**
    * {@return a future that waits for readiness, then calls the service with {@code request}}
    * tower's {@code oneshot}.
    *
+   * <p><b>Cancel safety:</b> cancelled while waiting for readiness, it {@linkplain #release()
+   * releases} the reservation being made; after the call, it cancels the response future.
+   *
    * @param request the request
    */
   default Future<Res> oneshot(Req request) {
-    return ready().flatMap(ignored -> call(request));
+    Service<Req, Res> service = this;
+    return new Future<>() {
+      private Future<Res> response;
+
+      @Override
+      public Poll<Res> poll(Context cx) throws Exception {
+        if (response == null) {
+          if (service.pollReady(cx).isPending()) {
+            return Poll.pending();
+          }
+          response = service.call(request);
+        }
+        return response.poll(cx);
+      }
+
+      @Override
+      public void cancel() {
+        if (response != null) {
+          response.cancel();
+        } else {
+          service.release();
+        }
+      }
+    };
   }
 
   /**

@@ -82,6 +82,27 @@ class ConcurrencyLimitTest {
   }
 
   @Test
+  void aOneshotOrReadyCancelledWhileWaitingForAPermitDoesNotKeepIt() throws Exception {
+    // Time.timeout(d, handle.oneshot(req)) firing while every permit is taken: the handle's queued
+    // acquisition must go with the cancelled future, or the next free permit goes to nobody.
+    ManualService inner = new ManualService();
+    ConcurrencyLimit<Integer, String> a = new ConcurrencyLimit<>(inner, 1);
+    Polled.readiness(a).ready();
+    Polled<String> ra = Polled.of(a.call(1));
+    Polled<String> oneshot = Polled.of(a.newHandle().oneshot(2));
+    oneshot.pending();
+    Polled<Void> ready = Polled.of(a.newHandle().ready());
+    ready.pending();
+    oneshot.cancel();
+    ready.cancel();
+
+    inner.shared.call(0).complete("one");
+    assertEquals("one", ra.ready());
+    assertEquals(1, a.semaphore().availablePermits(), "the permit went to a cancelled waiter");
+    Polled.readiness(a.newHandle()).ready();
+  }
+
+  @Test
   void aCancelledResponseFutureReturnsThePermitAndCancelsTheInnerCall() throws Exception {
     ManualService inner = new ManualService();
     ConcurrencyLimit<Integer, String> a = new ConcurrencyLimit<>(inner, 1);
