@@ -133,6 +133,11 @@ public final class WebSocket implements Stream<Message> {
   /** 1011: internal error. */
   public static final int INTERNAL_ERROR = 1011;
 
+  /**
+   * The longest array the JVM reliably allocates (as {@code ArraysSupport.SOFT_MAX_ARRAY_LENGTH}).
+   */
+  private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
   static final int OP_CONT = 0x0;
   static final int OP_TEXT = 0x1;
   static final int OP_BINARY = 0x2;
@@ -902,7 +907,9 @@ public final class WebSocket implements Stream<Message> {
       } else {
         len = len7;
       }
-      if (len > config.maxFrameSize()) {
+      // The second bound keeps header + payload within one Java array, whatever maxFrameSize is
+      // (Integer.MAX_VALUE as "no limit" would otherwise overflow the frame's total length).
+      if (len > config.maxFrameSize() || len > MAX_ARRAY - headerLen) {
         fail(MESSAGE_TOO_BIG, "frame of " + len + " bytes over the limit");
         return null;
       }

@@ -515,6 +515,19 @@ class WebSocketTest {
   }
 
   @Test
+  void aFrameTooLongForOneJavaArrayIs1009EvenWithoutAFrameLimit() throws Exception {
+    // maxFrameSize = Integer.MAX_VALUE, "no limit": a frame just under it cannot be held with its
+    // header in one array; it closes with 1009 instead of overflowing the frame's length.
+    WebSocketConfig unlimited =
+        WebSocketConfig.defaults()
+            .withMaxFrameSize(Integer.MAX_VALUE)
+            .withMaxMessageSize(Integer.MAX_VALUE);
+    ByteBuffer huge = ByteBuffer.allocate(14).put((byte) 0x82).put((byte) 0xff);
+    huge.putLong(Integer.MAX_VALUE - 4).put(WsTestSupport.KEY).flip();
+    assertViolation(unlimited, 1009, huge);
+  }
+
+  @Test
   void sixtyFourBitLengthWithTopBitIs1002() throws Exception {
     ByteBuffer bad = ByteBuffer.allocate(14).put((byte) 0x82).put((byte) 0xff);
     bad.putLong(Long.MIN_VALUE).put(WsTestSupport.KEY).flip();
