@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * Runs the {@code @AsyncTest} methods of {@link ClockSpec} as JUnit Jupiter tests, each on a fresh runtime.
  */
 @Generated("io.kyoto.processor.AsyncTestProcessor")
-@SuppressWarnings({"deprecation", "removal"})
+@SuppressWarnings({"deprecation", "removal", "rawtypes", "unchecked", "serial"})
 class ClockSpec_AsyncTest extends ClockSpec {
   @Test
   @DisplayName("ready()")

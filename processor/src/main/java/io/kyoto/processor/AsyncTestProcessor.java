@@ -225,7 +225,7 @@ public final class AsyncTestProcessor extends TypeProcessor {
                     + " fresh runtime.\n",
                 user)
             .addAnnotation(Model.generated(AsyncTestProcessor.class))
-            .addAnnotation(Model.suppressDeprecation())
+            .addAnnotation(Model.suppressForSubclass())
             .superclass(user)
             // The test extends the user's class: its member types (a record named Test, Time...)
             // would shadow the imports, so such names are written qualified.

@@ -97,4 +97,28 @@ class LegalSourcesTest {
         """;
     assertThat(compile(source("demo.Old", text))).succeededWithoutWarnings();
   }
+
+  @Test
+  void aGenericOrSerializableAsyncTestClassGivesNoWarningInGeneratedCode() {
+    // The generated subclass extends the user's class raw, and inherits Serializable: neither
+    // may warn (an error under -Werror) in code the user did not write.
+    String text =
+        """
+        package demo;
+
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.AsyncTest;
+
+        class Spec<T> implements java.io.Serializable {
+          private static final long serialVersionUID = 1L;
+
+          transient T value;
+
+          @AsyncTest
+          Future<Void> works() { return Futures.ready(null); }
+        }
+        """;
+    assertThat(compile(source("demo.Spec", text))).succeededWithoutWarnings();
+  }
 }

@@ -49,6 +49,25 @@ public final class Model {
   }
 
   /**
+   * {@return {@code @SuppressWarnings} for a generated {@code @AsyncTest} subclass} As {@link
+   * #suppressDeprecation()}, plus what extending the user's class brings with it: {@code rawtypes}
+   * and {@code unchecked} when that class is generic (the subclass extends it raw), {@code serial}
+   * when it is {@code Serializable}.
+   */
+  public static AnnotationSpec suppressForSubclass() {
+    return AnnotationSpec.builder(SuppressWarnings.class)
+        .addMember(
+            "value",
+            "{$S, $S, $S, $S, $S}",
+            "deprecation",
+            "removal",
+            "rawtypes",
+            "unchecked",
+            "serial")
+        .build();
+  }
+
+  /**
    * {@return the mirror of the annotation named {@code annotation} on {@code element}, or null}
    *
    * @param element the element
