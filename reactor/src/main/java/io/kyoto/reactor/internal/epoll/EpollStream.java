@@ -246,7 +246,10 @@ final class EpollStream extends FdHandle implements StreamHandle {
     int fd = acquire();
     try {
       int r = Syscalls.shutdown(fd, how);
-      if (r < 0) {
+      // ENOTCONN on a stream that was connected: the peer reset it, so there is nothing left to
+      // shut down. Ignored, as the JDK (and so the nio backend) does, so that closing the write
+      // half at the end of a copy does not fail after a reset the reads already reported.
+      if (r < 0 && !(-r == Errno.ENOTCONN && state == CONNECTED)) {
         throw Errno.exception("shutdown", -r);
       }
     } finally {
