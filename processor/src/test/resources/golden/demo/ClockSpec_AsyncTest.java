@@ -3,6 +3,8 @@ package demo;
 import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Time;
+import java.lang.Exception;
+import java.lang.SuppressWarnings;
 import java.time.Duration;
 import javax.annotation.processing.Generated;
 import org.junit.jupiter.api.DisplayName;

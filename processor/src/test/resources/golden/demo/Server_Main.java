@@ -2,6 +2,12 @@ package demo;
 
 import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Runtime;
+import java.lang.Integer;
+import java.lang.Object;
+import java.lang.String;
+import java.lang.SuppressWarnings;
+import java.lang.System;
+import java.lang.Throwable;
 import javax.annotation.processing.Generated;
 
 /**

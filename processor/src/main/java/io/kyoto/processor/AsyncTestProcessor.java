@@ -265,7 +265,9 @@ public final class AsyncTestProcessor extends TypeProcessor {
     }
     try {
       JavaFile.builder(user.packageName(), test.build())
-          .skipJavaLangImports(true)
+          // Import java.lang types explicitly: a single-type import shadows a type of the same
+          // name in the user's package (an Error record, a System class); java.lang's does not.
+          .skipJavaLangImports(false)
           .indent("  ")
           .build()
           .writeTo(processingEnv.getFiler());

@@ -121,4 +121,69 @@ class LegalSourcesTest {
         """;
     assertThat(compile(source("demo.Spec", text))).succeededWithoutWarnings();
   }
+
+  @Test
+  void userTypesNamedLikeJavaLangTypesInTheSamePackageDoNotBreakGeneratedCode() {
+    // An application package with its own Error record or System class: the generated code's
+    // java.lang names must still mean java.lang.
+    String types =
+        """
+        package demo;
+
+        record Error(String message) {}
+        """;
+    String system =
+        """
+        package demo;
+
+        final class System {
+          private System() {}
+        }
+        """;
+    String thread =
+        """
+        package demo;
+
+        final class Thread {}
+        """;
+    String exception =
+        """
+        package demo;
+
+        final class Exception {}
+        """;
+    String app =
+        """
+        package demo;
+
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.AsyncMain;
+        import io.kyoto.runtime.annotation.AsyncTest;
+        import io.kyoto.runtime.annotation.Branch;
+        import io.kyoto.runtime.annotation.Select;
+
+        class App {
+          @AsyncMain
+          static Future<Void> run() { return Futures.ready(null); }
+
+          @AsyncTest
+          Future<Void> works() { return Futures.ready(null); }
+
+          @Select
+          interface Events {
+            @Branch
+            default String line(String v) { return v; }
+          }
+        }
+        """;
+    assertThat(
+            compile(
+                source("demo.Error", types),
+                source("demo.System", system),
+                source("demo.Thread", thread),
+                source("demo.Exception", exception),
+                source("demo.App", app)))
+        .succeededWithoutWarnings();
+  }
 }
