@@ -231,10 +231,25 @@ public final class AsyncTestProcessor extends TypeProcessor {
             // would shadow the imports, so such names are written qualified.
             .avoidClashesWithNestedClasses(type)
             .addOriginatingElement(type);
+    // Names of the no-argument methods the test class inherits: a generated m_async() must not
+    // override one of the user's own (a JUnit test named so would silently stop running).
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    for (javax.lang.model.element.Element e : processingEnv.getElementUtils().getAllMembers(type)) {
+      if (e instanceof ExecutableElement m
+          && m.getKind() == javax.lang.model.element.ElementKind.METHOD
+          && m.getParameters().isEmpty()) {
+        taken.add(m.getSimpleName().toString());
+      }
+    }
     for (int i = 0; i < methods.size(); i++) {
       ExecutableElement method = methods.get(i);
       RuntimeOptions o = options.get(i);
       String userName = method.getSimpleName().toString();
+      String testName = userName + "_async";
+      for (int k = 2; taken.contains(testName); k++) {
+        testName = userName + "_async" + k;
+      }
+      taken.add(testName);
       // Lazy, so that the method runs inside the runtime: it may spawn tasks or bind sockets.
       CodeBlock call = CodeBlock.of("super.$N()", userName);
       if (o.timeoutMillis() > 0) {
@@ -251,7 +266,7 @@ public final class AsyncTestProcessor extends TypeProcessor {
       }
       call = CodeBlock.of("$T.lazy(() -> $L)", RuntimeOptions.FUTURES, call);
       test.addMethod(
-          MethodSpec.methodBuilder(userName + "_async")
+          MethodSpec.methodBuilder(testName)
               .addAnnotation(TEST)
               .addAnnotation(
                   AnnotationSpec.builder(DISPLAY_NAME)

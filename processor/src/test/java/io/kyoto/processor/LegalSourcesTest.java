@@ -4,6 +4,7 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import static io.kyoto.processor.ProcessorTestSupport.compile;
 import static io.kyoto.processor.ProcessorTestSupport.source;
 
+import com.google.testing.compile.Compilation;
 import org.junit.jupiter.api.Test;
 
 /** Unusual but legal sources: the generated code must compile without warnings. */
@@ -185,5 +186,32 @@ class LegalSourcesTest {
                 source("demo.Exception", exception),
                 source("demo.App", app)))
         .succeededWithoutWarnings();
+  }
+
+  @Test
+  void aGeneratedTestMethodNeverOverridesAUserMethodOfTheSameName() {
+    // The user already has t_async(): the generated test for t() must take another name, or it
+    // would override (and so silently replace) the user's method.
+    String text =
+        """
+        package demo;
+
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.AsyncTest;
+
+        class Spec {
+          @AsyncTest
+          Future<Void> t() { return Futures.ready(null); }
+
+          final String t_async() { return "mine"; }
+        }
+        """;
+    Compilation c = compile(source("demo.Spec", text));
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c)
+        .generatedSourceFile("demo.Spec_AsyncTest")
+        .contentsAsUtf8String()
+        .contains("void t_async2() throws Exception");
   }
 }
