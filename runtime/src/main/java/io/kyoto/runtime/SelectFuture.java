@@ -74,22 +74,17 @@ final class SelectFuture<T> implements Future<T> {
       Poll<?> p;
       try {
         p = ((Future<?>) bs[slot]).poll(cx);
-      } catch (Error e) { // never a failure to skip: the select fails and releases the others
+      } catch (Throwable t) {
         enabled &= ~bit;
-        Cancel.afterFailure((Future<?>) bs[slot], e); // dropped
+        Cancel.afterFailure((Future<?>) bs[slot], t); // failed: dropped, as tokio drops it
         bs[slot] = null;
-        finish();
-        throw e;
-      } catch (Exception e) {
-        enabled &= ~bit;
-        Cancel.afterFailure((Future<?>) bs[slot], e); // failed: dropped, as tokio drops it
-        bs[slot] = null;
-        if (failuresDisable) {
+        // An Error is never a failure to skip: the select fails and releases the others.
+        if (failuresDisable && t instanceof Exception e) {
           addFailure(e);
           continue;
         }
         finish();
-        throw e;
+        throw t;
       }
       if (p.isPending()) {
         continue;

@@ -132,20 +132,10 @@ final class EpollSelector implements SelectorHandle {
       eventCapacity = max;
     }
     MemorySegment ev = events;
-    int n;
-    if (timeoutNanos > 0 && Syscalls.hasEpollPwait2()) {
-      n = Syscalls.epollPwait2(epfd, ev, max, timeoutNanos);
-    } else {
-      int millis;
-      if (timeoutNanos < 0) {
-        millis = -1;
-      } else {
-        // Round up: returning before the deadline would make the caller poll again at once.
-        long ms = timeoutNanos / 1_000_000 + (timeoutNanos % 1_000_000 == 0 ? 0 : 1);
-        millis = (int) Math.min(ms, Integer.MAX_VALUE);
-      }
-      n = Syscalls.epollWait(epfd, ev, max, millis);
-    }
+    int n =
+        timeoutNanos > 0 && Syscalls.hasEpollPwait2()
+            ? Syscalls.epollPwait2(epfd, ev, max, timeoutNanos)
+            : Syscalls.epollWait(epfd, ev, max, Syscalls.waitMillis(timeoutNanos));
     if (n < 0) {
       if (-n == Errno.EINTR) {
         return; // a signal: an early, empty return is allowed

@@ -414,10 +414,22 @@ final class Syscalls {
       // ENOSYS: a kernel older than libc (before 5.11). EPERM: a seccomp filter that does not know
       // the call (older container runtimes' default profiles); epoll_wait never fails with it.
       pwait2Works = false;
-      long ms = timeoutNanos / 1_000_000 + (timeoutNanos % 1_000_000 == 0 ? 0 : 1);
-      return epollWait(epfd, events, max, (int) Math.min(ms, Integer.MAX_VALUE));
+      return epollWait(epfd, events, max, waitMillis(timeoutNanos));
     }
     return n;
+  }
+
+  /**
+   * {@return {@code epoll_wait}'s timeout for {@code timeoutNanos}: -1 (no limit) for a negative
+   * one, else whole milliseconds rounded up} Rounding down would return before the deadline and
+   * make the caller poll again at once.
+   */
+  static int waitMillis(long timeoutNanos) {
+    if (timeoutNanos < 0) {
+      return -1;
+    }
+    long ms = timeoutNanos / 1_000_000 + (timeoutNanos % 1_000_000 == 0 ? 0 : 1);
+    return (int) Math.min(ms, Integer.MAX_VALUE);
   }
 
   static int eventfd(int initval) {

@@ -201,15 +201,7 @@ public final class BroadcastShared<T> {
       }
       last = --receivers == 0;
     }
-    try {
-      if (waiting != null) {
-        waiting.wake();
-      }
-    } finally {
-      if (last) {
-        noReceivers.notifyWaiters();
-      }
-    }
+    CondWaiters.wakeThenNotify(waiting, last, noReceivers);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.kyoto.runtime.internal.chan;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -29,6 +30,27 @@ public final class CondWaiters {
    */
   public Future<Void> await(BooleanSupplier cond) {
     return new Waiter(cond);
+  }
+
+  /**
+   * The end of a receiver's close: wakes its pending operation ({@code waiting}, if any), then,
+   * even if that waker threw, notifies {@code waiters} when {@code notify} (the last receiver
+   * left).
+   *
+   * @param waiting the closed receiver's pending waker, or null
+   * @param notify whether to notify {@code waiters}
+   * @param waiters the sender side's waiters for "no receivers left"
+   */
+  static void wakeThenNotify(Waker waiting, boolean notify, CondWaiters waiters) {
+    try {
+      if (waiting != null) {
+        waiting.wake();
+      }
+    } finally {
+      if (notify) {
+        waiters.notifyWaiters();
+      }
+    }
   }
 
   /** Wakes every waiter so that it re-checks its condition. */

@@ -128,15 +128,7 @@ public final class WatchShared<T> {
       }
       last = --receivers == 0;
     }
-    try {
-      if (waiting != null) {
-        waiting.wake();
-      }
-    } finally {
-      if (last) {
-        noReceivers.notifyWaiters();
-      }
-    }
+    CondWaiters.wakeThenNotify(waiting, last, noReceivers);
   }
 
   /** {@return a future that completes when there is no receiver} */
