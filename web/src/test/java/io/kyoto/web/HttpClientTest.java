@@ -354,15 +354,8 @@ class HttpClientTest {
 
   @Test
   void theIdleReaperEndsOnceThePoolIsEmptyAndWhenTheClientCloses() throws Exception {
-    try (RawServer raw =
-            new RawServer(
-                (i, s, in, out) -> {
-                  while (RawServer.readRequest(in) != null) {
-                    RawServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
-                  }
-                });
-        io.kyoto.runtime.Runtime rt =
-            io.kyoto.runtime.Runtime.builder().multiThread().workerThreads(1).enableAll().build();
+    try (RawServer raw = answeringOk();
+        io.kyoto.runtime.Runtime rt = oneWorker();
         HttpClient client = HttpClient.builder().idleTimeout(Duration.ofMillis(200)).build()) {
       Response first = rt.blockOn(client.get(raw.url("/")));
       assertEquals("ok", rt.blockOn(first.body().string()));
@@ -384,15 +377,8 @@ class HttpClientTest {
 
   @Test
   void requestsOneAfterAnotherOverAPooledConnectionSpawnNoReaperEach() throws Exception {
-    try (RawServer raw =
-            new RawServer(
-                (i, s, in, out) -> {
-                  while (RawServer.readRequest(in) != null) {
-                    RawServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
-                  }
-                });
-        io.kyoto.runtime.Runtime rt =
-            io.kyoto.runtime.Runtime.builder().multiThread().workerThreads(1).enableAll().build();
+    try (RawServer raw = answeringOk();
+        io.kyoto.runtime.Runtime rt = oneWorker();
         HttpClient client = HttpClient.builder().idleTimeout(Duration.ofMinutes(5)).build()) {
       long spawnedBefore = rt.metrics().spawnedTasksCount();
       for (int i = 0; i < 20; i++) {
@@ -405,6 +391,20 @@ class HttpClientTest {
           rt.metrics().spawnedTasksCount() - spawnedBefore,
           "one reaper for the whole run, not one per request");
     }
+  }
+
+  /** {@return a raw server that answers every request on a connection with 200 "ok"} */
+  private static RawServer answeringOk() throws IOException {
+    return new RawServer(
+        (i, s, in, out) -> {
+          while (RawServer.readRequest(in) != null) {
+            RawServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+          }
+        });
+  }
+
+  private static io.kyoto.runtime.Runtime oneWorker() {
+    return io.kyoto.runtime.Runtime.builder().multiThread().workerThreads(1).enableAll().build();
   }
 
   /** Waits (10 s at most, to end a failing run) until {@code rt} runs no task. */
