@@ -1,0 +1,208 @@
+package io.kyoto.runtime.fs;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.io.BufReader;
+import io.kyoto.runtime.io.Io;
+import io.kyoto.runtime.io.Lines;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link File}: tokio's file model (one operation in flight, writes complete at once). */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class FileTest {
+  @TempDir Path dir;
+
+  private final Runtime rt = Runtime.builder().multiThread().workerThreads(2).enableAll().build();
+
+  @AfterEach
+  void close() {
+    rt.close();
+  }
+
+  private <T> T run(Future<T> f) throws Exception {
+    return rt.blockOn(f);
+  }
+
+  private static ByteBuffer ascii(String s) {
+    return ByteBuffer.wrap(s.getBytes(UTF_8));
+  }
+
+  @Test
+  void writeFlushThenReadBack() throws Exception {
+    Path p = dir.resolve("f");
+    File out = run(File.create(p));
+    run(out.writeAll(ascii("hello ")).flatMap(v -> out.writeAll(ascii("world"))));
+    run(out.closeAsync());
+    assertEquals("hello world", Files.readString(p));
+    File in = run(File.open(p));
+    assertEquals("hello world", new String(run(in.readToEnd()), UTF_8));
+    in.close();
+  }
+
+  @Test
+  void copyingAFileLargerThanOneBufferKeepsEveryByte() throws Exception {
+    byte[] data = new byte[2 * File.MAX_BUF + 12345];
+    new Random(7).nextBytes(data);
+    Path src = Files.write(dir.resolve("src"), data);
+    Path dst = dir.resolve("dst");
+    long copied =
+        run(
+            File.open(src)
+                .flatMap(
+                    in ->
+                        Io.using(
+                            in,
+                            i ->
+                                File.create(dst)
+                                    .flatMap(out -> Io.using(out, o -> Io.copy(i, o))))));
+    assertEquals(data.length, copied);
+    assertArrayEquals(data, Files.readAllBytes(dst));
+  }
+
+  @Test
+  void linesThroughABufReader() throws Exception {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 1000; i++) {
+      text.append("line ").append(i).append('\n');
+    }
+    Path p = Files.writeString(dir.resolve("lines"), text);
+    File f = run(File.open(p));
+    Lines lines = Io.lines(BufReader.create(f));
+    int count = 0;
+    for (String line; (line = run(lines.nextLine())) != null; count++) {
+      assertEquals("line " + count, line);
+    }
+    assertEquals(1000, count);
+  }
+
+  @Test
+  void aWriteCompletesAtOnceAndItsFailureIsReportedByTheNextFlush() throws Exception {
+    Path full = Path.of("/dev/full");
+    assumeTrue(Files.isWritable(full), "needs /dev/full");
+    File f = run(File.options().write(true).open(full));
+    run(f.writeAll(ascii("no room for this"))); // accepted into the file's buffer
+    IOException e = assertThrows(IOException.class, () -> run(f.flush()));
+    assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+    run(f.flush()); // reported once
+    run(f.writeAll(ascii("again")));
+    assertThrows(IOException.class, () -> run(f.closeAsync()), "closeAsync reports it too");
+    assertThrows(ClosedChannelException.class, () -> run(f.flush()), "and closed the file");
+  }
+
+  @Test
+  void closeDoesNotDiscardAWriteInFlight() throws Exception {
+    Path p = dir.resolve("f");
+    byte[] data = new byte[File.MAX_BUF];
+    new Random(3).nextBytes(data);
+    File f = run(File.create(p));
+    run(f.writeAll(ByteBuffer.wrap(data)));
+    f.close(); // no flush: the write may still be running
+    f.close(); // idempotent
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (Files.size(p) < data.length && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertArrayEquals(data, Files.readAllBytes(p));
+    assertThrows(ClosedChannelException.class, () -> run(f.read(ByteBuffer.allocate(1))));
+    run(f.closeAsync()); // closed already: nothing to do
+  }
+
+  @Test
+  void seekAndPosition() throws Exception {
+    Path p = Files.writeString(dir.resolve("f"), "hello world");
+    File f = run(File.options().read(true).write(true).open(p));
+    assertEquals(6L, run(f.seek(6)));
+    ByteBuffer five = ByteBuffer.allocate(5);
+    run(f.readExact(five));
+    assertEquals("world", new String(five.array(), UTF_8));
+    assertEquals(11L, run(f.position()));
+    run(f.seek(0).flatMap(x -> f.writeAll(ascii("HELLO"))).flatMap(v -> f.flush()));
+    assertEquals("HELLO world", Files.readString(p));
+    assertEquals(11L, run(f.size()));
+    run(f.syncAll());
+    run(f.syncData());
+    f.close();
+    assertThrows(IllegalArgumentException.class, () -> f.seek(-1));
+  }
+
+  @Test
+  void bytesOfACancelledReadAreNeitherLostNorSkipped() throws Exception {
+    Path p = Files.writeString(dir.resolve("f"), "0123456789");
+    File f = run(File.options().read(true).write(true).open(p));
+    ByteBuffer first = ByteBuffer.allocate(4);
+    run(f.readExact(first));
+    assertEquals("0123", new String(first.array(), UTF_8));
+    // A read of 4 more bytes, polled once and dropped: its blocking job keeps running.
+    AtomicBoolean readyAtOnce = new AtomicBoolean();
+    ByteBuffer dropped = ByteBuffer.allocate(4);
+    run(
+        cx -> {
+          Future<Integer> read = f.read(dropped);
+          Poll<Integer> poll = read.poll(cx);
+          readyAtOnce.set(poll.isReady());
+          read.cancel();
+          return Poll.ready(null);
+        });
+    // The next write goes where the reader stands: after "0123", or after "4567" if that read
+    // happened to finish in its first poll.
+    run(f.writeAll(ascii("AB")).flatMap(v -> f.flush()));
+    assertEquals(readyAtOnce.get() ? "01234567AB" : "0123AB6789", Files.readString(p));
+    f.close();
+  }
+
+  @Test
+  void aCancelledReadsBytesGoToTheNextRead() throws Exception {
+    Path p = Files.writeString(dir.resolve("f"), "0123456789");
+    File f = run(File.open(p));
+    AtomicBoolean readyAtOnce = new AtomicBoolean();
+    ByteBuffer dropped = ByteBuffer.allocate(4);
+    run(
+        cx -> {
+          Future<Integer> read = f.read(dropped);
+          readyAtOnce.set(read.poll(cx).isReady());
+          read.cancel();
+          return Poll.ready(null);
+        });
+    String rest = new String(run(f.readToEnd()), UTF_8);
+    assertEquals(readyAtOnce.get() ? "456789" : "0123456789", rest);
+    f.close();
+  }
+
+  @Test
+  void openOptionsFollowStdsRules() throws Exception {
+    Path p = dir.resolve("f");
+    IllegalArgumentException none =
+        assertThrows(IllegalArgumentException.class, () -> run(File.options().open(p)));
+    assertTrue(none.getMessage().contains("read, write or append"), none.getMessage());
+    assertThrows(
+        IllegalArgumentException.class, () -> run(File.options().read(true).create(true).open(p)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> run(File.options().append(true).truncate(true).open(p)));
+    run(File.createNew(p)).close();
+    assertThrows(FileAlreadyExistsException.class, () -> run(File.createNew(p)));
+    Files.writeString(p, "start;");
+    File log = run(File.options().append(true).open(p));
+    run(log.seek(0).flatMap(x -> log.writeAll(ascii("end"))).flatMap(v -> log.closeAsync()));
+    assertEquals("start;end", Files.readString(p), "append writes at the end whatever the seek");
+  }
+}
