@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.NonWritableChannelException;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -423,6 +425,10 @@ public final class File implements AsyncRead, AsyncWrite, AsyncCloseable {
                 return new Done(kind, op.run(channel), null);
               } catch (IOException e) {
                 return new Done(kind, 0, e);
+              } catch (NonReadableChannelException e) {
+                return new Done(kind, 0, new IOException("file not opened for reading: " + path));
+              } catch (NonWritableChannelException e) {
+                return new Done(kind, 0, new IOException("file not opened for writing: " + path));
               } finally {
                 synchronized (lock) {
                   jobPending = false;

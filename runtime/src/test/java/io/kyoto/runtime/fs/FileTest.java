@@ -188,6 +188,22 @@ class FileTest {
   }
 
   @Test
+  void readingAWriteOnlyFileOrWritingAReadOnlyOneFailsWithAClearIoException() throws Exception {
+    Path p = Files.writeString(dir.resolve("f"), "data");
+    File w = run(File.options().write(true).open(p));
+    IOException notReadable =
+        assertThrows(IOException.class, () -> run(w.read(ByteBuffer.allocate(4))));
+    assertEquals("file not opened for reading: " + p, notReadable.getMessage());
+    File r = run(File.open(p));
+    run(r.writeAll(ascii("x"))); // accepted; the failure comes with the next operation
+    IOException notWritable = assertThrows(IOException.class, () -> run(r.flush()));
+    assertEquals("file not opened for writing: " + p, notWritable.getMessage());
+    assertEquals("data", Files.readString(p));
+    w.close();
+    r.close();
+  }
+
+  @Test
   void openOptionsFollowStdsRules() throws Exception {
     Path p = dir.resolve("f");
     IllegalArgumentException none =
