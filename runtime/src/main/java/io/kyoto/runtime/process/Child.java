@@ -1,0 +1,169 @@
+package io.kyoto.runtime.process;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.io.Io;
+import java.util.Optional;
+
+/**
+ * A running child process: tokio's {@code Child}, from {@link Command#spawn()}.
+ *
+ * {@snippet :
+ * Child child = Command.of("sort").stdin(Stdio.PIPED).stdout(Stdio.PIPED).spawn();
+ * Future<Output> sorted = child.stdin().writeAll(ByteBuffer.wrap(lines))
+ *     .flatMap(v -> child.waitWithOutput()); // closes stdin first, so sort sees the end
+ * }
+ *
+ * <p>Java has no destructors: a {@code Child} that is dropped keeps running (tokio's default,
+ * without {@code kill_on_drop}); call {@link #kill()} or {@link #startKill()} to stop it.
+ *
+ * <p><b>Thread safety:</b> {@link #id()}, {@link #tryWait()} and {@link #startKill()} may be called
+ * from any thread; each pipe is used by one task at a time.
+ */
+public final class Child {
+  private final Process process;
+  private final ChildStdin stdin;
+  private final ChildStdout stdout;
+  private final ChildStderr stderr;
+
+  Child(Process process, boolean pipedIn, boolean pipedOut, boolean pipedErr) {
+    this.process = process;
+    long pid = process.pid();
+    this.stdin = pipedIn ? new ChildStdin(process.getOutputStream(), pid) : null;
+    this.stdout = pipedOut ? new ChildStdout(process.getInputStream(), pid) : null;
+    this.stderr = pipedErr ? new ChildStderr(process.getErrorStream(), pid) : null;
+  }
+
+  /** {@return the operating system's process id} */
+  public long id() {
+    return process.pid();
+  }
+
+  /**
+   * {@return the child's standard input}
+   *
+   * @throws IllegalStateException if it was not {@linkplain Command#stdin(Stdio) piped}
+   */
+  public ChildStdin stdin() {
+    return piped(stdin, "stdin");
+  }
+
+  /**
+   * {@return the child's standard output}
+   *
+   * @throws IllegalStateException if it was not {@linkplain Command#stdout(Stdio) piped}
+   */
+  public ChildStdout stdout() {
+    return piped(stdout, "stdout");
+  }
+
+  /**
+   * {@return the child's standard error}
+   *
+   * @throws IllegalStateException if it was not {@linkplain Command#stderr(Stdio) piped}
+   */
+  public ChildStderr stderr() {
+    return piped(stderr, "stderr");
+  }
+
+  private static <T> T piped(T pipe, String name) {
+    if (pipe == null) {
+      throw new IllegalStateException(
+          name
+              + " of the child is not piped: set Command."
+              + name
+              + "(Stdio.PIPED) before spawn()");
+    }
+    return pipe;
+  }
+
+  /**
+   * {@return a future of the exit status} As tokio's {@code wait}, it first closes the child's
+   * standard input if piped (after the write in flight), so a child that reads until end of input
+   * can finish. No thread waits: the JDK's process reaper completes it.
+   *
+   * <p><b>Cancel safety:</b> cancel safe; the process keeps running.
+   */
+  public Future<ExitStatus> waitFor() {
+    Future<ExitStatus> exit =
+        Futures.lazy(
+            () ->
+                Futures.fromCompletionStage(process.onExit())
+                    .map(p -> new ExitStatus(p.exitValue())));
+    if (stdin == null) {
+      return exit;
+    }
+    return new Future<>() {
+      private boolean stdinClosed;
+
+      @Override
+      public Poll<ExitStatus> poll(Context cx) throws Exception {
+        if (!stdinClosed) {
+          try {
+            if (stdin.isClosed() || stdin.pollShutdown(cx).isReady()) {
+              stdinClosed = true;
+            } else {
+              return Poll.pending();
+            }
+          } catch (java.io.IOException e) {
+            stdinClosed = true; // a broken pipe: the child is gone or stopped reading
+          }
+        }
+        return exit.poll(cx);
+      }
+
+      @Override
+      public void cancel() {
+        exit.cancel();
+      }
+    };
+  }
+
+  /**
+   * {@return the exit status if the child has exited, without waiting} As tokio's {@code try_wait}.
+   */
+  public Optional<ExitStatus> tryWait() {
+    return process.isAlive() ? Optional.empty() : Optional.of(new ExitStatus(process.exitValue()));
+  }
+
+  /**
+   * Sends {@code SIGKILL} without waiting, as tokio's {@code start_kill}. Harmless if the child has
+   * exited.
+   */
+  public void startKill() {
+    process.destroyForcibly();
+  }
+
+  /** {@return a future that kills the child ({@code SIGKILL}) and waits for its exit} */
+  public Future<ExitStatus> kill() {
+    return Futures.lazy(
+        () -> {
+          startKill();
+          return waitFor();
+        });
+  }
+
+  /**
+   * {@return a future of the exit status and everything the child wrote to its piped standard
+   * output and error} As tokio's {@code wait_with_output}: closes standard input, reads both pipes
+   * to their end concurrently (so a child that fills one pipe while the other is read cannot
+   * deadlock), and waits for the exit. A stream that is not piped gives an empty array.
+   */
+  public Future<Output> waitWithOutput() {
+    Future<byte[]> out = stdout == null ? Futures.ready(new byte[0]) : Io.readToEnd(stdout);
+    Future<byte[]> err = stderr == null ? Futures.ready(new byte[0]) : Io.readToEnd(stderr);
+    Future<Output> all =
+        Futures.join(
+            Futures.join(out, err, (o, e) -> new byte[][] {o, e}),
+            waitFor(),
+            (oe, status) -> new Output(status, oe[0], oe[1]));
+    return all;
+  }
+
+  @Override
+  public String toString() {
+    return "Child[pid=" + process.pid() + (process.isAlive() ? ", running]" : ", exited]");
+  }
+}

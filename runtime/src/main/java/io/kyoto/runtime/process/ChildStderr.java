@@ -1,0 +1,37 @@
+package io.kyoto.runtime.process;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.io.AsyncRead;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+
+/**
+ * A child's standard error, piped: tokio's {@code ChildStderr}. Reads run on the blocking pool, one
+ * at a time; end of stream comes when the child closes it (at its exit at the latest). If a read's
+ * future is cancelled, the bytes it brought are kept for the next read.
+ *
+ * <p><b>Thread safety:</b> one task reads at a time.
+ */
+public final class ChildStderr implements AsyncRead, AutoCloseable {
+  private final PipeReader pipe;
+
+  ChildStderr(InputStream in, long pid) {
+    this.pipe = new PipeReader(in, "stderr of process " + pid);
+  }
+
+  @Override
+  public Poll<Void> pollRead(Context cx, ByteBuffer dst) throws IOException {
+    return pipe.pollRead(cx, dst);
+  }
+
+  /**
+   * Closes the pipe. A child that writes more then fails with a broken pipe (or is killed by {@code
+   * SIGPIPE}). Idempotent.
+   */
+  @Override
+  public void close() {
+    pipe.close();
+  }
+}

@@ -1,0 +1,247 @@
+package io.kyoto.runtime.process;
+
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.JoinException;
+import io.kyoto.runtime.Task;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A process to start: tokio's {@code Command}, over the JDK's {@link ProcessBuilder}.
+ *
+ * {@snippet :
+ * Future<Output> out = Command.of("ls", "-l").currentDir(dir).output();
+ * Future<ExitStatus> status = Command.of("make").arg("test").status();
+ * Child server = Command.of("./server").stdout(Stdio.PIPED).spawn();
+ * }
+ *
+ * <p>Defaults, as tokio's: {@link #spawn()} and {@link #status()} inherit the three standard
+ * streams; {@link #output()} pipes standard output and error and gives the child no input, unless
+ * set otherwise.
+ *
+ * <p><b>Thread safety:</b> a builder; not thread safe. It may be spawned several times.
+ */
+public final class Command {
+  private final List<String> command = new ArrayList<>();
+  private final Map<String, String> env = new LinkedHashMap<>(); // null value: remove
+  private boolean envClear;
+  private Path dir;
+  private Stdio stdin;
+  private Stdio stdout;
+  private Stdio stderr;
+
+  private Command(String program) {
+    command.add(Objects.requireNonNull(program, "program"));
+  }
+
+  /**
+   * {@return a command running {@code program} with {@code args}} The program is looked up in
+   * {@code PATH} unless it contains a slash; no shell is involved, so arguments need no quoting.
+   *
+   * @param program the program
+   * @param args its arguments
+   */
+  public static Command of(String program, String... args) {
+    Command c = new Command(program);
+    for (String a : args) {
+      c.arg(a);
+    }
+    return c;
+  }
+
+  /**
+   * Adds an argument.
+   *
+   * @param arg the argument
+   * @return this
+   */
+  public Command arg(String arg) {
+    command.add(Objects.requireNonNull(arg, "arg"));
+    return this;
+  }
+
+  /**
+   * Adds arguments.
+   *
+   * @param args the arguments
+   * @return this
+   */
+  public Command args(List<String> args) {
+    args.forEach(this::arg);
+    return this;
+  }
+
+  /**
+   * Sets an environment variable of the child.
+   *
+   * @param key the name
+   * @param value the value
+   * @return this
+   */
+  public Command env(String key, String value) {
+    env.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+    return this;
+  }
+
+  /**
+   * Removes an environment variable the child would inherit.
+   *
+   * @param key the name
+   * @return this
+   */
+  public Command envRemove(String key) {
+    env.put(Objects.requireNonNull(key, "key"), null);
+    return this;
+  }
+
+  /**
+   * Starts the child with no inherited environment variables (only those set with {@link #env}).
+   *
+   * @return this
+   */
+  public Command envClear() {
+    envClear = true;
+    env.values().removeIf(Objects::isNull);
+    return this;
+  }
+
+  /**
+   * Sets the child's working directory.
+   *
+   * @param dir the directory
+   * @return this
+   */
+  public Command currentDir(Path dir) {
+    this.dir = Objects.requireNonNull(dir, "dir");
+    return this;
+  }
+
+  /**
+   * Sets what the child's standard input is.
+   *
+   * @param how inherit, a pipe ({@link Child#stdin()}), or nothing
+   * @return this
+   */
+  public Command stdin(Stdio how) {
+    stdin = Objects.requireNonNull(how, "how");
+    return this;
+  }
+
+  /**
+   * Sets what the child's standard output is.
+   *
+   * @param how inherit, a pipe ({@link Child#stdout()}), or nothing
+   * @return this
+   */
+  public Command stdout(Stdio how) {
+    stdout = Objects.requireNonNull(how, "how");
+    return this;
+  }
+
+  /**
+   * Sets what the child's standard error is.
+   *
+   * @param how inherit, a pipe ({@link Child#stderr()}), or nothing
+   * @return this
+   */
+  public Command stderr(Stdio how) {
+    stderr = Objects.requireNonNull(how, "how");
+    return this;
+  }
+
+  /**
+   * Starts the process now, as tokio's {@code spawn} (a short synchronous call).
+   *
+   * @return the running child
+   * @throws IOException if it cannot be started (a program that does not exist or is not
+   *     executable, a working directory that does not exist)
+   */
+  public Child spawn() throws IOException {
+    return start(Stdio.INHERIT, Stdio.INHERIT, Stdio.INHERIT);
+  }
+
+  /**
+   * {@return a future that starts the process at its first poll and completes with its exit status}
+   * The standard streams are inherited unless set.
+   */
+  public Future<ExitStatus> status() {
+    return startOnBlockingPool(Stdio.INHERIT, Stdio.INHERIT, Stdio.INHERIT).flatMap(Child::waitFor);
+  }
+
+  /**
+   * {@return a future that starts the process at its first poll (on the blocking pool), collects
+   * its standard output and error and completes at its exit} As tokio's {@code output}: both are
+   * piped and standard input is {@link Stdio#NULL} unless set. A failing exit status does not fail
+   * the future: check {@link ExitStatus#success()}.
+   */
+  public Future<Output> output() {
+    return startOnBlockingPool(Stdio.NULL, Stdio.PIPED, Stdio.PIPED).flatMap(Child::waitWithOutput);
+  }
+
+  /**
+   * Starting a process takes a fork and an exec (and, the first time, loading the JDK's process
+   * classes): milliseconds that the futures spend on the blocking pool rather than on a worker. The
+   * start's own {@link IOException} comes out unwrapped.
+   */
+  private Future<Child> startOnBlockingPool(Stdio in, Stdio out, Stdio err) {
+    return Futures.lazy(() -> Task.spawnBlocking(() -> start(in, out, err)))
+        .recoverWith(
+            e ->
+                Futures.failed(
+                    e instanceof JoinException j
+                            && j.isFailure()
+                            && j.getCause() instanceof IOException io
+                        ? io
+                        : e));
+  }
+
+  private Child start(Stdio defaultIn, Stdio defaultOut, Stdio defaultErr) throws IOException {
+    Stdio in = stdin != null ? stdin : defaultIn;
+    Stdio out = stdout != null ? stdout : defaultOut;
+    Stdio err = stderr != null ? stderr : defaultErr;
+    ProcessBuilder pb = new ProcessBuilder(command);
+    if (dir != null) {
+      pb.directory(dir.toFile());
+    }
+    Map<String, String> childEnv = pb.environment();
+    if (envClear) {
+      childEnv.clear();
+    }
+    env.forEach(
+        (k, v) -> {
+          if (v == null) {
+            childEnv.remove(k);
+          } else {
+            childEnv.put(k, v);
+          }
+        });
+    pb.redirectInput(
+        switch (in) {
+          case INHERIT -> ProcessBuilder.Redirect.INHERIT;
+          case PIPED -> ProcessBuilder.Redirect.PIPE;
+          case NULL -> ProcessBuilder.Redirect.from(new java.io.File("/dev/null"));
+        });
+    pb.redirectOutput(redirect(out));
+    pb.redirectError(redirect(err));
+    return new Child(pb.start(), in == Stdio.PIPED, out == Stdio.PIPED, err == Stdio.PIPED);
+  }
+
+  private static ProcessBuilder.Redirect redirect(Stdio how) {
+    return switch (how) {
+      case INHERIT -> ProcessBuilder.Redirect.INHERIT;
+      case PIPED -> ProcessBuilder.Redirect.PIPE;
+      case NULL -> ProcessBuilder.Redirect.DISCARD;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "Command" + command;
+  }
+}

@@ -1,0 +1,99 @@
+package io.kyoto.runtime.process;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.JoinException;
+import io.kyoto.runtime.JoinHandle;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Task;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+
+/**
+ * The engine of {@link ChildStdout} and {@link ChildStderr}: reads of a blocking pipe, one at a
+ * time on the blocking pool. Bytes a read brought after its future was cancelled are kept for the
+ * next read.
+ */
+final class PipeReader {
+  /** The most bytes one blocking read asks for. */
+  static final int MAX_READ = 64 * 1024;
+
+  private record Chunk(byte[] bytes, int length) {}
+
+  private final InputStream in;
+  private final String name;
+  private JoinHandle<Chunk> inFlight;
+  private byte[] kept;
+  private int keptFrom;
+  private int keptTo;
+  private boolean eof;
+  private boolean closed;
+
+  PipeReader(InputStream in, String name) {
+    this.in = in;
+    this.name = name;
+  }
+
+  Poll<Void> pollRead(Context cx, ByteBuffer dst) throws IOException {
+    if (closed) {
+      throw new IOException(name + " is closed");
+    }
+    if (!dst.hasRemaining()) {
+      return Poll.ready(null);
+    }
+    while (true) {
+      if (keptFrom < keptTo) {
+        int n = Math.min(keptTo - keptFrom, dst.remaining());
+        dst.put(kept, keptFrom, n);
+        keptFrom += n;
+        return Poll.ready(null);
+      }
+      if (eof) {
+        return Poll.ready(null);
+      }
+      if (inFlight == null) {
+        int n = Math.min(dst.remaining(), MAX_READ);
+        inFlight =
+            Task.spawnBlocking(
+                () -> {
+                  byte[] b = new byte[n];
+                  return new Chunk(b, in.read(b, 0, n));
+                });
+      }
+      Poll<Chunk> p;
+      try {
+        p = inFlight.poll(cx);
+      } catch (JoinException e) {
+        inFlight = null;
+        if (e.isFailure() && e.getCause() instanceof IOException io) {
+          throw io;
+        }
+        throw new IOException("reading " + name + " did not complete", e);
+      }
+      if (p.isPending()) {
+        return Poll.pending();
+      }
+      inFlight = null;
+      Chunk c = p.value();
+      if (c.length < 0) {
+        eof = true;
+      } else {
+        kept = c.bytes;
+        keptFrom = 0;
+        keptTo = c.length;
+      }
+    }
+  }
+
+  /** Closes the pipe; a read in flight ends when the child writes or closes its end. */
+  void close() {
+    if (!closed) {
+      closed = true;
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // the pipe is released either way
+      }
+    }
+  }
+}

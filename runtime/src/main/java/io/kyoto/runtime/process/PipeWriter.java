@@ -1,0 +1,148 @@
+package io.kyoto.runtime.process;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Handle;
+import io.kyoto.runtime.JoinException;
+import io.kyoto.runtime.JoinHandle;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Task;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * The engine of {@link ChildStdin}: writes to a blocking pipe, one at a time on the blocking pool.
+ * A write completes once its bytes are copied (as {@link io.kyoto.runtime.fs.File}'s); its failure
+ * is reported by the next write, flush or shutdown.
+ */
+final class PipeWriter {
+  /** The most bytes one write takes. */
+  static final int MAX_WRITE = 64 * 1024;
+
+  private final OutputStream out;
+  private final String name;
+  private JoinHandle<IOException> inFlight;
+  private IOException failed;
+  private boolean closed;
+
+  PipeWriter(OutputStream out, String name) {
+    this.out = out;
+    this.name = name;
+  }
+
+  Poll<Void> pollWrite(Context cx, ByteBuffer src) throws IOException {
+    ensureOpen();
+    if (!src.hasRemaining()) {
+      return Poll.ready(null);
+    }
+    if (awaitIdle(cx)) {
+      return Poll.pending();
+    }
+    byte[] b = new byte[Math.min(src.remaining(), MAX_WRITE)];
+    src.get(b);
+    inFlight =
+        Task.spawnBlocking(
+            () -> {
+              try {
+                out.write(b);
+                out.flush();
+                return null;
+              } catch (IOException e) {
+                return e;
+              }
+            });
+    return Poll.ready(null);
+  }
+
+  Poll<Void> pollFlush(Context cx) throws IOException {
+    ensureOpen();
+    return awaitIdle(cx) ? Poll.pending() : Poll.ready(null);
+  }
+
+  /** Waits for the write in flight, then closes the pipe: the child reads end of input. */
+  Poll<Void> pollShutdown(Context cx) throws IOException {
+    if (closed) {
+      return Poll.ready(null);
+    }
+    try {
+      if (awaitIdle(cx)) {
+        return Poll.pending();
+      }
+    } catch (IOException e) {
+      close();
+      throw e;
+    }
+    close();
+    return Poll.ready(null);
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Closes the pipe without blocking. With a write in flight (which may be stuck on a full pipe the
+   * child does not read, holding the stream's lock), the close is left to the blocking pool, where
+   * it happens once that write ends.
+   */
+  void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (inFlight != null && !inFlight.isFinished()) {
+      Optional<Handle> rt = Handle.tryCurrent();
+      if (rt.isPresent()) {
+        rt.get()
+            .spawnBlocking(
+                () -> {
+                  closeNow();
+                  return null;
+                });
+        return;
+      }
+    }
+    closeNow();
+  }
+
+  private void closeNow() {
+    try {
+      out.close();
+    } catch (IOException ignored) {
+      // a child that exited already: nothing to tell it
+    }
+  }
+
+  private void ensureOpen() throws IOException {
+    if (closed) {
+      throw new IOException(name + " is closed");
+    }
+  }
+
+  /** {@return true while a write is in flight}; reports a failed write once. */
+  private boolean awaitIdle(Context cx) throws IOException {
+    if (inFlight != null) {
+      Poll<IOException> p;
+      try {
+        p = inFlight.poll(cx);
+      } catch (JoinException e) {
+        inFlight = null;
+        throw new IOException("writing " + name + " did not complete", e);
+      }
+      if (p.isPending()) {
+        return true;
+      }
+      inFlight = null;
+      if (p.value() != null && failed == null) {
+        failed = p.value();
+      }
+    }
+    IOException e = failed;
+    if (e != null) {
+      failed = null;
+      throw e;
+    }
+    return false;
+  }
+}

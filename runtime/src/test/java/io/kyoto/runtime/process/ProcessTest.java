@@ -1,0 +1,161 @@
+package io.kyoto.runtime.process;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.io.BufReader;
+import io.kyoto.runtime.io.Io;
+import io.kyoto.runtime.io.Lines;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link Command} and {@link Child}: tokio's {@code process} on real child processes. */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ProcessTest {
+  private final Runtime rt = Runtime.builder().multiThread().workerThreads(2).enableAll().build();
+
+  @AfterEach
+  void close() {
+    rt.close();
+  }
+
+  private <T> T run(Future<T> f) throws Exception {
+    return rt.blockOn(f);
+  }
+
+  private static Command sh(String script) {
+    return Command.of("/bin/sh", "-c", script);
+  }
+
+  @Test
+  void outputCollectsStdoutAndStderrAndTheExitCode() throws Exception {
+    Output ok = run(Command.of("echo", "hello").output());
+    assertTrue(ok.status().success());
+    assertEquals("hello\n", ok.stdoutText());
+    assertEquals("", ok.stderrText());
+    Output failed = run(sh("echo oops >&2; exit 3").output());
+    assertEquals(3, failed.status().code());
+    assertFalse(failed.status().success());
+    assertEquals("oops\n", failed.stderrText());
+  }
+
+  @Test
+  void statusOfACommandThatExitsNonZero() throws Exception {
+    assertEquals(new ExitStatus(7), run(sh("exit 7").stdout(Stdio.NULL).status()));
+  }
+
+  @Test
+  void outputGivesTheChildNoInputByDefault() throws Exception {
+    Output out = run(Command.of("cat").output()); // would hang on an inherited terminal
+    assertTrue(out.status().success());
+    assertEquals(0, out.stdout().length);
+  }
+
+  @Test
+  void pipedStdinIsClosedByWaitSoAChildReadingToTheEndFinishes() throws Exception {
+    Child cat = Command.of("cat").stdin(Stdio.PIPED).stdout(Stdio.PIPED).spawn();
+    Output out =
+        run(
+            cat.stdin()
+                .writeAll(ByteBuffer.wrap("abc\n".getBytes(UTF_8)))
+                .flatMap(v -> cat.waitWithOutput()));
+    assertEquals("abc\n", out.stdoutText());
+    assertTrue(out.status().success());
+  }
+
+  @Test
+  void bothPipesAreDrainedTogetherSoALargeOutputCannotDeadlock() throws Exception {
+    Output out =
+        run(sh("head -c 1000000 /dev/zero; head -c 700000 /dev/zero >&2; echo done >&2").output());
+    assertTrue(out.status().success());
+    assertEquals(1_000_000, out.stdout().length);
+    assertEquals(700_005, out.stderr().length);
+  }
+
+  @Test
+  void linesStreamFromARunningChild() throws Exception {
+    Child child = sh("for i in 1 2 3; do echo line $i; done").stdout(Stdio.PIPED).spawn();
+    Lines lines = Io.lines(BufReader.create(child.stdout()));
+    List<String> got = new ArrayList<>();
+    for (String line; (line = run(lines.nextLine())) != null; ) {
+      got.add(line);
+    }
+    assertEquals(List.of("line 1", "line 2", "line 3"), got);
+    assertTrue(run(child.waitFor()).success());
+  }
+
+  @Test
+  void killStopsAChildAndTryWaitSeesIt() throws Exception {
+    Child sleeper = Command.of("sleep", "60").spawn();
+    assertTrue(sleeper.tryWait().isEmpty());
+    ExitStatus status = run(sleeper.kill());
+    assertEquals(128 + 9, status.code(), "SIGKILL, as the JDK reports it");
+    assertEquals(status, sleeper.tryWait().orElseThrow());
+    sleeper.startKill(); // harmless once exited
+  }
+
+  @Test
+  void envAndWorkingDirectory(@TempDir Path dir) throws Exception {
+    Output out =
+        run(
+            sh("echo \"$KYOTO_X\"; echo \"${HOME:-unset}\"; pwd")
+                .env("KYOTO_X", "forty two")
+                .envRemove("HOME")
+                .currentDir(dir)
+                .output());
+    assertEquals("forty two\nunset\n" + dir.toRealPath() + "\n", out.stdoutText());
+    Output clean = run(Command.of("/usr/bin/env").envClear().env("ONLY", "1").output());
+    assertEquals("ONLY=1\n", clean.stdoutText());
+  }
+
+  @Test
+  void aProgramThatDoesNotExistFailsAtSpawn() {
+    IOException e =
+        assertThrows(
+            IOException.class, () -> Command.of("/nonexistent/kyoto-no-such-program").spawn());
+    assertTrue(e.getMessage().contains("kyoto-no-such-program"), e.getMessage());
+    assertThrows(IOException.class, () -> run(Command.of("/nonexistent/x").output()));
+  }
+
+  @Test
+  void aStreamThatIsNotPipedSaysHowToPipeIt() throws Exception {
+    Child child = Command.of("true").stdout(Stdio.NULL).spawn();
+    IllegalStateException e = assertThrows(IllegalStateException.class, child::stdout);
+    assertEquals(
+        "stdout of the child is not piped: set Command.stdout(Stdio.PIPED) before spawn()",
+        e.getMessage());
+    run(child.waitFor());
+  }
+
+  @Test
+  void waitClosesStdinSoALaterWriteFails() throws Exception {
+    Child child = Command.of("true").stdin(Stdio.PIPED).spawn();
+    assertTrue(run(child.waitFor()).success());
+    IOException e =
+        assertThrows(IOException.class, () -> run(child.stdin().writeAll(ByteBuffer.allocate(10))));
+    assertEquals("stdin of process " + child.id() + " is closed", e.getMessage());
+  }
+
+  @Test
+  void aChildThatStopsReadingBreaksThePipeAndTheNextOperationSaysSo() throws Exception {
+    Child head = Command.of("head", "-c", "1").stdin(Stdio.PIPED).stdout(Stdio.NULL).spawn();
+    ChildStdin in = head.stdin();
+    // 1 MiB cannot fit in the pipe once head has exited after one byte.
+    assertThrows(
+        IOException.class,
+        () -> run(in.writeAll(ByteBuffer.allocate(1 << 20)).flatMap(v -> in.flush())));
+    assertTrue(run(head.waitFor()).success());
+  }
+}
