@@ -3,9 +3,9 @@
  *
  * <p>The exported packages hold the user-facing API: {@link io.kyoto.runtime} (futures, tasks, the
  * runtime and its builder, time), {@code io} (async read/write, buffers), {@code net} (sockets),
- * {@code fs} (files), {@code process} (child processes), {@code sync} (channels, locks,
- * semaphores), {@code stream}, {@code codec} and {@code signal}. The engines (schedulers, run
- * queues, the timer wheel, the task harness, the I/O driver) live in {@code
+ * {@code fs} (files), {@code process} (child processes), {@code tls}, {@code sync} (channels,
+ * locks, semaphores), {@code stream}, {@code codec} and {@code signal}. The engines (schedulers,
+ * run queues, the timer wheel, the task harness, the I/O driver) live in {@code
  * io.kyoto.runtime.internal.*} and are not exported.
  */
 module io.kyoto.runtime {
@@ -21,6 +21,7 @@ module io.kyoto.runtime {
   exports io.kyoto.runtime.signal;
   exports io.kyoto.runtime.fs;
   exports io.kyoto.runtime.process;
+  exports io.kyoto.runtime.tls;
   exports io.kyoto.runtime.service;
   exports io.kyoto.runtime.annotation;
 }

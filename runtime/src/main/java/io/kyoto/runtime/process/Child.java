@@ -82,7 +82,8 @@ public final class Child {
   /**
    * {@return a future of the exit status} As tokio's {@code wait}, it first closes the child's
    * standard input if piped (after the write in flight), so a child that reads until end of input
-   * can finish. No thread waits: the JDK's process reaper completes it.
+   * can finish (so do not write to it from another task meanwhile). No thread waits: the JDK's
+   * process reaper completes it.
    *
    * <p><b>Cancel safety:</b> cancel safe; the process keeps running.
    */

@@ -1,0 +1,131 @@
+package io.kyoto.runtime.tls;
+
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.io.AsyncRead;
+import io.kyoto.runtime.io.AsyncWrite;
+import java.net.InetAddress;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Objects;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * The client side of TLS: tokio-rustls's {@code TlsConnector}. It checks the server's certificate
+ * against the context's trust store and the name it was given (as HTTPS clients do), and sends that
+ * name in SNI.
+ *
+ * {@snippet :
+ * TlsConnector tls = TlsConnector.withDefaults().alpn("http/1.1");
+ * Future<TlsStream<TcpStream>> conn = TcpStream.connect("example.com:443")
+ *     .flatMap(tcp -> tls.connect("example.com", tcp));
+ * }
+ *
+ * <p><b>Thread safety:</b> immutable; share one connector.
+ */
+public final class TlsConnector {
+  private final SSLContext context;
+  private final List<String> alpn;
+  private final boolean verifyHostname;
+
+  private TlsConnector(SSLContext context, List<String> alpn, boolean verifyHostname) {
+    this.context = context;
+    this.alpn = alpn;
+    this.verifyHostname = verifyHostname;
+  }
+
+  /**
+   * {@return a connector on the JDK's default context} It trusts the JDK's CA certificates (or
+   * those of {@code javax.net.ssl.trustStore}).
+   *
+   * @throws IllegalStateException if the JDK has no default TLS context
+   */
+  public static TlsConnector withDefaults() {
+    try {
+      return of(SSLContext.getDefault());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no default TLS context", e);
+    }
+  }
+
+  /**
+   * {@return a connector on {@code context}} Its trust managers decide which servers are trusted;
+   * its key managers give a client certificate if a server asks for one.
+   *
+   * @param context an initialised TLS context
+   */
+  public static TlsConnector of(SSLContext context) {
+    return new TlsConnector(Objects.requireNonNull(context, "context"), List.of(), true);
+  }
+
+  /**
+   * {@return a connector that offers these ALPN protocols, most preferred first} See {@link
+   * TlsStream#applicationProtocol()} for the one chosen.
+   *
+   * @param protocols for example {@code "h2"}, {@code "http/1.1"}
+   */
+  public TlsConnector alpn(String... protocols) {
+    return new TlsConnector(context, List.of(protocols), verifyHostname);
+  }
+
+  /**
+   * {@return a connector that does not check that the certificate names the server} The chain is
+   * still checked against the trust store. Only for tests and for peers reached by a name their
+   * certificate does not carry; it makes a man in the middle with any trusted certificate possible.
+   */
+  public TlsConnector withoutHostnameVerification() {
+    return new TlsConnector(context, alpn, false);
+  }
+
+  /**
+   * {@return a future of the TLS session over {@code stream}, once the handshake is done} The
+   * future owns {@code stream} until then: if the handshake fails (an untrusted certificate, a name
+   * mismatch, a peer that is not speaking TLS) or the future is cancelled, {@code stream} is
+   * closed. Failures are the JDK's {@link javax.net.ssl.SSLHandshakeException}s, whose message says
+   * what was wrong.
+   *
+   * @param serverName the server's host name (checked against its certificate and sent in SNI), or
+   *     an IP address literal (checked against the certificate's IP addresses; no SNI)
+   * @param stream a connected stream
+   * @param <S> the stream's type
+   */
+  public <S extends AsyncRead & AsyncWrite> Future<TlsStream<S>> connect(
+      String serverName, S stream) {
+    Objects.requireNonNull(serverName, "serverName");
+    Objects.requireNonNull(stream, "stream");
+    return new Handshake<>(
+        stream,
+        () -> {
+          SSLEngine engine = context.createSSLEngine(serverName, -1);
+          engine.setUseClientMode(true);
+          SSLParameters params = engine.getSSLParameters();
+          if (!isIpLiteral(serverName)) {
+            params.setServerNames(List.of(new SNIHostName(serverName)));
+          }
+          if (verifyHostname) {
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+          }
+          if (!alpn.isEmpty()) {
+            params.setApplicationProtocols(alpn.toArray(String[]::new));
+          }
+          engine.setSSLParameters(params);
+          return engine;
+        });
+  }
+
+  private static boolean isIpLiteral(String host) {
+    try {
+      InetAddress.ofLiteral(host);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TlsConnector[" + context.getProtocol() + ", alpn=" + alpn + "]";
+  }
+}

@@ -1,0 +1,428 @@
+package io.kyoto.runtime.tls;
+
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.io.AsyncCloseable;
+import io.kyoto.runtime.io.AsyncRead;
+import io.kyoto.runtime.io.AsyncWrite;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * A TLS session over an asynchronous stream: tokio-rustls's {@code TlsStream}. Reads give the
+ * peer's decrypted bytes; writes are encrypted into records and sent on the inner stream.
+ *
+ * <p>Obtained from {@link TlsConnector#connect} or {@link TlsAcceptor#accept} once the handshake is
+ * done. Later handshake messages (TLS 1.3 session tickets and key updates) are handled inside reads
+ * and writes.
+ *
+ * <h2>Writes, flushes and closing</h2>
+ *
+ * <p>A write completes once its bytes are encrypted; the records are sent as the inner stream
+ * accepts them, and {@link #pollFlush} waits until they are all sent (then flushes the inner
+ * stream). A read also sends what is pending before it waits, so a request written without a flush
+ * still reaches the peer.
+ *
+ * <p>{@link #pollShutdown} sends {@code close_notify} and shuts down the inner stream's write side;
+ * {@link #closeAsync()} does that, then {@link #close()} closes the inner stream. A peer's {@code
+ * close_notify} is end of stream for reads. A peer that closes the connection without one fails the
+ * read with {@link EOFException}: the data may have been truncated by an attacker.
+ *
+ * <p><b>Thread safety:</b> one task uses a stream at a time (it may read and write from that task,
+ * in a {@code join} or {@code select}).
+ *
+ * @param <S> the inner stream's type
+ */
+public final class TlsStream<S extends AsyncRead & AsyncWrite>
+    implements AsyncRead, AsyncWrite, AsyncCloseable {
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+  private final S inner;
+  private final SSLEngine engine;
+  private ByteBuffer netIn; // ciphertext from the peer, write mode (position = bytes held)
+  private ByteBuffer netOut; // ciphertext for the peer, write mode
+  private ByteBuffer appIn; // plaintext not yet read, write mode
+  private boolean inboundDone; // close_notify received
+  private boolean closeNotifySent;
+  private boolean innerShutDown;
+  private boolean closed;
+
+  TlsStream(S inner, SSLEngine engine) {
+    this.inner = Objects.requireNonNull(inner, "inner");
+    this.engine = engine;
+    SSLSession s = engine.getSession();
+    netIn = ByteBuffer.allocate(s.getPacketBufferSize());
+    netOut = ByteBuffer.allocate(s.getPacketBufferSize());
+    appIn = ByteBuffer.allocate(s.getApplicationBufferSize());
+  }
+
+  /** {@return the stream this session runs over} Reading or writing it directly breaks TLS. */
+  public S inner() {
+    return inner;
+  }
+
+  /** {@return the negotiated session: protocol, cipher suite, peer certificates} */
+  public SSLSession session() {
+    return engine.getSession();
+  }
+
+  /**
+   * {@return the ALPN protocol both sides chose (for example {@code "http/1.1"}), or {@code null}
+   * if none was negotiated}
+   */
+  public String applicationProtocol() {
+    String p = engine.getApplicationProtocol();
+    return p == null || p.isEmpty() ? null : p;
+  }
+
+  // ---- the handshake -------------------------------------------------------------------------
+
+  /**
+   * Drives the handshake (and, later, any post-handshake message the engine asks to answer).
+   *
+   * @return true when no handshake step is left and what it produced is sent; false when waiting (a
+   *     wake-up is arranged)
+   */
+  boolean pollHandshake(Context cx) throws IOException {
+    try {
+      while (true) {
+        switch (engine.getHandshakeStatus()) {
+          case NEED_TASK -> runTasks();
+          case NEED_WRAP -> {
+            SSLEngineResult r = wrap(EMPTY);
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+              // The engine's last record (a close_notify or an alert): send it, then stop.
+              if (!flushNet(cx)) {
+                return false;
+              }
+              if (r.bytesProduced() == 0
+                  && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                throw new SSLException("the TLS session is closed");
+              }
+            }
+          }
+          case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+            if (!flushNet(cx)) {
+              return false; // our flight must reach the peer before we wait for its answer
+            }
+            SSLEngineResult r = unwrap();
+            if (r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+              int n = fillNet(cx);
+              if (n == 0) {
+                return false;
+              }
+              if (n < 0) {
+                throw new EOFException("the peer closed the connection during the TLS handshake");
+              }
+            } else if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+              throw new SSLException("the peer closed the TLS session during the handshake");
+            }
+          }
+          default -> { // FINISHED, NOT_HANDSHAKING
+            return flushNet(cx);
+          }
+        }
+      }
+    } catch (SSLException e) {
+      sendAlertQuietly(cx);
+      throw e;
+    }
+  }
+
+  /** After a failed step the engine may hold an alert for the peer: try to send it, once. */
+  private void sendAlertQuietly(Context cx) {
+    try {
+      if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+        wrap(EMPTY);
+      }
+      flushNet(cx);
+    } catch (IOException | RuntimeException ignored) {
+      // the connection is failing anyway; the original exception is what matters
+    }
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  @Override
+  public Poll<Void> pollRead(Context cx, ByteBuffer dst) throws IOException {
+    ensureOpen();
+    if (!dst.hasRemaining()) {
+      return Poll.ready(null);
+    }
+    while (true) {
+      if (appIn.position() > 0) {
+        appIn.flip();
+        int n = Math.min(appIn.remaining(), dst.remaining());
+        dst.put(dst.position(), appIn, appIn.position(), n);
+        dst.position(dst.position() + n);
+        appIn.position(appIn.position() + n);
+        appIn.compact();
+        return Poll.ready(null);
+      }
+      if (inboundDone) {
+        return Poll.ready(null); // close_notify: end of stream
+      }
+      HandshakeStatus hs = engine.getHandshakeStatus();
+      if (hs == HandshakeStatus.NEED_TASK || hs == HandshakeStatus.NEED_WRAP) {
+        if (!pollHandshake(cx)) {
+          return Poll.pending();
+        }
+        continue;
+      }
+      SSLEngineResult r = unwrap();
+      switch (r.getStatus()) {
+        case OK -> {
+          if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && needMoreInput(cx)) {
+            return Poll.pending();
+          }
+        }
+        case BUFFER_UNDERFLOW -> {
+          if (needMoreInput(cx)) {
+            return Poll.pending();
+          }
+        }
+        case CLOSED -> {
+          inboundDone = true;
+          if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+            sendAlertQuietly(cx); // our close_notify in reply, if we can send it now
+          }
+        }
+        default -> throw new IllegalStateException("unexpected unwrap status " + r.getStatus());
+      }
+    }
+  }
+
+  /**
+   * Sends what is pending, then reads more ciphertext.
+   *
+   * @return true if waiting (a wake-up is arranged)
+   */
+  private boolean needMoreInput(Context cx) throws IOException {
+    flushNet(cx); // a request written without a flush must reach the peer before we wait
+    int n = fillNet(cx);
+    if (n == 0) {
+      return true;
+    }
+    if (n < 0) {
+      throw new EOFException(
+          "the TLS peer closed the connection without close_notify: the data may be truncated");
+    }
+    return false;
+  }
+
+  // ---- writing -------------------------------------------------------------------------------
+
+  @Override
+  public Poll<Void> pollWrite(Context cx, ByteBuffer src) throws IOException {
+    ensureOpen();
+    if (closeNotifySent) {
+      throw new IOException("the TLS stream is shut down for writing");
+    }
+    if (!src.hasRemaining()) {
+      return Poll.ready(null);
+    }
+    if (netOut.position() > 0 && !flushNet(cx)) {
+      return Poll.pending(); // keep at most one batch of records buffered
+    }
+    HandshakeStatus hs = engine.getHandshakeStatus();
+    if (hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED) {
+      if (!pollHandshake(cx)) {
+        return Poll.pending();
+      }
+    }
+    int before = src.position();
+    SSLEngineResult r = wrap(src);
+    if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+      throw new IOException("the TLS session is closed");
+    }
+    if (src.position() == before) {
+      throw new IllegalStateException("the TLS engine took no bytes: " + r);
+    }
+    flushNet(cx); // start sending; what the inner stream does not take now stays buffered
+    return Poll.ready(null);
+  }
+
+  @Override
+  public Poll<Void> pollFlush(Context cx) throws IOException {
+    ensureOpen();
+    if (!flushNet(cx)) {
+      return Poll.pending();
+    }
+    return inner.pollFlush(cx);
+  }
+
+  /** Sends {@code close_notify}, then shuts down the inner stream's write side. */
+  @Override
+  public Poll<Void> pollShutdown(Context cx) throws IOException {
+    ensureOpen();
+    if (!closeNotifySent) {
+      engine.closeOutbound();
+      while (!engine.isOutboundDone()) {
+        SSLEngineResult r = wrap(EMPTY);
+        if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesProduced() == 0) {
+          break;
+        }
+      }
+      closeNotifySent = true;
+    }
+    if (!flushNet(cx)) {
+      return Poll.pending();
+    }
+    if (!innerShutDown) {
+      Poll<Void> p = inner.pollShutdown(cx);
+      if (p.isPending()) {
+        return p;
+      }
+      innerShutDown = true;
+    }
+    return Poll.ready(null);
+  }
+
+  /** Sends {@code close_notify} and shuts the inner stream down, then closes it. */
+  @Override
+  public Future<Void> closeAsync() {
+    return cx -> {
+      if (closed) {
+        return Poll.ready(null);
+      }
+      Poll<Void> p;
+      try {
+        p = pollShutdown(cx);
+      } catch (IOException | RuntimeException e) {
+        close();
+        throw e;
+      }
+      if (p.isReady()) {
+        close();
+      }
+      return p;
+    };
+  }
+
+  /** Closes the inner stream at once, without {@code close_notify}. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    engine.closeOutbound();
+    if (inner instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // closing is best effort: the connection is gone either way
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TlsStream[" + engine.getSession().getProtocol() + ", " + inner + "]";
+  }
+
+  // ---- the engine and the buffers ------------------------------------------------------------
+
+  private void ensureOpen() throws IOException {
+    if (closed) {
+      throw new IOException("the TLS stream is closed");
+    }
+  }
+
+  private void runTasks() {
+    Runnable task;
+    while ((task = engine.getDelegatedTask()) != null) {
+      task.run(); // certificate checks and key exchange: CPU-bound, milliseconds at most
+    }
+  }
+
+  private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
+    while (true) {
+      SSLEngineResult r = engine.wrap(src, netOut);
+      if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
+        return r;
+      }
+      netOut = grow(netOut, engine.getSession().getPacketBufferSize());
+    }
+  }
+
+  private SSLEngineResult unwrap() throws SSLException {
+    while (true) {
+      netIn.flip();
+      SSLEngineResult r;
+      try {
+        r = engine.unwrap(netIn, appIn);
+      } finally {
+        netIn.compact();
+      }
+      switch (r.getStatus()) {
+        case BUFFER_OVERFLOW -> appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
+        case BUFFER_UNDERFLOW -> {
+          int need = engine.getSession().getPacketBufferSize();
+          if (netIn.capacity() < need) {
+            netIn = grow(netIn, need);
+          }
+          return r;
+        }
+        default -> {
+          return r;
+        }
+      }
+    }
+  }
+
+  /** {@return a buffer in write mode holding {@code b}'s bytes with at least {@code room} free} */
+  private static ByteBuffer grow(ByteBuffer b, int room) {
+    ByteBuffer bigger = ByteBuffer.allocate(b.position() + Math.max(room, 1024));
+    b.flip();
+    bigger.put(b);
+    return bigger;
+  }
+
+  /**
+   * Sends the buffered ciphertext.
+   *
+   * @return true if all of it was taken by the inner stream; false if waiting (wake-up arranged)
+   */
+  private boolean flushNet(Context cx) throws IOException {
+    if (netOut.position() == 0) {
+      return true;
+    }
+    netOut.flip();
+    try {
+      while (netOut.hasRemaining()) {
+        int before = netOut.position();
+        if (inner.pollWrite(cx, netOut).isPending()) {
+          return false;
+        }
+        if (netOut.position() == before) {
+          throw new IOException("the inner stream wrote zero bytes");
+        }
+      }
+      return true;
+    } finally {
+      netOut.compact();
+    }
+  }
+
+  /** {@return bytes of ciphertext read, 0 if waiting (wake-up arranged), -1 at end of stream} */
+  private int fillNet(Context cx) throws IOException {
+    if (!netIn.hasRemaining()) {
+      netIn = grow(netIn, engine.getSession().getPacketBufferSize());
+    }
+    int before = netIn.position();
+    if (inner.pollRead(cx, netIn).isPending()) {
+      return 0;
+    }
+    int n = netIn.position() - before;
+    return n == 0 ? -1 : n;
+  }
+}

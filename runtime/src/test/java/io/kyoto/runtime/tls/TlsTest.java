@@ -1,0 +1,345 @@
+package io.kyoto.runtime.tls;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.JoinHandle;
+import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.ThrowingFunction;
+import io.kyoto.runtime.Time;
+import io.kyoto.runtime.io.Io;
+import io.kyoto.runtime.net.TcpListener;
+import io.kyoto.runtime.net.TcpStream;
+import java.io.EOFException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link TlsConnector}, {@link TlsAcceptor} and {@link TlsStream} over real TCP, against each other
+ * and against independent implementations (the JDK's blocking {@code SSLSocket}, curl).
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class TlsTest {
+  @TempDir static Path certs;
+  static SSLContext server;
+  static SSLContext client;
+  static Path certPem;
+
+  private final Runtime rt = Runtime.builder().multiThread().workerThreads(2).enableAll().build();
+
+  /** A self-signed EC certificate for localhost and 127.0.0.1, made with the JDK's keytool. */
+  @BeforeAll
+  static void makeCertificate() throws Exception {
+    Path ks = certs.resolve("server.p12");
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    run(
+        keytool,
+        "-genkeypair",
+        "-alias",
+        "kyoto",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=localhost",
+        "-ext",
+        "SAN=dns:localhost,ip:127.0.0.1",
+        "-validity",
+        "2",
+        "-keystore",
+        ks.toString(),
+        "-storepass",
+        "changeit",
+        "-storetype",
+        "PKCS12");
+    certPem = certs.resolve("cert.pem");
+    run(
+        keytool,
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "kyoto",
+        "-keystore",
+        ks.toString(),
+        "-storepass",
+        "changeit",
+        "-file",
+        certPem.toString());
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(ks)) {
+      store.load(in, "changeit".toCharArray());
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(store, "changeit".toCharArray());
+    server = SSLContext.getInstance("TLS");
+    server.init(kmf.getKeyManagers(), null, null);
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(store);
+    client = SSLContext.getInstance("TLS");
+    client.init(null, tmf.getTrustManagers(), null);
+  }
+
+  private static void run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "timed out: " + List.of(command));
+    assertEquals(0, p.exitValue(), out);
+  }
+
+  @AfterEach
+  void close() {
+    rt.close();
+  }
+
+  /** Serves one TLS connection with {@code handler}; returns the bound address. */
+  private InetSocketAddress serveOne(
+      TlsAcceptor acceptor, ThrowingFunction<TlsStream<TcpStream>, Future<Void>> handler)
+      throws Exception {
+    TcpListener listener = rt.blockOn(TcpListener.bind("127.0.0.1:0"));
+    serverTask =
+        rt.spawn(
+            listener
+                .accept()
+                .flatMap(acceptor::accept)
+                .flatMap(tls -> Io.using(tls, handler))
+                .inspect(v -> listener.close()));
+    return listener.localAddress();
+  }
+
+  private JoinHandle<Void> serverTask;
+
+  private Future<TlsStream<TcpStream>> connect(
+      TlsConnector connector, String name, InetSocketAddress addr) {
+    return TcpStream.connect(addr).flatMap(tcp -> connector.connect(name, tcp));
+  }
+
+  @Test
+  void aMegabyteEchoesBackThroughTls() throws Exception {
+    InetSocketAddress addr = serveOne(TlsAcceptor.of(server), tls -> Io.copy(tls, tls).discard());
+    byte[] data = new byte[1 << 20];
+    new Random(1).nextBytes(data);
+    ByteBuffer back = ByteBuffer.allocate(data.length);
+    TlsStream<TcpStream> tls = rt.blockOn(connect(TlsConnector.of(client), "localhost", addr));
+    assertTrue(tls.session().getProtocol().startsWith("TLS"), tls.session().getProtocol());
+    rt.blockOn(
+        Futures.join(
+            tls.writeAll(ByteBuffer.wrap(data)).flatMap(v -> tls.flush()),
+            tls.readExact(back),
+            (a, b) -> null));
+    assertArrayEquals(data, back.array());
+    rt.blockOn(tls.closeAsync()); // close_notify: the server's copy ends, and so does its task
+    rt.blockOn(serverTask);
+  }
+
+  @Test
+  void closeNotifyIsTheEndOfTheStream() throws Exception {
+    InetSocketAddress addr =
+        serveOne(
+            TlsAcceptor.of(server),
+            tls ->
+                tls.writeAll(ByteBuffer.wrap("bye".getBytes(UTF_8))).flatMap(v -> tls.shutdown()));
+    TlsStream<TcpStream> tls = rt.blockOn(connect(TlsConnector.of(client), "localhost", addr));
+    assertEquals("bye", new String(rt.blockOn(tls.readToEnd()), UTF_8));
+    tls.close();
+  }
+
+  @Test
+  void aConnectionClosedWithoutCloseNotifyFailsTheReadAsATruncation() throws Exception {
+    TcpListener listener = rt.blockOn(TcpListener.bind("127.0.0.1:0"));
+    rt.spawn(
+        listener
+            .accept()
+            .flatMap(TlsAcceptor.of(server)::accept)
+            .flatMap(
+                tls ->
+                    tls.writeAll(ByteBuffer.wrap("partial".getBytes(UTF_8)))
+                        .flatMap(v -> tls.flush())
+                        .inspect(v -> tls.close()))); // the TCP connection, without close_notify
+    TlsStream<TcpStream> tls =
+        rt.blockOn(connect(TlsConnector.of(client), "localhost", listener.localAddress()));
+    EOFException e = assertThrows(EOFException.class, () -> rt.blockOn(tls.readToEnd()));
+    assertTrue(e.getMessage().contains("without close_notify"), e.getMessage());
+    tls.close();
+  }
+
+  @Test
+  void aCertificateForAnotherNameIsRefused() throws Exception {
+    InetSocketAddress addr = serveOne(TlsAcceptor.of(server), tls -> Futures.ready(null));
+    SSLHandshakeException e =
+        assertThrows(
+            SSLHandshakeException.class,
+            () -> rt.blockOn(connect(TlsConnector.of(client), "kyoto.example", addr)));
+    assertTrue(e.getMessage().contains("kyoto.example"), e.getMessage());
+    // The server sees the client's alert (or the closed connection) and fails its handshake.
+    assertThrows(Exception.class, () -> rt.blockOn(serverTask));
+    // Without host-name verification the same certificate is accepted.
+    InetSocketAddress again = serveOne(TlsAcceptor.of(server), tls -> Futures.ready(null));
+    rt.blockOn(
+            connect(TlsConnector.of(client).withoutHostnameVerification(), "kyoto.example", again))
+        .close();
+  }
+
+  @Test
+  void anUntrustedCertificateIsRefusedByTheDefaultTrustStore() throws Exception {
+    InetSocketAddress addr = serveOne(TlsAcceptor.of(server), tls -> Futures.ready(null));
+    SSLHandshakeException e =
+        assertThrows(
+            SSLHandshakeException.class,
+            () -> rt.blockOn(connect(TlsConnector.withDefaults(), "localhost", addr)));
+    assertTrue(e.getMessage().contains("PKIX"), e.getMessage());
+  }
+
+  @Test
+  void anIpAddressIsCheckedAgainstTheCertificatesIpAddresses() throws Exception {
+    InetSocketAddress addr = serveOne(TlsAcceptor.of(server), tls -> Futures.ready(null));
+    TlsStream<TcpStream> tls = rt.blockOn(connect(TlsConnector.of(client), "127.0.0.1", addr));
+    tls.close();
+  }
+
+  @Test
+  void alpnPicksAProtocolBothSidesSpeak() throws Exception {
+    InetSocketAddress addr =
+        serveOne(
+            TlsAcceptor.of(server).alpn("http/1.1"),
+            tls -> tls.writeAll(ByteBuffer.wrap(tls.applicationProtocol().getBytes(UTF_8))));
+    TlsStream<TcpStream> tls =
+        rt.blockOn(connect(TlsConnector.of(client).alpn("h2", "http/1.1"), "localhost", addr));
+    assertEquals("http/1.1", tls.applicationProtocol());
+    ByteBuffer got = ByteBuffer.allocate(8);
+    rt.blockOn(tls.readExact(got));
+    assertEquals("http/1.1", new String(got.array(), UTF_8), "the server saw the same");
+    tls.close();
+  }
+
+  @Test
+  void aCancelledHandshakeClosesTheStream() throws Exception {
+    TcpListener listener = rt.blockOn(TcpListener.bind("127.0.0.1:0"));
+    // A server that accepts TCP but never answers the ClientHello.
+    JoinHandle<byte[]> silent =
+        rt.spawn(listener.accept().flatMap(tcp -> Io.using(tcp, t -> t.readToEnd())));
+    assertThrows(
+        Exception.class,
+        () ->
+            rt.blockOn(
+                Time.timeout(
+                    Duration.ofMillis(300),
+                    connect(TlsConnector.of(client), "localhost", listener.localAddress()))));
+    byte[] clientHello = rt.blockOn(silent); // ends: the client closed its side
+    assertTrue(clientHello.length > 0 && clientHello[0] == 0x16, "a TLS handshake record");
+  }
+
+  @Test
+  void theJdksBlockingSslSocketTalksToTheAcceptor() throws Exception {
+    InetSocketAddress addr = serveOne(TlsAcceptor.of(server), tls -> Io.copy(tls, tls).discard());
+    try (SSLSocket s =
+        (SSLSocket) client.getSocketFactory().createSocket("localhost", addr.getPort())) {
+      OutputStream out = s.getOutputStream();
+      out.write("ping over TLS".getBytes(UTF_8));
+      out.flush();
+      byte[] back = s.getInputStream().readNBytes(13);
+      assertEquals("ping over TLS", new String(back, UTF_8));
+    }
+    rt.blockOn(serverTask); // the SSLSocket's close_notify ended the copy
+  }
+
+  @Test
+  void theConnectorTalksToTheJdksBlockingSslServerSocket() throws Exception {
+    try (SSLServerSocket ss =
+        (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0)) {
+      Thread t =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try (SSLSocket s = (SSLSocket) ss.accept()) {
+                      byte[] in = s.getInputStream().readNBytes(5);
+                      s.getOutputStream().write(("echo:" + new String(in, UTF_8)).getBytes(UTF_8));
+                      s.getOutputStream().flush();
+                    } catch (Exception e) {
+                      throw new RuntimeException(e);
+                    }
+                  });
+      TlsStream<TcpStream> tls =
+          rt.blockOn(
+              connect(
+                  TlsConnector.of(client),
+                  "localhost",
+                  new InetSocketAddress("127.0.0.1", ss.getLocalPort())));
+      rt.blockOn(tls.writeAll(ByteBuffer.wrap("hello".getBytes(UTF_8))));
+      assertEquals("echo:hello", new String(rt.blockOn(tls.readToEnd()), UTF_8));
+      tls.close();
+      t.join();
+    }
+  }
+
+  @Test
+  void curlGetsAnAnswerOverTls() throws Exception {
+    Path curl = Path.of("/usr/bin/curl");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(curl), "needs curl");
+    byte[] answer =
+        "HTTP/1.1 200 OK\r\ncontent-length: 12\r\nconnection: close\r\n\r\nhello, curl!"
+            .getBytes(UTF_8);
+    InetSocketAddress addr =
+        serveOne(
+            TlsAcceptor.of(server).alpn("http/1.1"),
+            tls -> {
+              ByteBuffer head = ByteBuffer.allocate(4096);
+              return readHead(tls, head).flatMap(v -> tls.writeAll(ByteBuffer.wrap(answer)));
+            });
+    Process p =
+        new ProcessBuilder(
+                curl.toString(),
+                "-sS",
+                "--cacert",
+                certPem.toString(),
+                "https://localhost:" + addr.getPort() + "/")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals("hello, curl!", out);
+    assertEquals(0, p.exitValue());
+    rt.blockOn(serverTask);
+  }
+
+  /** Reads until the end of an HTTP request head. */
+  private static Future<Void> readHead(TlsStream<TcpStream> tls, ByteBuffer head) {
+    return Futures.lazy(
+        () ->
+            tls.read(head)
+                .flatMap(
+                    n -> {
+                      String s = new String(head.array(), 0, head.position(), UTF_8);
+                      if (n < 0 || s.contains("\r\n\r\n")) {
+                        return Futures.ready(null);
+                      }
+                      return readHead(tls, head);
+                    }));
+  }
+}
