@@ -13,10 +13,12 @@ import io.kyoto.runtime.sync.CancellationToken;
 import io.kyoto.runtime.sync.Semaphore;
 import io.kyoto.runtime.sync.SemaphorePermit;
 import io.kyoto.runtime.sync.TaskTracker;
+import io.kyoto.runtime.tls.TlsAcceptor;
 import io.kyoto.web.internal.h1.H1Limits;
 import io.kyoto.web.internal.server.H1Connection;
 import io.kyoto.web.internal.server.ServerConfig;
 import io.kyoto.web.internal.server.ServerContext;
+import io.kyoto.web.internal.server.TlsConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -71,6 +73,7 @@ public final class HttpServer implements AutoCloseable {
   private final ServerConfig config;
   private final int maxConnections;
   private final Duration shutdownTimeout;
+  private final TlsAcceptor tls; // null: plain HTTP
   private final CancellationToken shutdown = new CancellationToken();
   private final TaskTracker tracker = new TaskTracker();
   private final Set<AbortHandle> live = ConcurrentHashMap.newKeySet();
@@ -96,6 +99,7 @@ public final class HttpServer implements AutoCloseable {
             b.lingerTimeout);
     this.maxConnections = b.maxConnections;
     this.shutdownTimeout = b.shutdownTimeout;
+    this.tls = b.tls;
   }
 
   /** {@return a builder with the default settings} */
@@ -312,8 +316,15 @@ public final class HttpServer implements AutoCloseable {
         stream.close();
         return;
       }
-      H1Connection conn =
-          new H1Connection(stream, stream, stream, remote, app.newHandle(), config, context);
+      Service<Request, Response> handle = app.newHandle();
+      Future<Void> conn =
+          tls == null
+              ? new H1Connection(stream, stream, stream, remote, handle, config, context)
+              : new TlsConnection(
+                  tls,
+                  stream,
+                  config,
+                  s -> new H1Connection(s, s, s, remote, handle, config, context));
       LiveTask task = new LiveTask(conn, held::close);
       track(task, tracker.spawn(task).abortHandle());
     }
@@ -399,8 +410,23 @@ public final class HttpServer implements AutoCloseable {
     private Duration keepAliveTimeout = Duration.ofSeconds(60);
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private Duration lingerTimeout = Duration.ofSeconds(2);
+    private TlsAcceptor tls;
 
     private Builder() {}
+
+    /**
+     * Serves HTTPS: every accepted connection first does the TLS handshake with {@code acceptor}
+     * (bounded by the {@linkplain #headerReadTimeout header-read timeout}), then speaks HTTP/1.1
+     * over it. A connection whose handshake fails is closed without an answer. Offer ALPN {@code
+     * "http/1.1"} on the acceptor if clients negotiate it ({@code acceptor.alpn("http/1.1")}).
+     *
+     * @param acceptor the server's certificate, key and TLS settings
+     * @return this
+     */
+    public Builder tls(TlsAcceptor acceptor) {
+      this.tls = Objects.requireNonNull(acceptor, "acceptor");
+      return this;
+    }
 
     /**
      * Sets the most connections open at once (default 10,000).
