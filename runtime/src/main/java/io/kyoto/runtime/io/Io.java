@@ -1,7 +1,12 @@
 package io.kyoto.runtime.io;
 
+import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.ThrowingFunction;
+import io.kyoto.runtime.internal.blocking.BlockingReader;
+import io.kyoto.runtime.internal.blocking.BlockingWriter;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.util.Objects;
@@ -325,6 +330,82 @@ public final class Io {
       R resource, ThrowingFunction<? super R, ? extends Future<T>> body) {
     return new Using<>(
         Objects.requireNonNull(resource, "resource"), Objects.requireNonNull(body, "body"));
+  }
+
+  /**
+   * {@return the process's standard input as an {@link AsyncRead}: tokio's {@code io::stdin}} Reads
+   * run on the blocking pool, one at a time, as tokio's do (a terminal or pipe offers no readiness
+   * to wait for). Use one handle: two handles reading at once split the input between them
+   * unpredictably. A read that waits for input holds one blocking thread until it arrives.
+   *
+   * {@snippet :
+   * Lines lines = Io.lines(BufReader.create(Io.stdin()));
+   * }
+   */
+  public static AsyncRead stdin() {
+    BlockingReader in = new BlockingReader(System.in, "stdin");
+    return in::pollRead;
+  }
+
+  /**
+   * {@return the process's standard output as an {@link AsyncWrite}: tokio's {@code io::stdout}} A
+   * write completes once handed to the blocking pool and {@code flush} waits for it, so writes keep
+   * their order; they go through {@link System#out}, so they do not tear lines that other code
+   * prints at the same time. {@code shutdown} flushes and leaves the stream open.
+   */
+  public static AsyncWrite stdout() {
+    return standard(System.out, "stdout");
+  }
+
+  /**
+   * {@return the process's standard error as an {@link AsyncWrite}: tokio's {@code io::stderr}} As
+   * {@link #stdout()}, through {@link System#err}.
+   */
+  public static AsyncWrite stderr() {
+    return standard(System.err, "stderr");
+  }
+
+  private static AsyncWrite standard(java.io.PrintStream stream, String name) {
+    BlockingWriter w =
+        new BlockingWriter(
+            new java.io.OutputStream() {
+              @Override
+              public void write(int b) {
+                stream.write(b);
+              }
+
+              @Override
+              public void write(byte[] b, int off, int len) {
+                stream.write(b, off, len);
+              }
+
+              @Override
+              public void flush() {
+                stream.flush();
+              }
+
+              @Override
+              public void close() {
+                stream.flush(); // the process's stream stays open
+              }
+            },
+            name);
+    return new AsyncWrite() {
+      @Override
+      public Poll<Void> pollWrite(Context cx, ByteBuffer src) throws IOException {
+        return w.pollWrite(cx, src);
+      }
+
+      @Override
+      public Poll<Void> pollFlush(Context cx) throws IOException {
+        return w.pollFlush(cx);
+      }
+
+      @Override
+      public Poll<Void> pollShutdown(Context cx) throws IOException {
+        return w.pollFlush(cx); // as tokio's: shutting stdout down only flushes it
+      }
+    };
   }
 
   /**

@@ -2,6 +2,7 @@ package io.kyoto.runtime.process;
 
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.internal.blocking.BlockingReader;
 import io.kyoto.runtime.io.AsyncRead;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,10 +16,10 @@ import java.nio.ByteBuffer;
  * <p><b>Thread safety:</b> one task reads at a time.
  */
 public final class ChildStderr implements AsyncRead, AutoCloseable {
-  private final PipeReader pipe;
+  private final BlockingReader pipe;
 
   ChildStderr(InputStream in, long pid) {
-    this.pipe = new PipeReader(in, "stderr of process " + pid);
+    this.pipe = new BlockingReader(in, "stderr of process " + pid);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.kyoto.runtime.process;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.internal.blocking.BlockingWriter;
 import io.kyoto.runtime.io.AsyncCloseable;
 import io.kyoto.runtime.io.AsyncWrite;
 import java.io.IOException;
@@ -19,10 +20,10 @@ import java.nio.ByteBuffer;
  * <p><b>Thread safety:</b> one task writes at a time.
  */
 public final class ChildStdin implements AsyncWrite, AsyncCloseable {
-  private final PipeWriter pipe;
+  private final BlockingWriter pipe;
 
   ChildStdin(OutputStream out, long pid) {
-    this.pipe = new PipeWriter(out, "stdin of process " + pid);
+    this.pipe = new BlockingWriter(out, "stdin of process " + pid);
   }
 
   @Override

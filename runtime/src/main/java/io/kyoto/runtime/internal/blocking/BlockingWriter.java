@@ -1,4 +1,4 @@
-package io.kyoto.runtime.process;
+package io.kyoto.runtime.internal.blocking;
 
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Handle;
@@ -12,11 +12,12 @@ import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
- * The engine of {@link ChildStdin}: writes to a blocking pipe, one at a time on the blocking pool.
- * A write completes once its bytes are copied (as {@link io.kyoto.runtime.fs.File}'s); its failure
- * is reported by the next write, flush or shutdown.
+ * The engine of {@code ChildStdin}, {@code Io.stdout()} and {@code Io.stderr()}: writes to a
+ * blocking pipe, one at a time on the blocking pool. A write completes once its bytes are copied
+ * (as {@link io.kyoto.runtime.fs.File}'s); its failure is reported by the next write, flush or
+ * shutdown.
  */
-final class PipeWriter {
+public final class BlockingWriter {
   /** The most bytes one write takes. */
   static final int MAX_WRITE = 64 * 1024;
 
@@ -26,12 +27,26 @@ final class PipeWriter {
   private IOException failed;
   private boolean closed;
 
-  PipeWriter(OutputStream out, String name) {
+  /**
+   * Wraps a blocking stream.
+   *
+   * @param stream the stream, used from the blocking pool from now on
+   * @param name what the stream is, for error messages
+   */
+  public BlockingWriter(OutputStream out, String name) {
     this.out = out;
     this.name = name;
   }
 
-  Poll<Void> pollWrite(Context cx, ByteBuffer src) throws IOException {
+  /**
+   * As {@link io.kyoto.runtime.io.AsyncWrite#pollWrite}.
+   *
+   * @param cx the task's context
+   * @param src the bytes
+   * @return ready once they are taken, or pending
+   * @throws IOException if an earlier write failed or the stream is closed
+   */
+  public Poll<Void> pollWrite(Context cx, ByteBuffer src) throws IOException {
     ensureOpen();
     if (!src.hasRemaining()) {
       return Poll.ready(null);
@@ -55,13 +70,26 @@ final class PipeWriter {
     return Poll.ready(null);
   }
 
-  Poll<Void> pollFlush(Context cx) throws IOException {
+  /**
+   * As {@link io.kyoto.runtime.io.AsyncWrite#pollFlush}.
+   *
+   * @param cx the task's context
+   * @return ready once the writes are done, or pending
+   * @throws IOException if a write failed
+   */
+  public Poll<Void> pollFlush(Context cx) throws IOException {
     ensureOpen();
     return awaitIdle(cx) ? Poll.pending() : Poll.ready(null);
   }
 
-  /** Waits for the write in flight, then closes the pipe: the child reads end of input. */
-  Poll<Void> pollShutdown(Context cx) throws IOException {
+  /**
+   * Waits for the write in flight, then closes the stream (a child process reads end of input).
+   *
+   * @param cx the task's context
+   * @return ready once closed, or pending
+   * @throws IOException if a write failed
+   */
+  public Poll<Void> pollShutdown(Context cx) throws IOException {
     if (closed) {
       return Poll.ready(null);
     }
@@ -77,7 +105,8 @@ final class PipeWriter {
     return Poll.ready(null);
   }
 
-  boolean isClosed() {
+  /** {@return whether the stream was closed} */
+  public boolean isClosed() {
     return closed;
   }
 
@@ -86,7 +115,7 @@ final class PipeWriter {
    * child does not read, holding the stream's lock), the close is left to the blocking pool, where
    * it happens once that write ends.
    */
-  void close() {
+  public void close() {
     if (closed) {
       return;
     }

@@ -1,4 +1,4 @@
-package io.kyoto.runtime.process;
+package io.kyoto.runtime.internal.blocking;
 
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.JoinException;
@@ -10,11 +10,11 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 /**
- * The engine of {@link ChildStdout} and {@link ChildStderr}: reads of a blocking pipe, one at a
- * time on the blocking pool. Bytes a read brought after its future was cancelled are kept for the
- * next read.
+ * The engine of {@code ChildStdout}, {@code ChildStderr} and {@code Io.stdin()}: reads of a
+ * blocking pipe, one at a time on the blocking pool. Bytes a read brought after its future was
+ * cancelled are kept for the next read.
  */
-final class PipeReader {
+public final class BlockingReader {
   /** The most bytes one blocking read asks for. */
   static final int MAX_READ = 64 * 1024;
 
@@ -29,12 +29,26 @@ final class PipeReader {
   private boolean eof;
   private boolean closed;
 
-  PipeReader(InputStream in, String name) {
+  /**
+   * Wraps a blocking stream.
+   *
+   * @param stream the stream, used from the blocking pool from now on
+   * @param name what the stream is, for error messages
+   */
+  public BlockingReader(InputStream in, String name) {
     this.in = in;
     this.name = name;
   }
 
-  Poll<Void> pollRead(Context cx, ByteBuffer dst) throws IOException {
+  /**
+   * As {@link io.kyoto.runtime.io.AsyncRead#pollRead}.
+   *
+   * @param cx the task's context
+   * @param dst where the bytes go
+   * @return ready with bytes or at the end, or pending
+   * @throws IOException if the read failed or the stream is closed
+   */
+  public Poll<Void> pollRead(Context cx, ByteBuffer dst) throws IOException {
     if (closed) {
       throw new IOException(name + " is closed");
     }
@@ -86,7 +100,7 @@ final class PipeReader {
   }
 
   /** Closes the pipe; a read in flight ends when the child writes or closes its end. */
-  void close() {
+  public void close() {
     if (!closed) {
       closed = true;
       try {
