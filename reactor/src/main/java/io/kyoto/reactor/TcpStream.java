@@ -164,6 +164,79 @@ public final class TcpStream implements Source {
   }
 
   /**
+   * Sets {@code SO_KEEPALIVE}: on, the kernel probes a connection that has been idle (for two hours
+   * by default on Linux, {@code net.ipv4.tcp_keepalive_time}) and reports a dead peer as an error.
+   *
+   * @param on whether to send keep-alive probes
+   * @throws IOException if the stream is closed
+   */
+  public void setKeepAlive(boolean on) throws IOException {
+    handle.setKeepAlive(on);
+  }
+
+  /**
+   * Whether {@code SO_KEEPALIVE} is set.
+   *
+   * @return whether keep-alive probes are on
+   * @throws IOException if the stream is closed
+   */
+  public boolean keepAlive() throws IOException {
+    return handle.keepAlive();
+  }
+
+  /**
+   * Sets the kernel's receive buffer size ({@code SO_RCVBUF}). Linux caps it at {@code
+   * net.core.rmem_max} and reserves as much again for its bookkeeping; {@link #receiveBufferSize()}
+   * reads back the value in effect without that share, as the JDK's sockets do.
+   *
+   * @param bytes the size, positive
+   * @throws IOException if the stream is closed
+   * @throws IllegalArgumentException if {@code bytes} is not positive
+   */
+  public void setReceiveBufferSize(int bytes) throws IOException {
+    handle.setBufferSize(true, positive(bytes));
+  }
+
+  /**
+   * The kernel's receive buffer size ({@code SO_RCVBUF}).
+   *
+   * @return the size in bytes
+   * @throws IOException if the stream is closed
+   */
+  public int receiveBufferSize() throws IOException {
+    return handle.bufferSize(true);
+  }
+
+  /**
+   * Sets the kernel's send buffer size ({@code SO_SNDBUF}); as {@link #setReceiveBufferSize},
+   * capped at {@code net.core.wmem_max}.
+   *
+   * @param bytes the size, positive
+   * @throws IOException if the stream is closed
+   * @throws IllegalArgumentException if {@code bytes} is not positive
+   */
+  public void setSendBufferSize(int bytes) throws IOException {
+    handle.setBufferSize(false, positive(bytes));
+  }
+
+  /**
+   * The kernel's send buffer size ({@code SO_SNDBUF}).
+   *
+   * @return the size in bytes
+   * @throws IOException if the stream is closed
+   */
+  public int sendBufferSize() throws IOException {
+    return handle.bufferSize(false);
+  }
+
+  private static int positive(int bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("buffer size must be positive: " + bytes);
+    }
+    return bytes;
+  }
+
+  /**
    * The local address.
    *
    * @return the local address

@@ -441,6 +441,42 @@ abstract class TcpContract extends BackendContract {
 
   @Test
   @Timeout(10)
+  void keepAliveCanBeSetAndRead() throws Exception {
+    try (TcpPair pair = newPair()) {
+      for (TcpStream s : List.of(pair.client(), pair.server())) {
+        assertFalse(s.keepAlive(), "off by default");
+        s.setKeepAlive(true);
+        assertTrue(s.keepAlive());
+        s.setKeepAlive(false);
+        assertFalse(s.keepAlive());
+      }
+      pair.client().close();
+      assertThrows(
+          IOException.class, () -> pair.client().setKeepAlive(true), "the stream is closed");
+    }
+  }
+
+  @Test
+  @Timeout(10)
+  void bufferSizesReadBackAsSetOnEveryBackend() throws Exception {
+    try (TcpPair pair = newPair()) {
+      TcpStream s = pair.client();
+      s.setReceiveBufferSize(64 * 1024);
+      s.setSendBufferSize(32 * 1024);
+      // Linux keeps as much again for bookkeeping; both backends report the value set, as the
+      // JDK's sockets do (rmem_max and wmem_max are larger than these by default).
+      assertEquals(64 * 1024, s.receiveBufferSize());
+      assertEquals(32 * 1024, s.sendBufferSize());
+      s.setReceiveBufferSize(8 * 1024);
+      assertEquals(8 * 1024, s.receiveBufferSize());
+      assertThrows(IllegalArgumentException.class, () -> s.setSendBufferSize(0));
+      pair.client().close();
+      assertThrows(IOException.class, () -> pair.client().receiveBufferSize(), "closed");
+    }
+  }
+
+  @Test
+  @Timeout(10)
   void reusePortLetsTwoListenersBindTheSamePort() throws Exception {
     try (TcpListener first =
         TcpListener.builder().backend(backend()).reusePort(true).bind(loopbackAnyPort())) {

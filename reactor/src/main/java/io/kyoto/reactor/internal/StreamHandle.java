@@ -50,6 +50,18 @@ public interface StreamHandle extends SourceHandle {
   /** Reads TCP_NODELAY. */
   boolean noDelay() throws IOException;
 
+  /** Sets SO_KEEPALIVE (TCP only; Unix streams ignore it). */
+  void setKeepAlive(boolean on) throws IOException;
+
+  /** Reads SO_KEEPALIVE (false for Unix streams). */
+  boolean keepAlive() throws IOException;
+
+  /** Sets SO_RCVBUF ({@code receive}) or SO_SNDBUF, in bytes; the kernel may adjust it. */
+  void setBufferSize(boolean receive, int bytes) throws IOException;
+
+  /** Reads SO_RCVBUF ({@code receive}) or SO_SNDBUF, in bytes. */
+  int bufferSize(boolean receive) throws IOException;
+
   /**
    * Reads and clears the pending socket error (SO_ERROR).
    *

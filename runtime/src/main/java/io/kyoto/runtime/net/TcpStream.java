@@ -96,6 +96,66 @@ public final class TcpStream extends StreamSocket {
   }
 
   /**
+   * Sets {@code SO_KEEPALIVE}: the kernel probes an idle connection (after two hours by default on
+   * Linux) and a dead peer then fails reads and writes.
+   *
+   * @param on whether to send keep-alive probes
+   * @throws IOException if the socket is closed
+   */
+  public void setKeepAlive(boolean on) throws IOException {
+    raw.setKeepAlive(on);
+  }
+
+  /**
+   * {@return whether {@code SO_KEEPALIVE} is set}
+   *
+   * @throws IOException if the socket is closed
+   */
+  public boolean keepAlive() throws IOException {
+    return raw.keepAlive();
+  }
+
+  /**
+   * Sets the kernel's receive buffer size ({@code SO_RCVBUF}), capped by Linux at {@code
+   * net.core.rmem_max}.
+   *
+   * @param bytes the size, positive
+   * @throws IOException if the socket is closed
+   */
+  public void setReceiveBufferSize(int bytes) throws IOException {
+    raw.setReceiveBufferSize(bytes);
+  }
+
+  /**
+   * {@return the kernel's receive buffer size ({@code SO_RCVBUF}), in bytes}
+   *
+   * @throws IOException if the socket is closed
+   */
+  public int receiveBufferSize() throws IOException {
+    return raw.receiveBufferSize();
+  }
+
+  /**
+   * Sets the kernel's send buffer size ({@code SO_SNDBUF}), capped by Linux at {@code
+   * net.core.wmem_max}.
+   *
+   * @param bytes the size, positive
+   * @throws IOException if the socket is closed
+   */
+  public void setSendBufferSize(int bytes) throws IOException {
+    raw.setSendBufferSize(bytes);
+  }
+
+  /**
+   * {@return the kernel's send buffer size ({@code SO_SNDBUF}), in bytes}
+   *
+   * @throws IOException if the socket is closed
+   */
+  public int sendBufferSize() throws IOException {
+    return raw.sendBufferSize();
+  }
+
+  /**
    * {@return the local address}
    *
    * @throws IOException if the socket is closed

@@ -281,6 +281,41 @@ final class EpollStream extends FdHandle implements StreamHandle {
   }
 
   @Override
+  public void setKeepAlive(boolean on) throws IOException {
+    if (tcp) {
+      Options.setInt(this, Syscalls.SOL_SOCKET, Syscalls.SO_KEEPALIVE, on ? 1 : 0, "SO_KEEPALIVE");
+    }
+  }
+
+  @Override
+  public boolean keepAlive() throws IOException {
+    return tcp
+        && Options.getInt(this, Syscalls.SOL_SOCKET, Syscalls.SO_KEEPALIVE, "SO_KEEPALIVE") != 0;
+  }
+
+  @Override
+  public void setBufferSize(boolean receive, int bytes) throws IOException {
+    Options.setInt(
+        this,
+        Syscalls.SOL_SOCKET,
+        receive ? Syscalls.SO_RCVBUF : Syscalls.SO_SNDBUF,
+        bytes,
+        receive ? "SO_RCVBUF" : "SO_SNDBUF");
+  }
+
+  @Override
+  public int bufferSize(boolean receive) throws IOException {
+    // Linux reports twice what was set (its bookkeeping share); halve it, as the JDK's sockets do,
+    // so both backends read back the value that was set.
+    return Options.getInt(
+            this,
+            Syscalls.SOL_SOCKET,
+            receive ? Syscalls.SO_RCVBUF : Syscalls.SO_SNDBUF,
+            receive ? "SO_RCVBUF" : "SO_SNDBUF")
+        / 2;
+  }
+
+  @Override
   public IOException takeError() throws IOException {
     int error = Options.getInt(this, Syscalls.SOL_SOCKET, Syscalls.SO_ERROR, "SO_ERROR");
     return error == 0 ? null : Errno.exception("socket error", error);

@@ -57,6 +57,9 @@ final class Syscalls {
   static final int SO_REUSEADDR = 2;
   static final int SO_ERROR = 4;
   static final int SO_BROADCAST = 6;
+  static final int SO_SNDBUF = 7;
+  static final int SO_RCVBUF = 8;
+  static final int SO_KEEPALIVE = 9;
   static final int SO_REUSEPORT = 15;
   static final int IPPROTO_TCP = 6;
   static final int TCP_NODELAY = 1;

@@ -252,6 +252,38 @@ final class NioStream extends NioSource implements StreamHandle {
   }
 
   @Override
+  public void setKeepAlive(boolean on) throws IOException {
+    if (!unix) {
+      channel.setOption(StandardSocketOptions.SO_KEEPALIVE, on);
+    } else if (!channel.isOpen()) {
+      throw new ClosedChannelException();
+    }
+  }
+
+  @Override
+  public boolean keepAlive() throws IOException {
+    if (!unix) {
+      return channel.getOption(StandardSocketOptions.SO_KEEPALIVE);
+    }
+    if (!channel.isOpen()) {
+      throw new ClosedChannelException();
+    }
+    return false;
+  }
+
+  @Override
+  public void setBufferSize(boolean receive, int bytes) throws IOException {
+    channel.setOption(
+        receive ? StandardSocketOptions.SO_RCVBUF : StandardSocketOptions.SO_SNDBUF, bytes);
+  }
+
+  @Override
+  public int bufferSize(boolean receive) throws IOException {
+    return channel.getOption(
+        receive ? StandardSocketOptions.SO_RCVBUF : StandardSocketOptions.SO_SNDBUF);
+  }
+
+  @Override
   public IOException takeError() throws IOException {
     if (!channel.isOpen()) {
       throw new ClosedChannelException();
