@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.service.Service;
 import io.kyoto.runtime.stream.Streams;
+import io.kyoto.web.fs.StaticFiles;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -15,10 +16,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
 class HttpServerTest {
@@ -113,6 +117,42 @@ class HttpServerTest {
           h.exchangeUntilClose("HEAD /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
       assertTrue(head.contains("content-length: 6\r\n"), head);
       assertTrue(head.endsWith("\r\n\r\n"), "no body after a HEAD response: " + head);
+    }
+  }
+
+  @Test
+  void aHeadOr304ResponseKeepsTheContentLengthItDeclaresForAnEmptyBody(@TempDir Path root)
+      throws Exception {
+    // RFC 9110 sections 8.6 and 15.4.5: a HEAD answer (and a 304) may carry the Content-Length a
+    // GET would have had; hyper keeps the application's header when no body is sent.
+    Files.writeString(root.resolve("hello.txt"), "hello world");
+    Service<Request, Response> app =
+        Service.of(
+            req ->
+                req.path().equals("/304")
+                    ? Futures.ready(
+                        new Response(
+                            Status.NOT_MODIFIED,
+                            new Headers().add("content-length", "11"),
+                            Body.empty()))
+                    : StaticFiles.dir(root).serve(req));
+    try (ServerHarness h = new ServerHarness(app)) {
+      String head =
+          h.exchangeUntilClose("HEAD /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      assertTrue(head.startsWith("HTTP/1.1 200 "), head);
+      assertTrue(head.contains("content-length: 11\r\n"), head);
+      assertTrue(head.endsWith("\r\n\r\n"), "no body after a HEAD response: " + head);
+      String range =
+          h.exchangeUntilClose(
+              "HEAD /hello.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=-5\r\n"
+                  + "Connection: close\r\n\r\n");
+      assertTrue(range.startsWith("HTTP/1.1 206 "), range);
+      assertTrue(range.contains("content-length: 5\r\n"), range);
+      String notModified =
+          h.exchangeUntilClose("GET /304 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      assertTrue(notModified.startsWith("HTTP/1.1 304 "), notModified);
+      assertTrue(notModified.contains("content-length: 11\r\n"), notModified);
+      assertTrue(notModified.endsWith("\r\n\r\n"), notModified);
     }
   }
 

@@ -410,7 +410,11 @@ public final class H1Connection implements Future<Void> {
             || status.code() == 304;
     long length = body.contentLength();
     String declared = r.headers().get("content-length");
-    if (length < 0 && declared != null) {
+    // A HEAD answer or a 304 sends no body, so an empty one says nothing about the length: the
+    // declared Content-Length (what a GET would carry, RFC 9110 sections 8.6, 15.4.5) wins, as
+    // in hyper.
+    boolean bodilessAnswer = head.method() == Method.HEAD || status.code() == 304;
+    if (declared != null && (length < 0 || (length == 0 && bodilessAnswer))) {
       try {
         length = Long.parseLong(declared.trim());
       } catch (NumberFormatException e) {
