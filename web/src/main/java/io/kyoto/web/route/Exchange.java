@@ -19,6 +19,9 @@ public final class Exchange {
   private String[] names;
   private String[] values;
   private byte[] body;
+  // why reading the body failed part-way: the bytes read are gone, so no later filter may read
+  // the rest as if it were the whole body (warp: a body is taken once)
+  private Exception bodyFailure;
 
   Exchange(Request request, int bodyLimit) {
     this.request = request;
@@ -63,7 +66,9 @@ public final class Exchange {
    * {@return a future of the whole body, read once and kept for later filters}
    *
    * <p>Fails with a 413 {@link Rejection} when the body (or its declared {@code Content-Length}) is
-   * larger than {@code maxBytes}.
+   * larger than {@code maxBytes}. Once reading has failed part-way (an earlier route's smaller
+   * limit, say), every later call fails the same way: the bytes read are gone, and the rest is not
+   * the body.
    *
    * @param maxBytes the most bytes to accept
    */
@@ -71,6 +76,7 @@ public final class Exchange {
     if (body != null) {
       return body.length > maxBytes ? Futures.failed(tooLarge(maxBytes)) : Futures.ready(body);
     }
+    if (bodyFailure != null) return Futures.failed(bodyFailure);
     String declared = request.header("content-length");
     if (declared != null) {
       try {
@@ -83,10 +89,11 @@ public final class Exchange {
         .body()
         .bytes(maxBytes)
         .recoverWith(
-            e ->
-                e instanceof HttpException h && h.status().code() == 413
-                    ? Futures.failed(tooLarge(maxBytes))
-                    : Futures.failed(e))
+            e -> {
+              bodyFailure =
+                  e instanceof HttpException h && h.status().code() == 413 ? tooLarge(maxBytes) : e;
+              return Futures.failed(bodyFailure);
+            })
         .map(
             b -> {
               body = b;

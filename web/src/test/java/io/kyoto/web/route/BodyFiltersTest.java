@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Runtime;
 import io.kyoto.web.Body;
+import io.kyoto.web.HttpServer;
 import io.kyoto.web.Method;
 import io.kyoto.web.Response;
 import io.kyoto.web.Status;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -138,6 +143,47 @@ class BodyFiltersTest {
   @Test
   void stringBody() {
     assertEquals("HELLO", c.post("/echo", "text/plain", "hello").text());
+  }
+
+  @Test
+  void aLaterRouteNeverGetsTheRestOfABodyAnEarlierRouteGaveUpOnPartlyRead() throws Exception {
+    // Route A reads 5 bytes, then a chunk that takes it past its limit: it rejects with 413 and
+    // the body is half-read. Route B must not be handed the rest as if it were the whole body
+    // (warp: a body taken once cannot be taken again); the answer stays 413, and the connection
+    // stays framed for the next request.
+    var app =
+        Router.create()
+            .post("/data", Filters.bytes(8))
+            .handle((req, b) -> Response.text("a " + b.length))
+            .post("/data", Filters.bytes(1000))
+            .handle((req, b) -> Response.text("b " + new String(b, StandardCharsets.UTF_8)))
+            .build();
+    try (Runtime rt = Runtime.builder().multiThread().workerThreads(1).enableAll().build()) {
+      HttpServer server = rt.blockOn(HttpServer.bind("127.0.0.1:0"));
+      var serving = rt.spawn(server.serve(app));
+      try (Socket s = new Socket("127.0.0.1", server.localAddress().getPort())) {
+        s.setSoTimeout(10_000);
+        OutputStream out = s.getOutputStream();
+        out.write(
+            ("POST /data HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\nhello\r\na\r\n0123456789\r\n5\r\nworld\r\n0\r\n\r\n"
+                    + "POST /data HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+                    + "Connection: close\r\n\r\nabc")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        String both = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        int second = both.indexOf("HTTP/1.1", 1);
+        assertTrue(second > 0, "two responses: " + both);
+        String first = both.substring(0, second);
+        assertTrue(first.startsWith("HTTP/1.1 413 "), first);
+        assertTrue(!first.contains("b world"), first);
+        assertTrue(both.substring(second).startsWith("HTTP/1.1 200 "), both);
+        assertTrue(both.endsWith("a 3"), both);
+      } finally {
+        server.shutdown();
+        rt.blockOn(serving);
+      }
+    }
   }
 
   private static io.kyoto.runtime.stream.Stream<ByteBuffer> chunkStream(List<byte[]> chunks) {
