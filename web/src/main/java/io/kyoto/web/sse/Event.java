@@ -15,9 +15,11 @@ import java.util.Objects;
  * }
  *
  * <p>Data is split at every line break ({@code \r\n}, {@code \r} or {@code \n}) into several {@code
- * data:} lines, which the browser joins back with {@code \n}. A comment is split the same way. The
- * event name and id may not hold CR or LF (an id may not hold NUL either, which browsers ignore):
- * the setters throw {@link IllegalArgumentException}.
+ * data:} lines, which the browser joins back with {@code \n}. A comment is split the same way. A
+ * value (a data line, the event name, the id) that starts with a space is written after one more,
+ * since the browser drops the first space after the colon. The event name and id may not hold CR or
+ * LF (an id may not hold NUL either, which browsers ignore): the setters throw {@link
+ * IllegalArgumentException}.
  *
  * <p><b>Thread safety:</b> not thread safe while being built; safe to share once built.
  */
@@ -150,8 +152,8 @@ public final class Event {
   public String encode() {
     StringBuilder sb = new StringBuilder();
     if (comment != null) lines(sb, ":", comment);
-    if (event != null) sb.append("event:").append(event).append('\n');
-    if (id != null) sb.append("id:").append(id).append('\n');
+    if (event != null) field(sb, "event:", event, 0, event.length());
+    if (id != null) field(sb, "id:", id, 0, id.length());
     if (retry != null) sb.append("retry:").append(retry.toMillis()).append('\n');
     if (data != null) lines(sb, "data:", data);
     return sb.append('\n').toString();
@@ -167,11 +169,23 @@ public final class Event {
     int n = text.length();
     for (int i = 0; i <= n; i++) {
       if (i == n || text.charAt(i) == '\n' || text.charAt(i) == '\r') {
-        sb.append(prefix).append(text, start, i).append('\n');
+        field(sb, prefix, text, start, i);
         if (i < n - 1 && text.charAt(i) == '\r' && text.charAt(i + 1) == '\n') i++;
         start = i + 1;
       }
     }
+  }
+
+  /**
+   * Appends one line: {@code prefix} (a field name and its colon, or the colon of a comment), the
+   * text and LF. A browser drops one space after a field's colon (WHATWG HTML, section 9.2.6), so a
+   * field value that starts with a space gets one more in front (axum always writes one); a comment
+   * is left as it is, as nothing reads it.
+   */
+  private static void field(StringBuilder sb, String prefix, String text, int start, int end) {
+    sb.append(prefix);
+    if (prefix.length() > 1 && start < end && text.charAt(start) == ' ') sb.append(' ');
+    sb.append(text, start, end).append('\n');
   }
 
   @Override

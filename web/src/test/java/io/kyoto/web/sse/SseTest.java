@@ -37,6 +37,38 @@ class SseTest {
   }
 
   @Test
+  void valuesStartingWithASpaceReachTheBrowserUnchanged() {
+    // The event-stream parser (WHATWG HTML, 9.2.6) drops one space after the colon, so a value
+    // that starts with a space must be written after one of ours (axum writes "data: value").
+    Event e = Event.data(" indented\n  two\nthree").event(" spaced").id(" 7");
+    java.util.Map<String, String> fields = parseEventStream(e.encode());
+    assertEquals(" indented\n  two\nthree", fields.get("data"));
+    assertEquals(" spaced", fields.get("event"));
+    assertEquals(" 7", fields.get("id"));
+    assertEquals("data:plain\n\n", Event.data("plain").encode(), "other values are as before");
+  }
+
+  /** The fields of one event as a browser reads them (WHATWG HTML, 9.2.6). */
+  private static java.util.Map<String, String> parseEventStream(String text) {
+    java.util.Map<String, String> fields = new java.util.HashMap<>();
+    StringBuilder data = null;
+    for (String line : text.split("\n", -1)) {
+      if (line.isEmpty() || line.startsWith(":")) continue;
+      int colon = line.indexOf(':');
+      String name = colon < 0 ? line : line.substring(0, colon);
+      String value = colon < 0 ? "" : line.substring(colon + 1);
+      if (value.startsWith(" ")) value = value.substring(1);
+      if (name.equals("data")) {
+        data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+      } else {
+        fields.put(name, value);
+      }
+    }
+    if (data != null) fields.put("data", data.toString());
+    return fields;
+  }
+
+  @Test
   void rejectsLineBreaksInEventAndId() {
     assertThrows(IllegalArgumentException.class, () -> Event.data("x").event("a\nb"));
     assertThrows(IllegalArgumentException.class, () -> Event.data("x").event("a\rb"));
