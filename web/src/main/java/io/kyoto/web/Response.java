@@ -173,6 +173,17 @@ public final class Response {
     return this;
   }
 
+  /**
+   * {@return a copy with its own headers} The status, the body and the upgrade handler are the
+   * same. Middleware that adds headers to a response it did not make (CORS, request ids) changes a
+   * copy, so a constant response stays as it is.
+   */
+  public Response copy() {
+    Response r = new Response(status, headers.copy(), body);
+    r.upgrade = upgrade;
+    return r;
+  }
+
   /** {@return the upgrade handler of a {@link #upgrade} response, or null} */
   public ThrowingFunction<Upgraded, Future<Void>> upgradeHandler() {
     return upgrade;

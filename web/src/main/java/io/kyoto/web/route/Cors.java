@@ -130,7 +130,8 @@ public final class Cors implements Layer<Service<Request, Response>, Service<Req
     return Response.text("CORS request forbidden").status(Status.FORBIDDEN);
   }
 
-  private Response decorate(Response r, String origin) {
+  private Response decorate(Response shared, String origin) {
+    Response r = shared.copy(); // the inner service may answer every request with one response
     r.headers().set("access-control-allow-origin", allowOrigin(origin));
     if (credentials) r.headers().set("access-control-allow-credentials", "true");
     if (exposeHeaders != null) r.headers().set("access-control-expose-headers", exposeHeaders);
@@ -149,7 +150,7 @@ public final class Cors implements Layer<Service<Request, Response>, Service<Req
 
   private Response varyByOrigin(Response r) {
     if (reflectsOrigin() && !r.headers().containsToken("vary", "origin")) {
-      r.headers().add("vary", "Origin");
+      return r.copy().header("vary", "Origin");
     }
     return r;
   }

@@ -68,8 +68,10 @@ public final class RequestId
             .call(request)
             .map(
                 r -> {
-                  r.headers().set(header, id);
-                  return r;
+                  // A copy: the inner service may answer every request with one response.
+                  Response own = r.copy();
+                  own.headers().set(header, id);
+                  return own;
                 });
       }
 

@@ -148,6 +148,41 @@ class MiddlewareTest {
   }
 
   @Test
+  void corsAndRequestIdLeaveAConstantResponseUnchanged() {
+    // Response's javadoc: a constant response with a full body may answer many requests. The
+    // layers must not write one request's origin or id into it for the next.
+    Response pong = Response.text("pong");
+    try (TestClient c =
+        TestClient.of(
+            Router.create()
+                .with(cors())
+                .with(RequestId.layer())
+                .get("/ping")
+                .handle(req -> pong)
+                .build())) {
+      TestResponse allowed =
+          c.request(Method.GET, "/ping")
+              .header("Origin", "https://app.example")
+              .header("X-Request-Id", "first")
+              .send();
+      assertEquals("https://app.example", allowed.header("access-control-allow-origin"));
+      TestResponse other =
+          c.request(Method.GET, "/ping")
+              .header("Origin", "https://evil.example")
+              .header("X-Request-Id", "second")
+              .send();
+      assertEquals("pong", other.text());
+      assertNull(other.header("access-control-allow-origin"), other.toString());
+      assertEquals("second", other.header("x-request-id"));
+      assertEquals("first", allowed.header("x-request-id"));
+      assertEquals(List.of("Origin"), other.headers("vary"));
+      assertNull(pong.header("access-control-allow-origin"));
+      assertNull(pong.header("x-request-id"));
+      assertNull(pong.header("vary"));
+    }
+  }
+
+  @Test
   void requestIdIsKeptWhenValidAndGeneratedOtherwise() {
     try (TestClient c =
         TestClient.of(
