@@ -107,7 +107,7 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
           if (!toGet && !(request.body() instanceof Body.Full) && request.body() != Body.empty()) {
             return Futures.ready(r); // a streamed body cannot be sent twice
           }
-          URI to = uri.resolve(location);
+          URI to = resolve(uri, location);
           Request next =
               new Request(
                       toGet && method != Method.HEAD ? Method.GET : method,
@@ -141,6 +141,18 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
   private static final String[] CREDENTIALS = {
     "authorization", "cookie", "cookie2", "proxy-authorization", "www-authenticate"
   };
+
+  /**
+   * Resolves a {@code Location} against the request's URL (RFC 3986 section 5.2). The JDK's {@link
+   * URI#resolve} follows RFC 2396 for a query-only reference and drops the last path segment
+   * ({@code ?page=2} from {@code /list/items} gave {@code /list/?page=2}); RFC 3986 keeps the path.
+   */
+  private static URI resolve(URI base, String location) {
+    if (!location.startsWith("?")) return base.resolve(location);
+    String path =
+        base.getRawPath() == null || base.getRawPath().isEmpty() ? "/" : base.getRawPath();
+    return URI.create(base.getScheme() + "://" + base.getRawAuthority() + path + location);
+  }
 
   private static boolean sameOrigin(URI a, URI b) {
     return a.getScheme().equalsIgnoreCase(String.valueOf(b.getScheme()))

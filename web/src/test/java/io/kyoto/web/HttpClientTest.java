@@ -82,6 +82,23 @@ class HttpClientTest {
   }
 
   @Test
+  void aRedirectToAQueryOnlyLocationKeepsThePath() throws Exception {
+    // RFC 3986 section 5.4.1: "?y" against http://a/b/c/d;p?q is http://a/b/c/d;p?y. The JDK's
+    // URI.resolve follows RFC 2396 and drops the last segment (http://a/b/c/?y).
+    Service<Request, Response> app =
+        Service.of(
+            req ->
+                req.target().equals("/list/items")
+                    ? Futures.ready(Response.of(Status.FOUND).header("location", "?page=2"))
+                    : HttpServerTest.APP.call(req));
+    try (ServerHarness h = new ServerHarness(app);
+        HttpClient client = HttpClient.builder().followRedirects(2).build()) {
+      Response r = h.rt.blockOn(client.get(h.url("/list/items")));
+      assertEquals("GET /list/items?page=2 []", h.rt.blockOn(r.body().string()));
+    }
+  }
+
+  @Test
   void timeoutsAndRefusedConnections() throws Exception {
     try (ServerHarness h = new ServerHarness(APP);
         HttpClient client = HttpClient.builder().requestTimeout(Duration.ofMillis(200)).build()) {
