@@ -157,6 +157,30 @@ class HttpServerTest {
   }
 
   @Test
+  void anInformationalStatusFromTheApplicationIsA500NotAFinalResponse() throws Exception {
+    // A 1xx is interim: a client reads on for the final response, which would never come. hyper
+    // answers 500 for a 1xx the service returns; so does a 101 without an upgrade handler.
+    Service<Request, Response> app =
+        Service.of(
+            req ->
+                Futures.ready(
+                    req.path().equals("/hints")
+                        ? Response.of(Status.of(103)).header("link", "</a.css>; rel=preload")
+                        : Response.of(Status.SWITCHING_PROTOCOLS).header("upgrade", "x")));
+    try (ServerHarness h = new ServerHarness(app)) {
+      for (String path : new String[] {"/hints", "/switch"}) {
+        String r =
+            h.exchangeUntilClose(
+                "GET "
+                    + path
+                    + " HTTP/1.1\r\nHost: x\r\nConnection: upgrade\r\nUpgrade: x\r\n\r\n");
+        assertTrue(r.startsWith("HTTP/1.1 500 "), path + ": " + r);
+        assertTrue(!r.contains(" 103 ") && !r.contains(" 101 "), r);
+      }
+    }
+  }
+
+  @Test
   void http10GetsCloseDelimitedStreamsAndKeepAliveOnRequest() throws Exception {
     try (ServerHarness h = new ServerHarness(APP)) {
       String r = h.exchangeUntilClose("GET /stream HTTP/1.0\r\n\r\n");

@@ -402,6 +402,24 @@ public final class H1Connection implements Future<Void> {
       upgrading = false;
       keepAlive = false;
     }
+    if (status.isInformational() && !upgrading) {
+      // A 1xx is interim: the client would wait for a final response that never comes (hyper
+      // answers 500 too). A 101 without an upgrade handler has no protocol to switch to.
+      Log.LOG.log(
+          System.Logger.Level.WARNING,
+          "the application answered "
+              + head.method()
+              + " "
+              + head.target()
+              + " with "
+              + status.code()
+              + ", which is not a final response; answering 500");
+      r.body().cancel();
+      r = Response.text("Internal Server Error\n").status(Status.INTERNAL_SERVER_ERROR);
+      response = r;
+      status = r.status();
+      keepAlive = false;
+    }
     Body body = r.body();
     boolean noBody =
         head.method() == Method.HEAD
