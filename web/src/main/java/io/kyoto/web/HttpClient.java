@@ -168,7 +168,8 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
   private static URI parse(String target) throws HttpException {
     URI uri;
     try {
-      uri = URI.create(target);
+      // A request target is ASCII on the wire: non-ASCII characters go as UTF-8 escapes.
+      uri = URI.create(URI.create(target).toASCIIString());
     } catch (IllegalArgumentException e) {
       throw new HttpException(Status.BAD_REQUEST, "invalid URL: " + target, e);
     }

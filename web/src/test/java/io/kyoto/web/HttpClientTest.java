@@ -99,6 +99,18 @@ class HttpClientTest {
   }
 
   @Test
+  void aUrlWithNonAsciiCharactersIsSentPercentEncodedAsUtf8() throws Exception {
+    // java.net.URI keeps non-ASCII characters in its raw path and query; on the wire a request
+    // target is ASCII, so they go out as UTF-8 percent escapes (URI.toASCIIString, as reqwest).
+    try (ServerHarness h = new ServerHarness(HttpServerTest.APP);
+        HttpClient client = HttpClient.create()) {
+      Response r = h.rt.blockOn(client.get(h.url("/café/日本?q=ü")));
+      assertEquals(
+          "GET /caf%C3%A9/%E6%97%A5%E6%9C%AC?q=%C3%BC []", h.rt.blockOn(r.body().string()));
+    }
+  }
+
+  @Test
   void timeoutsAndRefusedConnections() throws Exception {
     try (ServerHarness h = new ServerHarness(APP);
         HttpClient client = HttpClient.builder().requestTimeout(Duration.ofMillis(200)).build()) {
