@@ -347,6 +347,8 @@ public final class HttpServer implements AutoCloseable {
       if (acquiring != null) acquiring.cancel();
       if (permit != null) permit.close();
       if (signal != null) signal.cancel();
+      if (backoff != null) backoff.cancel();
+      if (drained != null) drained.cancel();
       if (deadline != null) deadline.cancel();
       close();
     }

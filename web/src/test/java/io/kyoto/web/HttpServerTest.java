@@ -181,6 +181,53 @@ class HttpServerTest {
   }
 
   @Test
+  void cancellingServeDuringItsAcceptBackoffLeavesNoTimer() throws Exception {
+    // A failing accept (EMFILE, here a listener closed under the loop) makes the loop sleep
+    // 100 ms before it retries. Cancelling serve() then must cancel that sleep, as tokio drops it.
+    try (io.kyoto.runtime.Runtime rt =
+        io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build()) {
+      HttpServer server = rt.blockOn(HttpServer.bind("127.0.0.1:0"));
+      io.kyoto.runtime.JoinHandle<Void> serving = rt.spawn(server.serve(APP));
+      rt.blockOn(io.kyoto.runtime.Task.yieldNow()); // the loop waits in accept
+      assertEquals(0, rt.blockOn(timers()), "no timer while accepting");
+      var listener = HttpServer.class.getDeclaredField("listener");
+      listener.setAccessible(true);
+      ((io.kyoto.runtime.net.TcpListener) listener.get(server)).close();
+      var logger = java.util.logging.Logger.getLogger("io.kyoto.web.HttpServer");
+      java.util.logging.Level level = logger.getLevel();
+      logger.setLevel(java.util.logging.Level.OFF); // the expected "accept failed" warning
+      try {
+        while (rt.blockOn(timers()) == 0) rt.blockOn(io.kyoto.runtime.Task.yieldNow());
+        assertEquals(1, rt.blockOn(timers()), "the loop is in its backoff");
+        serving.abort();
+        try {
+          rt.blockOn(serving);
+        } catch (Exception cancelled) {
+          // aborted, as asked
+        }
+        assertEquals(0, rt.blockOn(timers()), "the backoff timer is gone with the loop");
+      } finally {
+        logger.setLevel(level);
+        server.close();
+      }
+    }
+  }
+
+  /** {@return the number of timers registered with the current runtime's driver} */
+  private static io.kyoto.runtime.Future<Integer> timers() {
+    return io.kyoto.runtime.Futures.lazy(
+        () -> {
+          var current = Class.forName("io.kyoto.runtime.Sleep").getDeclaredMethod("currentDriver");
+          current.setAccessible(true);
+          Object driver = current.invoke(null);
+          var wheel = driver.getClass().getDeclaredField("wheel");
+          wheel.setAccessible(true);
+          Object w = wheel.get(driver);
+          return Futures.ready((Integer) w.getClass().getMethod("size").invoke(w));
+        });
+  }
+
+  @Test
   void http10GetsCloseDelimitedStreamsAndKeepAliveOnRequest() throws Exception {
     try (ServerHarness h = new ServerHarness(APP)) {
       String r = h.exchangeUntilClose("GET /stream HTTP/1.0\r\n\r\n");
