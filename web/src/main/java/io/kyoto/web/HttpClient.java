@@ -89,7 +89,9 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     URI uri = parse(request.target());
     int port = uri.getPort() < 0 ? 80 : uri.getPort();
     String host = uri.getHost();
-    String hostPort = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    // URI.getHost() gives an IPv6 literal with its brackets ("[::1]").
+    String hostPort =
+        (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
     String target = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     if (uri.getRawQuery() != null) target += "?" + uri.getRawQuery();
     Future<Response> response = new ClientExchange(request, hostPort, target, settings, pool);

@@ -111,6 +111,34 @@ class HttpClientTest {
   }
 
   @Test
+  void anIpv6LiteralUrlReachesTheServerWithAValidHostHeader() throws Exception {
+    // URI.getHost() keeps an IPv6 literal's brackets ("[::1]"); bracketing it again gave
+    // "[[::1]]:port" for the connection and the Host header.
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new java.net.InetSocketAddress(InetAddress.getByName("::1"), 0));
+    } catch (IOException e) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(false, "no IPv6 loopback: " + e);
+    }
+    try (io.kyoto.runtime.Runtime rt =
+            io.kyoto.runtime.Runtime.builder().multiThread().workerThreads(1).enableAll().build();
+        HttpClient client = HttpClient.create()) {
+      Service<Request, Response> app =
+          Service.of(req -> Futures.ready(Response.text("host=" + req.header("host"))));
+      HttpServer server = rt.blockOn(HttpServer.bind("[::1]:0"));
+      io.kyoto.runtime.JoinHandle<Void> serving = rt.spawn(server.serve(app));
+      try {
+        int port = server.localAddress().getPort();
+        Response r = rt.blockOn(client.get("http://[::1]:" + port + "/"));
+        assertEquals(200, r.status().code());
+        assertEquals("host=[::1]:" + port, rt.blockOn(r.body().string()));
+      } finally {
+        server.shutdown();
+        rt.blockOn(serving);
+      }
+    }
+  }
+
+  @Test
   void timeoutsAndRefusedConnections() throws Exception {
     try (ServerHarness h = new ServerHarness(APP);
         HttpClient client = HttpClient.builder().requestTimeout(Duration.ofMillis(200)).build()) {
