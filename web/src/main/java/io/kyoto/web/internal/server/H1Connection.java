@@ -588,9 +588,12 @@ public final class H1Connection implements Future<Void> {
 
   /** Skips an unread request body if it is all buffered; otherwise the connection must close. */
   private void settleRequestBody() {
-    if (requestBody != null && !requestBody.done() && !requestBody.skipBuffered()) {
-      keepAlive = false;
-      lingerOnClose = true; // the rest of the body may still be on its way
+    if (requestBody != null && !requestBody.done()) {
+      requestBody.abandon();
+      if (!requestBody.skipBuffered()) {
+        keepAlive = false;
+        lingerOnClose = true; // the rest of the body may still be on its way
+      }
     }
   }
 
@@ -682,6 +685,10 @@ public final class H1Connection implements Future<Void> {
     private final BodyDecoder decoder;
     private final long length;
     private int continueWritten; // -1 once sent or not needed
+    // The exchange ended before the body was read to its end: the rest is skipped (or the
+    // connection closes), so a later read must fail rather than end as if the body were shorter.
+    // Volatile: the application may read the body on another task.
+    private volatile boolean abandoned;
 
     IncomingBody(BodyDecoder decoder, long length, boolean expectContinue) {
       this.decoder = decoder;
@@ -700,6 +707,10 @@ public final class H1Connection implements Future<Void> {
 
     @Override
     public Poll<ByteBuffer> pollNext(Context cx) throws Exception {
+      if (abandoned) {
+        throw new IOException(
+            "the request body is no longer readable: its exchange ended before it was read");
+      }
       if (decoder.isDone()) return Stream.end();
       if (continueWritten >= 0 && !sendContinue(cx)) return Poll.pending();
       try {
@@ -739,6 +750,11 @@ public final class H1Connection implements Future<Void> {
         lingerOnClose = true;
       }
       continueWritten = -1;
+    }
+
+    /** Makes every later read fail: the exchange ended with the body unread. */
+    void abandon() {
+      abandoned = true;
     }
 
     /** Skips the unread rest if it is already buffered; returns whether the body is finished. */
