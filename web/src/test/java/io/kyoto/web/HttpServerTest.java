@@ -262,6 +262,33 @@ class HttpServerTest {
   }
 
   @Test
+  void aRequestBodyReadAgainAfterAFailedReadCancelledItFailsInsteadOfGivingTheRest()
+      throws Exception {
+    // Body.bytes(limit) cancels the body when it goes over the limit, with the first chunk read
+    // and dropped. Reading the body again must fail, not return the rest as if it were the body.
+    Service<Request, Response> app =
+        Service.of(
+            req ->
+                req.body()
+                    .bytes(3)
+                    .map(b -> "whole [" + new String(b, StandardCharsets.UTF_8) + "]")
+                    .recoverWith(
+                        tooLarge ->
+                            req.body()
+                                .string()
+                                .map(rest -> "again [" + rest + "]")
+                                .recover(e -> "again failed"))
+                    .map(Response::text));
+    try (ServerHarness h = new ServerHarness(app)) {
+      String r =
+          h.exchangeUntilClose(
+              "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                  + "Connection: close\r\n\r\n2\r\nhe\r\n3\r\nllo\r\n0\r\n\r\n");
+      assertTrue(r.endsWith("again failed"), r);
+    }
+  }
+
+  @Test
   void http10GetsCloseDelimitedStreamsAndKeepAliveOnRequest() throws Exception {
     try (ServerHarness h = new ServerHarness(APP)) {
       String r = h.exchangeUntilClose("GET /stream HTTP/1.0\r\n\r\n");

@@ -685,9 +685,10 @@ public final class H1Connection implements Future<Void> {
     private final BodyDecoder decoder;
     private final long length;
     private int continueWritten; // -1 once sent or not needed
-    // The exchange ended before the body was read to its end: the rest is skipped (or the
-    // connection closes), so a later read must fail rather than end as if the body were shorter.
-    // Volatile: the application may read the body on another task.
+    // The body was cancelled, or its exchange ended, before it was read to its end: what was read
+    // is gone and the rest is skipped (or the connection closes), so a later read must fail
+    // rather than end as if the body were shorter. Volatile: the application may read the body
+    // on another task.
     private volatile boolean abandoned;
 
     IncomingBody(BodyDecoder decoder, long length, boolean expectContinue) {
@@ -709,7 +710,8 @@ public final class H1Connection implements Future<Void> {
     public Poll<ByteBuffer> pollNext(Context cx) throws Exception {
       if (abandoned) {
         throw new IOException(
-            "the request body is no longer readable: its exchange ended before it was read");
+            "the request body is no longer readable: it was cancelled, or its exchange ended,"
+                + " before it was read to its end");
       }
       if (decoder.isDone()) return Stream.end();
       if (continueWritten >= 0 && !sendContinue(cx)) return Poll.pending();
@@ -767,6 +769,7 @@ public final class H1Connection implements Future<Void> {
     @Override
     public void cancel() {
       // The rest is skipped, or the connection closed, once the response is written.
+      if (!decoder.isDone()) abandoned = true;
     }
   }
 
