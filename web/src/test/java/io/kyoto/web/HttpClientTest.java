@@ -139,6 +139,19 @@ class HttpClientTest {
   }
 
   @Test
+  void aResponseBodyReadAgainAfterItWasCancelledFailsInsteadOfLookingEmpty() throws Exception {
+    // Body.bytes(limit) cancels the body (and closes its connection) when it goes over the
+    // limit. A second read must fail, not end cleanly with an empty body.
+    try (ServerHarness h = new ServerHarness(HttpServerTest.APP);
+        HttpClient client = HttpClient.create()) {
+      Response r = h.rt.blockOn(client.get(h.url("/hello")));
+      assertThrows(HttpException.class, () -> h.rt.blockOn(r.body().bytes(3)));
+      Exception again = assertThrows(Exception.class, () -> h.rt.blockOn(r.body().string()));
+      assertInstanceOf(IOException.class, again);
+    }
+  }
+
+  @Test
   void timeoutsAndRefusedConnections() throws Exception {
     try (ServerHarness h = new ServerHarness(APP);
         HttpClient client = HttpClient.builder().requestTimeout(Duration.ofMillis(200)).build()) {

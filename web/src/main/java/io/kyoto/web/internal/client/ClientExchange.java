@@ -377,6 +377,9 @@ public final class ClientExchange implements Future<Response> {
     private final boolean reusable;
     private final long length;
     private boolean finished;
+    // cancelled before its end: the connection is closed and the rest gone, so a later read fails
+    // rather than end as if the body were shorter
+    private boolean cancelled;
 
     ClientBody(ClientConnection c, BodyDecoder decoder, boolean reusable, long length) {
       this.c = c;
@@ -392,6 +395,9 @@ public final class ClientExchange implements Future<Response> {
 
     @Override
     public Poll<ByteBuffer> pollNext(Context cx) throws Exception {
+      if (cancelled) {
+        throw new IOException("the response body was cancelled before it was read to its end");
+      }
       if (finished) return Stream.end();
       Poll<ByteBuffer> p;
       try {
@@ -413,6 +419,7 @@ public final class ClientExchange implements Future<Response> {
     public void cancel() {
       if (!finished) {
         finished = true;
+        cancelled = true;
         c.close();
       }
     }
