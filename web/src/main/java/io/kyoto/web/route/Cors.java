@@ -135,7 +135,8 @@ public final class Cors implements Layer<Service<Request, Response>, Service<Req
     r.headers().set("access-control-allow-origin", allowOrigin(origin));
     if (credentials) r.headers().set("access-control-allow-credentials", "true");
     if (exposeHeaders != null) r.headers().set("access-control-expose-headers", exposeHeaders);
-    return varyByOrigin(r);
+    if (needsVary(r)) r.headers().add("vary", "Origin");
+    return r;
   }
 
   /**
@@ -148,11 +149,13 @@ public final class Cors implements Layer<Service<Request, Response>, Service<Req
     return !anyOrigin || credentials;
   }
 
+  private boolean needsVary(Response r) {
+    return reflectsOrigin() && !r.headers().containsToken("vary", "origin");
+  }
+
+  /** {@return {@code r}, or a copy saying {@code Vary: Origin} if it must and does not} */
   private Response varyByOrigin(Response r) {
-    if (reflectsOrigin() && !r.headers().containsToken("vary", "origin")) {
-      return r.copy().header("vary", "Origin");
-    }
-    return r;
+    return needsVary(r) ? r.copy().header("vary", "Origin") : r;
   }
 
   private String allowOrigin(String origin) {
