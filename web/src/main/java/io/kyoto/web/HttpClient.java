@@ -4,6 +4,7 @@ import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Time;
 import io.kyoto.runtime.service.Service;
+import io.kyoto.runtime.tls.TlsConnector;
 import io.kyoto.web.internal.client.ClientExchange;
 import io.kyoto.web.internal.client.ConnectionPool;
 import io.kyoto.web.internal.h1.H1Limits;
@@ -34,8 +35,10 @@ import java.util.Objects;
  * <p>Upgrades are not supported yet: a {@code 101 Switching Protocols} response (or a 2xx answer to
  * CONNECT) is returned with an empty body and its connection is closed.
  *
- * <p>Requests carry an absolute {@code http://} target ({@code Request.get("http://host/path")}).
- * {@code https} is not supported yet.
+ * <p>Requests carry an absolute {@code http://} or {@code https://} target ({@code
+ * Request.get("https://host/path")}). {@code https} checks the server's certificate and name with
+ * the JDK's default trust unless {@link Builder#tls} says otherwise; connections to an origin are
+ * pooled per scheme, host and port.
  *
  * <p><b>Thread safety:</b> thread safe; share one client.
  */
@@ -45,7 +48,26 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
   private final Duration requestTimeout;
   private final int maxRedirects;
 
+  /** The builder's connector, or the JDK's default trust set up at the first https request. */
+  private volatile TlsConnector tls;
+
+  private TlsConnector tls() {
+    TlsConnector t = tls;
+    if (t == null) {
+      synchronized (this) {
+        t = tls;
+        if (t == null) {
+          // SSLContext.getDefault() loads the CA certificates (~100 ms): not for http-only users.
+          t = TlsConnector.withDefaults().alpn("http/1.1");
+          tls = t;
+        }
+      }
+    }
+    return t;
+  }
+
   private HttpClient(Builder b) {
+    this.tls = b.tls;
     this.settings = new ClientExchange.Settings(b.connectTimeout, H1Limits.DEFAULT, b.userAgent);
     this.pool = new ConnectionPool(b.maxIdlePerHost, b.idleTimeout.toNanos());
     this.requestTimeout = b.requestTimeout;
@@ -77,7 +99,7 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
    *
    * <p><b>Cancel safety:</b> cancelling closes the connection the request was using.
    *
-   * @param request a request with an absolute {@code http://} target
+   * @param request a request with an absolute {@code http://} or {@code https://} target
    */
   public Future<Response> send(Request request) {
     Objects.requireNonNull(request, "request");
@@ -87,14 +109,20 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
 
   private Future<Response> sendFollowing(Request request, int redirectsLeft) throws HttpException {
     URI uri = parse(request.target());
-    int port = uri.getPort() < 0 ? 80 : uri.getPort();
+    int port = port(uri);
     String host = uri.getHost();
+    boolean https = "https".equalsIgnoreCase(uri.getScheme());
     // URI.getHost() gives an IPv6 literal with its brackets ("[::1]").
     String hostPort =
         (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
     String target = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     if (uri.getRawQuery() != null) target += "?" + uri.getRawQuery();
-    Future<Response> response = new ClientExchange(request, hostPort, target, settings, pool);
+    ClientExchange.Origin origin =
+        https
+            ? new ClientExchange.Origin(
+                hostPort, tls(), host.startsWith("[") ? host.substring(1, host.length() - 1) : host)
+            : new ClientExchange.Origin(hostPort, null, null);
+    Future<Response> response = new ClientExchange(request, origin, target, settings, pool);
     if (redirectsLeft <= 0) return response;
     return response.flatMap(
         r -> {
@@ -175,13 +203,12 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     } catch (IllegalArgumentException e) {
       throw new HttpException(Status.BAD_REQUEST, "invalid URL: " + target, e);
     }
-    if ("https".equalsIgnoreCase(uri.getScheme())) {
+    boolean web =
+        "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+    if (!web || uri.getHost() == null) {
       throw new HttpException(
-          Status.BAD_REQUEST, "https is not supported by the Kyoto client yet: " + target);
-    }
-    if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-      throw new HttpException(
-          Status.BAD_REQUEST, "the client needs an absolute http:// URL, got: " + target);
+          Status.BAD_REQUEST,
+          "the client needs an absolute http:// or https:// URL, got: " + target);
     }
     return uri;
   }
@@ -210,8 +237,22 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     private int maxIdlePerHost = 32;
     private int maxRedirects;
     private String userAgent = "kyoto/0.1";
+    private TlsConnector tls;
 
     private Builder() {}
+
+    /**
+     * Sets how {@code https} connections are made: the trusted certificates, a client certificate,
+     * protocols (default: the JDK's default context, which trusts its CA certificates or those of
+     * {@code javax.net.ssl.trustStore}, with ALPN {@code http/1.1}).
+     *
+     * @param connector the TLS connector; offer ALPN {@code "http/1.1"} if servers negotiate it
+     * @return this
+     */
+    public Builder tls(TlsConnector connector) {
+      this.tls = Objects.requireNonNull(connector, "connector");
+      return this;
+    }
 
     /**
      * Sets the connect timeout (default 10 s).

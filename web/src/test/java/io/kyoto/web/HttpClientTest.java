@@ -575,9 +575,9 @@ class HttpClientTest {
     try (io.kyoto.runtime.Runtime rt =
             io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build();
         HttpClient client = HttpClient.create()) {
-      HttpException https =
-          assertThrows(HttpException.class, () -> rt.blockOn(client.get("https://example.com/")));
-      assertTrue(https.getMessage().contains("https is not supported"), https.getMessage());
+      HttpException ftp =
+          assertThrows(HttpException.class, () -> rt.blockOn(client.get("ftp://example.com/")));
+      assertTrue(ftp.getMessage().contains("absolute http:// or https:// URL"), ftp.getMessage());
       HttpException relative =
           assertThrows(HttpException.class, () -> rt.blockOn(client.get("/relative")));
       assertTrue(relative.getMessage().contains("absolute http://"), relative.getMessage());

@@ -2,11 +2,13 @@ package io.kyoto.web;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.service.Service;
 import io.kyoto.runtime.tls.TlsAcceptor;
+import io.kyoto.runtime.tls.TlsConnector;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -18,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,6 +75,78 @@ class HttpsServerTest {
       assertTrue(r.sslSession().isPresent());
     }
     assertEquals(before + 1, harness.server.acceptedConnections(), "keep-alive over TLS");
+  }
+
+  @Test
+  void kyotosClientTalksHttpsAndPoolsTheConnection() throws Exception {
+    try (io.kyoto.web.HttpClient client =
+        io.kyoto.web.HttpClient.builder()
+            .tls(TlsConnector.of(certs.client).alpn("http/1.1"))
+            .build()) {
+      long before = harness.server.acceptedConnections();
+      for (String path : new String[] {"/x", "/y", "/z"}) {
+        Response r = harness.rt.blockOn(client.get(url(path)));
+        assertEquals(200, r.status().code());
+        assertEquals("secure " + path, harness.rt.blockOn(r.body().string()));
+      }
+      assertEquals(before + 1, harness.server.acceptedConnections(), "one pooled TLS connection");
+      assertEquals(1, client.idleConnections());
+      // The same port over plain http is another origin: never handed the TLS connection.
+      assertThrows(
+          Exception.class,
+          () -> harness.rt.blockOn(client.get("http://localhost:" + harness.port() + "/")));
+    }
+  }
+
+  @Test
+  void kyotosClientRefusesAServerItsTrustStoreDoesNotKnow() throws Exception {
+    try (io.kyoto.web.HttpClient client = io.kyoto.web.HttpClient.create()) { // the JDK's CAs
+      SSLHandshakeException e =
+          assertThrows(SSLHandshakeException.class, () -> harness.rt.blockOn(client.get(url("/"))));
+      assertTrue(e.getMessage().contains("PKIX"), e.getMessage());
+    }
+  }
+
+  @Test
+  void kyotosClientTalksToTheJdksBlockingSslServerSocket() throws Exception {
+    try (javax.net.ssl.SSLServerSocket ss =
+            (javax.net.ssl.SSLServerSocket)
+                certs.server.getServerSocketFactory().createServerSocket(0);
+        io.kyoto.web.HttpClient client =
+            io.kyoto.web.HttpClient.builder().tls(TlsConnector.of(certs.client)).build()) {
+      Thread server =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try (Socket s = ss.accept()) {
+                      String head = readHead(s.getInputStream());
+                      String line = head.substring(0, head.indexOf('\r'));
+                      byte[] body = ("jdk saw " + line).getBytes(UTF_8);
+                      s.getOutputStream()
+                          .write(
+                              ("HTTP/1.1 200 OK\r\ncontent-length: " + body.length + "\r\n\r\n")
+                                  .getBytes(UTF_8));
+                      s.getOutputStream().write(body);
+                      s.getOutputStream().flush();
+                    } catch (Exception e) {
+                      throw new RuntimeException(e);
+                    }
+                  });
+      Response r =
+          harness.rt.blockOn(client.get("https://localhost:" + ss.getLocalPort() + "/hello?q=1"));
+      assertEquals("jdk saw GET /hello?q=1 HTTP/1.1", harness.rt.blockOn(r.body().string()));
+      server.join();
+    }
+  }
+
+  private static String readHead(InputStream in) throws java.io.IOException {
+    StringBuilder sb = new StringBuilder();
+    while (!sb.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) break;
+      sb.append((char) b);
+    }
+    return sb.toString();
   }
 
   @Test

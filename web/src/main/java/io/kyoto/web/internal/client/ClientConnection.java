@@ -1,12 +1,15 @@
 package io.kyoto.web.internal.client;
 
-import io.kyoto.runtime.net.TcpStream;
+import io.kyoto.runtime.io.AsyncCloseable;
+import io.kyoto.runtime.io.AsyncRead;
+import io.kyoto.runtime.io.AsyncWrite;
 import io.kyoto.web.internal.io.InBuffer;
 import io.kyoto.web.internal.io.OutBuffer;
 
-/** One pooled client connection: the socket and its buffers. */
+/** One pooled client connection: the transport (TCP, or TLS over TCP) and its buffers. */
 public final class ClientConnection {
-  final TcpStream stream;
+  final AsyncWrite writer;
+  final AsyncCloseable closer;
   final InBuffer in;
   final OutBuffer out = new OutBuffer();
   final String key;
@@ -14,16 +17,18 @@ public final class ClientConnection {
   int uses;
   private boolean closed;
 
-  ClientConnection(String key, TcpStream stream, int maxHeadBytes) {
+  <S extends AsyncRead & AsyncWrite & AsyncCloseable> ClientConnection(
+      String key, S stream, int maxHeadBytes) {
     this.key = key;
-    this.stream = stream;
+    this.writer = stream;
+    this.closer = stream;
     this.in = new InBuffer(stream, maxHeadBytes);
   }
 
   void close() {
     if (closed) return;
     closed = true;
-    stream.close();
+    closer.close();
   }
 
   boolean isClosed() {

@@ -2,10 +2,12 @@ package io.kyoto.web.internal.client;
 
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Time;
 import io.kyoto.runtime.net.TcpStream;
 import io.kyoto.runtime.stream.Stream;
+import io.kyoto.runtime.tls.TlsConnector;
 import io.kyoto.web.Body;
 import io.kyoto.web.Headers;
 import io.kyoto.web.Method;
@@ -45,6 +47,30 @@ public final class ClientExchange implements Future<Response> {
    */
   public record Settings(Duration connectTimeout, H1Limits limits, String userAgent) {}
 
+  /**
+   * Where to connect.
+   *
+   * @param hostPort the {@code host:port} to connect to (and, without a default port, the {@code
+   *     Host} header)
+   * @param tls the TLS connector for an {@code https} origin, or null for {@code http}
+   * @param serverName the host name (or IP literal, without brackets) TLS checks the certificate
+   *     against, or null for {@code http}
+   */
+  public record Origin(String hostPort, TlsConnector tls, String serverName) {
+    /** {@return the pool key: an https and an http origin on the same port never share} */
+    String key() {
+      return tls == null ? hostPort : "https://" + hostPort;
+    }
+
+    /** {@return the {@code Host} header: the host, and the port unless it is the default one} */
+    String hostHeader() {
+      String dflt = tls == null ? ":80" : ":443";
+      return hostPort.endsWith(dflt)
+          ? hostPort.substring(0, hostPort.length() - dflt.length())
+          : hostPort;
+    }
+  }
+
   private enum State {
     ACQUIRE,
     CONNECT,
@@ -55,7 +81,7 @@ public final class ClientExchange implements Future<Response> {
   }
 
   private final Request request;
-  private final String hostPort;
+  private final Origin origin;
   private final String target;
   private final Settings settings;
   private final ConnectionPool pool;
@@ -68,7 +94,7 @@ public final class ClientExchange implements Future<Response> {
   private boolean retried;
   private boolean responseStarted;
   private IOException writeFailure; // a failed request write; the response is still read
-  private Future<TcpStream> connecting;
+  private Future<ClientConnection> connecting;
   private Body body;
   private boolean chunked;
   private long bodyRemaining; // of a streamed body with a declared length, else -1
@@ -77,20 +103,40 @@ public final class ClientExchange implements Future<Response> {
    * Creates the exchange.
    *
    * @param request the request
-   * @param hostPort the {@code host:port} to connect to
+   * @param origin where to connect, and whether over TLS
    * @param target the origin-form target to send
    * @param settings the client's settings
    * @param pool the connection pool
    */
   public ClientExchange(
-      Request request, String hostPort, String target, Settings settings, ConnectionPool pool) {
+      Request request, Origin origin, String target, Settings settings, ConnectionPool pool) {
     this.request = request;
-    this.hostPort = hostPort;
+    this.origin = origin;
     this.target = target;
     this.settings = settings;
     this.pool = pool;
     this.parser = new ResponseHeadParser(settings.limits());
     this.replayable = request.body() instanceof Body.Full && idempotent(request.method());
+  }
+
+  /**
+   * {@return a future of a new connection: TCP, then the TLS handshake for an https origin} The
+   * connect timeout covers both; a failed handshake closes the socket.
+   */
+  private Future<ClientConnection> connect() {
+    int maxHead = settings.limits().maxRequestLineBytes() + settings.limits().maxHeaderBytes();
+    return TcpStream.connect(origin.hostPort())
+        .flatMap(
+            tcp -> {
+              tcp.setNoDelay(true);
+              if (origin.tls() == null) {
+                return Futures.ready(new ClientConnection(origin.key(), tcp, maxHead));
+              }
+              return origin
+                  .tls()
+                  .connect(origin.serverName(), tcp)
+                  .map(tls -> new ClientConnection(origin.key(), tls, maxHead));
+            });
   }
 
   /** RFC 9110 section 9.2.2. */
@@ -110,23 +156,17 @@ public final class ClientExchange implements Future<Response> {
             conn = retried ? null : takeOpen(cx);
             reused = conn != null;
             if (conn == null) {
-              connecting = Time.timeout(settings.connectTimeout(), TcpStream.connect(hostPort));
+              connecting = Time.timeout(settings.connectTimeout(), connect());
               state = State.CONNECT;
             } else {
               writeHead();
             }
           }
           case CONNECT -> {
-            Poll<TcpStream> p = connecting.poll(cx);
+            Poll<ClientConnection> p = connecting.poll(cx);
             if (p.isPending()) return Poll.pending();
             connecting = null;
-            TcpStream s = p.value();
-            s.setNoDelay(true);
-            conn =
-                new ClientConnection(
-                    hostPort,
-                    s,
-                    settings.limits().maxRequestLineBytes() + settings.limits().maxHeaderBytes());
+            conn = p.value();
             writeHead();
           }
           case WRITE -> {
@@ -183,7 +223,7 @@ public final class ClientExchange implements Future<Response> {
    */
   private ClientConnection takeOpen(Context cx) {
     while (true) {
-      ClientConnection c = pool.take(hostPort, Time.now());
+      ClientConnection c = pool.take(origin.key(), Time.now());
       if (c == null) return null;
       int n;
       try {
@@ -199,7 +239,7 @@ public final class ClientExchange implements Future<Response> {
   /** Flushes the request, remembering a failed write (see the IOException handler in poll). */
   private boolean flushOut(Context cx) throws IOException {
     try {
-      return conn.out.flush(cx, conn.stream);
+      return conn.out.flush(cx, conn.writer);
     } catch (IOException e) {
       writeFailure = e;
       throw e;
@@ -229,8 +269,7 @@ public final class ClientExchange implements Future<Response> {
     }
     if (!h.contains("host")) {
       out.putAscii("host: ");
-      out.putAscii(
-          hostPort.endsWith(":80") ? hostPort.substring(0, hostPort.length() - 3) : hostPort);
+      out.putAscii(origin.hostHeader());
       out.put(CRLF);
     }
     if (settings.userAgent() != null && !h.contains("user-agent")) {
