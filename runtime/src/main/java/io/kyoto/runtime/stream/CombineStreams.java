@@ -41,6 +41,7 @@ final class CombineStreams {
         } catch (Exception e) {
           streams[i] = null;
           live--;
+          StreamPolls.cancelAfterFailure(s, e); // it failed: dropped
           cancel(); // a failure ends the merge: release the others
           throw e;
         }
@@ -85,7 +86,9 @@ final class CombineStreams {
         try {
           p = first.pollNext(cx);
         } catch (Exception e) {
+          Stream<T> f = first;
           first = null;
+          StreamPolls.cancelAfterFailure(f, e); // it failed: dropped
           cancelSecond(); // the chain failed: the second stream will never run
           throw e;
         }

@@ -128,7 +128,9 @@ final class ItemStreams {
           try {
             p = inner.pollNext(cx);
           } catch (Exception e) {
+            Stream<U> failed = inner;
             inner = null;
+            StreamPolls.cancelAfterFailure(failed, e); // it failed: dropped
             throw fail(e);
           }
           if (!Stream.isEnd(p)) {

@@ -147,7 +147,7 @@ final class LimitStreams {
       try {
         p = pollUpstream(cx);
       } catch (Exception e) {
-        cancelStop(); // the stream failed: nobody cancels a failed stream, release stop now
+        cancelStop(); // the stream failed: a borrowing next() will not cancel it, release stop now
         throw e;
       }
       if (Stream.isEnd(p)) {
@@ -185,8 +185,10 @@ final class LimitStreams {
       try {
         return pollUpstream(cx);
       } catch (Exception e) {
-        upstream = StreamPolls.ended(); // failed upstreams are done; later polls see the end
-        throw e;
+        // A failed upstream is done: later polls see the end, and it is dropped, so cancelled.
+        Stream<T> failed = upstream;
+        upstream = StreamPolls.ended();
+        throw StreamPolls.cancelAfterFailure(failed, e);
       }
     }
   }

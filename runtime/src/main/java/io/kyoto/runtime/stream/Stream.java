@@ -42,6 +42,13 @@ import java.util.stream.Collectors;
  * otherwise, as {@link #fuse()} and {@link StreamMap} do). Combinators never poll an upstream that
  * has ended.
  *
+ * <p>As for a future, the owner of a stream whose {@code pollNext} threw calls its {@link
+ * #cancel()} once, the drop of the failed stream, so that what it still held is released: the
+ * consuming terminals do, and so does every combinator that drops a failed stream ({@link #merge},
+ * {@link #chain}, {@link #flatMap}'s inner streams, {@link #fuse}, {@link StreamMap}); a combinator
+ * that keeps the failed stream leaves it to its own {@code cancel()}. The failure goes on
+ * unchanged; what {@code cancel()} throws is added to it as suppressed.
+ *
  * <h2>Cancellation</h2>
  *
  * <p>Java has no destructors, so cancellation is explicit, as for futures: {@link #cancel()}

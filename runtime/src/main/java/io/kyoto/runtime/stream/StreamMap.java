@@ -26,10 +26,11 @@ import java.util.Objects;
  * Future<Void> printing = channels.forEach(e -> System.out.println(e.getKey() + ": " + e.getValue()));
  * }
  *
- * <p>A failure of one stream is thrown from {@code pollNext} and removes that stream; the others
- * stay in the map, so a task that calls {@code next()} may catch the failure and go on. Consuming
- * terminals ({@link #forEach}, {@link #fold}, ...) cancel the map, and so every stream in it, when
- * they fail. {@link #cancel()} cancels every stream and empties the map.
+ * <p>A failure of one stream is thrown from {@code pollNext} and removes that stream (which is
+ * cancelled once, as a dropped failed stream is); the others stay in the map, so a task that calls
+ * {@code next()} may catch the failure and go on. Consuming terminals ({@link #forEach}, {@link
+ * #fold}, ...) cancel the map, and so every stream in it, when they fail. {@link #cancel()} cancels
+ * every stream and empties the map.
  *
  * <p>Keys are compared with {@code equals}; lookups are linear in the number of streams, as in
  * tokio, which suits the tens of streams a keyed merge usually holds.
@@ -136,7 +137,7 @@ public final class StreamMap<K, V> implements Stream<Map.Entry<K, V>> {
         } catch (Exception e) {
           streams.set(i, null); // a failed stream is done: drop it, keep the others
           removed = true;
-          throw e;
+          throw StreamPolls.cancelAfterFailure(s, e);
         }
         if (Stream.isEnd(p)) {
           streams.set(i, null);

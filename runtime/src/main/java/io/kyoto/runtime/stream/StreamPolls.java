@@ -60,6 +60,24 @@ final class StreamPolls {
     return (Poll<T>) poll;
   }
 
+  /**
+   * Drops {@code stream}, whose {@code pollNext} just threw {@code failure}: cancels it once, as
+   * {@code Cancel.afterFailure} drops a failed future, so that what it still held is released.
+   * Whatever {@code cancel()} throws is added to {@code failure} as suppressed.
+   *
+   * @return {@code failure}, to rethrow
+   */
+  static <E extends Throwable> E cancelAfterFailure(Stream<?> stream, E failure) {
+    try {
+      stream.cancel();
+    } catch (Throwable t) {
+      if (t != failure) {
+        failure.addSuppressed(t);
+      }
+    }
+    return failure;
+  }
+
   /** {@return the failure for a null item produced by {@code what}} */
   static NullPointerException nullItem(String what) {
     return new NullPointerException(what + " produced null; stream items must not be null");

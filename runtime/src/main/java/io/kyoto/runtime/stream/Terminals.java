@@ -18,10 +18,10 @@ import java.util.stream.Collector;
  * all}).
  *
  * <p>A consuming terminal owns its stream. It cancels the stream when it is cancelled, when its own
- * function throws, when it stops early, and (a harmless safety net, by the {@link Stream} contract)
- * when the stream fails, so that a hand-written stream or a {@link StreamMap} that keeps state
- * after a failure is still released. Loops consume one unit of coop budget per item, as {@code
- * Futures.loop} does per iteration.
+ * function throws, when it stops early, and when the stream fails (the owner of a failed stream
+ * drops it, by the {@link Stream} contract), so that what a hand-written stream still held is
+ * released; what that cancel throws is added to the failure as suppressed. Loops consume one unit
+ * of coop budget per item, as {@code Futures.loop} does per iteration.
  */
 final class Terminals {
   private Terminals() {}
@@ -77,8 +77,9 @@ final class Terminals {
         try {
           p = stream.pollNext(cx);
         } catch (Exception e) {
-          cancel();
-          throw e;
+          Stream<T> failed = stream;
+          stream = StreamPolls.ended();
+          throw StreamPolls.cancelAfterFailure(failed, e); // it failed: dropped
         }
         if (p.isPending()) {
           return Poll.pending();

@@ -9,7 +9,9 @@ import io.kyoto.runtime.Poll;
  * <p>The upstream is replaced by {@link StreamPolls#ended()} once it has ended or been cancelled,
  * so subclasses are fused for free and never poll an upstream that ended. When a user function
  * throws (or produces null), subclasses {@code throw fail(e)}: the upstream is cancelled before the
- * exception propagates, because a stream that failed is not cancelled by its consumer.
+ * exception propagates, because a stream that failed is not cancelled by a borrowing consumer
+ * ({@link Stream#next()}). An upstream that failed is kept, so that the owner's {@link #cancel()},
+ * the drop of this failed stream, reaches it.
  *
  * @param <T> the upstream's items' type
  * @param <U> this stream's items' type

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -244,6 +245,47 @@ class StreamCombinatorsTest {
     Stream<Integer> merged = Streams.merge(List.of(ok, bad));
     assertThrows(IOException.class, () -> pollOnce(merged));
     assertTrue(ok.cancelled());
+  }
+
+  /**
+   * A combinator that drops a failed stream cancels it once, as a combinator that drops a failed
+   * future does (Future's javadoc): a failed stream may still hold what it registered. Combinators
+   * that keep the failed stream leave it to their own cancel(), which their owner calls.
+   */
+  @Test
+  void aCombinatorThatDropsAFailedStreamCancelsItOnce() throws Exception {
+    List<java.util.function.Function<Stream<Integer>, Stream<Integer>>> shapes =
+        List.of(
+            bad -> Streams.merge(List.of(TestSource.<Integer>open(), bad)),
+            bad -> bad.chain(TestSource.of(9)),
+            bad -> Streams.of(1).flatMap(n -> bad),
+            Stream::fuse,
+            bad -> {
+              StreamMap<String, Integer> map = new StreamMap<>();
+              map.insert("bad", bad);
+              return map.map(Map.Entry::getValue);
+            });
+    for (int i = 0; i < shapes.size(); i++) {
+      TestSource<Integer> bad = TestSource.open();
+      IOException failure = new IOException("bad");
+      bad.fail(failure);
+      Stream<Integer> s = shapes.get(i).apply(bad);
+      assertSame(failure, assertThrows(IOException.class, () -> pollOnce(s)), "shape " + i);
+      s.cancel(); // its owner drops it
+      assertEquals(1, bad.cancels(), "the failed stream is cancelled once, shape " + i);
+    }
+  }
+
+  @Test
+  void aConsumingTerminalCancelsAFailedStreamThroughAMerge() throws Exception {
+    TestSource<Integer> bad = TestSource.open();
+    bad.fail(new IOException("bad"));
+    try (Runtime rt = Runtime.builder().currentThread().build()) {
+      assertThrows(
+          IOException.class,
+          () -> rt.blockOn(Streams.merge(List.of(Streams.of(1), bad)).forEach(n -> {})));
+    }
+    assertEquals(1, bad.cancels(), "forEach's stream failed: dropped, so cancelled");
   }
 
   @Test
