@@ -294,6 +294,44 @@ class RuntimeTest {
     }
   }
 
+  /**
+   * Two jobs submitted while one blocking thread is idle run side by side: the idle thread takes
+   * one and a new thread the other, as tokio counts a notified idle thread as taken at once. Here
+   * the first job waits for the second, so running them one after the other would deadlock.
+   */
+  @Test
+  void jobsSubmittedTogetherWhileOneThreadIsIdleRunSideBySide() throws Exception {
+    try (Runtime rt = Runtime.builder().currentThread().build()) {
+      rt.blockOn(rt.spawnBlocking(() -> null));
+      // Wait for the pool's only thread to be parked idle, waiting for work.
+      Thread pooled = null;
+      for (int i = 0; i < 400; i++) {
+        pooled =
+            Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("kyoto-blocking-"))
+                .filter(t -> t.getState() == Thread.State.TIMED_WAITING)
+                .findFirst()
+                .orElse(null);
+        if (pooled != null && rt.metrics().numBlockingThreads() == 1) {
+          break;
+        }
+        Thread.sleep(5);
+      }
+      assertTrue(pooled != null, "the first job's thread is idle in the pool");
+      CountDownLatch second = new CountDownLatch(1);
+      JoinHandle<Boolean> first = rt.spawnBlocking(() -> second.await(5, TimeUnit.SECONDS));
+      JoinHandle<Void> other =
+          rt.spawnBlocking(
+              () -> {
+                second.countDown();
+                return null;
+              });
+      assertTrue(rt.blockOn(first), "the second job ran while the first one waited for it");
+      rt.blockOn(other);
+      assertEquals(2, rt.metrics().numBlockingThreads());
+    }
+  }
+
   @Test
   void shutdownTimeoutGivesUpOnStuckBlockingJobs() throws Exception {
     Runtime rt = Runtime.builder().currentThread().build();

@@ -21,7 +21,11 @@ final class BlockingPool {
   private final Condition terminated = lock.newCondition();
   private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
   private int threads;
+  // Idle threads not yet promised a job. A submit that wakes one takes it off this count at once
+  // and adds one to `notified`, as tokio's num_idle / num_notify: else jobs submitted back to back
+  // would all count on the same idle thread and wait for one another instead of starting threads.
   private int idle;
+  private int notified; // wake-ups given to idle threads and not yet taken up
   private int inFlight;
   private int nextIndex;
   private boolean shutdown;
@@ -46,6 +50,8 @@ final class BlockingPool {
       queue.addLast(job);
       inFlight++;
       if (idle > 0) {
+        idle--;
+        notified++;
         available.signal();
       } else if (threads < maxThreads) {
         threads++;
@@ -103,8 +109,11 @@ final class BlockingPool {
               wait = available.awaitNanos(wait);
             } catch (InterruptedException e) {
               wait = 0;
-            } finally {
-              idle--;
+            }
+            if (notified > 0) {
+              notified--; // a submit woke an idle thread, and already took it off `idle`
+            } else {
+              idle--; // timed out, spurious, interrupted or shut down
             }
           }
           job = queue.pollFirst();
