@@ -54,6 +54,8 @@ final class Using<R extends AsyncCloseable, T> implements Future<T> {
         addFailure(e);
       } catch (Error e) {
         finished = true;
+        Cancel.afterFailure(closing, e); // dropped: this future's cancel() will not reach it
+        closing = null;
         closeQuietly();
         throw e;
       }
@@ -92,7 +94,10 @@ final class Using<R extends AsyncCloseable, T> implements Future<T> {
       failure = e;
     } catch (Error e) {
       // Not an outcome we can finish gracefully: release the resource and let the error through.
+      // The body is dropped here, as after an exception: this future's cancel() will not reach it.
       finished = true;
+      Cancel.afterFailure(running, e);
+      running = null;
       closeQuietly();
       throw e;
     }

@@ -2,6 +2,7 @@ package io.kyoto.runtime.io;
 
 import static io.kyoto.runtime.io.IoTestSupport.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -145,6 +146,68 @@ class IoUsingTest {
       JoinException je = assertThrows(JoinException.class, () -> rt.blockOn(h));
       assertTrue(je.isCancelled());
       assertEquals(List.of("close"), res2.log);
+    }
+  }
+
+  /** A future that counts its cancels and throws {@code error} from its first poll. */
+  static final class ThrowsError<T> implements Future<T> {
+    final Error error;
+    int cancels;
+
+    ThrowsError(Error error) {
+      this.error = error;
+    }
+
+    @Override
+    public Poll<T> poll(Context cx) {
+      throw error;
+    }
+
+    @Override
+    public void cancel() {
+      cancels++;
+    }
+  }
+
+  /**
+   * An Error from the body or from the graceful close goes through unchanged, and the future that
+   * threw it is still cancelled once (the Future contract: its owner drops it), as for an
+   * exception; close() still runs.
+   */
+  @Test
+  void anErrorFromTheBodyOrTheGracefulCloseStillCancelsTheFutureThatThrewIt() throws Exception {
+    try (Runtime rt = runtime()) {
+      AssertionError bodyError = new AssertionError("body broke");
+      ThrowsError<Integer> body = new ThrowsError<>(bodyError);
+      Resource res = new Resource(null);
+      assertSame(
+          bodyError,
+          assertThrows(AssertionError.class, () -> rt.blockOn(Io.using(res, r -> body))));
+      assertEquals(1, body.cancels, "the body that threw is dropped, so cancelled once");
+      assertEquals(List.of("close"), res.log);
+
+      AssertionError closeError = new AssertionError("close broke");
+      ThrowsError<Void> closing = new ThrowsError<>(closeError);
+      List<String> log = new ArrayList<>();
+      AsyncCloseable res2 =
+          new AsyncCloseable() {
+            @Override
+            public Future<Void> closeAsync() {
+              return closing;
+            }
+
+            @Override
+            public void close() {
+              log.add("close");
+            }
+          };
+      assertSame(
+          closeError,
+          assertThrows(
+              AssertionError.class, () -> rt.blockOn(Io.using(res2, r -> Futures.ready(1)))));
+      assertEquals(
+          1, closing.cancels, "the graceful close that threw is dropped, so cancelled once");
+      assertEquals(List.of("close"), log);
     }
   }
 }
