@@ -11,17 +11,17 @@ import java.util.Objects;
 /**
  * A source of frames decoded from an {@link AsyncRead}: tokio-util's {@code FramedRead}.
  *
- * <p>{@link #next()} (or {@link #pollNext}) yields the next frame, or {@code null} once the stream
- * has ended: the reader reached end of stream and {@link Decoder#decodeEof} has no more frames. A
- * failure (of the reader or the decoder) is thrown once; after it the source is ended and yields
- * {@code null}, as tokio's.
+ * <p>{@link #next()} yields the next frame, or {@link java.util.Optional#empty()} once the stream
+ * has ended ({@link #pollNext} returns {@link Stream#end()}): the reader reached end of stream and
+ * {@link Decoder#decodeEof} has no more frames. A failure (of the reader or the decoder) is thrown
+ * once; after it the source is ended and yields the end, as tokio's.
  *
  * <p>
  *
  * {@snippet :
  * FramedRead<String> lines = FramedRead.create(stream, LinesCodec.create());
  * Future<Integer> count =
- *     Futures.loop(0, n -> lines.next().map(line -> line == null ? Step.done(n) : Step.next(n + 1)));
+ *     Futures.loop(0, n -> lines.next().map(line -> line.isEmpty() ? Step.done(n) : Step.next(n + 1)));
  * }
  *
  * <h2>Buffering</h2>
