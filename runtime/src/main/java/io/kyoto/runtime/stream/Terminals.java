@@ -92,8 +92,7 @@ final class Terminals {
         try {
           more = accept(p.value());
         } catch (Exception e) {
-          cancel();
-          throw e;
+          throw Cancel.afterFailure(this, e); // cancels the stream; keeps e, the outcome
         }
         if (!more) {
           cancel();
@@ -304,8 +303,7 @@ final class Terminals {
           }
         }
       } catch (Exception e) {
-        cancel();
-        throw e;
+        throw Cancel.afterFailure(this, e); // cancels the stream; keeps e, the outcome
       }
     }
 

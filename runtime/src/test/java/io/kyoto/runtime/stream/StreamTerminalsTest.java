@@ -161,6 +161,75 @@ class StreamTerminalsTest {
     assertTrue(source.cancelled(), "the safety net: harmless for a stream that cleaned up");
   }
 
+  /**
+   * A stream that fails and whose cancel() throws too: every consuming terminal fails with the
+   * stream's failure, the cancel's exception added as suppressed (as for a dropped future), instead
+   * of losing the failure to the cancel's.
+   */
+  @Test
+  void aFailedStreamWhoseCancelThrowsStillFailsTheTerminalWithItsOwnFailure() {
+    List<java.util.function.Function<Stream<Integer>, Future<?>>> terminals =
+        List.of(
+            s -> s.toList(),
+            s -> s.forEach(n -> {}),
+            s -> s.forEachAsync(n -> Futures.ready(null)),
+            s -> s.first());
+    for (int i = 0; i < terminals.size(); i++) {
+      IOException failure = new IOException("read error");
+      IllegalStateException cancelFailure = new IllegalStateException("cancel failed");
+      Stream<Integer> source =
+          new Stream<>() {
+            @Override
+            public Poll<Integer> pollNext(Context cx) throws IOException {
+              throw failure;
+            }
+
+            @Override
+            public void cancel() {
+              throw cancelFailure;
+            }
+          };
+      Future<?> terminal = terminals.get(i).apply(source);
+      IOException e = assertThrows(IOException.class, () -> poll(terminal), "terminal " + i);
+      assertSame(failure, e, "terminal " + i);
+      assertEquals(List.of(cancelFailure), List.of(e.getSuppressed()), "terminal " + i);
+    }
+
+    // The same when the terminal's own function fails.
+    List<java.util.function.BiFunction<Stream<Integer>, IOException, Future<?>>> failingActions =
+        List.of(
+            (s, failure) ->
+                s.forEach(
+                    n -> {
+                      throw failure;
+                    }),
+            (s, failure) ->
+                s.forEachAsync(
+                    n -> {
+                      throw failure;
+                    }));
+    for (int i = 0; i < failingActions.size(); i++) {
+      IOException actionFailure = new IOException("action failed");
+      IllegalStateException cancelFailure = new IllegalStateException("cancel failed");
+      Stream<Integer> source =
+          new Stream<>() {
+            @Override
+            public Poll<Integer> pollNext(Context cx) {
+              return Poll.ready(1);
+            }
+
+            @Override
+            public void cancel() {
+              throw cancelFailure;
+            }
+          };
+      Future<?> terminal = failingActions.get(i).apply(source, actionFailure);
+      IOException e = assertThrows(IOException.class, () -> poll(terminal), "action " + i);
+      assertSame(actionFailure, e, "action " + i);
+      assertEquals(List.of(cancelFailure), List.of(e.getSuppressed()), "action " + i);
+    }
+  }
+
   @Test
   void forEachAsyncAwaitsEachItemsFutureInTurn() throws Exception {
     try (Runtime rt = StreamCombinatorsTest.paused()) {
