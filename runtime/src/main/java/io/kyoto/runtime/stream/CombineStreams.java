@@ -171,12 +171,10 @@ final class CombineStreams {
       try {
         out = combiner.apply(a, b);
       } catch (Exception e) {
-        cancel();
-        throw e;
+        throw StreamPolls.cancelAfterFailure(this, e);
       }
       if (out == null) {
-        cancel();
-        throw StreamPolls.nullItem("zip's combiner");
+        throw StreamPolls.cancelAfterFailure(this, StreamPolls.nullItem("zip's combiner"));
       }
       return Poll.ready(out);
     }
@@ -185,8 +183,8 @@ final class CombineStreams {
       try {
         return side.pollNext(cx);
       } catch (Exception e) {
-        cancel(); // the zip failed: release both sides (the failed one harmlessly)
-        throw e;
+        // The zip failed: release both sides (the failed one is dropped, so cancelled too).
+        throw StreamPolls.cancelAfterFailure(this, e);
       }
     }
 

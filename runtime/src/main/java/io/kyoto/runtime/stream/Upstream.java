@@ -35,10 +35,15 @@ abstract class Upstream<T, U> implements Stream<U> {
     return p;
   }
 
-  /** Cancels the upstream (once) and returns {@code error}, for {@code throw fail(e)}. */
+  /**
+   * Cancels the upstream (once) and returns {@code error}, for {@code throw fail(e)}. What the
+   * upstream's cancel() throws is added to {@code error} as suppressed: the failure stays the
+   * outcome.
+   */
   final <E extends Exception> E fail(E error) {
-    cancelUpstream();
-    return error;
+    Stream<T> u = upstream;
+    upstream = StreamPolls.ended();
+    return StreamPolls.cancelAfterFailure(u, error);
   }
 
   final void cancelUpstream() {

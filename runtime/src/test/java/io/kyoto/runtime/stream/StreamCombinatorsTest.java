@@ -276,6 +276,69 @@ class StreamCombinatorsTest {
     }
   }
 
+  /**
+   * A combinator whose function fails cancels its upstream; if that cancel() throws too, the
+   * function's failure still comes out, with the cancel's exception suppressed (as for futures).
+   */
+  @Test
+  void aFunctionFailureSurvivesAnUpstreamCancelThatThrows() {
+    List<java.util.function.BiFunction<Stream<Integer>, IOException, Stream<?>>> shapes =
+        List.of(
+            (s, failure) ->
+                s.map(
+                    n -> {
+                      throw failure;
+                    }),
+            (s, failure) ->
+                s.filter(
+                    n -> {
+                      throw failure;
+                    }),
+            (s, failure) ->
+                s.takeWhile(
+                    n -> {
+                      throw failure;
+                    }),
+            (s, failure) ->
+                s.then(
+                    n -> {
+                      throw failure;
+                    }),
+            (s, failure) ->
+                s.zip(
+                    Streams.of(1),
+                    (a, b) -> {
+                      throw failure;
+                    }),
+            (s, failure) ->
+                s.chain(TestSource.<Integer>open())
+                    .merge(Streams.of(1))
+                    .map(
+                        n -> {
+                          throw failure;
+                        }));
+    for (int i = 0; i < shapes.size(); i++) {
+      IOException failure = new IOException("function failed");
+      IllegalStateException cancelFailure = new IllegalStateException("cancel failed");
+      Stream<Integer> source =
+          new Stream<>() {
+            @Override
+            public Poll<Integer> pollNext(Context cx) {
+              return Poll.ready(1);
+            }
+
+            @Override
+            public void cancel() {
+              throw cancelFailure;
+            }
+          };
+      Stream<?> s = shapes.get(i).apply(source, failure);
+      IOException e = assertThrows(IOException.class, () -> pollOnce(s), "shape " + i);
+      assertSame(failure, e, "shape " + i);
+      assertEquals(List.of(cancelFailure), List.of(e.getSuppressed()), "shape " + i);
+    }
+  }
+
   @Test
   void aConsumingTerminalCancelsAFailedStreamThroughAMerge() throws Exception {
     TestSource<Integer> bad = TestSource.open();
