@@ -248,15 +248,23 @@ public final class Broadcast {
      */
     public io.kyoto.runtime.stream.Stream<T> stream(java.util.function.LongConsumer onLagged) {
       java.util.Objects.requireNonNull(onLagged, "onLagged");
-      return cx -> {
-        while (true) {
-          try {
-            return pollRecv(cx);
-          } catch (LaggedException e) {
-            onLagged.accept(e.skipped());
-          } catch (RecvException e) {
-            return io.kyoto.runtime.stream.Stream.end();
+      return new io.kyoto.runtime.stream.Stream<>() {
+        @Override
+        public Poll<T> pollNext(Context cx) {
+          while (true) {
+            try {
+              return pollRecv(cx);
+            } catch (LaggedException e) {
+              onLagged.accept(e.skipped());
+            } catch (RecvException e) {
+              return io.kyoto.runtime.stream.Stream.end();
+            }
           }
+        }
+
+        @Override
+        public void cancel() {
+          shared.cancelWait(cursor); // as recv()'s cancel: a later send does not wake us
         }
       };
     }

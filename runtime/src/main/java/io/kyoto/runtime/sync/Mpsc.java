@@ -461,12 +461,20 @@ public final class Mpsc {
      * <p><b>Cancel safety:</b> {@code next()} on the stream is cancel safe, as {@link #recv()}.
      */
     public io.kyoto.runtime.stream.Stream<T> stream() {
-      return cx -> {
-        Poll<T> p = pollRecv(cx);
-        if (p.isReady() && p.value() == null) {
-          return io.kyoto.runtime.stream.Stream.end();
+      return new io.kyoto.runtime.stream.Stream<>() {
+        @Override
+        public Poll<T> pollNext(Context cx) {
+          Poll<T> p = pollRecv(cx);
+          if (p.isReady() && p.value() == null) {
+            return io.kyoto.runtime.stream.Stream.end();
+          }
+          return p;
         }
-        return p;
+
+        @Override
+        public void cancel() {
+          chan.clearRxWaker(); // as recv()'s cancel: a later send does not wake us
+        }
       };
     }
 

@@ -257,4 +257,20 @@ class SyncBroadcastTest {
                       throw e;
                     }));
   }
+
+  /**
+   * Cancelling the receiver's stream releases its wait, as cancelling recv() does (the Stream
+   * contract: cancel() releases what the stream registered): a later send does not wake the task
+   * that stopped listening.
+   */
+  @Test
+  void cancellingTheReceiversStreamWithdrawsItsWait() throws Exception {
+    Broadcast.Channel<Integer> ch = Broadcast.channel(4);
+    io.kyoto.runtime.stream.Stream<Integer> values = ch.rx().stream();
+    HandPolled<java.util.Optional<Integer>> next = HandPolled.of(values.next());
+    next.pending();
+    values.cancel();
+    ch.tx().send(1);
+    assertFalse(next.isWoken(), "the cancelled stream's waker was still registered");
+  }
 }

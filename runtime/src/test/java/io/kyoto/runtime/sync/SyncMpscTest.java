@@ -556,4 +556,21 @@ class SyncMpscTest {
     assertEquals("early", ch.rx().recv().poll(cx).value());
     assertNull(ch.rx().recv().poll(cx).value());
   }
+
+  /**
+   * Cancelling the receiver's stream releases its waker, as cancelling recv() does (the Stream
+   * contract: cancel() releases what the stream registered): a later send does not wake the task
+   * that stopped listening.
+   */
+  @Test
+  void cancellingTheReceiversStreamWithdrawsItsWaker() throws Exception {
+    Mpsc.Channel<Integer> ch = Mpsc.channel(4);
+    io.kyoto.runtime.stream.Stream<Integer> messages = ch.rx().stream();
+    HandPolled<java.util.Optional<Integer>> next = HandPolled.of(messages.next());
+    next.pending();
+    messages.cancel();
+    ch.tx().trySend(1);
+    org.junit.jupiter.api.Assertions.assertFalse(
+        next.isWoken(), "the cancelled stream's waker was still registered");
+  }
 }
