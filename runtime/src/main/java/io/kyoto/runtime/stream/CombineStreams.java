@@ -42,8 +42,7 @@ final class CombineStreams {
           streams[i] = null;
           live--;
           StreamPolls.cancelAfterFailure(s, e); // it failed: dropped
-          cancel(); // a failure ends the merge: release the others
-          throw e;
+          throw StreamPolls.cancelAfterFailure(this, e); // the merge failed: release the others
         }
         if (Stream.isEnd(p)) {
           streams[i] = null;
@@ -89,8 +88,7 @@ final class CombineStreams {
           Stream<T> f = first;
           first = null;
           StreamPolls.cancelAfterFailure(f, e); // it failed: dropped
-          cancelSecond(); // the chain failed: the second stream will never run
-          throw e;
+          throw StreamPolls.cancelAfterFailure(this, e); // the second stream will never run
         }
         if (!Stream.isEnd(p)) {
           return p;

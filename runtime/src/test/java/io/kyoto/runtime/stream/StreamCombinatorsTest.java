@@ -339,6 +339,42 @@ class StreamCombinatorsTest {
     }
   }
 
+  /**
+   * When one stream of a merge, chain or zip fails, releasing the others does not lose the failure
+   * if one of their cancel() calls throws: that exception is added as suppressed.
+   */
+  @Test
+  void aStreamFailureSurvivesASiblingsCancelThatThrows() {
+    List<java.util.function.BiFunction<Stream<Integer>, Stream<Integer>, Stream<Integer>>> shapes =
+        List.of(
+            (bad, other) -> Streams.merge(List.of(bad, other)),
+            (bad, other) -> bad.chain(other),
+            (bad, other) -> bad.zip(other, (a, b) -> a + b));
+    for (int i = 0; i < shapes.size(); i++) {
+      TestSource<Integer> bad = TestSource.open();
+      IOException failure = new IOException("bad");
+      bad.fail(failure);
+      IllegalStateException cancelFailure = new IllegalStateException("cancel failed");
+      Stream<Integer> other =
+          new Stream<>() {
+            @Override
+            public Poll<Integer> pollNext(Context cx) {
+              return Poll.pending();
+            }
+
+            @Override
+            public void cancel() {
+              throw cancelFailure;
+            }
+          };
+      Stream<Integer> s = shapes.get(i).apply(bad, other);
+      IOException e = assertThrows(IOException.class, () -> pollOnce(s), "shape " + i);
+      assertSame(failure, e, "shape " + i);
+      assertEquals(List.of(cancelFailure), List.of(e.getSuppressed()), "shape " + i);
+      assertEquals(1, bad.cancels(), "shape " + i);
+    }
+  }
+
   @Test
   void aConsumingTerminalCancelsAFailedStreamThroughAMerge() throws Exception {
     TestSource<Integer> bad = TestSource.open();
