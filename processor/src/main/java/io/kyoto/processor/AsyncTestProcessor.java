@@ -164,14 +164,35 @@ public final class AsyncTestProcessor extends TypeProcessor {
 
   /** Whether {@code annotation} is JUnit's {@code @Testable} or meta-annotated with it. */
   private static boolean isTestable(Element annotation, Set<Element> seen) {
+    return isMetaAnnotated(annotation, TESTABLE, seen);
+  }
+
+  /** Whether {@code annotation} is a JUnit annotation or meta-annotated with one. */
+  private static boolean isJupiter(Element annotation, Set<Element> seen) {
     if (!(annotation instanceof TypeElement type) || !seen.add(type)) {
       return false;
     }
-    if (type.getQualifiedName().contentEquals(TESTABLE)) {
+    if (type.getQualifiedName().toString().startsWith("org.junit.")) {
       return true;
     }
     for (AnnotationMirror meta : type.getAnnotationMirrors()) {
-      if (isTestable(meta.getAnnotationType().asElement(), seen)) {
+      if (isJupiter(meta.getAnnotationType().asElement(), seen)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code annotation} is {@code name} or meta-annotated with it. */
+  private static boolean isMetaAnnotated(Element annotation, String name, Set<Element> seen) {
+    if (!(annotation instanceof TypeElement type) || !seen.add(type)) {
+      return false;
+    }
+    if (type.getQualifiedName().contentEquals(name)) {
+      return true;
+    }
+    for (AnnotationMirror meta : type.getAnnotationMirrors()) {
+      if (isMetaAnnotated(meta.getAnnotationType().asElement(), name, seen)) {
         return true;
       }
     }
@@ -265,14 +286,23 @@ public final class AsyncTestProcessor extends TypeProcessor {
                 call);
       }
       call = CodeBlock.of("$T.lazy(() -> $L)", RuntimeOptions.FUTURES, call);
+      MethodSpec.Builder spec = MethodSpec.methodBuilder(testName).addAnnotation(TEST);
+      // Jupiter reads annotations from the method it runs, this one: the user's @Disabled, @Tag,
+      // @Timeout, @DisplayName... (or composed ones) on the @AsyncTest method must be here.
+      boolean named = false;
+      for (AnnotationMirror a : method.getAnnotationMirrors()) {
+        Element annotation = a.getAnnotationType().asElement();
+        if (isJupiter(annotation, new HashSet<>()) && !isTestable(annotation, new HashSet<>())) {
+          spec.addAnnotation(AnnotationSpec.get(a));
+          named |= isMetaAnnotated(annotation, DISPLAY_NAME.canonicalName(), new HashSet<>());
+        }
+      }
+      if (!named) {
+        spec.addAnnotation(
+            AnnotationSpec.builder(DISPLAY_NAME).addMember("value", "$S", userName + "()").build());
+      }
       test.addMethod(
-          MethodSpec.methodBuilder(testName)
-              .addAnnotation(TEST)
-              .addAnnotation(
-                  AnnotationSpec.builder(DISPLAY_NAME)
-                      .addMember("value", "$S", userName + "()")
-                      .build())
-              .addException(Exception.class)
+          spec.addException(Exception.class)
               .beginControlFlow("try ($T runtime = $L)", RuntimeOptions.RUNTIME, o.builder())
               .addStatement("runtime.blockOn($L)", call)
               .endControlFlow()

@@ -18,13 +18,15 @@ import java.lang.annotation.Target;
  * <p>The processor generates, in the same package, a subclass named after the class followed by
  * {@code _AsyncTest} (for example {@code EchoTests_AsyncTest}), which matches Maven Surefire's
  * default {@code **}{@code /*Test.java} include. For each annotated method {@code m} it declares a
- * Jupiter {@code @Test} method {@code m_async}, displayed as {@code m()}, that builds a fresh
- * runtime from these options with every driver enabled, {@linkplain
- * io.kyoto.runtime.Runtime#blockOn blocks on} {@code m()} (bounded by {@link #timeout()} through
- * {@link io.kyoto.runtime.Time#timeoutWithDump}), and closes the runtime. A failure is the user's
- * own exception and stack trace. Being a subclass, the generated class inherits the user's
- * {@code @BeforeEach}, {@code @AfterEach}, {@code @BeforeAll}, {@code @AfterAll} methods and
- * class-level extensions; the user's method itself is not a {@code @Test}, so it runs once.
+ * Jupiter {@code @Test} method {@code m_async}, displayed as {@code m()} and carrying the JUnit
+ * annotations of {@code m} ({@code @Disabled}, {@code @Tag}, {@code @Timeout},
+ * {@code @DisplayName}, or annotations composed of them), that builds a fresh runtime from these
+ * options with every driver enabled, {@linkplain io.kyoto.runtime.Runtime#blockOn blocks on} {@code
+ * m()} (bounded by {@link #timeout()} through {@link io.kyoto.runtime.Time#timeoutWithDump}), and
+ * closes the runtime. A failure is the user's own exception and stack trace. Being a subclass, the
+ * generated class inherits the user's {@code @BeforeEach}, {@code @AfterEach}, {@code @BeforeAll},
+ * {@code @AfterAll} methods and class-level extensions; the user's method itself is not a
+ * {@code @Test}, so it runs once.
  *
  * <p>Name the user's class so that Surefire does not select it by itself (for example {@code
  * EchoSpec}, giving {@code EchoSpec_AsyncTest}); if it does match, it holds no Jupiter test and
