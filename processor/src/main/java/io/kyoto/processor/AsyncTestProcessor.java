@@ -252,6 +252,15 @@ public final class AsyncTestProcessor extends TypeProcessor {
             // would shadow the imports, so such names are written qualified.
             .avoidClashesWithNestedClasses(type)
             .addOriginatingElement(type);
+    // Jupiter looks for the annotations that are not @Inherited (@Disabled, @DisplayName, the
+    // @Enabled*/@Disabled* conditions) on the test class itself, which is this subclass.
+    for (AnnotationMirror a : type.getAnnotationMirrors()) {
+      Element annotation = a.getAnnotationType().asElement();
+      if (isJupiter(annotation, new HashSet<>())
+          && Model.mirror(annotation, "java.lang.annotation.Inherited") == null) {
+        test.addAnnotation(AnnotationSpec.get(a));
+      }
+    }
     // Names of the no-argument methods the test class inherits: a generated m_async() must not
     // override one of the user's own (a JUnit test named so would silently stop running).
     java.util.Set<String> taken = new java.util.HashSet<>();

@@ -78,11 +78,32 @@ class AsyncTestJupiterAnnotationsTest {
       }
       """;
 
+  static final String OFF =
+      """
+      package demo;
+
+      import io.kyoto.runtime.Future;
+      import io.kyoto.runtime.annotation.AsyncTest;
+      import org.junit.jupiter.api.Disabled;
+      import org.junit.jupiter.api.DisplayName;
+      import org.junit.jupiter.api.Tag;
+
+      @Disabled("the whole class is not ready")
+      @DisplayName("Off suite")
+      @Tag("off")
+      @SuppressWarnings("unused")
+      class Off {
+        @AsyncTest
+        Future<Void> shouldNotRun() { throw new AssertionError("a test of a @Disabled class ran"); }
+      }
+      """;
+
   static Class<?> generated;
+  static Class<?> off;
 
   @org.junit.jupiter.api.BeforeAll
   static void compileSpec() throws Exception {
-    Compilation c = compile(source("demo.Spec", SPEC));
+    Compilation c = compile(source("demo.Spec", SPEC), source("demo.Off", OFF));
     assertThat(c).succeededWithoutWarnings();
     Map<String, byte[]> classes = new HashMap<>();
     for (JavaFileObject file : c.generatedFiles()) {
@@ -108,6 +129,7 @@ class AsyncTestJupiterAnnotationsTest {
           }
         };
     generated = loader.loadClass("demo.Spec_AsyncTest");
+    off = loader.loadClass("demo.Off_AsyncTest");
   }
 
   static Method method(String name) throws NoSuchMethodException {
@@ -157,5 +179,19 @@ class AsyncTestJupiterAnnotationsTest {
             .sorted()
             .toArray(String[]::new));
     assertNull(m.getAnnotation(Disabled.class));
+  }
+
+  @Test
+  void theClassesJupiterAnnotationsThatAreNotInheritedApplyToTheGeneratedClass() {
+    // Jupiter looks for @Disabled and @DisplayName on the test class itself (they are not
+    // @Inherited), and the test class is the generated subclass.
+    Disabled disabled = off.getAnnotation(Disabled.class);
+    assertNotNull(disabled, "@Disabled on the class was not copied: its tests would run");
+    assertEquals("the whole class is not ready", disabled.value());
+    assertEquals("Off suite", off.getAnnotation(DisplayName.class).value());
+    // @Tag is @Inherited: it applies already, and is not repeated.
+    assertEquals("off", off.getAnnotation(Tag.class).value());
+    assertNull(off.getDeclaredAnnotation(Tag.class));
+    assertNull(generated.getAnnotation(Disabled.class));
   }
 }

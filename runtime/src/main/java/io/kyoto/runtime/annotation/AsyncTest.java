@@ -25,8 +25,9 @@ import java.lang.annotation.Target;
  * m()} (bounded by {@link #timeout()} through {@link io.kyoto.runtime.Time#timeoutWithDump}), and
  * closes the runtime. A failure is the user's own exception and stack trace. Being a subclass, the
  * generated class inherits the user's {@code @BeforeEach}, {@code @AfterEach}, {@code @BeforeAll},
- * {@code @AfterAll} methods and class-level extensions; the user's method itself is not a
- * {@code @Test}, so it runs once.
+ * {@code @AfterAll} methods and class-level extensions, and it carries the class's JUnit
+ * annotations that Java does not inherit ({@code @Disabled}, {@code @DisplayName}); the user's
+ * method itself is not a {@code @Test}, so it runs once.
  *
  * <p>Name the user's class so that Surefire does not select it by itself (for example {@code
  * EchoSpec}, giving {@code EchoSpec_AsyncTest}); if it does match, it holds no Jupiter test and
