@@ -19,11 +19,13 @@ import java.util.List;
 import java.util.Set;
 import javax.annotation.processing.Processor;
 import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 
@@ -63,6 +65,10 @@ public final class AsyncTestProcessor extends TypeProcessor {
     List<RuntimeOptions> options = new ArrayList<>();
     for (ExecutableElement method : methods) {
       options.add(validateMethod(method, report));
+    }
+    checkNameable(type, jupiterAnnotations(type, true), report);
+    for (ExecutableElement method : methods) {
+      checkNameable(method, jupiterAnnotations(method, false), report);
     }
     Diagnostics.print(processingEnv.getMessager(), report);
     if (report.isEmpty()) {
@@ -167,6 +173,67 @@ public final class AsyncTestProcessor extends TypeProcessor {
     return isMetaAnnotated(annotation, TESTABLE, seen);
   }
 
+  /**
+   * The JUnit annotations (or annotations composed of them) on {@code element} that the generated
+   * code repeats: on the class, those Java does not inherit; on a method, all but the test kinds.
+   */
+  private static List<AnnotationMirror> jupiterAnnotations(Element element, boolean onClass) {
+    List<AnnotationMirror> copied = new ArrayList<>();
+    for (AnnotationMirror a : element.getAnnotationMirrors()) {
+      Element annotation = a.getAnnotationType().asElement();
+      if (isJupiter(annotation, new HashSet<>())
+          && (onClass
+              ? Model.mirror(annotation, "java.lang.annotation.Inherited") == null
+              : !isTestable(annotation, new HashSet<>()))) {
+        copied.add(a);
+      }
+    }
+    return copied;
+  }
+
+  /** Reports each annotation in {@code copied} that names a type the generated code cannot. */
+  private static void checkNameable(
+      Element element, List<AnnotationMirror> copied, List<Diagnostic> report) {
+    for (AnnotationMirror a : copied) {
+      TypeElement hidden = privateTypeIn(a);
+      if (hidden != null) {
+        report.add(
+            new Diagnostic(
+                Diagnostics.TEST_012_PRIVATE_IN_ANNOTATION.formatted(
+                    a.getAnnotationType(), hidden.getQualifiedName(), hidden.getQualifiedName()),
+                element,
+                a,
+                null));
+      }
+    }
+  }
+
+  /** The first private type {@code a} names: its own type or a class or enum in its values. */
+  private static TypeElement privateTypeIn(AnnotationMirror a) {
+    TypeElement hidden = Model.privateTypeIn(a.getAnnotationType());
+    for (AnnotationValue v : a.getElementValues().values()) {
+      if (hidden == null) {
+        hidden = privateTypeIn(v.getValue());
+      }
+    }
+    return hidden;
+  }
+
+  private static TypeElement privateTypeIn(Object value) {
+    return switch (value) {
+      case TypeMirror t -> Model.privateTypeIn(t);
+      case VariableElement enumConstant -> Model.privateTypeIn(enumConstant.asType());
+      case AnnotationMirror nested -> privateTypeIn(nested);
+      case List<?> values ->
+          values.stream()
+              .map(v -> privateTypeIn(((AnnotationValue) v).getValue()))
+              .filter(java.util.Objects::nonNull)
+              .findFirst()
+              .orElse(null);
+      default -> null;
+    };
+  }
+
   /** Whether {@code annotation} is a JUnit annotation or meta-annotated with one. */
   private static boolean isJupiter(Element annotation, Set<Element> seen) {
     if (!(annotation instanceof TypeElement type) || !seen.add(type)) {
@@ -254,12 +321,8 @@ public final class AsyncTestProcessor extends TypeProcessor {
             .addOriginatingElement(type);
     // Jupiter looks for the annotations that are not @Inherited (@Disabled, @DisplayName, the
     // @Enabled*/@Disabled* conditions) on the test class itself, which is this subclass.
-    for (AnnotationMirror a : type.getAnnotationMirrors()) {
-      Element annotation = a.getAnnotationType().asElement();
-      if (isJupiter(annotation, new HashSet<>())
-          && Model.mirror(annotation, "java.lang.annotation.Inherited") == null) {
-        test.addAnnotation(AnnotationSpec.get(a));
-      }
+    for (AnnotationMirror a : jupiterAnnotations(type, true)) {
+      test.addAnnotation(AnnotationSpec.get(a));
     }
     // Names of the no-argument methods the test class inherits: a generated m_async() must not
     // override one of the user's own (a JUnit test named so would silently stop running).
@@ -299,12 +362,11 @@ public final class AsyncTestProcessor extends TypeProcessor {
       // Jupiter reads annotations from the method it runs, this one: the user's @Disabled, @Tag,
       // @Timeout, @DisplayName... (or composed ones) on the @AsyncTest method must be here.
       boolean named = false;
-      for (AnnotationMirror a : method.getAnnotationMirrors()) {
-        Element annotation = a.getAnnotationType().asElement();
-        if (isJupiter(annotation, new HashSet<>()) && !isTestable(annotation, new HashSet<>())) {
-          spec.addAnnotation(AnnotationSpec.get(a));
-          named |= isMetaAnnotated(annotation, DISPLAY_NAME.canonicalName(), new HashSet<>());
-        }
+      for (AnnotationMirror a : jupiterAnnotations(method, false)) {
+        spec.addAnnotation(AnnotationSpec.get(a));
+        named |=
+            isMetaAnnotated(
+                a.getAnnotationType().asElement(), DISPLAY_NAME.canonicalName(), new HashSet<>());
       }
       if (!named) {
         spec.addAnnotation(

@@ -194,6 +194,44 @@ class AsyncTestErrorsTest {
   }
 
   @Test
+  void test012JupiterAnnotationNamingAPrivateType() {
+    // The generated m_async carries the method's JUnit annotations; it cannot name a private
+    // extension class of the user's class.
+    assertMethodError(
+        """
+          private static final class Ext implements org.junit.jupiter.api.extension.Extension {}
+          @org.junit.jupiter.api.extension.ExtendWith(Ext.class)
+          @AsyncTest
+          Future<Void> run() { return Futures.ready(null); }
+        """,
+        "@org.junit.jupiter.api.extension.ExtendWith",
+        "[KYOTO-TEST-012] the generated test carries the JUnit annotation"
+            + " `@org.junit.jupiter.api.extension.ExtendWith` and cannot name the private type"
+            + " `demo.Spec.Ext` it uses; make `demo.Spec.Ext` package-private");
+  }
+
+  @Test
+  void test012PrivateComposedAnnotationOnTheClass() {
+    assertError(
+        "class Outer",
+        """
+          @org.junit.jupiter.api.Disabled
+          @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+          private @interface Off {}
+
+          @Off
+          static class Spec {
+            @AsyncTest
+            Future<Void> works() { return Futures.ready(null); }
+          }
+        """,
+        "@Off",
+        "[KYOTO-TEST-012] the generated test carries the JUnit annotation `@demo.Outer.Off` and"
+            + " cannot name the private type `demo.Outer.Off` it uses; make `demo.Outer.Off`"
+            + " package-private");
+  }
+
+  @Test
   void test011ImplementedAbstractMethodsAreFine() {
     String text =
         """

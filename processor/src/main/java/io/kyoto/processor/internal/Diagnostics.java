@@ -123,6 +123,11 @@ public final class Diagnostics {
           + " implement them; implement them, or declare the `@AsyncTest` methods in a concrete"
           + " subclass";
 
+  /** A JUnit annotation the generated test repeats names a private type. */
+  public static final String TEST_012_PRIVATE_IN_ANNOTATION =
+      "[KYOTO-TEST-012] the generated test carries the JUnit annotation `@%s` and cannot name the"
+          + " private type `%s` it uses; make `%s` package-private";
+
   // @Select.
 
   /** More branches than the enabled mask holds. */
