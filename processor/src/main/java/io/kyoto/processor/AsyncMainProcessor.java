@@ -155,7 +155,8 @@ public final class AsyncMainProcessor extends TypeProcessor {
                     + " $L}.\n",
                 user,
                 user.packageName().isEmpty() ? name : user.packageName() + "." + name)
-            .addAnnotation(Model.generated(AsyncMainProcessor.class))
+            .addAnnotations(
+                Model.generated(processingEnv.getElementUtils(), method, AsyncMainProcessor.class))
             .addAnnotation(Model.suppressDeprecation())
             .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
             .addOriginatingElement(type)

@@ -312,7 +312,8 @@ public final class AsyncTestProcessor extends TypeProcessor {
                 "Runs the {@code @AsyncTest} methods of {@link $T} as JUnit Jupiter tests, each on a"
                     + " fresh runtime.\n",
                 user)
-            .addAnnotation(Model.generated(AsyncTestProcessor.class))
+            .addAnnotations(
+                Model.generated(processingEnv.getElementUtils(), type, AsyncTestProcessor.class))
             .addAnnotation(Model.suppressForSubclass())
             .superclass(user)
             // The test extends the user's class: its member types (a record named Test, Time...)

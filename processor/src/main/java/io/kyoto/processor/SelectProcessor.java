@@ -288,7 +288,8 @@ public final class SelectProcessor extends TypeProcessor {
                     + "<p>Branches, in order: $L.\n",
                 user,
                 String.join(", ", branches.stream().map(BranchModel::name).toList()))
-            .addAnnotation(Model.generated(SelectProcessor.class))
+            .addAnnotations(
+                Model.generated(processingEnv.getElementUtils(), type, SelectProcessor.class))
             .addAnnotation(Model.suppressDeprecation())
             .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
             .addSuperinterface(ParameterizedTypeName.get(FUTURE, value))

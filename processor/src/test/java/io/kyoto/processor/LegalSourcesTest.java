@@ -3,9 +3,23 @@ package io.kyoto.processor;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static io.kyoto.processor.ProcessorTestSupport.compile;
 import static io.kyoto.processor.ProcessorTestSupport.source;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Unusual but legal sources: the generated code must compile without warnings. */
 class LegalSourcesTest {
@@ -213,5 +227,86 @@ class LegalSourcesTest {
         .generatedSourceFile("demo.Spec_AsyncTest")
         .contentsAsUtf8String()
         .contains("void t_async2() throws Exception");
+  }
+
+  @Test
+  void generatedCodeCompilesInANamedModuleThatDoesNotReadJavaCompiler(@TempDir Path dir)
+      throws Exception {
+    // A JPMS application requires io.kyoto.runtime only; javax.annotation.processing.Generated
+    // lives in java.compiler, which its module does not read.
+    String module =
+        """
+        module demo.app {
+          requires io.kyoto.runtime;
+        }
+        """;
+    String app =
+        """
+        package demo;
+
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.AsyncMain;
+        import io.kyoto.runtime.annotation.Branch;
+        import io.kyoto.runtime.annotation.Select;
+
+        public final class App {
+          private App() {}
+
+          @AsyncMain
+          static Future<Integer> run(String[] args) { return Futures.ready(args.length); }
+
+          @Select
+          interface Events {
+            @Branch
+            default String line(String line) { return line; }
+          }
+        }
+        """;
+    String modulePath =
+        Stream.of(io.kyoto.runtime.Future.class, io.kyoto.reactor.Poll.class)
+            .map(c -> Path.of(uri(c)).toString())
+            .collect(Collectors.joining(File.pathSeparator));
+    // A real directory: compile-testing's in-memory file manager does not compile modules.
+    Files.writeString(
+        Files.createDirectories(dir.resolve("src")).resolve("module-info.java"), module);
+    Path appFile = Files.createDirectories(dir.resolve("src/demo")).resolve("App.java");
+    Files.writeString(appFile, app);
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, null)) {
+      JavaCompiler.CompilationTask task =
+          javac.getTask(
+              null,
+              files,
+              diagnostics,
+              List.of(
+                  "-Xlint:all",
+                  "-Xlint:-processing",
+                  "-Werror",
+                  "--module-path",
+                  modulePath,
+                  "-d",
+                  dir.resolve("out").toString(),
+                  "-s",
+                  Files.createDirectories(dir.resolve("gen")).toString()),
+              null,
+              files.getJavaFileObjects(dir.resolve("src/module-info.java"), appFile));
+      task.setProcessors(
+          List.of(new AsyncMainProcessor(), new AsyncTestProcessor(), new SelectProcessor()));
+      boolean ok = task.call();
+      assertEquals(List.of(), diagnostics.getDiagnostics().stream().map(Object::toString).toList());
+      assertTrue(ok);
+    }
+    assertTrue(Files.exists(dir.resolve("out/demo/App_Main.class")));
+    assertTrue(Files.exists(dir.resolve("out/demo/App_Events_Select.class")));
+  }
+
+  private static java.net.URI uri(Class<?> type) {
+    try {
+      return type.getProtectionDomain().getCodeSource().getLocation().toURI();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

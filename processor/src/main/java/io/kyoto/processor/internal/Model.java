@@ -2,13 +2,17 @@ package io.kyoto.processor.internal;
 
 import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
+import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.ModuleElement;
 import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.ArrayType;
@@ -16,6 +20,7 @@ import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.type.WildcardType;
+import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
@@ -27,14 +32,51 @@ public final class Model {
   public static final String FUTURE = "io.kyoto.runtime.Future";
 
   /**
-   * {@return the {@code @Generated} annotation naming {@code processor}, without a date}
+   * {@return the {@code @Generated} annotation naming {@code processor}, without a date, or nothing
+   * when the code generated for {@code origin} cannot name it} That annotation lives in module
+   * {@code java.compiler}, which a named module (a JPMS application) usually does not read.
    *
+   * @param elements the element utilities
+   * @param origin the element the code is generated for
    * @param processor the generating processor's class
    */
-  public static AnnotationSpec generated(Class<?> processor) {
-    return AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
-        .addMember("value", "$S", processor.getName())
-        .build();
+  public static List<AnnotationSpec> generated(
+      Elements elements, Element origin, Class<?> processor) {
+    ModuleElement module = elements.getModuleOf(origin);
+    if (module != null && !module.isUnnamed() && !reads(module, "java.compiler")) {
+      return List.of();
+    }
+    return List.of(
+        AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
+            .addMember("value", "$S", processor.getName())
+            .build());
+  }
+
+  /**
+   * Whether {@code module} reads {@code name}: requires it, or requires a module that requires it
+   * transitively.
+   */
+  private static boolean reads(ModuleElement module, String name) {
+    ArrayDeque<ModuleElement> todo = new ArrayDeque<>();
+    Set<ModuleElement> seen = new HashSet<>();
+    for (ModuleElement.RequiresDirective r : ElementFilter.requiresIn(module.getDirectives())) {
+      todo.add(r.getDependency());
+    }
+    while (!todo.isEmpty()) {
+      ModuleElement m = todo.poll();
+      if (!seen.add(m)) {
+        continue;
+      }
+      if (m.getQualifiedName().contentEquals(name)) {
+        return true;
+      }
+      for (ModuleElement.RequiresDirective r : ElementFilter.requiresIn(m.getDirectives())) {
+        if (r.isTransitive()) {
+          todo.add(r.getDependency());
+        }
+      }
+    }
+    return false;
   }
 
   /**
