@@ -121,6 +121,9 @@ public final class AsyncTestProcessor extends TypeProcessor {
       }
     } else {
       for (ExecutableElement m : ElementFilter.methodsIn(type.getEnclosedElements())) {
+        if (Model.mirror(m, ANNOTATION) != null) {
+          continue; // a JUnit test annotation on an @AsyncTest method has its own error, TEST-013
+        }
         for (AnnotationMirror a : m.getAnnotationMirrors()) {
           if (isTestable(a.getAnnotationType().asElement(), new HashSet<>())) {
             report.add(
@@ -282,6 +285,17 @@ public final class AsyncTestProcessor extends TypeProcessor {
             processingEnv.getElementUtils(), processingEnv.getTypeUtils(), method);
     if (thrown != null) {
       report.add(new Diagnostic(Diagnostics.TEST_010_THROWS.formatted(thrown), method, null, null));
+    }
+    for (AnnotationMirror a : method.getAnnotationMirrors()) {
+      if (isTestable(a.getAnnotationType().asElement(), new HashSet<>())) {
+        report.add(
+            new Diagnostic(
+                Diagnostics.TEST_013_ALSO_A_TEST.formatted(
+                    method.getSimpleName(), a.getAnnotationType()),
+                method,
+                a,
+                null));
+      }
     }
     TypeMirror returnType = method.getReturnType();
     if (!Model.isFuture(

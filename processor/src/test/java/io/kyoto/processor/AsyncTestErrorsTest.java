@@ -232,6 +232,38 @@ class AsyncTestErrorsTest {
   }
 
   @Test
+  void test013AsyncTestThatIsAlsoAJupiterTest() {
+    // A user coming from JUnit tries to repeat or parameterize an async test; the old message
+    // (TEST-008: "move the test to another class") did not say what was wrong.
+    assertMethodError(
+        """
+          @org.junit.jupiter.api.RepeatedTest(5)
+          @AsyncTest
+          Future<Void> run() { return Futures.ready(null); }
+        """,
+        "@org.junit.jupiter.api.RepeatedTest(5)",
+        "[KYOTO-TEST-013] the `@AsyncTest` method `run` is also a JUnit test"
+            + " (`@org.junit.jupiter.api.RepeatedTest`): `@AsyncTest` generates its test, once;"
+            + " repeated, parameterized and template tests of an async method are not supported");
+  }
+
+  @Test
+  void test013AlsoInAnAbstractClass() {
+    // There TEST-008 does not apply, and Jupiter skipped the non-void template: it ran once.
+    assertError(
+        "abstract class Spec",
+        """
+          @org.junit.jupiter.params.ParameterizedTest
+          @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+          @AsyncTest
+          Future<Void> run() { return Futures.ready(null); }
+        """,
+        "@org.junit.jupiter.params.ParameterizedTest",
+        "[KYOTO-TEST-013] the `@AsyncTest` method `run` is also a JUnit test"
+            + " (`@org.junit.jupiter.params.ParameterizedTest`)");
+  }
+
+  @Test
   void test011ImplementedAbstractMethodsAreFine() {
     String text =
         """

@@ -128,6 +128,12 @@ public final class Diagnostics {
       "[KYOTO-TEST-012] the generated test carries the JUnit annotation `@%s` and cannot name the"
           + " private type `%s` it uses; make `%s` package-private";
 
+  /** An @AsyncTest method that is also a Jupiter test (repeated, parameterized, a template). */
+  public static final String TEST_013_ALSO_A_TEST =
+      "[KYOTO-TEST-013] the `@AsyncTest` method `%s` is also a JUnit test (`@%s`): `@AsyncTest`"
+          + " generates its test, once; repeated, parameterized and template tests of an async"
+          + " method are not supported";
+
   // @Select.
 
   /** More branches than the enabled mask holds. */
