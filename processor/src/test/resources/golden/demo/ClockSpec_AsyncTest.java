@@ -16,6 +16,17 @@ import org.junit.jupiter.api.Test;
 @Generated("io.kyoto.processor.AsyncTestProcessor")
 @SuppressWarnings({"deprecation", "removal", "rawtypes", "unchecked", "serial"})
 class ClockSpec_AsyncTest extends ClockSpec {
+  /**
+   * Creates an instance of the test class; JUnit calls this for each test.
+   */
+  ClockSpec_AsyncTest() {
+  }
+
+  /**
+   * Runs {@code ready()} on a fresh runtime.
+   *
+   * @throws Exception what the test's future fails with
+   */
   @Test
   @DisplayName("ready()")
   void ready_async() throws Exception {
@@ -24,6 +35,11 @@ class ClockSpec_AsyncTest extends ClockSpec {
     }
   }
 
+  /**
+   * Runs {@code sleepsOnAPausedClock()} on a fresh runtime, for at most 5000 ms.
+   *
+   * @throws Exception what the test's future fails with
+   */
   @Test
   @DisplayName("sleepsOnAPausedClock()")
   void sleepsOnAPausedClock_async() throws Exception {
@@ -32,6 +48,11 @@ class ClockSpec_AsyncTest extends ClockSpec {
     }
   }
 
+  /**
+   * Runs {@code onWorkers()} on a fresh runtime.
+   *
+   * @throws Exception what the test's future fails with
+   */
   @Test
   @DisplayName("onWorkers()")
   void onWorkers_async() throws Exception {

@@ -21,18 +21,41 @@ import javax.annotation.processing.Generated;
 @Generated("io.kyoto.processor.SelectProcessor")
 @SuppressWarnings({"deprecation", "removal"})
 public final class ConnEvents_Select implements Future<String> {
+  /**
+   * The value of {@link #disabled} when every branch is.
+   */
   private static final long ALL_DISABLED = 0x7L;
 
+  /**
+   * The handler methods' receiver.
+   */
   private final ConnEvents handlers;
 
+  /**
+   * The future of branch {@code line}; null once disabled, completed or cancelled.
+   */
   private Future<? extends String> lineFuture;
 
+  /**
+   * The future of branch {@code message}; null once disabled, completed or cancelled.
+   */
   private Future<? extends String> messageFuture;
 
+  /**
+   * The future of branch {@code tick}; null once disabled, completed or cancelled.
+   */
   private Future<? extends Long> tickFuture;
 
+  /**
+   * The disabled branches, bit {@code i} for branch {@code i}.
+   */
   private long disabled;
 
+  /**
+   * Creates a select with no branch futures yet; see {@link #of}.
+   *
+   * @param handlers the handler methods' receiver
+   */
   private ConnEvents_Select(ConnEvents handlers) {
     this.handlers = Objects.requireNonNull(handlers, "handlers");
   }
@@ -117,6 +140,8 @@ public final class ConnEvents_Select implements Future<String> {
 
   /**
    * {@return pending, or, when every branch is disabled, the else branch's value}
+   *
+   * @throws Exception what the else branch throws
    */
   private Poll<String> finish() throws Exception {
     if (disabled == ALL_DISABLED) {
@@ -128,6 +153,8 @@ public final class ConnEvents_Select implements Future<String> {
 
   /**
    * Cancels the other branch futures after branch {@code i} (or a handler) failed.
+   *
+   * @param i the branch that was polled or handled
    */
   private void failed(int i) {
     switch (i) {

@@ -21,14 +21,31 @@ import javax.annotation.processing.Generated;
 @Generated("io.kyoto.processor.SelectProcessor")
 @SuppressWarnings({"deprecation", "removal"})
 public final class ConnEvents_Shutdown_Select implements Future<Integer> {
+  /**
+   * The value of {@link #disabled} when every branch is.
+   */
   private static final long ALL_DISABLED = 0x1L;
 
+  /**
+   * The handler methods' receiver.
+   */
   private final ConnEvents.Shutdown handlers;
 
+  /**
+   * The future of branch {@code signal}; null once disabled, completed or cancelled.
+   */
   private Future<? extends Void> signalFuture;
 
+  /**
+   * The disabled branches, bit {@code i} for branch {@code i}.
+   */
   private long disabled;
 
+  /**
+   * Creates a select with no branch futures yet; see {@link #of}.
+   *
+   * @param handlers the handler methods' receiver
+   */
   private ConnEvents_Shutdown_Select(ConnEvents.Shutdown handlers) {
     this.handlers = Objects.requireNonNull(handlers, "handlers");
   }
@@ -82,6 +99,8 @@ public final class ConnEvents_Shutdown_Select implements Future<Integer> {
 
   /**
    * {@return pending, or, when every branch is disabled, a failure}
+   *
+   * @throws Exception {@link IllegalStateException}: every branch is disabled
    */
   private Poll<Integer> finish() throws Exception {
     if (disabled == ALL_DISABLED) {
@@ -93,6 +112,8 @@ public final class ConnEvents_Shutdown_Select implements Future<Integer> {
 
   /**
    * Cancels the other branch futures after branch {@code i} (or a handler) failed.
+   *
+   * @param i the branch that was polled or handled
    */
   private void failed(int i) {
     switch (i) {

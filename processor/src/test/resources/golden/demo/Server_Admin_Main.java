@@ -16,6 +16,9 @@ import javax.annotation.processing.Generated;
 @Generated("io.kyoto.processor.AsyncMainProcessor")
 @SuppressWarnings({"deprecation", "removal"})
 public final class Server_Admin_Main {
+  /**
+   * Not instantiable.
+   */
   private Server_Admin_Main() {
   }
 

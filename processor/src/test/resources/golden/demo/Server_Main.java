@@ -16,6 +16,9 @@ import javax.annotation.processing.Generated;
 @Generated("io.kyoto.processor.AsyncMainProcessor")
 @SuppressWarnings({"deprecation", "removal"})
 public final class Server_Main {
+  /**
+   * Not instantiable.
+   */
   private Server_Main() {
   }
 

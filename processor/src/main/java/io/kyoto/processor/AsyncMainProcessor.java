@@ -160,7 +160,11 @@ public final class AsyncMainProcessor extends TypeProcessor {
             .addAnnotation(Model.suppressDeprecation())
             .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
             .addOriginatingElement(type)
-            .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
+            .addMethod(
+                MethodSpec.constructorBuilder()
+                    .addJavadoc("Not instantiable.\n")
+                    .addModifiers(Modifier.PRIVATE)
+                    .build())
             .addMethod(main)
             .build();
     try {

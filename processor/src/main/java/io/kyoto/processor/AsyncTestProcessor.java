@@ -339,6 +339,10 @@ public final class AsyncTestProcessor extends TypeProcessor {
     for (AnnotationMirror a : jupiterAnnotations(type, true)) {
       test.addAnnotation(AnnotationSpec.get(a));
     }
+    test.addMethod(
+        MethodSpec.constructorBuilder()
+            .addJavadoc("Creates an instance of the test class; JUnit calls this for each test.\n")
+            .build());
     // Names of the no-argument methods the test class inherits: a generated m_async() must not
     // override one of the user's own (a JUnit test named so would silently stop running).
     java.util.Set<String> taken = new java.util.HashSet<>();
@@ -388,7 +392,12 @@ public final class AsyncTestProcessor extends TypeProcessor {
             AnnotationSpec.builder(DISPLAY_NAME).addMember("value", "$S", userName + "()").build());
       }
       test.addMethod(
-          spec.addException(Exception.class)
+          spec.addJavadoc(
+                  "Runs {@code $N()} on a fresh runtime$L.\n\n"
+                      + "@throws Exception what the test's future fails with\n",
+                  userName,
+                  o.timeoutMillis() > 0 ? ", for at most " + o.timeoutMillis() + " ms" : "")
+              .addException(Exception.class)
               .beginControlFlow("try ($T runtime = $L)", RuntimeOptions.RUNTIME, o.builder())
               .addStatement("runtime.blockOn($L)", call)
               .endControlFlow()

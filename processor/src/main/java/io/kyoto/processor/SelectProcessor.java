@@ -297,9 +297,13 @@ public final class SelectProcessor extends TypeProcessor {
             .addField(
                 FieldSpec.builder(long.class, "ALL_DISABLED", Modifier.PRIVATE, Modifier.STATIC)
                     .addModifiers(Modifier.FINAL)
+                    .addJavadoc("The value of {@link #disabled} when every branch is.\n")
                     .initializer("$L", allDisabled)
                     .build())
-            .addField(user, "handlers", Modifier.PRIVATE, Modifier.FINAL);
+            .addField(
+                FieldSpec.builder(user, "handlers", Modifier.PRIVATE, Modifier.FINAL)
+                    .addJavadoc("The handler methods' receiver.\n")
+                    .build());
     MethodSpec.Builder of =
         MethodSpec.methodBuilder("of")
             .addJavadoc(
@@ -315,7 +319,12 @@ public final class SelectProcessor extends TypeProcessor {
       TypeName futureType =
           ParameterizedTypeName.get(
               FUTURE, WildcardTypeName.subtypeOf(TypeName.get(b.valueType()).box()));
-      cls.addField(futureType, b.field(), Modifier.PRIVATE);
+      cls.addField(
+          FieldSpec.builder(futureType, b.field(), Modifier.PRIVATE)
+              .addJavadoc(
+                  "The future of branch {@code $N}; null once disabled, completed or cancelled.\n",
+                  b.name())
+              .build());
       of.addJavadoc(
               "@param $N the future of branch {@code $N}, or null to disable it\n",
               b.field(),
@@ -327,9 +336,15 @@ public final class SelectProcessor extends TypeProcessor {
           .endControlFlow();
     }
     of.addStatement("return s");
-    cls.addField(long.class, "disabled", Modifier.PRIVATE);
+    cls.addField(
+        FieldSpec.builder(long.class, "disabled", Modifier.PRIVATE)
+            .addJavadoc("The disabled branches, bit {@code i} for branch {@code i}.\n")
+            .build());
     cls.addMethod(
         MethodSpec.constructorBuilder()
+            .addJavadoc(
+                "Creates a select with no branch futures yet; see {@link #of}.\n\n"
+                    + "@param handlers the handler methods' receiver\n")
             .addModifiers(Modifier.PRIVATE)
             .addParameter(user, "handlers")
             .addStatement(
@@ -399,8 +414,12 @@ public final class SelectProcessor extends TypeProcessor {
     MethodSpec.Builder finish =
         MethodSpec.methodBuilder("finish")
             .addJavadoc(
-                "{@return pending, or, when every branch is disabled, $L}\n",
-                elseMethod != null ? "the else branch's value" : "a failure")
+                "{@return pending, or, when every branch is disabled, $L}\n\n"
+                    + "@throws Exception $L\n",
+                elseMethod != null ? "the else branch's value" : "a failure",
+                elseMethod != null
+                    ? "what the else branch throws"
+                    : "{@link IllegalStateException}: every branch is disabled")
             .addModifiers(Modifier.PRIVATE)
             .returns(ParameterizedTypeName.get(POLL, value))
             .addException(Exception.class)
@@ -417,7 +436,8 @@ public final class SelectProcessor extends TypeProcessor {
     MethodSpec.Builder failed =
         MethodSpec.methodBuilder("failed")
             .addJavadoc(
-                "Cancels the other branch futures after branch {@code i} (or a handler) failed.\n")
+                "Cancels the other branch futures after branch {@code i} (or a handler) failed.\n\n"
+                    + "@param i the branch that was polled or handled\n")
             .addModifiers(Modifier.PRIVATE)
             .addParameter(int.class, "i")
             .beginControlFlow("switch (i)");

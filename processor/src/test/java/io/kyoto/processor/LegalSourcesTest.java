@@ -309,4 +309,81 @@ class LegalSourcesTest {
       throw new IllegalStateException(e);
     }
   }
+
+  @Test
+  void generatedCodePassesDoclintOnEveryAccessLevel() {
+    // -Xdoclint:all checks private members too; the user documents theirs, and warnings in code
+    // they did not write would fail their -Werror build.
+    String text =
+        """
+        package demo;
+
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.AsyncMain;
+        import io.kyoto.runtime.annotation.AsyncTest;
+        import io.kyoto.runtime.annotation.Branch;
+        import io.kyoto.runtime.annotation.Else;
+        import io.kyoto.runtime.annotation.Select;
+
+        /** The application and its spec. */
+        public class App {
+          /** Creates it. */
+          public App() {}
+
+          /**
+           * The program.
+           *
+           * @param args the arguments
+           * @return the exit status
+           */
+          @AsyncMain
+          static Future<Integer> run(String[] args) {
+            return Futures.ready(0);
+          }
+
+          /**
+           * A test.
+           *
+           * @return done
+           */
+          @AsyncTest(timeout = 1000)
+          Future<Void> works() {
+            return Futures.ready(null);
+          }
+
+          /** The events. */
+          @Select
+          public interface Events {
+            /**
+             * A line.
+             *
+             * @param line the line
+             * @return it
+             */
+            @Branch
+            default String line(String line) {
+              return line;
+            }
+
+            /**
+             * The end.
+             *
+             * @return "closed"
+             */
+            @Else
+            default String closed() {
+              return "closed";
+            }
+          }
+        }
+        """;
+    Compilation c =
+        com.google.testing.compile.Compiler.javac()
+            .withProcessors(
+                new AsyncMainProcessor(), new AsyncTestProcessor(), new SelectProcessor())
+            .withOptions("-Xlint:all", "-Xlint:-processing", "-Xdoclint:all", "-Werror")
+            .compile(source("demo.App", text));
+    assertThat(c).succeededWithoutWarnings();
+  }
 }
