@@ -80,7 +80,13 @@ public final class AsyncTestProcessor extends TypeProcessor {
     Set<Modifier> modifiers = type.getModifiers();
     String problem = null;
     if (type.getKind() != ElementKind.CLASS) {
-      problem = "a " + type.getKind().toString().toLowerCase(java.util.Locale.ROOT);
+      problem =
+          switch (type.getKind()) {
+            case INTERFACE -> "an interface";
+            case ENUM -> "an enum";
+            case ANNOTATION_TYPE -> "an annotation interface";
+            default -> "a " + type.getKind().toString().toLowerCase(java.util.Locale.ROOT);
+          };
     } else if (modifiers.contains(Modifier.FINAL)) {
       problem = "final";
     } else if (modifiers.contains(Modifier.SEALED)) {

@@ -114,6 +114,23 @@ class AsyncTestErrorsTest {
   }
 
   @Test
+  void test006InterfaceOrEnum() {
+    assertError(
+        "interface Spec",
+        """
+          @AsyncTest
+          default Future<Void> works() { return Futures.ready(null); }
+        """,
+        "interface Spec",
+        "the generated test extends it; `Spec` is an interface");
+    assertError(
+        "enum Spec",
+        "  A;\n" + OK,
+        "enum Spec",
+        "the generated test extends it; `Spec` is an enum");
+  }
+
+  @Test
   void test007NoConstructor() {
     assertMethodError(
         OK + "  private Spec() {}\n",
