@@ -43,6 +43,7 @@ public final class AsyncTestProcessor extends TypeProcessor {
   static final String ANNOTATION = "io.kyoto.runtime.annotation.AsyncTest";
 
   private static final String TESTABLE = "org.junit.platform.commons.annotation.Testable";
+  private static final String NESTED = "org.junit.jupiter.api.Nested";
   private static final ClassName TEST = ClassName.get("org.junit.jupiter.api", "Test");
   private static final ClassName DISPLAY_NAME =
       ClassName.get("org.junit.jupiter.api", "DisplayName");
@@ -184,16 +185,19 @@ public final class AsyncTestProcessor extends TypeProcessor {
 
   /**
    * The JUnit annotations (or annotations composed of them) on {@code element} that the generated
-   * code repeats: on the class, those Java does not inherit; on a method, all but the test kinds.
+   * code repeats, except the test kinds: on the class, those Java does not inherit but {@code
+   * Nested}; on a method, all.
    */
   private static List<AnnotationMirror> jupiterAnnotations(Element element, boolean onClass) {
     List<AnnotationMirror> copied = new ArrayList<>();
     for (AnnotationMirror a : element.getAnnotationMirrors()) {
       Element annotation = a.getAnnotationType().asElement();
       if (isJupiter(annotation, new HashSet<>())
-          && (onClass
-              ? Model.mirror(annotation, "java.lang.annotation.Inherited") == null
-              : !isTestable(annotation, new HashSet<>()))) {
+          && !isTestable(annotation, new HashSet<>())
+          && (!onClass
+              || (Model.mirror(annotation, "java.lang.annotation.Inherited") == null
+                  // the generated class is top level, which @Nested may not mark
+                  && !isMetaAnnotated(annotation, NESTED, new HashSet<>())))) {
         copied.add(a);
       }
     }

@@ -95,11 +95,18 @@ class AsyncTestJupiterAnnotationsTest {
       class Off {
         @AsyncTest
         Future<Void> shouldNotRun() { throw new AssertionError("a test of a @Disabled class ran"); }
+
+        @org.junit.jupiter.api.Nested
+        static class Group {
+          @AsyncTest
+          Future<Void> grouped() { return io.kyoto.runtime.Futures.ready(null); }
+        }
       }
       """;
 
   static Class<?> generated;
   static Class<?> off;
+  static Class<?> group;
 
   @org.junit.jupiter.api.BeforeAll
   static void compileSpec() throws Exception {
@@ -130,6 +137,7 @@ class AsyncTestJupiterAnnotationsTest {
         };
     generated = loader.loadClass("demo.Spec_AsyncTest");
     off = loader.loadClass("demo.Off_AsyncTest");
+    group = loader.loadClass("demo.Off_Group_AsyncTest");
   }
 
   static Method method(String name) throws NoSuchMethodException {
@@ -193,5 +201,12 @@ class AsyncTestJupiterAnnotationsTest {
     assertEquals("off", off.getAnnotation(Tag.class).value());
     assertNull(off.getDeclaredAnnotation(Tag.class));
     assertNull(generated.getAnnotation(Disabled.class));
+  }
+
+  @Test
+  void nestedIsNotCopiedToTheTopLevelGeneratedClass() {
+    // JUnit warns "Top-level class ... must not be annotated with @Nested" and may stop running
+    // such classes; the generated test of a static nested class is top level.
+    assertNull(group.getAnnotation(org.junit.jupiter.api.Nested.class));
   }
 }
