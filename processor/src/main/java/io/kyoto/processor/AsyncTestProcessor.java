@@ -92,6 +92,15 @@ public final class AsyncTestProcessor extends TypeProcessor {
       problem = "final";
     } else if (modifiers.contains(Modifier.SEALED)) {
       problem = "sealed";
+    } else if (type.getNestingKind() == javax.lang.model.element.NestingKind.MEMBER
+        && !modifiers.contains(Modifier.STATIC)
+        && !modifiers.contains(Modifier.PRIVATE)
+        && Model.mirror(type, NESTED) != null) {
+      problem =
+          "a JUnit `@Nested` inner class; declare it `static` (and drop `@Nested`): its generated"
+              + " test `"
+              + Model.flatName(type)
+              + "_AsyncTest` then runs as a test class of its own";
     } else if (!Model.reachable(type)) {
       problem = "private, local or an inner (non-static) class";
     }

@@ -131,6 +131,25 @@ class AsyncTestErrorsTest {
   }
 
   @Test
+  void test006NestedInnerClassSaysWhatToDo() {
+    // A JUnit user groups tests in @Nested inner classes; the generated subclass, a top-level
+    // class, cannot extend an inner class.
+    assertError(
+        "class Outer",
+        """
+          @org.junit.jupiter.api.Nested
+          class WhenEmpty {
+            @AsyncTest
+            Future<Void> works() { return Futures.ready(null); }
+          }
+        """,
+        "class WhenEmpty",
+        "`WhenEmpty` is a JUnit `@Nested` inner class; declare it `static` (and drop `@Nested`):"
+            + " its generated test `Outer_WhenEmpty_AsyncTest` then runs as a test class of its"
+            + " own");
+  }
+
+  @Test
   void test007NoConstructor() {
     assertMethodError(
         OK + "  private Spec() {}\n",
