@@ -9,6 +9,7 @@ import com.google.testing.compile.JavaFileObjects;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.util.List;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.RoundEnvironment;
@@ -82,5 +83,51 @@ class DeferralTest {
     assertThat(c).succeeded();
     assertThat(c.generatedSourceFile("demo.App_Main").isPresent()).isTrue();
     assertThat(c.generatedSourceFile("demo.App_AsyncTest").isPresent()).isTrue();
+  }
+
+  @Test
+  void aTypeThatNeverExistsIsLeftToJavacsOwnError() {
+    // A typo in a return or parameter type: javac says "cannot find symbol"; a Kyoto error
+    // claiming the method does not return a Future (or that handlers disagree) only misleads.
+    Compilation c =
+        ProcessorTestSupport.compile(
+            JavaFileObjects.forSourceString(
+                "demo.App",
+                """
+                package demo;
+
+                import io.kyoto.runtime.Future;
+                import io.kyoto.runtime.annotation.AsyncMain;
+                import io.kyoto.runtime.annotation.AsyncTest;
+                import io.kyoto.runtime.annotation.Branch;
+                import io.kyoto.runtime.annotation.Select;
+
+                public class App {
+                  @AsyncMain
+                  static Fuutre<Integer> run() {
+                    return null;
+                  }
+
+                  @AsyncTest
+                  Fuutre<Void> later() {
+                    return null;
+                  }
+
+                  @Select
+                  interface Events {
+                    @Branch
+                    default Strin line(String line) { return null; }
+
+                    @Branch
+                    default String other(Strng other) { return other; }
+                  }
+                }
+                """));
+    assertThat(c).failed();
+    List<String> kyoto =
+        c.errors().stream().map(d -> d.getMessage(null)).filter(m -> m.contains("KYOTO")).toList();
+    assertThat(kyoto).isEmpty();
+    assertThat(c.errors().stream().allMatch(d -> d.getMessage(null).contains("cannot find symbol")))
+        .isTrue();
   }
 }
