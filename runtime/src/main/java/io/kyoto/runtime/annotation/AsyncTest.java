@@ -48,7 +48,10 @@ import java.lang.annotation.Target;
  *
  * <p>Because the generated class also inherits any ordinary {@code @Test} methods, a class that
  * declares both must be {@code abstract} (otherwise those would run twice); the processor reports
- * an error if it is not.
+ * an error if it is not. The annotated method itself may not also be a JUnit test ({@code @Test},
+ * {@code @RepeatedTest}, {@code @ParameterizedTest}): its test is the generated one, run once.
+ * JUnit's {@code @Nested} inner classes cannot hold {@code @AsyncTest} methods (the generated class
+ * is top level); use a {@code static} nested class, whose generated test runs on its own.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
