@@ -80,9 +80,26 @@ public final class SelectProcessor extends TypeProcessor {
     }
   }
 
-  /** One validated branch. */
+  /** One validated branch; {@code valueType} is null for a handler without a parameter. */
   private record BranchModel(
       ExecutableElement method, TypeMirror valueType, boolean disableOnNull) {
+    /** {@return the boxed value type, or {@code ?} when the handler ignores the value} */
+    TypeName futureArgument() {
+      return valueType == null
+          ? WildcardTypeName.subtypeOf(Object.class)
+          : WildcardTypeName.subtypeOf(TypeName.get(valueType).box());
+    }
+
+    /** {@return the value type for a local, {@code Object} when the handler ignores it} */
+    TypeName localType() {
+      return valueType == null ? ClassName.get(Object.class) : TypeName.get(valueType).box();
+    }
+
+    /** {@return the handler's argument list: the value, or nothing} */
+    String args(String value) {
+      return valueType == null ? "" : value;
+    }
+
     String name() {
       return method.getSimpleName().toString();
     }
@@ -156,11 +173,12 @@ public final class SelectProcessor extends TypeProcessor {
                 Diagnostics.SELECT_004_RETURN_TYPE.formatted(valueType, ret), m, null, null));
       }
       checkNameable(m, report);
-      if (isBranch && m.getParameters().size() != 1) {
+      if (isBranch && m.getParameters().size() > 1) {
         report.add(
             new Diagnostic(
                 Diagnostics.SELECT_006_PARAMETERS.formatted(
-                    "a `@Branch` method takes exactly one parameter, the value of its future",
+                    "a `@Branch` method takes one parameter, the value of its future, or none to"
+                        + " ignore the value",
                     Model.parameters(m)),
                 m,
                 null,
@@ -184,10 +202,12 @@ public final class SelectProcessor extends TypeProcessor {
                   Model.mirror(m, BRANCH),
                   null));
         }
-        if (m.getParameters().size() == 1) {
+        if (m.getParameters().size() <= 1) {
           branches.add(
               new BranchModel(
-                  m, m.getParameters().get(0).asType(), booleanValue(m, "disableOnNull")));
+                  m,
+                  m.getParameters().isEmpty() ? null : m.getParameters().get(0).asType(),
+                  booleanValue(m, "disableOnNull")));
         }
       }
     }
@@ -316,9 +336,7 @@ public final class SelectProcessor extends TypeProcessor {
             .addStatement("$T s = new $T(handlers)", self, self);
     for (int i = 0; i < n; i++) {
       BranchModel b = branches.get(i);
-      TypeName futureType =
-          ParameterizedTypeName.get(
-              FUTURE, WildcardTypeName.subtypeOf(TypeName.get(b.valueType()).box()));
+      TypeName futureType = ParameterizedTypeName.get(FUTURE, b.futureArgument());
       cls.addField(
           FieldSpec.builder(futureType, b.field(), Modifier.PRIVATE)
               .addJavadoc(
@@ -379,7 +397,7 @@ public final class SelectProcessor extends TypeProcessor {
         .beginControlFlow("switch (i)");
     for (int i = 0; i < n; i++) {
       BranchModel b = branches.get(i);
-      TypeName v = TypeName.get(b.valueType()).box();
+      TypeName v = b.localType();
       CodeBlock.Builder c =
           CodeBlock.builder()
               .add("case $L -> {\n", i)
@@ -394,10 +412,10 @@ public final class SelectProcessor extends TypeProcessor {
             .addStatement("continue")
             .endControlFlow()
             .addStatement("cancel()")
-            .addStatement("return $T.ready(handlers.$N(value))", POLL, b.name());
+            .addStatement("return $T.ready(handlers.$N($L))", POLL, b.name(), b.args("value"));
       } else {
         c.addStatement("cancel()")
-            .addStatement("return $T.ready(handlers.$N(p.value()))", POLL, b.name());
+            .addStatement("return $T.ready(handlers.$N($L))", POLL, b.name(), b.args("p.value()"));
       }
       c.endControlFlow().unindent().add("}\n");
       poll.addCode(c.build());

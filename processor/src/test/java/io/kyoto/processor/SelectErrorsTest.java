@@ -108,8 +108,8 @@ class SelectErrorsTest {
     assertError(
         select("  @Branch String line(String v, int w) { return v; }"),
         "line(",
-        "[KYOTO-SELECT-006] a `@Branch` method takes exactly one parameter, the value of its"
-            + " future, found (java.lang.String, int)");
+        "[KYOTO-SELECT-006] a `@Branch` method takes one parameter, the value of its future, or"
+            + " none to ignore the value, found (java.lang.String, int)");
   }
 
   @Test
@@ -238,7 +238,7 @@ class SelectErrorsTest {
         select(
             """
               @Branch static String line(String v) { return v; }
-              @Branch Integer count() { return 1; }
+              @Branch Integer count(int a, int b) { return 1; }
             """);
     Compilation c = compile(source("demo.Events", text));
     assertThat(c).failed();

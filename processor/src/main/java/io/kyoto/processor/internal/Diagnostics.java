@@ -158,7 +158,7 @@ public final class Diagnostics {
       "[KYOTO-SELECT-005] a `@%s` method may not be %s: the generated select calls it on the"
           + " handlers instance";
 
-  /** A branch without exactly one parameter, or an else with parameters. */
+  /** A branch with more than one parameter, or an else with parameters. */
   public static final String SELECT_006_PARAMETERS = "[KYOTO-SELECT-006] %s, found (%s)";
 
   /** Two branches with one name. */

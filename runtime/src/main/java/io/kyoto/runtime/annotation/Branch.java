@@ -7,9 +7,10 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * A branch of a {@link Select} type: a non-static, non-private method with exactly one parameter,
- * the value of the branch's future, returning the select's value type. Its name names the branch
- * and must be unique in the type.
+ * A branch of a {@link Select} type: a non-static, non-private method returning the select's value
+ * type, with one parameter, the value of the branch's future, or none to ignore the value (tokio's
+ * {@code _ = shutdown => ...}; the generated {@code of} then takes a {@code Future<?>} for it). Its
+ * name names the branch and must be unique in the type.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
