@@ -11,6 +11,17 @@ import javax.annotation.processing.Messager;
 public final class Diagnostics {
   private Diagnostics() {}
 
+  // Shared by every processor.
+
+  /**
+   * A warning: the annotated type (or the top-level type around it) is an auxiliary class, declared
+   * in a file named after another type.
+   */
+  public static final String GEN_001_AUXILIARY_CLASS =
+      "[KYOTO-GEN-001] `%s` is declared in `%s`, a file named after another type: the generated"
+          + " code refers to it from its own file, which javac reports as [auxiliaryclass] (an"
+          + " error under -Werror). Declare `%s` in `%s.java`, or nest it (static) in `%s`";
+
   // Runtime options, shared by @AsyncMain and @AsyncTest.
 
   /** {@code workerThreads} set explicitly on a current-thread runtime. */

@@ -5,6 +5,7 @@ import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.TypeKind;
@@ -17,6 +18,7 @@ import javax.lang.model.type.TypeKind;
 public abstract class TypeProcessor extends AbstractProcessor {
   private final Set<String> supported;
   private final TypeCollector collector;
+  private final Set<String> warnedAuxiliary = new java.util.HashSet<>();
 
   /**
    * Creates the skeleton.
@@ -47,9 +49,42 @@ public abstract class TypeProcessor extends AbstractProcessor {
     beforeTypes(annotations, round);
     for (TypeElement type :
         collector.collect(processingEnv.getElementUtils(), annotations, round)) {
+      warnIfAuxiliary(type);
       processType(type, round.processingOver());
     }
     return false;
+  }
+
+  /**
+   * Warns (once per type) when {@code type} sits in an auxiliary class: a top-level type declared
+   * in a file named after another type, which generated code in another file may not refer to
+   * without javac's {@code [auxiliaryclass]} lint warning.
+   */
+  private void warnIfAuxiliary(TypeElement type) {
+    Element top = type;
+    while (top.getEnclosingElement() instanceof TypeElement outer) {
+      top = outer;
+    }
+    if (!warnedAuxiliary.add(top.toString())) {
+      return;
+    }
+    javax.tools.FileObject file = processingEnv.getElementUtils().getFileObjectOf(top);
+    if (file == null || !file.getName().endsWith(".java")) {
+      return; // from a class file, or a source the compiler does not name
+    }
+    String name = file.getName();
+    String fileName = name.substring(name.lastIndexOf('/') + 1);
+    String simple = top.getSimpleName().toString();
+    if (!fileName.equals(simple + ".java")) {
+      String primary = fileName.substring(0, fileName.length() - ".java".length());
+      processingEnv
+          .getMessager()
+          .printMessage(
+              javax.tools.Diagnostic.Kind.WARNING,
+              Diagnostics.GEN_001_AUXILIARY_CLASS.formatted(
+                  simple, fileName, simple, simple, primary),
+              type);
+    }
   }
 
   /**
