@@ -2,6 +2,7 @@ package io.kyoto.web;
 
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.Task;
 import io.kyoto.runtime.Time;
 import io.kyoto.runtime.service.Service;
 import io.kyoto.runtime.tls.TlsConnector;
@@ -117,12 +118,35 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
         (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
     String target = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     if (uri.getRawQuery() != null) target += "?" + uri.getRawQuery();
-    ClientExchange.Origin origin =
-        https
-            ? new ClientExchange.Origin(
-                hostPort, tls(), host.startsWith("[") ? host.substring(1, host.length() - 1) : host)
-            : new ClientExchange.Origin(hostPort, null, null);
-    Future<Response> response = new ClientExchange(request, origin, target, settings, pool);
+    Future<Response> response;
+    if (!https) {
+      response =
+          new ClientExchange(
+              request, new ClientExchange.Origin(hostPort, null, null), target, settings, pool);
+    } else {
+      String serverName = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+      String path = target;
+      TlsConnector connector = tls;
+      response =
+          connector != null
+              ? new ClientExchange(
+                  request,
+                  new ClientExchange.Origin(hostPort, connector, serverName),
+                  path,
+                  settings,
+                  pool)
+              // The default context loads the CA certificates and warms the JDK's TLS code up:
+              // ~100 ms, on the blocking pool rather than in this poll.
+              : Task.spawnBlocking(this::tls)
+                  .flatMap(
+                      c ->
+                          new ClientExchange(
+                              request,
+                              new ClientExchange.Origin(hostPort, c, serverName),
+                              path,
+                              settings,
+                              pool));
+    }
     if (redirectsLeft <= 0) return response;
     return response.flatMap(
         r -> {

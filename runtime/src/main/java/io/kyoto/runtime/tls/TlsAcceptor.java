@@ -43,13 +43,18 @@ public final class TlsAcceptor {
   }
 
   /**
-   * {@return an acceptor on {@code context}}
+   * {@return an acceptor on {@code context}} It runs one handshake in memory first (tens to
+   * hundreds of milliseconds, once per process), so that the JDK's TLS code is loaded here rather
+   * than in the first connection's poll on a runtime thread: create acceptors while configuring,
+   * not inside tasks.
    *
    * @param context an initialised TLS context with a key manager holding the server's key and
    *     certificate chain
    */
   public static TlsAcceptor of(SSLContext context) {
-    return new TlsAcceptor(Objects.requireNonNull(context, "context"), List.of(), ClientAuth.NONE);
+    Objects.requireNonNull(context, "context");
+    Warmup.handshake(context, context);
+    return new TlsAcceptor(context, List.of(), ClientAuth.NONE);
   }
 
   /**

@@ -52,12 +52,16 @@ public final class TlsConnector {
 
   /**
    * {@return a connector on {@code context}} Its trust managers decide which servers are trusted;
-   * its key managers give a client certificate if a server asks for one.
+   * its key managers give a client certificate if a server asks for one. As {@link TlsAcceptor#of},
+   * it runs a handshake in memory first, so that the JDK's TLS code is loaded here and not in the
+   * first connection's poll.
    *
    * @param context an initialised TLS context
    */
   public static TlsConnector of(SSLContext context) {
-    return new TlsConnector(Objects.requireNonNull(context, "context"), List.of(), true);
+    Objects.requireNonNull(context, "context");
+    Warmup.handshake(context, context);
+    return new TlsConnector(context, List.of(), true);
   }
 
   /**
