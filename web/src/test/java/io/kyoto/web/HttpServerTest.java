@@ -550,4 +550,65 @@ class HttpServerTest {
       }
     }
   }
+
+  @Test
+  void aFailedResponseBodyOrResponseFutureIsCancelledOnce() throws Exception {
+    // The owner of a stream whose pollNext threw, or of a future whose poll threw, cancels it once
+    // (README, Decisions), so that what it still held (an SSE keep-alive sleep) is released.
+    java.util.concurrent.atomic.AtomicInteger bodyCancels =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger futureCancels =
+        new java.util.concurrent.atomic.AtomicInteger();
+    io.kyoto.runtime.stream.Stream<ByteBuffer> failing =
+        new io.kyoto.runtime.stream.Stream<>() {
+          private boolean sent;
+
+          @Override
+          public io.kyoto.runtime.Poll<ByteBuffer> pollNext(io.kyoto.runtime.Context cx)
+              throws Exception {
+            if (!sent) {
+              sent = true;
+              return io.kyoto.runtime.Poll.ready(ByteBuffer.wrap("part".getBytes()));
+            }
+            throw new IllegalStateException("the body's source broke");
+          }
+
+          @Override
+          public void cancel() {
+            bodyCancels.incrementAndGet();
+          }
+        };
+    io.kyoto.runtime.Future<Response> failingFuture =
+        new io.kyoto.runtime.Future<>() {
+          @Override
+          public io.kyoto.runtime.Poll<Response> poll(io.kyoto.runtime.Context cx) {
+            throw new IllegalStateException("the handler broke");
+          }
+
+          @Override
+          public void cancel() {
+            futureCancels.incrementAndGet();
+          }
+        };
+    Service<Request, Response> app =
+        Service.of(
+            req ->
+                req.path().equals("/body")
+                    ? Futures.ready(Response.ok().body(Body.from(failing)))
+                    : failingFuture);
+    var logger = java.util.logging.Logger.getLogger("io.kyoto.web.HttpServer");
+    java.util.logging.Level level = logger.getLevel();
+    logger.setLevel(java.util.logging.Level.OFF); // the expected warnings
+    try (ServerHarness h = new ServerHarness(app)) {
+      String r = h.exchangeUntilClose("GET /body HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertTrue(!r.contains("\r\n0\r\n\r\n"), "no terminator after a failed body: " + r);
+      // The connection cancels what it drops before it closes the socket.
+      assertEquals(1, bodyCancels.get(), "the failed body is cancelled once");
+      r = h.exchangeUntilClose("GET /future HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertTrue(r.startsWith("HTTP/1.1 500 "), r);
+      assertEquals(1, futureCancels.get(), "the failed response future is cancelled once");
+    } finally {
+      logger.setLevel(level);
+    }
+  }
 }

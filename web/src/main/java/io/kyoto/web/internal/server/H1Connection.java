@@ -173,6 +173,10 @@ public final class H1Connection implements Future<Void> {
             r = p.value();
             if (r == null) throw new NullPointerException("the service returned a null response");
           } catch (Exception e) {
+            // The failed future is dropped here: cancelled once, as tokio drops a panicked one.
+            Future<Response> failed = responseFuture;
+            responseFuture = null;
+            cancelAfterFailure(failed, e);
             r = failureResponse(e);
           }
           responseFuture = null;
@@ -531,9 +535,12 @@ public final class H1Connection implements Future<Void> {
       try {
         p = responseBody.pollNext(cx);
       } catch (Exception e) {
-        // Headers are out: the only honest signal left is closing without the terminator.
-        Log.LOG.log(System.Logger.Level.WARNING, "response body failed; closing the connection", e);
+        // Headers are out: the only honest signal left is closing without the terminator. The
+        // failed stream is dropped here, so it is cancelled once (the Stream contract).
+        Body failed = responseBody;
         responseBody = null;
+        cancelAfterFailure(failed, e);
+        Log.LOG.log(System.Logger.Level.WARNING, "response body failed; closing the connection", e);
         keepAlive = false;
         out.clear();
         closeNow();
@@ -659,6 +666,19 @@ public final class H1Connection implements Future<Void> {
       closer.close();
     } catch (Exception e) {
       Log.LOG.log(System.Logger.Level.DEBUG, "close failed", e);
+    }
+  }
+
+  /** Cancels a future or stream whose poll threw; what its cancel() throws is suppressed. */
+  private static void cancelAfterFailure(Object failed, Exception failure) {
+    try {
+      if (failed instanceof Future<?> f) {
+        f.cancel();
+      } else if (failed instanceof Stream<?> st) {
+        st.cancel();
+      }
+    } catch (Throwable t) {
+      if (t != failure) failure.addSuppressed(t);
     }
   }
 
