@@ -200,12 +200,56 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
    * Resolves a {@code Location} against the request's URL (RFC 3986 section 5.2). The JDK's {@link
    * URI#resolve} follows RFC 2396 for a query-only reference and drops the last path segment
    * ({@code ?page=2} from {@code /list/items} gave {@code /list/?page=2}); RFC 3986 keeps the path.
+   * It also keeps {@code ..} segments that climb above the root ({@code /../x}) and the dot
+   * segments of an absolute path, which RFC 3986 removes (section 5.2.4), as reqwest's url crate
+   * does.
    */
   private static URI resolve(URI base, String location) {
-    if (!location.startsWith("?")) return base.resolve(location);
-    String path =
-        base.getRawPath() == null || base.getRawPath().isEmpty() ? "/" : base.getRawPath();
-    return URI.create(base.getScheme() + "://" + base.getRawAuthority() + path + location);
+    URI to;
+    if (!location.startsWith("?")) {
+      to = base.resolve(location);
+    } else {
+      String path =
+          base.getRawPath() == null || base.getRawPath().isEmpty() ? "/" : base.getRawPath();
+      to = URI.create(base.getScheme() + "://" + base.getRawAuthority() + path + location);
+    }
+    String path = to.getRawPath();
+    if (path == null || to.getRawAuthority() == null) return to;
+    String normal = removeDotSegments(path);
+    if (normal.equals(path)) return to;
+    return URI.create(
+        to.getScheme()
+            + "://"
+            + to.getRawAuthority()
+            + normal
+            + (to.getRawQuery() == null ? "" : "?" + to.getRawQuery())
+            + (to.getRawFragment() == null ? "" : "#" + to.getRawFragment()));
+  }
+
+  /** RFC 3986 section 5.2.4, remove_dot_segments, step by step. */
+  private static String removeDotSegments(String path) {
+    StringBuilder out = new StringBuilder(path.length());
+    String in = path;
+    while (!in.isEmpty()) {
+      if (in.startsWith("../")) {
+        in = in.substring(3);
+      } else if (in.startsWith("./") || in.startsWith("/./")) {
+        in = in.substring(2);
+      } else if (in.equals("/.")) {
+        in = "/";
+      } else if (in.startsWith("/../") || in.equals("/..")) {
+        in = in.length() == 3 ? "/" : in.substring(3);
+        out.setLength(Math.max(out.lastIndexOf("/"), 0));
+      } else if (in.equals(".") || in.equals("..")) {
+        in = "";
+      } else {
+        int next = in.indexOf('/', in.charAt(0) == '/' ? 1 : 0);
+        if (next < 0) next = in.length();
+        out.append(in, 0, next);
+        in = in.substring(next);
+      }
+    }
+    return out.toString();
   }
 
   private static boolean sameOrigin(URI a, URI b) {

@@ -99,6 +99,30 @@ class HttpClientTest {
   }
 
   @Test
+  void aRedirectLocationHasItsDotSegmentsRemoved() throws Exception {
+    // RFC 3986 section 5.2.4 (remove_dot_segments, as reqwest's url crate): ".." above the root is
+    // dropped ("../../g" against http://a/b/c/d;p?q is http://a/g, section 5.4.2), and an absolute
+    // path's dot segments are removed too. The JDK's URI.resolve kept "/../x" and "/./y/../z".
+    Service<Request, Response> app =
+        Service.of(
+            req ->
+                switch (req.target()) {
+                  case "/a/b" ->
+                      Futures.ready(Response.of(Status.FOUND).header("location", "../../../x?q=1"));
+                  case "/c" ->
+                      Futures.ready(Response.of(Status.FOUND).header("location", "/./y/../z"));
+                  default -> HttpServerTest.APP.call(req);
+                });
+    try (ServerHarness h = new ServerHarness(app);
+        HttpClient client = HttpClient.builder().followRedirects(2).build()) {
+      Response r = h.rt.blockOn(client.get(h.url("/a/b")));
+      assertEquals("GET /x?q=1 []", h.rt.blockOn(r.body().string()));
+      r = h.rt.blockOn(client.get(h.url("/c")));
+      assertEquals("GET /z []", h.rt.blockOn(r.body().string()));
+    }
+  }
+
+  @Test
   void aUrlWithNonAsciiCharactersIsSentPercentEncodedAsUtf8() throws Exception {
     // java.net.URI keeps non-ASCII characters in its raw path and query; on the wire a request
     // target is ASCII, so they go out as UTF-8 percent escapes (URI.toASCIIString, as reqwest).
