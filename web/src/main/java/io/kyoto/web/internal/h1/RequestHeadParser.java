@@ -43,7 +43,8 @@ import java.util.Objects;
  *       chunked twice, is 400; chunked preceded by other codings ({@code gzip, chunked}) is 501; TE
  *       with Content-Length is 400; TE on HTTP/1.0 is 400.
  *   <li>Host: an HTTP/1.1 request needs exactly one; more than one is 400 on any version; the value
- *       must be {@code uri-host [":" port]} characters (may be empty).
+ *       must be {@code uri-host [":" port]} (RFC 9110 section 7.2; a bracketed IPv6 or IPvFuture
+ *       literal, an IPv4 address or a reg-name) or empty, else 400 (RFC 9112 section 3.2).
  *   <li>Expect values other than {@code 100-continue} are left to the caller (417) and kept in the
  *       headers.
  * </ul>
@@ -240,7 +241,7 @@ public final class RequestHeadParser {
       if (first == '/' || colon <= 0 || colon == target.length() - 1) {
         throw bad("CONNECT needs an authority-form target (host:port)");
       }
-      if (!isHostChars(target) || target.indexOf('@') >= 0) throw bad("invalid CONNECT authority");
+      if (!isHostAndPort(target)) throw bad("invalid CONNECT authority");
       for (int k = colon + 1; k < target.length(); k++) {
         char c = target.charAt(k);
         if (c < '0' || c > '9') throw bad("invalid port in CONNECT target");
@@ -266,18 +267,154 @@ public final class RequestHeadParser {
     return s.regionMatches(true, 0, prefix, 0, prefix.length());
   }
 
-  /** Characters of {@code uri-host [":" port]}: unreserved, sub-delims, ':', '[', ']', '%'. */
-  static boolean isHostChars(String v) {
-    for (int k = 0; k < v.length(); k++) {
+  /**
+   * Whether {@code v} is {@code uri-host [":" port]} (RFC 9110 section 7.2, RFC 3986 section
+   * 3.2.2): an IP-literal in brackets (IPv6, with an RFC 6874 zone, or IPvFuture), or a non-empty
+   * reg-name or IPv4 address, then an optional port of digits (possibly none, {@code port =
+   * *DIGIT}). An empty host with a port is refused: an http URI with an empty host is invalid (RFC
+   * 9110 section 4.2.1). The empty value itself is checked by the caller.
+   */
+  static boolean isHostAndPort(String v) {
+    int n = v.length();
+    int end; // end of uri-host
+    if (n > 0 && v.charAt(0) == '[') {
+      int close = v.indexOf(']');
+      if (close < 0 || !isIpLiteral(v.substring(1, close))) return false;
+      end = close + 1;
+    } else {
+      end = v.indexOf(':');
+      if (end < 0) end = n;
+      if (end == 0) return false;
+      for (int k = 0; k < end; k++) {
+        char c = v.charAt(k);
+        if (c == '%') {
+          if (k + 2 >= end || !isHex(v.charAt(k + 1)) || !isHex(v.charAt(k + 2))) return false;
+          k += 2;
+        } else if (!isUnreservedOrSubDelim(c)) {
+          return false;
+        }
+      }
+    }
+    if (end == n) return true;
+    if (v.charAt(end) != ':') return false;
+    for (int k = end + 1; k < n; k++) {
       char c = v.charAt(k);
-      boolean ok =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || "-._~!$&'()*+,;=:[]%".indexOf(c) >= 0;
-      if (!ok) return false;
+      if (c < '0' || c > '9') return false;
     }
     return true;
+  }
+
+  /** RFC 3986 IP-literal without its brackets: IPv6address [ "%25" ZoneID ] or IPvFuture. */
+  private static boolean isIpLiteral(String s) {
+    if (s.length() > 1 && (s.charAt(0) == 'v' || s.charAt(0) == 'V')) {
+      // IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )
+      int dot = s.indexOf('.');
+      if (dot < 2 || dot == s.length() - 1) return false;
+      for (int k = 1; k < dot; k++) if (!isHex(s.charAt(k))) return false;
+      for (int k = dot + 1; k < s.length(); k++) {
+        char c = s.charAt(k);
+        if (c != ':' && !isUnreservedOrSubDelim(c)) return false;
+      }
+      return true;
+    }
+    int zone = s.indexOf("%25");
+    if (zone >= 0) {
+      // RFC 6874: ZoneID = 1*( unreserved / pct-encoded )
+      String id = s.substring(zone + 3);
+      if (id.isEmpty()) return false;
+      for (int k = 0; k < id.length(); k++) {
+        char c = id.charAt(k);
+        if (c == '%') {
+          if (k + 2 >= id.length() || !isHex(id.charAt(k + 1)) || !isHex(id.charAt(k + 2))) {
+            return false;
+          }
+          k += 2;
+        } else if (!isUnreserved(c)) {
+          return false;
+        }
+      }
+      s = s.substring(0, zone);
+    }
+    return isIpv6(s);
+  }
+
+  /** RFC 3986 IPv6address: eight 16-bit groups, one "::" for one or more, an IPv4 tail. */
+  private static boolean isIpv6(String s) {
+    int n = s.length();
+    if (n < 2) return false;
+    int groups = 0;
+    boolean compressed = false;
+    int i = 0;
+    if (s.startsWith("::")) {
+      compressed = true;
+      i = 2;
+      if (i == n) return true;
+    } else if (s.charAt(0) == ':') {
+      return false;
+    }
+    while (true) {
+      int j = i;
+      while (j < n && j - i < 4 && isHex(s.charAt(j))) j++;
+      if (j < n && s.charAt(j) == '.') {
+        // the last 32 bits as an IPv4 address
+        if (!isIpv4(s.substring(i))) return false;
+        groups += 2;
+        break;
+      }
+      if (j == i) return false;
+      groups++;
+      if (j == n) break;
+      if (s.charAt(j) != ':') return false; // a fifth hex digit or another character
+      j++;
+      if (j < n && s.charAt(j) == ':') {
+        if (compressed) return false;
+        compressed = true;
+        j++;
+        if (j == n) break;
+      } else if (j == n) {
+        return false; // a trailing single colon
+      }
+      i = j;
+    }
+    return compressed ? groups <= 7 : groups == 8;
+  }
+
+  private static boolean isIpv4(String s) {
+    int parts = 0;
+    int k = 0;
+    int n = s.length();
+    while (true) {
+      int start = k;
+      int value = 0;
+      while (k < n && k - start < 3 && s.charAt(k) >= '0' && s.charAt(k) <= '9') {
+        value = value * 10 + (s.charAt(k) - '0');
+        k++;
+      }
+      int len = k - start;
+      if (len == 0 || value > 255 || (len > 1 && s.charAt(start) == '0')) return false;
+      parts++;
+      if (k == n) return parts == 4;
+      if (s.charAt(k) != '.' || parts == 4) return false;
+      k++;
+    }
+  }
+
+  private static boolean isHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+
+  private static boolean isUnreserved(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '.'
+        || c == '_'
+        || c == '~';
+  }
+
+  private static boolean isUnreservedOrSubDelim(char c) {
+    return isUnreserved(c) || "!$&'()*+,;=".indexOf(c) >= 0;
   }
 
   private static RequestHead frame(Method method, String target, Version version, Headers h)
@@ -331,7 +468,9 @@ public final class RequestHeadParser {
     }
     if (hosts > 1) throw bad("more than one Host field");
     if (hosts == 0 && version == Version.HTTP_1_1) throw bad("missing Host field");
-    if (host != null && !isHostChars(host)) throw bad("invalid Host field value");
+    if (host != null && !host.isEmpty() && !isHostAndPort(host)) {
+      throw bad("invalid Host field value");
+    }
 
     long length = -1;
     boolean chunked = false;

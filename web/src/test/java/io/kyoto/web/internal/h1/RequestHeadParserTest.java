@@ -121,6 +121,37 @@ class RequestHeadParserTest {
   }
 
   @Test
+  void everyFormOfHostIsAccepted() throws Exception {
+    // RFC 9110 section 7.2: Host = uri-host [ ":" port ], port = *DIGIT; RFC 9112 section 3.2
+    // allows an empty value. uri-host is an IP-literal (IPv6, with a zone per RFC 6874, or
+    // IPvFuture), an IPv4 address or a reg-name (with percent escapes).
+    for (String host :
+        new String[] {
+          "",
+          "example.com",
+          "example.com:",
+          "example.com:8080",
+          "127.0.0.1:80",
+          "[::1]",
+          "[::1]:8080",
+          "[::]",
+          "[1:2:3:4:5:6:7:8]",
+          "[1::8]:1",
+          "[::ffff:127.0.0.1]",
+          "[fe80::1%25eth0]",
+          "[v1.fe80::a+en1]",
+          "a%2Db.example",
+          "xn--caf-dma.example",
+          "under_score.example"
+        }) {
+      assertEquals(
+          host, parseAll("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n").headers().get("host"));
+    }
+    assertEquals(
+        "[::1]:443", parseAll("CONNECT [::1]:443 HTTP/1.1\r\nHost: [::1]:443\r\n\r\n").target());
+  }
+
+  @Test
   void leadingEmptyLinesSkipped() throws Exception {
     assertEquals("/", parseAll("\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n").target());
     assertStatus(400, "\r\n\r\n\r\n\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -254,6 +285,20 @@ class RequestHeadParserTest {
         Arguments.of("two Host on 1.0", 400, "GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n"),
         Arguments.of("bad Host", 400, "GET / HTTP/1.1\r\nHost: a b/c\r\n\r\n"),
         Arguments.of("Host with userinfo", 400, "GET / HTTP/1.1\r\nHost: u@a\r\n\r\n"),
+        Arguments.of("Host bracketed twice", 400, "GET / HTTP/1.1\r\nHost: [[::1]]:45627\r\n\r\n"),
+        Arguments.of("Host IPv6 unbracketed", 400, "GET / HTTP/1.1\r\nHost: ::1\r\n\r\n"),
+        Arguments.of("Host IPv6 unclosed", 400, "GET / HTTP/1.1\r\nHost: [::1:80\r\n\r\n"),
+        Arguments.of("Host IPv6 bad", 400, "GET / HTTP/1.1\r\nHost: [::g]\r\n\r\n"),
+        Arguments.of(
+            "Host IPv6 9 groups", 400, "GET / HTTP/1.1\r\nHost: [1:2:3:4:5:6:7:8:9]\r\n\r\n"),
+        Arguments.of("Host after ]", 400, "GET / HTTP/1.1\r\nHost: [::1]x\r\n\r\n"),
+        Arguments.of("Host stray ]", 400, "GET / HTTP/1.1\r\nHost: a]\r\n\r\n"),
+        Arguments.of("Host port letters", 400, "GET / HTTP/1.1\r\nHost: a:b\r\n\r\n"),
+        Arguments.of("Host two ports", 400, "GET / HTTP/1.1\r\nHost: a:1:2\r\n\r\n"),
+        Arguments.of("Host bad escape", 400, "GET / HTTP/1.1\r\nHost: a%zz\r\n\r\n"),
+        Arguments.of("Host only a port", 400, "GET / HTTP/1.1\r\nHost: :80\r\n\r\n"),
+        Arguments.of(
+            "CONNECT bracketed twice", 400, "CONNECT [[::1]]:443 HTTP/1.1\r\nHost: a\r\n\r\n"),
         Arguments.of("HTTP/2.0", 505, "GET / HTTP/2.0\r\nHost: a\r\n\r\n"),
         Arguments.of("HTTP/1.2", 505, "GET / HTTP/1.2\r\nHost: a\r\n\r\n"),
         Arguments.of("HTTP/0.9", 505, "GET / HTTP/0.9\r\nHost: a\r\n\r\n"),
