@@ -10,6 +10,7 @@ import io.kyoto.web.internal.client.ClientExchange;
 import io.kyoto.web.internal.client.ConnectionPool;
 import io.kyoto.web.internal.h1.H1Limits;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -39,7 +40,9 @@ import java.util.Objects;
  * <p>Requests carry an absolute {@code http://} or {@code https://} target ({@code
  * Request.get("https://host/path")}). {@code https} checks the server's certificate and name with
  * the JDK's default trust unless {@link Builder#tls} says otherwise; connections to an origin are
- * pooled per scheme, host and port.
+ * pooled per scheme, host and port. A URL's userinfo ({@code http://user:password@host/}) is sent
+ * as {@code Authorization: Basic}, as reqwest does, unless the request has an {@code Authorization}
+ * of its own; like that field, it is not forwarded on a redirect to another origin.
  *
  * <p><b>Thread safety:</b> thread safe; share one client.
  */
@@ -108,8 +111,9 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     return requestTimeout == null ? exchange : Time.timeout(requestTimeout, exchange);
   }
 
-  private Future<Response> sendFollowing(Request request, int redirectsLeft) throws HttpException {
-    URI uri = parse(request.target());
+  private Future<Response> sendFollowing(Request original, int redirectsLeft) throws HttpException {
+    URI uri = parse(original.target());
+    Request request = withUserinfo(original, uri);
     int port = port(uri);
     String host = uri.getHost();
     boolean https = "https".equalsIgnoreCase(uri.getScheme());
@@ -180,6 +184,47 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
           }
           return r.body().drain().flatMap(v -> sendFollowing(next, redirectsLeft - 1));
         });
+  }
+
+  /**
+   * {@return the request with {@code Authorization: Basic} from the URL's userinfo, as reqwest}
+   * Percent escapes in the user name and password are decoded as UTF-8; a missing password is
+   * empty. A request with an {@code Authorization} of its own is kept as it is. The request is
+   * copied, not changed: the caller's may be a constant.
+   */
+  private static Request withUserinfo(Request request, URI uri) {
+    String userinfo = uri.getRawUserInfo();
+    if (userinfo == null || request.headers().contains("authorization")) return request;
+    int colon = userinfo.indexOf(':');
+    String user = percentDecode(colon < 0 ? userinfo : userinfo.substring(0, colon));
+    String password = colon < 0 ? "" : percentDecode(userinfo.substring(colon + 1));
+    String credentials =
+        java.util.Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return new Request(request.method(), request.target(), request.headers().copy())
+        .version(request.version())
+        .body(request.body())
+        .header("authorization", "Basic " + credentials);
+  }
+
+  private static String percentDecode(String s) {
+    if (s.indexOf('%') < 0) return s;
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%' && i + 2 < s.length()) {
+        int hi = Character.digit(s.charAt(i + 1), 16);
+        int lo = Character.digit(s.charAt(i + 2), 16);
+        if (hi >= 0 && lo >= 0) {
+          bytes.write(hi * 16 + lo);
+          i += 2;
+          continue;
+        }
+      }
+      // URI.toASCIIString left only ASCII here
+      bytes.write(c);
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
   }
 
   private static final String[] BODY_HEADERS = {

@@ -99,6 +99,43 @@ class HttpClientTest {
   }
 
   @Test
+  void aUrlsUserinfoIsSentAsBasicAuthorizationToItsOriginOnly() throws Exception {
+    // reqwest: user:password in the URL becomes Authorization: Basic (percent escapes decoded), and
+    // the URL's credentials are not forwarded to another origin on a redirect.
+    Service<Request, Response> app =
+        Service.of(
+            req ->
+                req.path().equals("/away")
+                    ? Futures.ready(
+                        Response.of(Status.FOUND)
+                            .header("location", req.queryParam("to") + "/landed"))
+                    : Futures.ready(Response.text(String.valueOf(req.header("authorization")))));
+    try (ServerHarness h = new ServerHarness(app);
+        ServerHarness other = new ServerHarness(app);
+        HttpClient client = HttpClient.builder().followRedirects(2).build()) {
+      String base = "http://al%3Aice:p%40ss%C3%A9@127.0.0.1:" + h.port();
+      Response r = h.rt.blockOn(client.get(base + "/who"));
+      String expected =
+          "Basic "
+              + java.util.Base64.getEncoder()
+                  .encodeToString("al:ice:p@ssé".getBytes(StandardCharsets.UTF_8));
+      assertEquals(expected, h.rt.blockOn(r.body().string()));
+      r = h.rt.blockOn(client.get("http://bob@127.0.0.1:" + h.port() + "/who"));
+      assertEquals(
+          "Basic " + java.util.Base64.getEncoder().encodeToString("bob:".getBytes()),
+          h.rt.blockOn(r.body().string()));
+      // An explicit Authorization wins.
+      r = h.rt.blockOn(client.send(Request.get(base + "/who").header("authorization", "Bearer t")));
+      assertEquals("Bearer t", h.rt.blockOn(r.body().string()));
+      // Same origin after a redirect: kept. Another origin (another port): dropped.
+      r = h.rt.blockOn(client.get(base + "/away?to=http://127.0.0.1:" + h.port()));
+      assertEquals(expected, h.rt.blockOn(r.body().string()));
+      r = h.rt.blockOn(client.get(base + "/away?to=http://127.0.0.1:" + other.port()));
+      assertEquals("null", h.rt.blockOn(r.body().string()));
+    }
+  }
+
+  @Test
   void aRedirectLocationHasItsDotSegmentsRemoved() throws Exception {
     // RFC 3986 section 5.2.4 (remove_dot_segments, as reqwest's url crate): ".." above the root is
     // dropped ("../../g" against http://a/b/c/d;p?q is http://a/g, section 5.4.2), and an absolute
