@@ -216,7 +216,8 @@ public interface Body extends Stream<ByteBuffer> {
     public Poll<ByteBuffer> pollNext(Context cx) {
       if (taken || !content.hasRemaining()) return Stream.end();
       taken = true;
-      return Poll.ready(content.duplicate());
+      // Read-only: a constant body's bytes are shared by every response that carries it.
+      return Poll.ready(content.asReadOnlyBuffer());
     }
 
     @Override
