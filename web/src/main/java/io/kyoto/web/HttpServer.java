@@ -126,7 +126,12 @@ public final class HttpServer implements AutoCloseable {
     return accepted.get();
   }
 
-  /** {@return the number of HTTP connections open now} */
+  /**
+   * {@return the number of connections open now} Connections upgraded with {@code 101} (a
+   * WebSocket) count too, since the server still owns them until it shuts down, although the
+   * {@linkplain Builder#maxConnections maxConnections} limit does not; while one is handed over to
+   * its protocol it may count twice for a moment.
+   */
   public int openConnections() {
     return live.size();
   }
