@@ -611,4 +611,39 @@ class HttpServerTest {
       logger.setLevel(level);
     }
   }
+
+  @Test
+  void theBodyOfAnUpgradeTheRequestDidNotAskForIsCancelled() throws Exception {
+    // A 101 to a request without Connection: upgrade is replaced by a 500; the application's
+    // response, body included, is dropped, so its body is cancelled as every dropped body is.
+    java.util.concurrent.atomic.AtomicInteger cancels =
+        new java.util.concurrent.atomic.AtomicInteger();
+    io.kyoto.runtime.stream.Stream<ByteBuffer> chunks =
+        new io.kyoto.runtime.stream.Stream<>() {
+          @Override
+          public io.kyoto.runtime.Poll<ByteBuffer> pollNext(io.kyoto.runtime.Context cx) {
+            return io.kyoto.runtime.stream.Stream.end();
+          }
+
+          @Override
+          public void cancel() {
+            cancels.incrementAndGet();
+          }
+        };
+    Service<Request, Response> app =
+        Service.of(
+            req ->
+                Futures.ready(
+                    Response.upgrade("x", up -> Futures.ready(null)).body(Body.from(chunks))));
+    var logger = java.util.logging.Logger.getLogger("io.kyoto.web.HttpServer");
+    java.util.logging.Level level = logger.getLevel();
+    logger.setLevel(java.util.logging.Level.OFF); // the expected warning
+    try (ServerHarness h = new ServerHarness(app)) {
+      String r = h.exchangeUntilClose("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertTrue(r.startsWith("HTTP/1.1 500 "), r);
+      assertEquals(1, cancels.get(), "the dropped body is cancelled once");
+    } finally {
+      logger.setLevel(level);
+    }
+  }
 }

@@ -400,6 +400,7 @@ public final class H1Connection implements Future<Void> {
       Log.LOG.log(
           System.Logger.Level.WARNING,
           "101 response to a request without Connection: upgrade; answering 500");
+      r.body().cancel();
       r = Response.text("Internal Server Error\n").status(Status.INTERNAL_SERVER_ERROR);
       response = r;
       status = r.status();
