@@ -329,6 +329,7 @@ public final class HttpServer implements AutoCloseable {
                   tls,
                   stream,
                   config,
+                  context,
                   s -> new H1Connection(s, s, s, remote, handle, config, context));
       LiveTask task = new LiveTask(conn, held::close);
       track(task, tracker.spawn(task).abortHandle());

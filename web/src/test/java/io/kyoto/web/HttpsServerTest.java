@@ -187,4 +187,26 @@ class HttpsServerTest {
       assertTrue(ms >= 1500, "not before the 2 s timeout: " + ms + " ms");
     }
   }
+
+  @Test
+  void gracefulShutdownClosesAConnectionStillInItsHandshakeAtOnce() throws Exception {
+    // As a plain connection holding a partial head: neither the header-read timeout (which bounds
+    // the handshake) nor the shutdown deadline may be waited for.
+    ServerHarness h =
+        new ServerHarness(
+            HttpServer.builder()
+                .tls(TlsAcceptor.of(certs.server))
+                .headerReadTimeout(Duration.ofMinutes(5))
+                .shutdownTimeout(Duration.ofMinutes(5)),
+            Service.of(req -> Futures.ready(Response.text("never"))));
+    try (Socket silent = h.socket()) {
+      Thread.sleep(200); // let the server accept it and start the handshake
+      h.server.shutdown();
+      // The socket's 10 s read timeout only bounds a failing run.
+      assertEquals(-1, silent.getInputStream().read(), "closed at once");
+      h.rt.blockOn(io.kyoto.runtime.Time.timeout(Duration.ofSeconds(10), h.serving));
+    } finally {
+      h.rt.close();
+    }
+  }
 }
