@@ -90,7 +90,8 @@ public final class TlsConnector {
    * closed. Failures are the JDK's {@link javax.net.ssl.SSLHandshakeException}s, whose message says
    * what was wrong.
    *
-   * @param serverName the server's host name (checked against its certificate and sent in SNI), or
+   * @param serverName the server's host name (checked against its certificate and sent in SNI; a
+   *     fully qualified name's trailing dot, as in {@code "example.com."}, is dropped for both), or
    *     an IP address literal (checked against the certificate's IP addresses; no SNI)
    * @param stream a connected stream
    * @param <S> the stream's type
@@ -99,14 +100,20 @@ public final class TlsConnector {
       String serverName, S stream) {
     Objects.requireNonNull(serverName, "serverName");
     Objects.requireNonNull(stream, "stream");
+    // "example.com." names the same host; SNI may not carry the dot (RFC 6066 section 3), and the
+    // JDK's SNIHostName refuses it. rustls and curl drop it for SNI and the certificate check.
+    String name =
+        serverName.length() > 1 && serverName.endsWith(".")
+            ? serverName.substring(0, serverName.length() - 1)
+            : serverName;
     return new Handshake<>(
         stream,
         () -> {
-          SSLEngine engine = context.createSSLEngine(serverName, -1);
+          SSLEngine engine = context.createSSLEngine(name, -1);
           engine.setUseClientMode(true);
           SSLParameters params = engine.getSSLParameters();
-          if (!isIpLiteral(serverName)) {
-            params.setServerNames(List.of(new SNIHostName(serverName)));
+          if (!isIpLiteral(name)) {
+            params.setServerNames(List.of(new SNIHostName(name)));
           }
           if (verifyHostname) {
             params.setEndpointIdentificationAlgorithm("HTTPS");

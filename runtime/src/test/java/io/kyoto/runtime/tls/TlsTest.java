@@ -342,4 +342,23 @@ class TlsTest {
                       return readHead(tls, head);
                     }));
   }
+
+  @Test
+  void aFullyQualifiedNameWithItsTrailingDotIsSentAndCheckedWithoutIt() throws Exception {
+    // As rustls and curl: "localhost." names the same host; SNI may not carry the dot (RFC 6066).
+    InetSocketAddress addr =
+        serveOne(
+            TlsAcceptor.of(server),
+            tls -> {
+              var names =
+                  ((javax.net.ssl.ExtendedSSLSession) tls.session()).getRequestedServerNames();
+              String sni = ((javax.net.ssl.SNIHostName) names.get(0)).getAsciiName();
+              return tls.writeAll(ByteBuffer.wrap(sni.getBytes(UTF_8)))
+                  .flatMap(v -> tls.shutdown());
+            });
+    TlsStream<TcpStream> tls = rt.blockOn(connect(TlsConnector.of(client), "localhost.", addr));
+    assertEquals("localhost", new String(rt.blockOn(tls.readToEnd()), UTF_8));
+    tls.close();
+    rt.blockOn(serverTask);
+  }
 }
