@@ -209,4 +209,27 @@ class HttpsServerTest {
       h.rt.close();
     }
   }
+
+  @Test
+  void anEarlyResponseIsReturnedOverTlsWhenTheServerStopsReadingTheUpload() throws Exception {
+    // As HttpClientTest's plain version: the upload fails mid-way, and the server's 413, already
+    // received, is still read; the failed write must not fail the TLS read as well.
+    ServerHarness h =
+        new ServerHarness(
+            HttpServer.builder().tls(TlsAcceptor.of(certs.server)).maxBodyBytes(1000),
+            HttpServerTest.APP);
+    try (io.kyoto.web.HttpClient client =
+        io.kyoto.web.HttpClient.builder().tls(TlsConnector.of(certs.client)).build()) {
+      Response r =
+          h.rt.blockOn(
+              client.send(
+                  Request.post(
+                      "https://localhost:" + h.port() + "/up", Body.of(new byte[16 << 20]))));
+      assertEquals(413, r.status().code());
+      assertTrue(h.rt.blockOn(r.body().string()).contains("exceeds the limit"));
+      assertEquals(0, client.idleConnections(), "a half-sent request's connection is not reused");
+    } finally {
+      h.close();
+    }
+  }
 }

@@ -29,7 +29,8 @@ import javax.net.ssl.SSLSession;
  * <p>A write completes once its bytes are encrypted; the records are sent as the inner stream
  * accepts them, and {@link #pollFlush} waits until they are all sent (then flushes the inner
  * stream). A read also sends what is pending before it waits, so a request written without a flush
- * still reaches the peer.
+ * still reaches the peer; if that send fails (the peer stopped reading and closed), the read goes
+ * on with what the peer sent, and the next write, flush or shutdown fails with the send's error.
  *
  * <p>{@link #pollShutdown} sends {@code close_notify} and shuts down the inner stream's write side;
  * {@link #closeAsync()} does that, then {@link #close()} closes the inner stream. A peer's {@code
@@ -54,6 +55,9 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
   private boolean closeNotifySent;
   private boolean innerShutDown;
   private boolean closed;
+  // A send of buffered records that failed inside a read: the read goes on (the peer's answer may
+  // already be here), and the next write, flush or shutdown reports it.
+  private IOException sendFailure;
 
   TlsStream(S inner, SSLEngine engine) {
     this.inner = Objects.requireNonNull(inner, "inner");
@@ -206,7 +210,16 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
    * @return true if waiting (a wake-up is arranged)
    */
   private boolean needMoreInput(Context cx) throws IOException {
-    flushNet(cx); // a request written without a flush must reach the peer before we wait
+    // A request written without a flush must reach the peer before we wait. If the peer stopped
+    // reading and closed (an early answer to an upload), sending fails, but what it sent before
+    // closing is still to be read.
+    if (sendFailure == null) {
+      try {
+        flushNet(cx);
+      } catch (IOException e) {
+        sendFailure = e;
+      }
+    }
     int n = fillNet(cx);
     if (n == 0) {
       return true;
@@ -395,6 +408,9 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
   private boolean flushNet(Context cx) throws IOException {
     if (netOut.position() == 0) {
       return true;
+    }
+    if (sendFailure != null) {
+      throw sendFailure;
     }
     netOut.flip();
     try {
