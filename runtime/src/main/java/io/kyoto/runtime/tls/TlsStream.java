@@ -176,7 +176,10 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
       }
       HandshakeStatus hs = engine.getHandshakeStatus();
       if (hs == HandshakeStatus.NEED_TASK || hs == HandshakeStatus.NEED_WRAP) {
-        if (!pollHandshake(cx)) {
+        // A post-handshake message to answer (a KeyUpdate the peer asked for). Once the answer is
+        // produced it goes out with the writes: a read must not wait until it has left, since a
+        // peer that reads only after it has sent would then never be read from.
+        if (!pollHandshake(cx) && answerPending()) {
           return Poll.pending();
         }
         continue;
@@ -202,6 +205,11 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
         default -> throw new IllegalStateException("unexpected unwrap status " + r.getStatus());
       }
     }
+  }
+
+  private boolean answerPending() {
+    HandshakeStatus hs = engine.getHandshakeStatus();
+    return hs == HandshakeStatus.NEED_TASK || hs == HandshakeStatus.NEED_WRAP;
   }
 
   /**

@@ -361,4 +361,48 @@ class TlsTest {
     tls.close();
     rt.blockOn(serverTask);
   }
+
+  @Test
+  void aKeyUpdateTheReaderMustAnswerDoesNotStopReadsWhileThePeerIsNotReading() throws Exception {
+    // TLS 1.3: the peer asks for a KeyUpdate (the JDK's SSLSocket.startHandshake() on an open
+    // session) while our writes are stuck because it reads nothing until it has sent its own
+    // data. Our KeyUpdate is queued behind those writes; reads must go on meanwhile, or neither
+    // side ever moves.
+    int size = 32 << 20;
+    try (SSLServerSocket ss =
+        (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0)) {
+      Thread t =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try (SSLSocket s = (SSLSocket) ss.accept()) {
+                      s.startHandshake();
+                      Thread.sleep(1000); // the client's upload fills the socket buffers
+                      s.startHandshake(); // a KeyUpdate with update_requested
+                      s.getOutputStream().write(new byte[size]);
+                      s.getOutputStream().flush();
+                      s.getInputStream().readNBytes(size);
+                    } catch (Exception e) {
+                      throw new RuntimeException(e);
+                    }
+                  });
+      TlsStream<TcpStream> tls =
+          rt.blockOn(
+              connect(
+                  TlsConnector.of(client),
+                  "localhost",
+                  new InetSocketAddress("127.0.0.1", ss.getLocalPort())));
+      assertEquals("TLSv1.3", tls.session().getProtocol());
+      ByteBuffer down = ByteBuffer.allocate(size);
+      rt.blockOn(
+          Time.timeout(
+              Duration.ofSeconds(20),
+              Futures.join(
+                  tls.writeAll(ByteBuffer.allocate(size)).flatMap(v -> tls.flush()),
+                  tls.readExact(down),
+                  (a, b) -> null)));
+      tls.close();
+      t.join();
+    }
+  }
 }
