@@ -298,7 +298,7 @@ public final class Futures {
         } catch (Exception | Error e) { // an Error too: the others must not stay registered
           futures[i] = null;
           Cancel.afterFailure(f, e); // dropped: releases what the failed future still holds
-          cancel();
+          Cancel.afterFailure(this, e); // the others, each even if another's cancel throws
           throw e;
         }
         if (p.isReady()) {
@@ -319,13 +319,19 @@ public final class Futures {
 
     @Override
     public void cancel() {
+      Throwable thrown = null;
       for (int i = 0; i < futures.length; i++) {
         Future<? extends T> f = futures[i];
         if (f != null) {
           futures[i] = null;
-          f.cancel();
+          try {
+            f.cancel();
+          } catch (Throwable t) { // the others still hold what they registered: go on
+            thrown = Cancel.collect(thrown, t);
+          }
         }
       }
+      Cancel.rethrow(thrown);
     }
 
     @Override

@@ -91,7 +91,7 @@ final class JoinAll<T> implements Future<List<T>> {
       } catch (Exception | Error e) { // an Error too: the others must not stay registered
         futures[c.index] = null;
         Cancel.afterFailure(f, e); // dropped: releases what the failed future still holds
-        cancel();
+        Cancel.afterFailure(this, e); // the others, each even if another's cancel throws
         throw e;
       } finally {
         cx.setBudget(c.cx.budget());
@@ -116,14 +116,20 @@ final class JoinAll<T> implements Future<List<T>> {
 
   @Override
   public void cancel() {
+    Throwable thrown = null;
     for (int i = 0; i < futures.length; i++) {
       Future<? extends T> f = futures[i];
       if (f != null) {
         futures[i] = null;
-        f.cancel();
+        try {
+          f.cancel();
+        } catch (Throwable t) { // the others still hold what they registered: go on
+          thrown = Cancel.collect(thrown, t);
+        }
       }
     }
     ready.clear();
+    Cancel.rethrow(thrown);
   }
 
   @Override

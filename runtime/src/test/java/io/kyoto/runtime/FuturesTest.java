@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The future contract and combinators, polled by hand with a counting waker. */
 class FuturesTest {
   /** A future that is pending until {@link #complete} and counts wakes and cancels. */
-  static final class Manual<T> implements Future<T> {
+  static class Manual<T> implements Future<T> {
     T value;
     Exception error;
     boolean done;
@@ -415,5 +415,69 @@ class FuturesTest {
     scoped.cancel();
     assertEquals(List.of("poll:req-1", "cancel:req-1"), seen);
     assertFalse(id.isBound(), "the scope ends with the cancel");
+  }
+
+  /** A pending future whose cancel() counts itself, then throws {@code failure}. */
+  private static final class ThrowsOnCancel extends Manual<Integer> {
+    final IllegalStateException failure;
+
+    ThrowsOnCancel(String name) {
+      this.failure = new IllegalStateException(name);
+    }
+
+    @Override
+    public void cancel() {
+      super.cancel();
+      throw failure;
+    }
+  }
+
+  @Test
+  void cancellingAJoinCancelsEveryFutureWhenOneCancelThrows() throws Exception {
+    for (int n : new int[] {3, 40}) { // Join, and JoinAll for more than 32 futures
+      ThrowsOnCancel first = new ThrowsOnCancel("first");
+      ThrowsOnCancel last = new ThrowsOnCancel("last");
+      List<Manual<Integer>> all = new ArrayList<>();
+      all.add(first);
+      for (int i = 2; i < n; i++) {
+        all.add(new Manual<>());
+      }
+      all.add(last);
+      Future<List<Integer>> join = Futures.join(all);
+      assertTrue(join.poll(cx).isPending());
+      IllegalStateException e = assertThrows(IllegalStateException.class, join::cancel);
+      assertSame(first.failure, e, n + " futures: the first cancel's exception goes on");
+      assertEquals(List.of(last.failure), List.of(e.getSuppressed()), n + " futures");
+      for (Manual<Integer> f : all) {
+        assertEquals(1, f.cancels, n + " futures: every future is cancelled once");
+      }
+    }
+  }
+
+  @Test
+  void aJoinsFailureSurvivesASiblingsCancelThatThrows() throws Exception {
+    for (int n : new int[] {2, 40}) {
+      Manual<Integer> bad = new Manual<>();
+      ThrowsOnCancel other = new ThrowsOnCancel("other");
+      List<Manual<Integer>> all = new ArrayList<>();
+      all.add(other);
+      for (int i = 2; i < n; i++) {
+        all.add(new Manual<>());
+      }
+      all.add(bad);
+      Future<List<Integer>> join = Futures.join(all);
+      assertTrue(join.poll(cx).isPending());
+      IOException failure = new IOException("bad");
+      bad.error = failure;
+      if (bad.waker != null) {
+        bad.waker.wake();
+      }
+      IOException e = assertThrows(IOException.class, () -> join.poll(cx), n + " futures");
+      assertSame(failure, e, n + " futures");
+      assertEquals(List.of(other.failure), List.of(e.getSuppressed()), n + " futures");
+      for (Manual<Integer> f : all) {
+        assertEquals(1, f.cancels, n + " futures: every future is cancelled once");
+      }
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.kyoto.runtime.stream;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.ThrowingBiFunction;
+import io.kyoto.runtime.internal.task.Cancel;
 import java.util.List;
 
 /** The combinators over several streams: {@code merge}, {@code chain}, {@code zip}. */
@@ -57,14 +58,16 @@ final class CombineStreams {
 
     @Override
     public void cancel() {
+      Throwable thrown = null;
       for (int i = 0; i < streams.length; i++) {
         Stream<T> s = streams[i];
         if (s != null) {
           streams[i] = null;
           live--;
-          s.cancel();
+          thrown = StreamPolls.cancel(s, thrown);
         }
       }
+      Cancel.rethrow(thrown);
     }
   }
 
@@ -102,20 +105,14 @@ final class CombineStreams {
       return p;
     }
 
-    private void cancelSecond() {
-      Stream<T> s = second;
-      second = StreamPolls.ended();
-      s.cancel();
-    }
-
     @Override
     public void cancel() {
       Stream<T> f = first;
+      Stream<T> s = second;
       first = null;
-      if (f != null) {
-        f.cancel();
-      }
-      cancelSecond();
+      second = StreamPolls.ended();
+      Throwable thrown = f == null ? null : StreamPolls.cancel(f, null);
+      Cancel.rethrow(StreamPolls.cancel(s, thrown));
     }
   }
 
@@ -200,8 +197,7 @@ final class CombineStreams {
       Stream<B> r = right;
       left = StreamPolls.ended();
       right = StreamPolls.ended();
-      l.cancel();
-      r.cancel();
+      Cancel.rethrow(StreamPolls.cancel(r, StreamPolls.cancel(l, null)));
     }
   }
 }

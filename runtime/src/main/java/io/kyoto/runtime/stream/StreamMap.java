@@ -2,6 +2,7 @@ package io.kyoto.runtime.stream;
 
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.internal.task.Cancel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -180,11 +181,13 @@ public final class StreamMap<K, V> implements Stream<Map.Entry<K, V>> {
     List<Stream<V>> all = new ArrayList<>(streams);
     streams.clear();
     keys.clear();
+    Throwable thrown = null;
     for (Stream<V> s : all) {
       if (s != null) {
-        s.cancel();
+        thrown = StreamPolls.cancel(s, thrown); // a throwing cancel() does not stop the others
       }
     }
+    Cancel.rethrow(thrown);
   }
 
   @Override

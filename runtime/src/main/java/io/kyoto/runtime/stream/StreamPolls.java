@@ -2,6 +2,7 @@ package io.kyoto.runtime.stream;
 
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.internal.task.Cancel;
 
 /**
  * The end-of-stream marker and the casts shared by the stream package.
@@ -76,6 +77,23 @@ final class StreamPolls {
       }
     }
     return failure;
+  }
+
+  /**
+   * Cancels {@code stream}, one of several that must all be cancelled: what its {@code cancel()}
+   * throws is recorded with {@link Cancel#collect} instead of stopping the others. Once all are
+   * cancelled, pass the result to {@link Cancel#rethrow}.
+   *
+   * @param thrown what the earlier cancels threw, or null
+   * @return the exception to rethrow once every stream is cancelled, or null
+   */
+  static Throwable cancel(Stream<?> stream, Throwable thrown) {
+    try {
+      stream.cancel();
+      return thrown;
+    } catch (Throwable t) {
+      return Cancel.collect(thrown, t);
+    }
   }
 
   /** {@return the failure for a null item produced by {@code what}} */

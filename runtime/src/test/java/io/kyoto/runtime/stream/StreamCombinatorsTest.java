@@ -375,6 +375,79 @@ class StreamCombinatorsTest {
     }
   }
 
+  /** A pending stream whose cancel() counts itself, then throws {@code failure}. */
+  private static final class ThrowsOnCancel implements Stream<Integer> {
+    final IllegalStateException failure;
+    int cancels;
+
+    ThrowsOnCancel(String name) {
+      this.failure = new IllegalStateException(name);
+    }
+
+    @Override
+    public Poll<Integer> pollNext(Context cx) {
+      return Poll.pending();
+    }
+
+    @Override
+    public void cancel() {
+      cancels++;
+      throw failure;
+    }
+  }
+
+  @Test
+  void cancellingACombinatorCancelsEveryStreamWhenOneCancelThrows() {
+    List<String> names = List.of("merge", "chain", "zip", "StreamMap");
+    for (String name : names) {
+      ThrowsOnCancel first = new ThrowsOnCancel("first");
+      ThrowsOnCancel second = new ThrowsOnCancel("second");
+      TestSource<Integer> quiet = TestSource.open();
+      Stream<Integer> s =
+          switch (name) {
+            case "merge" -> Streams.merge(List.of(first, quiet, second));
+            case "chain" -> first.chain(quiet);
+            case "zip" -> first.zip(quiet, (a, b) -> a + b);
+            default -> {
+              StreamMap<String, Integer> map = new StreamMap<>();
+              map.insert("first", first);
+              map.insert("quiet", quiet);
+              map.insert("second", second);
+              yield map.map(Map.Entry::getValue);
+            }
+          };
+      IllegalStateException e = assertThrows(IllegalStateException.class, s::cancel, name);
+      assertSame(first.failure, e, name + ": the first cancel's exception goes on");
+      assertEquals(1, first.cancels, name);
+      assertEquals(1, quiet.cancels(), name + ": a later stream is cancelled all the same");
+      if (name.equals("merge") || name.equals("StreamMap")) {
+        assertEquals(1, second.cancels, name);
+        assertEquals(List.of(second.failure), List.of(e.getSuppressed()), name);
+      }
+    }
+  }
+
+  @Test
+  void takeUntilCancelsTheStreamWhenCancellingTheStopFutureThrows() {
+    IllegalStateException stopFailure = new IllegalStateException("stop's cancel");
+    Future<Void> stop =
+        new Future<>() {
+          @Override
+          public Poll<Void> poll(Context cx) {
+            return Poll.pending();
+          }
+
+          @Override
+          public void cancel() {
+            throw stopFailure;
+          }
+        };
+    TestSource<Integer> source = TestSource.open();
+    Stream<Integer> s = source.takeUntil(stop);
+    assertSame(stopFailure, assertThrows(IllegalStateException.class, s::cancel));
+    assertEquals(1, source.cancels(), "the upstream is cancelled all the same");
+  }
+
   @Test
   void aConsumingTerminalCancelsAFailedStreamThroughAMerge() throws Exception {
     TestSource<Integer> bad = TestSource.open();

@@ -36,4 +36,41 @@ public final class Cancel {
     }
     return failure;
   }
+
+  /**
+   * Records {@code thrown}, what one of several {@code cancel()} calls that must all run threw: the
+   * first such exception goes on and later ones are added to it as suppressed, so that a throwing
+   * {@code cancel()} does not stop the others from releasing what they hold. Call {@link #rethrow}
+   * with the result once every {@code cancel()} has run.
+   *
+   * @param first what was recorded so far, or null
+   * @param thrown what the latest {@code cancel()} threw
+   * @return the exception to rethrow
+   */
+  public static Throwable collect(Throwable first, Throwable thrown) {
+    if (first == null) {
+      return thrown;
+    }
+    if (thrown != first) {
+      first.addSuppressed(thrown);
+    }
+    return first;
+  }
+
+  /**
+   * Rethrows what {@link #collect} gathered, unchanged; does nothing if it is null.
+   *
+   * @param thrown what {@code collect} returned, or null
+   */
+  public static void rethrow(Throwable thrown) {
+    if (thrown != null) {
+      Cancel.<RuntimeException>throwAs(thrown);
+    }
+  }
+
+  /** {@code cancel()} declares nothing, but may still throw a checked exception: keep it as is. */
+  @SuppressWarnings("unchecked") // the cast is erased: t is thrown unchanged
+  private static <E extends Throwable> void throwAs(Throwable t) throws E {
+    throw (E) t;
+  }
 }
