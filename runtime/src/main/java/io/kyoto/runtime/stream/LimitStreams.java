@@ -147,8 +147,10 @@ final class LimitStreams {
       try {
         p = pollUpstream(cx);
       } catch (Exception e) {
-        cancelStop(); // the stream failed: a borrowing next() will not cancel it, release stop now
-        throw e;
+        // The stream failed: a borrowing next() will not cancel it, so release stop now.
+        Future<?> st = stop;
+        stop = null;
+        throw Cancel.afterFailure(st, e);
       }
       if (Stream.isEnd(p)) {
         cancelStop();

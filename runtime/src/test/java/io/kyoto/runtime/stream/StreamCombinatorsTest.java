@@ -449,6 +449,30 @@ class StreamCombinatorsTest {
   }
 
   @Test
+  void takeUntilKeepsTheStreamsFailureWhenCancellingTheStopFutureThrows() {
+    IllegalStateException stopFailure = new IllegalStateException("stop's cancel");
+    Future<Void> stop =
+        new Future<>() {
+          @Override
+          public Poll<Void> poll(Context cx) {
+            return Poll.pending();
+          }
+
+          @Override
+          public void cancel() {
+            throw stopFailure;
+          }
+        };
+    TestSource<Integer> source = TestSource.open();
+    IOException failure = new IOException("bad");
+    source.fail(failure);
+    Stream<Integer> s = source.takeUntil(stop);
+    IOException e = assertThrows(IOException.class, () -> pollOnce(s));
+    assertSame(failure, e);
+    assertEquals(List.of(stopFailure), List.of(e.getSuppressed()));
+  }
+
+  @Test
   void aConsumingTerminalCancelsAFailedStreamThroughAMerge() throws Exception {
     TestSource<Integer> bad = TestSource.open();
     bad.fail(new IOException("bad"));
