@@ -39,7 +39,7 @@ final class TimeStreams {
           return chunk == null ? Stream.end() : emit();
         }
         if (chunk == null) {
-          chunk = new ArrayList<>(size);
+          chunk = new ArrayList<>(Math.min(size, 64)); // as chunksTimeout: a huge size is a bound
         }
         chunk.add(p.value());
         if (chunk.size() == size) {

@@ -203,6 +203,12 @@ class StreamCombinatorsTest {
   }
 
   @Test
+  void chunksOfAHugeSizeDoesNotReserveThatMuchUpFront() throws Exception {
+    // "As many as there are" is a natural way to ask for one chunk of everything.
+    assertEquals(List.of(List.of(1, 2, 3)), drain(Streams.of(1, 2, 3).chunks(Integer.MAX_VALUE)));
+  }
+
+  @Test
   void chunksGroupsItemsAndEmitsTheRemainder() throws Exception {
     assertEquals(
         List.of(List.of(1, 2, 3), List.of(4, 5, 6), List.of(7)),
