@@ -4,13 +4,14 @@ import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Waker;
+import io.kyoto.runtime.stream.Stream;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Futures that complete when the process receives a signal: tokio's {@code signal::ctrl_c} and
- * {@code signal::unix}.
+ * Futures and streams that complete or yield when the process receives a signal: tokio's {@code
+ * signal::ctrl_c} and {@code signal::unix}.
  *
  * <p>The first call for a signal installs a JVM handler for it, which <em>replaces</em> the JVM's
  * default behaviour for the rest of the process's life, as in tokio: after {@link #ctrlC()} has
@@ -69,6 +70,26 @@ public final class Signals {
   }
 
   /**
+   * {@return the deliveries of {@code kind} from now on, as a stream that never ends: tokio's
+   * {@code signal::unix::Signal} and its {@code recv()}} Unlike a loop over {@link #signal}, which
+   * misses a signal delivered between one future's completion and the next one's creation, the
+   * stream remembers that a signal arrived since its previous item. As in tokio, deliveries that
+   * arrive before the stream is polled again are coalesced into one item.
+   *
+   * {@snippet :
+   * Signals.stream(SignalKind.HANGUP).forEach(hup -> reloadConfiguration());
+   * }
+   *
+   * <p><b>Cancel safety:</b> cancel safe: a cancelled {@code next()} consumes no delivery; the
+   * stream still yields it.
+   *
+   * @param kind the signal
+   */
+  public static Stream<SignalKind> stream(SignalKind kind) {
+    return new SignalStream(SLOTS.get(Objects.requireNonNull(kind, "kind")), kind);
+  }
+
+  /**
    * Delivers {@code kind} to this process's handlers as if the operating system had sent it (for
    * tests). Installs the handler first, so the JVM does not act on the signal itself.
    *
@@ -123,6 +144,35 @@ public final class Signals {
         }
         registered = false;
       }
+    }
+  }
+
+  /** The stream behind {@link #stream}: keeps the generation of its last item between polls. */
+  private static final class SignalStream implements Stream<SignalKind> {
+    private final SignalSlot slot;
+    private final SignalKind kind;
+    private long seen;
+
+    SignalStream(SignalSlot slot, SignalKind kind) {
+      slot.install();
+      this.slot = slot;
+      this.kind = kind;
+      this.seen = slot.generation();
+    }
+
+    @Override
+    public Poll<SignalKind> pollNext(Context cx) {
+      if (slot.await(seen, this, cx.waker())) {
+        return Poll.pending();
+      }
+      slot.forget(this);
+      seen = slot.generation(); // what arrived up to now is this item (coalesced, as tokio)
+      return Poll.ready(kind);
+    }
+
+    @Override
+    public void cancel() {
+      slot.forget(this);
     }
   }
 }

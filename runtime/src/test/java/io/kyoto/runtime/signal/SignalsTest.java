@@ -1,5 +1,6 @@
 package io.kyoto.runtime.signal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -7,6 +8,7 @@ import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Waker;
+import io.kyoto.runtime.stream.Stream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +47,54 @@ class SignalsTest {
       rt.blockOn(hb);
       assertTrue(ha.isFinished() && hb.isFinished());
     }
+  }
+
+  /** Raises {@code kind} and returns once the JVM's signal thread has delivered it. */
+  private static void raiseAndWaitForDelivery(SignalKind kind) throws Exception {
+    CountDownLatch delivered = new CountDownLatch(1);
+    Future<Void> witness = Signals.signal(kind);
+    assertTrue(witness.poll(new Context(delivered::countDown)).isPending());
+    Signals.raise(kind);
+    assertTrue(delivered.await(10, TimeUnit.SECONDS), "the signal was not delivered");
+    witness.cancel();
+  }
+
+  @Test
+  void aSignalStreamYieldsASignalDeliveredWhileNobodyWaited() throws Exception {
+    assumeFalse(hangupIgnored(), "SIGHUP is ignored by this process (nohup)");
+    Context cx = new Context(Waker.noop());
+    Stream<SignalKind> hangups = Signals.stream(SignalKind.HANGUP);
+    assertTrue(hangups.pollNext(cx).isPending());
+    raiseAndWaitForDelivery(SignalKind.HANGUP);
+    assertEquals(SignalKind.HANGUP, hangups.pollNext(cx).value());
+    // Between two waits (a loop's body runs), the next signal arrives: a new signal() future
+    // would miss it; the stream remembers it.
+    raiseAndWaitForDelivery(SignalKind.HANGUP);
+    assertTrue(Signals.signal(SignalKind.HANGUP).poll(cx).isPending(), "one-shot futures miss it");
+    assertEquals(SignalKind.HANGUP, hangups.pollNext(cx).value());
+    // Two deliveries before the next poll are one item, as in tokio.
+    raiseAndWaitForDelivery(SignalKind.HANGUP);
+    raiseAndWaitForDelivery(SignalKind.HANGUP);
+    assertEquals(SignalKind.HANGUP, hangups.pollNext(cx).value());
+    assertTrue(hangups.pollNext(cx).isPending());
+    hangups.cancel();
+  }
+
+  @Test
+  void aSignalStreamWakesItsTaskAndACancelledOneIsForgotten() throws Exception {
+    assumeFalse(hangupIgnored(), "SIGHUP is ignored by this process (nohup)");
+    AtomicInteger cancelledWakes = new AtomicInteger();
+    Stream<SignalKind> cancelled = Signals.stream(SignalKind.HANGUP);
+    assertTrue(cancelled.pollNext(new Context(cancelledWakes::incrementAndGet)).isPending());
+    cancelled.cancel();
+    CountDownLatch woken = new CountDownLatch(1);
+    Context cx = new Context(woken::countDown);
+    Stream<SignalKind> hangups = Signals.stream(SignalKind.HANGUP);
+    assertTrue(hangups.pollNext(cx).isPending());
+    Signals.raise(SignalKind.HANGUP);
+    assertTrue(woken.await(10, TimeUnit.SECONDS), "the stream's waker was not woken");
+    assertEquals(SignalKind.HANGUP, hangups.pollNext(cx).value());
+    assertEquals(0, cancelledWakes.get(), "a cancelled stream's waker stays registered");
   }
 
   @Test
