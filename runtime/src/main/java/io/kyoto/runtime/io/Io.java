@@ -351,7 +351,9 @@ public final class Io {
    * {@return the process's standard output as an {@link AsyncWrite}: tokio's {@code io::stdout}} A
    * write completes once handed to the blocking pool and {@code flush} waits for it, so writes keep
    * their order; they go through {@link System#out}, so they do not tear lines that other code
-   * prints at the same time. {@code shutdown} flushes and leaves the stream open.
+   * prints at the same time. {@code shutdown} flushes and leaves the stream open. A failed write (a
+   * pipe whose reader has gone) fails the next write, flush or shutdown with an {@link
+   * IOException}; {@code System.out} keeps the cause to itself, so the exception does not name it.
    */
   public static AsyncWrite stdout() {
     return standard(System.out, "stdout");
@@ -380,13 +382,18 @@ public final class Io {
               }
 
               @Override
-              public void flush() {
-                stream.flush();
+              public void flush() throws IOException {
+                // A PrintStream keeps its IOExceptions to itself (a broken pipe too) and only
+                // reports that one happened: pass that on, as tokio's stdout returns the error.
+                if (stream.checkError()) { // flushes first
+                  throw new IOException(
+                      "writing " + name + " failed (the stream reports an error; a closed pipe?)");
+                }
               }
 
               @Override
-              public void close() {
-                stream.flush(); // the process's stream stays open
+              public void close() throws IOException {
+                flush(); // the process's stream stays open
               }
             },
             name);

@@ -60,6 +60,32 @@ class StdioTest {
     }
   }
 
+  /** Writes 2 MB of "y" lines to stdout until a write fails; says on stderr how that ended. */
+  public static final class Yes {
+    private static final String LINE = "y".repeat(99) + "\n";
+
+    private Yes() {}
+
+    /**
+     * Runs it.
+     *
+     * @param args unused
+     * @throws Exception if it fails
+     */
+    public static void main(String[] args) throws Exception {
+      try (Runtime rt = Runtime.builder().currentThread().enableAll().build()) {
+        AsyncWrite out = Io.stdout();
+        try {
+          rt.blockOn(
+              Futures.repeat(20_000, i -> out.writeAll(bytes(LINE))).flatMap(v -> out.flush()));
+          System.err.println("every write succeeded");
+        } catch (java.io.IOException e) {
+          System.err.println("a write failed: " + e);
+        }
+      }
+    }
+  }
+
   static ByteBuffer bytes(String s) {
     return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
   }
@@ -84,6 +110,26 @@ class StdioTest {
       assertEquals(0, out.status().code(), out.stderrText());
       assertEquals(input.toString().toUpperCase(), out.stdoutText());
       assertTrue(out.stderrText().endsWith("500 lines\n"), out.stderrText());
+    }
+  }
+
+  @Test
+  void writingToAStdoutWhoseReaderHasGoneFails() throws Exception {
+    // As tokio's stdout, a write to a closed pipe (a program piped into `head -1`) fails with the
+    // broken pipe, so the program can stop; System.out swallows it (PrintStream.checkError).
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    try (Runtime rt = Runtime.builder().multiThread().workerThreads(2).enableAll().build()) {
+      Child child =
+          Command.of(java, "-cp", System.getProperty("java.class.path"), Yes.class.getName())
+              .stdout(Stdio.PIPED)
+              .stderr(Stdio.PIPED)
+              .spawn();
+      ByteBuffer first = ByteBuffer.allocate(2);
+      rt.blockOn(child.stdout().readExact(first));
+      child.stdout().close(); // the reader goes away
+      String err = new String(rt.blockOn(Io.readToEnd(child.stderr())), StandardCharsets.UTF_8);
+      assertEquals(0, rt.blockOn(child.waitFor()).code(), err);
+      assertTrue(err.contains("a write failed: java.io.IOException: writing stdout failed"), err);
     }
   }
 }
