@@ -3,6 +3,7 @@ package io.kyoto.runtime.fs;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.stream.Stream;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileSystemException;
@@ -14,7 +15,9 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -209,8 +212,11 @@ public final class Fs {
   }
 
   /**
-   * {@return a future of the number of bytes copied from {@code from} to {@code to}} Creates or
-   * replaces {@code to}, as tokio's {@code fs::copy}; the permissions are copied too.
+   * {@return a future of the number of bytes copied from {@code from} to {@code to}} As tokio's
+   * {@code fs::copy} ({@code std::fs::copy}): {@code from} must be a file (a link to one is
+   * followed); {@code to} is created, or opened and truncated (following a link), so an existing
+   * directory there is an error; the permissions are copied too. Copying a file onto itself leaves
+   * it unchanged (where {@code std} would truncate it) and counts its size.
    *
    * @param from the file to copy
    * @param to the copy
@@ -218,12 +224,39 @@ public final class Fs {
   public static Future<Long> copy(Path from, Path to) {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");
-    return new Blocking<>(
-        "copy(" + from + ", " + to + ")",
-        () -> {
-          Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
-          return Files.size(to);
-        });
+    return new Blocking<>("copy(" + from + ", " + to + ")", () -> copyFile(from, to));
+  }
+
+  /**
+   * On the blocking pool: {@link #copy}. {@code Files.copy} would copy a directory as an empty one
+   * and, with {@code REPLACE_EXISTING}, delete an empty directory or a link at the target.
+   */
+  private static long copyFile(Path from, Path to) throws IOException {
+    BasicFileAttributes source = Files.readAttributes(from, BasicFileAttributes.class);
+    if (!source.isRegularFile()) {
+      throw new FileSystemException(
+          from.toString(), to.toString(), "the source is not a regular file");
+    }
+    if (Files.exists(to) && Files.isSameFile(from, to)) {
+      return source.size();
+    }
+    long copied = 0;
+    try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
+        FileChannel out =
+            FileChannel.open(
+                to,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+      for (long n; (n = in.transferTo(copied, Long.MAX_VALUE - copied, out)) > 0; ) {
+        copied += n;
+      }
+    }
+    PosixFileAttributeView view = Files.getFileAttributeView(from, PosixFileAttributeView.class);
+    if (view != null) {
+      Files.setPosixFilePermissions(to, view.readAttributes().permissions());
+    }
+    return copied;
   }
 
   /**

@@ -138,6 +138,27 @@ class FsTest {
   }
 
   @Test
+  void copyCopiesAFileOnlyAndWritesThroughALinkAtTheTarget() throws Exception {
+    // As std::fs::copy (tokio's fs::copy): the source must be a file, an existing directory at the
+    // target is an error, and the target is opened and truncated, following a link, not replaced.
+    Path source = Files.createDirectory(dir.resolve("source-dir"));
+    Files.writeString(source.resolve("inside"), "x");
+    assertThrows(IOException.class, () -> run(Fs.copy(source, dir.resolve("copy"))));
+    assertFalse(Files.exists(dir.resolve("copy")), "no empty directory made for a directory");
+    Path file = Files.writeString(dir.resolve("file"), "contents");
+    Path emptyDir = Files.createDirectory(dir.resolve("empty-dir"));
+    assertThrows(IOException.class, () -> run(Fs.copy(file, emptyDir)));
+    assertTrue(Files.isDirectory(emptyDir), "the directory at the target is left alone");
+    Path real = Files.writeString(dir.resolve("real"), "old");
+    Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+    assertEquals(8L, run(Fs.copy(file, link)));
+    assertTrue(Files.isSymbolicLink(link), "the link stays a link");
+    assertEquals("contents", Files.readString(real), "the copy went through the link");
+    assertEquals(8L, run(Fs.copy(file, file)), "a file copied onto itself keeps its contents");
+    assertEquals("contents", Files.readString(file));
+  }
+
+  @Test
   void metadataExistsLinksAndCanonicalPaths() throws Exception {
     Path f = Files.writeString(dir.resolve("f"), "12345");
     Path link = dir.resolve("link");
