@@ -102,10 +102,12 @@ final class ItemStreams {
     public void cancel() {
       Future<? extends U> c = current;
       current = null;
-      if (c != null) {
-        c.cancel();
-      }
-      cancelUpstream();
+      cancelUpstreamAfter(
+          () -> {
+            if (c != null) {
+              c.cancel();
+            }
+          });
     }
   }
 
@@ -162,10 +164,12 @@ final class ItemStreams {
     public void cancel() {
       Stream<U> i = inner;
       inner = null;
-      if (i != null) {
-        i.cancel();
-      }
-      cancelUpstream();
+      cancelUpstreamAfter(
+          () -> {
+            if (i != null) {
+              i.cancel();
+            }
+          });
     }
   }
 

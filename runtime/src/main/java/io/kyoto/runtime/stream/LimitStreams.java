@@ -168,15 +168,7 @@ final class LimitStreams {
 
     @Override
     public void cancel() {
-      Throwable thrown = null;
-      try {
-        cancelStop();
-      } catch (Throwable t) { // the upstream still holds what it registered: go on
-        thrown = t;
-      }
-      Stream<T> u = upstream;
-      upstream = StreamPolls.ended();
-      Cancel.rethrow(StreamPolls.cancel(u, thrown));
+      cancelUpstreamAfter(this::cancelStop);
     }
   }
 

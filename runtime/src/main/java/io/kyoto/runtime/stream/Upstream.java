@@ -2,6 +2,7 @@ package io.kyoto.runtime.stream;
 
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.internal.task.Cancel;
 
 /**
  * The skeleton of a combinator with one upstream, and the discipline around it.
@@ -44,6 +45,23 @@ abstract class Upstream<T, U> implements Stream<U> {
     Stream<T> u = upstream;
     upstream = StreamPolls.ended();
     return StreamPolls.cancelAfterFailure(u, error);
+  }
+
+  /**
+   * Runs {@code cancelOther} (which cancels what this combinator holds besides the upstream: a
+   * future, an inner stream), then cancels the upstream even if {@code cancelOther} threw; the
+   * first exception goes on, a later one suppressed into it.
+   */
+  final void cancelUpstreamAfter(Runnable cancelOther) {
+    Throwable thrown = null;
+    try {
+      cancelOther.run();
+    } catch (Throwable t) { // the upstream still holds what it registered: go on
+      thrown = t;
+    }
+    Stream<T> u = upstream;
+    upstream = StreamPolls.ended();
+    Cancel.rethrow(StreamPolls.cancel(u, thrown));
   }
 
   final void cancelUpstream() {

@@ -455,6 +455,38 @@ class StreamCombinatorsTest {
   }
 
   @Test
+  void thenAndFlatMapCancelTheStreamWhenCancellingTheirCurrentItemsWorkThrows() throws Exception {
+    IllegalStateException futureFailure = new IllegalStateException("then's future");
+    TestSource<Integer> source = TestSource.open();
+    source.push(1);
+    Stream<Integer> then =
+        source.then(
+            n ->
+                new Future<Integer>() {
+                  @Override
+                  public Poll<Integer> poll(Context cx) {
+                    return Poll.pending();
+                  }
+
+                  @Override
+                  public void cancel() {
+                    throw futureFailure;
+                  }
+                });
+    assertTrue(pollOnce(then).isPending());
+    assertSame(futureFailure, assertThrows(IllegalStateException.class, then::cancel));
+    assertEquals(1, source.cancels(), "then: the upstream is cancelled all the same");
+
+    ThrowsOnCancel inner = new ThrowsOnCancel("inner");
+    TestSource<Integer> outer = TestSource.open();
+    outer.push(1);
+    Stream<Integer> flat = outer.flatMap(n -> inner);
+    assertTrue(pollOnce(flat).isPending());
+    assertSame(inner.failure, assertThrows(IllegalStateException.class, flat::cancel));
+    assertEquals(1, outer.cancels(), "flatMap: the upstream is cancelled all the same");
+  }
+
+  @Test
   void takeUntilKeepsTheStreamsFailureWhenCancellingTheStopFutureThrows() {
     IllegalStateException stopFailure = new IllegalStateException("stop's cancel");
     Future<Void> stop =
