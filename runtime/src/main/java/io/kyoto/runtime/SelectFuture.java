@@ -83,7 +83,7 @@ final class SelectFuture<T> implements Future<T> {
           addFailure(e);
           continue;
         }
-        finish();
+        Cancel.collect(t, finish()); // the others' cancel failures, if any, are suppressed
         throw t;
       }
       if (p.isPending()) {
@@ -97,18 +97,18 @@ final class SelectFuture<T> implements Future<T> {
       try {
         matches = pattern == null || pattern.test(value);
       } catch (Exception | Error e) {
-        finish();
+        Cancel.collect(e, finish());
         throw e;
       }
       if (matches) {
-        finish(); // losers go first, as tokio drops the futures before the handler runs
+        Cancel.rethrow(finish()); // losers go first, as tokio drops them before the handler runs
         return Poll.ready(((ThrowingFunction<Object, ? extends T>) bs[slot + 2]).apply(value));
       }
     }
     if (enabled != 0) {
       return Poll.pending();
     }
-    finish();
+    Cancel.rethrow(finish()); // nothing left to cancel, in fact: every branch is disabled
     if (firstFailure != null) {
       throw firstFailure;
     }
@@ -140,24 +140,35 @@ final class SelectFuture<T> implements Future<T> {
     first.addSuppressed(e);
   }
 
-  /** Cancels every branch future that is neither complete nor cancelled yet. */
-  private void finish() {
+  /**
+   * Cancels every branch future that is neither complete nor cancelled yet, each even if another's
+   * {@code cancel()} throws.
+   *
+   * @return what those cancels threw (the first, later ones suppressed into it), or null
+   */
+  private Throwable finish() {
     done = true;
     enabled = 0;
     Object[] bs = branches;
+    Throwable thrown = null;
     for (int slot = 0; slot < count * STRIDE; slot += STRIDE) {
       Future<?> f = (Future<?>) bs[slot];
       if (f != null) {
         bs[slot] = null;
-        f.cancel();
+        try {
+          f.cancel();
+        } catch (Throwable t) { // the others still hold what they registered: go on
+          thrown = Cancel.collect(thrown, t);
+        }
       }
     }
+    return thrown;
   }
 
   @Override
   public void cancel() {
     if (!done) {
-      finish();
+      Cancel.rethrow(finish());
     }
   }
 

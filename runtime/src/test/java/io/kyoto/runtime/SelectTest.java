@@ -446,4 +446,42 @@ class SelectTest {
   private interface ThrowingRunnable {
     void run() throws Exception;
   }
+
+  /** A pending future that counts its cancels and, if {@code failure} is set, then throws it. */
+  private static final class Loser implements Future<Integer> {
+    final RuntimeException failure;
+    int cancels;
+
+    Loser(RuntimeException failure) {
+      this.failure = failure;
+    }
+
+    @Override
+    public Poll<Integer> poll(Context cx) {
+      return Poll.pending();
+    }
+
+    @Override
+    public void cancel() {
+      cancels++;
+      if (failure != null) {
+        throw failure;
+      }
+    }
+  }
+
+  @Test
+  void cancellingARaceCancelsEveryFutureWhenOneCancelThrows() throws Exception {
+    IllegalStateException first = new IllegalStateException("first");
+    IllegalStateException last = new IllegalStateException("last");
+    List<Loser> all = List.of(new Loser(first), new Loser(null), new Loser(last));
+    Future<Integer> race = Select.race(all);
+    assertTrue(race.poll(cx()).isPending());
+    IllegalStateException e = assertThrows(IllegalStateException.class, race::cancel);
+    assertSame(first, e);
+    assertEquals(List.of(last), List.of(e.getSuppressed()));
+    for (Loser f : all) {
+      assertEquals(1, f.cancels, "every future is cancelled once");
+    }
+  }
 }

@@ -44,14 +44,14 @@ public final class Cancel {
    * with the result once every {@code cancel()} has run.
    *
    * @param first what was recorded so far, or null
-   * @param thrown what the latest {@code cancel()} threw
-   * @return the exception to rethrow
+   * @param thrown what the latest {@code cancel()} threw, or null (nothing)
+   * @return the exception to rethrow, or null
    */
   public static Throwable collect(Throwable first, Throwable thrown) {
     if (first == null) {
       return thrown;
     }
-    if (thrown != first) {
+    if (thrown != null && thrown != first) {
       first.addSuppressed(thrown);
     }
     return first;
