@@ -302,10 +302,13 @@ public final class Time {
     public void cancel() {
       Future<T> in = inner;
       inner = null;
-      if (in != null) {
-        in.cancel();
+      try {
+        if (in != null) {
+          in.cancel();
+        }
+      } finally {
+        cancelSleep(); // the timer too, even if the inner future's cancel() threw
       }
-      cancelSleep();
     }
 
     @Override

@@ -39,6 +39,43 @@ class TimeTest {
   }
 
   @Test
+  void cancellingATimeoutReleasesItsTimerEvenWhenTheInnerCancelThrows() throws Exception {
+    // The task polls a one-hour timeout once (its timer now holds the task's waker), cancels it,
+    // then sleeps two hours. A timer left behind would wake the task at the first hour: a third
+    // poll.
+    IllegalStateException cancelFailure = new IllegalStateException("inner cancel");
+    Future<Void> inner =
+        new Future<>() {
+          @Override
+          public Poll<Void> poll(Context cx) {
+            return Poll.pending();
+          }
+
+          @Override
+          public void cancel() {
+            throw cancelFailure;
+          }
+        };
+    try (Runtime rt = paused()) {
+      int[] polls = {0};
+      rt.blockOn(
+          Futures.lazy(
+              () -> {
+                Future<Void> timeout = Time.timeout(Duration.ofHours(1), inner);
+                Sleep twoHours = Time.sleep(Duration.ofHours(2));
+                return cx -> {
+                  if (polls[0]++ == 0) {
+                    assertTrue(timeout.poll(cx).isPending());
+                    assertThrows(IllegalStateException.class, timeout::cancel);
+                  }
+                  return twoHours.poll(cx);
+                };
+              }));
+      assertEquals(2, polls[0], "woken by the cancelled timeout's timer");
+    }
+  }
+
+  @Test
   void aZeroSleepIsReadyAtItsFirstPollWithoutATimer() throws Exception {
     try (Runtime rt = Runtime.builder().multiThread().workerThreads(1).enableAll().build()) {
       int[] polls = {0};

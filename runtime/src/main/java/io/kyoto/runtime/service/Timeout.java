@@ -120,8 +120,11 @@ public final class Timeout<Req, Res> implements Service<Req, Res> {
 
     @Override
     public void cancel() {
-      response.cancel();
-      timer.cancel();
+      try {
+        response.cancel();
+      } finally {
+        timer.cancel(); // even if the response's cancel() threw
+      }
     }
   }
 }

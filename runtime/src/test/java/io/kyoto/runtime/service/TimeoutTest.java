@@ -104,4 +104,43 @@ class TimeoutTest {
     }
     assertTrue(inner.shared.call(0).wasCancelled());
   }
+
+  @Test
+  void cancellingTheResponseReleasesTheTimerEvenWhenTheInnerCancelThrows() throws Exception {
+    // The task polls a response with a one-hour timeout once (the timer now holds the task's
+    // waker), cancels it, then sleeps two hours. A timer left behind would wake the task at the
+    // first hour: a third poll.
+    IllegalStateException cancelFailure = new IllegalStateException("inner cancel");
+    Service<Integer, String> throwingOnCancel =
+        request ->
+            new Future<>() {
+              @Override
+              public io.kyoto.runtime.Poll<String> poll(io.kyoto.runtime.Context cx) {
+                return io.kyoto.runtime.Poll.pending();
+              }
+
+              @Override
+              public void cancel() {
+                throw cancelFailure;
+              }
+            };
+    try (Runtime rt = paused()) {
+      int[] polls = {0};
+      rt.blockOn(
+          Futures.lazy(
+              () -> {
+                Future<String> response =
+                    new Timeout<>(throwingOnCancel, Duration.ofHours(1)).call(1);
+                Future<Void> twoHours = Time.sleep(Duration.ofHours(2));
+                return cx -> {
+                  if (polls[0]++ == 0) {
+                    assertTrue(response.poll(cx).isPending());
+                    assertThrows(IllegalStateException.class, response::cancel);
+                  }
+                  return twoHours.poll(cx);
+                };
+              }));
+      assertEquals(2, polls[0], "woken by the cancelled response's timer");
+    }
+  }
 }
