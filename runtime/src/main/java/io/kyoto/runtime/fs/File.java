@@ -2,10 +2,8 @@ package io.kyoto.runtime.fs;
 
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
-import io.kyoto.runtime.JoinException;
-import io.kyoto.runtime.JoinHandle;
 import io.kyoto.runtime.Poll;
-import io.kyoto.runtime.Task;
+import io.kyoto.runtime.internal.rt.MandatoryBlocking;
 import io.kyoto.runtime.io.AsyncCloseable;
 import io.kyoto.runtime.io.AsyncRead;
 import io.kyoto.runtime.io.AsyncWrite;
@@ -78,7 +76,7 @@ public final class File implements AsyncRead, AsyncWrite, AsyncCloseable {
 
   // The owner's state. While inFlight is set, buf belongs to its job.
   private ByteBuffer buf;
-  private JoinHandle<Done> inFlight;
+  private Future<Done> inFlight;
   private boolean readAhead; // buf holds a finished read's bytes (position..limit); empty = EOF
   private IOException lastWriteError;
 
@@ -349,7 +347,10 @@ public final class File implements AsyncRead, AsyncWrite, AsyncCloseable {
     Poll<Done> p;
     try {
       p = inFlight.poll(cx);
-    } catch (JoinException e) {
+    } catch (IOException e) {
+      inFlight = null;
+      throw e;
+    } catch (Exception e) {
       inFlight = null;
       throw new IOException("file operation on " + path + " did not complete", e);
     }
@@ -418,8 +419,10 @@ public final class File implements AsyncRead, AsyncWrite, AsyncCloseable {
     synchronized (lock) {
       jobPending = true;
     }
+    // Mandatory: a write was reported done when its bytes were copied, so shutdown must not drop
+    // it (tokio's spawn_mandatory_blocking); file operations end on their own.
     inFlight =
-        Task.spawnBlocking(
+        MandatoryBlocking.spawn(
             () -> {
               try {
                 return new Done(kind, op.run(channel), null);
@@ -444,7 +447,7 @@ public final class File implements AsyncRead, AsyncWrite, AsyncCloseable {
   private Future<Long> afterIdle(Op op) {
     Objects.requireNonNull(op, "op");
     return new Future<>() {
-      private JoinHandle<Done> mine;
+      private Future<Done> mine;
 
       @Override
       public Poll<Long> poll(Context cx) throws IOException {

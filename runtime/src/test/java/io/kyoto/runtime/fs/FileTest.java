@@ -127,6 +127,33 @@ class FileTest {
   }
 
   @Test
+  void aWriteReportedDoneIsNotDroppedWhenTheRuntimeShutsDownBeforeItRuns() throws Exception {
+    Path p = dir.resolve("f");
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Runtime small =
+        Runtime.builder().multiThread().workerThreads(1).maxBlockingThreads(1).enableAll().build();
+    File f = small.blockOn(File.create(p));
+    small.spawnBlocking(
+        () -> {
+          release.await(); // holds the only blocking thread
+          return null;
+        });
+    small.blockOn(f.writeAll(ascii("kept"))); // done for the caller; queued behind that job
+    Thread.ofPlatform()
+        .start(
+            () -> {
+              try {
+                Thread.sleep(300); // let close() begin while the write is still queued
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              release.countDown();
+            });
+    small.close();
+    assertEquals("kept", Files.readString(p), "the queued write ran before the pool stopped");
+  }
+
+  @Test
   void seekAndPosition() throws Exception {
     Path p = Files.writeString(dir.resolve("f"), "hello world");
     File f = run(File.options().read(true).write(true).open(p));

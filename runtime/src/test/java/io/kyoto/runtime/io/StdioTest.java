@@ -54,8 +54,8 @@ class StdioTest {
                                                           Futures.Step.<Integer, Integer>next(
                                                               n + 1))));
                     }));
-        rt.blockOn(
-            Io.stderr().writeAll(bytes(lines + " lines\n")).flatMap(v -> Io.stderr().flush()));
+        AsyncWrite err = Io.stderr(); // one handle: its flush waits for its own write
+        rt.blockOn(err.writeAll(bytes(lines + " lines\n")).flatMap(v -> err.flush()));
       }
     }
   }

@@ -1,15 +1,13 @@
 package io.kyoto.runtime.internal.blocking;
 
 import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Handle;
-import io.kyoto.runtime.JoinException;
-import io.kyoto.runtime.JoinHandle;
 import io.kyoto.runtime.Poll;
-import io.kyoto.runtime.Task;
+import io.kyoto.runtime.internal.rt.MandatoryBlocking;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.util.Optional;
 
 /**
  * The engine of {@code ChildStdin}, {@code Io.stdout()} and {@code Io.stderr()}: writes to a
@@ -23,7 +21,8 @@ public final class BlockingWriter {
 
   private final OutputStream out;
   private final String name;
-  private JoinHandle<IOException> inFlight;
+  private Future<IOException> inFlight;
+  private volatile boolean inFlightDone;
   private IOException failed;
   private boolean closed;
 
@@ -56,8 +55,11 @@ public final class BlockingWriter {
     }
     byte[] b = new byte[Math.min(src.remaining(), MAX_WRITE)];
     src.get(b);
+    // Mandatory: the caller was told the write is done, so shutdown must not drop it (tokio's
+    // spawn_mandatory_blocking for stdout and a child's stdin).
+    inFlightDone = false;
     inFlight =
-        Task.spawnBlocking(
+        MandatoryBlocking.spawn(
             () -> {
               try {
                 out.write(b);
@@ -65,6 +67,8 @@ public final class BlockingWriter {
                 return null;
               } catch (IOException e) {
                 return e;
+              } finally {
+                inFlightDone = true;
               }
             });
     return Poll.ready(null);
@@ -120,17 +124,13 @@ public final class BlockingWriter {
       return;
     }
     closed = true;
-    if (inFlight != null && !inFlight.isFinished()) {
-      Optional<Handle> rt = Handle.tryCurrent();
-      if (rt.isPresent()) {
-        rt.get()
-            .spawnBlocking(
-                () -> {
-                  closeNow();
-                  return null;
-                });
-        return;
-      }
+    if (inFlight != null && !inFlightDone && Handle.tryCurrent().isPresent()) {
+      MandatoryBlocking.spawn(
+          () -> {
+            closeNow();
+            return null;
+          });
+      return;
     }
     closeNow();
   }
@@ -155,7 +155,7 @@ public final class BlockingWriter {
       Poll<IOException> p;
       try {
         p = inFlight.poll(cx);
-      } catch (JoinException e) {
+      } catch (Exception e) {
         inFlight = null;
         throw new IOException("writing " + name + " did not complete", e);
       }

@@ -161,6 +161,25 @@ public final class RuntimeCore {
     return task;
   }
 
+  /**
+   * Runs {@code job} on the blocking pool even if the runtime shuts down before the job starts:
+   * tokio's {@code spawn_mandatory_blocking}, for writes whose caller was already told they are
+   * done (a file, stdout, a child's stdin). The task is not listed among the alive tasks, so
+   * shutdown does not abort it, and the pool runs every queued job before its threads exit. Only a
+   * job submitted after the pool shut down is refused (it completes as cancelled).
+   *
+   * @param job the blocking work; it must end on its own (a write, not a read that may wait
+   *     forever)
+   * @param <T> the output type
+   * @return the task
+   */
+  public <T> TaskCore<T> spawnMandatoryBlocking(ThrowingSupplier<T> job) {
+    TaskCore<T> task = new TaskCore<>(cx -> Poll.ready(job.get()), blockingScheduler);
+    spawned.increment();
+    task.wake();
+    return task;
+  }
+
   private void register(TaskCore<?> task) {
     // Blocking jobs are listed from the start: a queued job is reached through the list only.
     spawned.increment();
