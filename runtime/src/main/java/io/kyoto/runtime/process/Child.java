@@ -17,19 +17,24 @@ import java.util.Optional;
  * }
  *
  * <p>Java has no destructors: a {@code Child} that is dropped keeps running (tokio's default,
- * without {@code kill_on_drop}); call {@link #kill()} or {@link #startKill()} to stop it.
+ * without {@code kill_on_drop}); call {@link #kill()} or {@link #startKill()} to stop it. With
+ * {@link Command#killOnDrop(boolean)}, cancelling a future that waits for the child ({@link
+ * #waitFor()}, {@link #waitWithOutput()}, {@link Command#output()}, {@link Command#status()}: a
+ * timeout, a lost select, an aborted task) kills it.
  *
  * <p><b>Thread safety:</b> {@link #id()}, {@link #tryWait()} and {@link #startKill()} may be called
  * from any thread; each pipe is used by one task at a time.
  */
 public final class Child {
   private final Process process;
+  private final boolean killOnDrop;
   private final ChildStdin stdin;
   private final ChildStdout stdout;
   private final ChildStderr stderr;
 
-  Child(Process process, boolean pipedIn, boolean pipedOut, boolean pipedErr) {
+  Child(Process process, boolean pipedIn, boolean pipedOut, boolean pipedErr, boolean killOnDrop) {
     this.process = process;
+    this.killOnDrop = killOnDrop;
     long pid = process.pid();
     this.stdin = pipedIn ? new ChildStdin(process.getOutputStream(), pid) : null;
     this.stdout = pipedOut ? new ChildStdout(process.getInputStream(), pid) : null;
@@ -93,9 +98,30 @@ public final class Child {
             () ->
                 Futures.fromCompletionStage(process.onExit())
                     .map(p -> new ExitStatus(p.exitValue())));
-    if (stdin == null) {
-      return exit;
+    Future<ExitStatus> waiting = stdin == null ? exit : closingStdinFirst(exit);
+    if (!killOnDrop) {
+      return waiting;
     }
+    return new Future<>() {
+      @Override
+      public Poll<ExitStatus> poll(Context cx) throws Exception {
+        return waiting.poll(cx);
+      }
+
+      @Override
+      public void cancel() {
+        try {
+          waiting.cancel();
+        } finally {
+          if (process.isAlive()) {
+            process.destroyForcibly(); // Command.killOnDrop: the waiter gave up on the child
+          }
+        }
+      }
+    };
+  }
+
+  private Future<ExitStatus> closingStdinFirst(Future<ExitStatus> exit) {
     return new Future<>() {
       private boolean stdinClosed;
 

@@ -35,6 +35,7 @@ public final class Command {
   private Stdio stdin;
   private Stdio stdout;
   private Stdio stderr;
+  private boolean killOnDrop;
 
   private Command(String program) {
     command.add(Objects.requireNonNull(program, "program"));
@@ -156,6 +157,20 @@ public final class Command {
   }
 
   /**
+   * Kills the child ({@code SIGKILL}) when a future waiting for it is cancelled: tokio's {@code
+   * kill_on_drop}, for the drops Java can see (a {@link Child#waitFor()}, {@link
+   * Child#waitWithOutput()}, {@link #output()} or {@link #status()} future cancelled by a timeout,
+   * a lost select or an aborted task). Off by default, as in tokio: the child outlives its waiter.
+   *
+   * @param on whether to kill the child when its waiter is cancelled
+   * @return this
+   */
+  public Command killOnDrop(boolean on) {
+    this.killOnDrop = on;
+    return this;
+  }
+
+  /**
    * Starts the process now, as tokio's {@code spawn} (a short synchronous call).
    *
    * @return the running child
@@ -229,7 +244,8 @@ public final class Command {
         });
     pb.redirectOutput(redirect(out));
     pb.redirectError(redirect(err));
-    return new Child(pb.start(), in == Stdio.PIPED, out == Stdio.PIPED, err == Stdio.PIPED);
+    return new Child(
+        pb.start(), in == Stdio.PIPED, out == Stdio.PIPED, err == Stdio.PIPED, killOnDrop);
   }
 
   private static ProcessBuilder.Redirect redirect(Stdio how) {

@@ -107,6 +107,28 @@ class ProcessTest {
   }
 
   @Test
+  void killOnDropKillsAChildWhoseWaiterIsCancelledAndTheDefaultLeavesItRunning() throws Exception {
+    Child killed = Command.of("sleep", "60").stdout(Stdio.PIPED).killOnDrop(true).spawn();
+    assertThrows(
+        Exception.class,
+        () ->
+            run(
+                io.kyoto.runtime.Time.timeout(
+                    java.time.Duration.ofMillis(100), killed.waitWithOutput())));
+    // Killed: it exits now, not in 60 s.
+    ExitStatus status =
+        run(io.kyoto.runtime.Time.timeout(java.time.Duration.ofSeconds(10), killed.waitFor()));
+    assertEquals(128 + 9, status.code());
+
+    Child kept = Command.of("sleep", "60").spawn();
+    assertThrows(
+        Exception.class,
+        () -> run(io.kyoto.runtime.Time.timeout(java.time.Duration.ofMillis(100), kept.waitFor())));
+    assertTrue(kept.tryWait().isEmpty(), "without killOnDrop the child outlives its waiter");
+    run(kept.kill());
+  }
+
+  @Test
   void envAndWorkingDirectory(@TempDir Path dir) throws Exception {
     Output out =
         run(
