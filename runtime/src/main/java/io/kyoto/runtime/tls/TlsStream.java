@@ -33,9 +33,10 @@ import javax.net.ssl.SSLSession;
  * on with what the peer sent, and the next write, flush or shutdown fails with the send's error.
  *
  * <p>{@link #pollShutdown} sends {@code close_notify} and shuts down the inner stream's write side;
- * {@link #closeAsync()} does that, then {@link #close()} closes the inner stream. A peer's {@code
- * close_notify} is end of stream for reads. A peer that closes the connection without one fails the
- * read with {@link EOFException}: the data may have been truncated by an attacker.
+ * {@link #closeAsync()} does that, then {@link #close()} closes the inner stream (after the peer's
+ * own {@code close_notify}, a failure to send ours is ignored: nobody is left to read it). A peer's
+ * {@code close_notify} is end of stream for reads. A peer that closes the connection without one
+ * fails the read with {@link EOFException}: the data may have been truncated by an attacker.
  *
  * <p><b>Thread safety:</b> one task uses a stream at a time (it may read and write from that task,
  * in a {@code join} or {@code select}).
@@ -294,14 +295,24 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
       }
       closeNotifySent = true;
     }
-    if (!flushNet(cx)) {
-      return Poll.pending();
-    }
-    if (!innerShutDown) {
-      Poll<Void> p = inner.pollShutdown(cx);
-      if (p.isPending()) {
-        return p;
+    try {
+      if (!flushNet(cx)) {
+        return Poll.pending();
       }
+      if (!innerShutDown) {
+        Poll<Void> p = inner.pollShutdown(cx);
+        if (p.isPending()) {
+          return p;
+        }
+        innerShutDown = true;
+      }
+    } catch (IOException e) {
+      if (!inboundDone) {
+        throw e;
+      }
+      // The peer said goodbye (close_notify) and has gone: our close_notify has nobody to reach,
+      // so failing to send it is not an error (tokio-rustls ignores it too).
+      netOut.clear();
       innerShutDown = true;
     }
     return Poll.ready(null);

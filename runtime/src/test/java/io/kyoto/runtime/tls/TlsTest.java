@@ -239,6 +239,29 @@ class TlsTest {
   }
 
   @Test
+  void shuttingDownAfterThePeersCloseNotifySucceedsEvenIfThePeerHasGone() throws Exception {
+    io.kyoto.runtime.io.DuplexStream.Pair pipe = Io.duplex(64 * 1024);
+    var both =
+        rt.blockOn(
+            Futures.join(
+                TlsConnector.of(client).connect("localhost", pipe.client()),
+                TlsAcceptor.of(server).accept(pipe.server()),
+                (c, s) -> new Object[] {c, s}));
+    @SuppressWarnings("unchecked")
+    TlsStream<io.kyoto.runtime.io.DuplexStream> c =
+        (TlsStream<io.kyoto.runtime.io.DuplexStream>) both[0];
+    @SuppressWarnings("unchecked")
+    TlsStream<io.kyoto.runtime.io.DuplexStream> s =
+        (TlsStream<io.kyoto.runtime.io.DuplexStream>) both[1];
+    // The server says goodbye properly, then its end of the connection is gone: our writes fail.
+    rt.blockOn(s.writeAll(ByteBuffer.wrap("bye".getBytes(UTF_8))).flatMap(v -> s.shutdown()));
+    s.close();
+    assertEquals("bye", new String(rt.blockOn(c.readToEnd()), UTF_8));
+    // As tokio-rustls: after the peer's close_notify, failing to send ours is not an error.
+    rt.blockOn(c.closeAsync());
+  }
+
+  @Test
   void aCancelledHandshakeClosesTheStream() throws Exception {
     TcpListener listener = rt.blockOn(TcpListener.bind("127.0.0.1:0"));
     // A server that accepts TCP but never answers the ClientHello.
