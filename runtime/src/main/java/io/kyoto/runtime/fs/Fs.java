@@ -1,6 +1,7 @@
 package io.kyoto.runtime.fs;
 
 import io.kyoto.runtime.Future;
+import io.kyoto.runtime.internal.blocking.BlockingCall;
 import io.kyoto.runtime.stream.Stream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -46,7 +47,7 @@ public final class Fs {
    */
   public static Future<byte[]> read(Path path) {
     Objects.requireNonNull(path, "path");
-    return new Blocking<>("read(" + path + ")", () -> Files.readAllBytes(path));
+    return new BlockingCall<>("Fs.read(" + path + ")", () -> Files.readAllBytes(path));
   }
 
   /**
@@ -58,7 +59,7 @@ public final class Fs {
    */
   public static Future<String> readToString(Path path) {
     Objects.requireNonNull(path, "path");
-    return new Blocking<>("readToString(" + path + ")", () -> Files.readString(path));
+    return new BlockingCall<>("Fs.readToString(" + path + ")", () -> Files.readString(path));
   }
 
   /**
@@ -72,8 +73,8 @@ public final class Fs {
   public static Future<Void> write(Path path, byte[] contents) {
     Objects.requireNonNull(path, "path");
     byte[] copy = Arrays.copyOf(contents, contents.length);
-    return new Blocking<>(
-        "write(" + path + ")",
+    return new BlockingCall<>(
+        "Fs.write(" + path + ")",
         () -> {
           Files.write(path, copy);
           return null;
@@ -224,7 +225,7 @@ public final class Fs {
   public static Future<Long> copy(Path from, Path to) {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");
-    return new Blocking<>("copy(" + from + ", " + to + ")", () -> copyFile(from, to));
+    return new BlockingCall<>("Fs.copy(" + from + ", " + to + ")", () -> copyFile(from, to));
   }
 
   /**
@@ -267,8 +268,8 @@ public final class Fs {
    */
   public static Future<BasicFileAttributes> metadata(Path path) {
     Objects.requireNonNull(path, "path");
-    return new Blocking<>(
-        "metadata(" + path + ")", () -> Files.readAttributes(path, BasicFileAttributes.class));
+    return new BlockingCall<>(
+        "Fs.metadata(" + path + ")", () -> Files.readAttributes(path, BasicFileAttributes.class));
   }
 
   /**
@@ -279,8 +280,8 @@ public final class Fs {
    */
   public static Future<BasicFileAttributes> symlinkMetadata(Path path) {
     Objects.requireNonNull(path, "path");
-    return new Blocking<>(
-        "symlinkMetadata(" + path + ")",
+    return new BlockingCall<>(
+        "Fs.symlinkMetadata(" + path + ")",
         () -> Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
   }
 
@@ -293,8 +294,8 @@ public final class Fs {
    */
   public static Future<Boolean> tryExists(Path path) {
     Objects.requireNonNull(path, "path");
-    return new Blocking<>(
-        "tryExists(" + path + ")",
+    return new BlockingCall<>(
+        "Fs.tryExists(" + path + ")",
         () -> {
           try {
             Files.readAttributes(path, BasicFileAttributes.class);
@@ -313,7 +314,7 @@ public final class Fs {
    */
   public static Future<Path> canonicalize(Path path) {
     Objects.requireNonNull(path, "path");
-    return new Blocking<>("canonicalize(" + path + ")", path::toRealPath);
+    return new BlockingCall<>("Fs.canonicalize(" + path + ")", path::toRealPath);
   }
 
   /**
@@ -323,7 +324,7 @@ public final class Fs {
    */
   public static Future<Path> readLink(Path link) {
     Objects.requireNonNull(link, "link");
-    return new Blocking<>("readLink(" + link + ")", () -> Files.readSymbolicLink(link));
+    return new BlockingCall<>("Fs.readLink(" + link + ")", () -> Files.readSymbolicLink(link));
   }
 
   /**
@@ -372,8 +373,8 @@ public final class Fs {
   }
 
   private static Future<Void> run(String what, Action action) {
-    return new Blocking<>(
-        what,
+    return new BlockingCall<>(
+        "Fs." + what,
         () -> {
           action.run();
           return null;

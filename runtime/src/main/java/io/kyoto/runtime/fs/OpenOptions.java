@@ -2,6 +2,7 @@ package io.kyoto.runtime.fs;
 
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.internal.blocking.BlockingCall;
 import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -121,8 +122,8 @@ public final class OpenOptions {
     } catch (IllegalArgumentException e) {
       return Futures.failed(e);
     }
-    return new Blocking<>(
-        "open(" + path + ")", () -> new File(FileChannel.open(path, options), path));
+    return new BlockingCall<>(
+        "Fs.open(" + path + ")", () -> new File(FileChannel.open(path, options), path));
   }
 
   private Set<OpenOption> options() {

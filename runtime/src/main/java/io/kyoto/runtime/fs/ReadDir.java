@@ -5,6 +5,7 @@ import io.kyoto.runtime.JoinException;
 import io.kyoto.runtime.JoinHandle;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Task;
+import io.kyoto.runtime.internal.blocking.BlockingCall;
 import io.kyoto.runtime.stream.Stream;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
@@ -60,7 +61,7 @@ final class ReadDir implements Stream<Path> {
       } catch (JoinException e) {
         inFlight = null;
         exhausted = true;
-        throw Blocking.unwrap(e);
+        throw BlockingCall.unwrap(e);
       }
       if (p.isPending()) {
         return Poll.pending();

@@ -1,9 +1,7 @@
 package io.kyoto.runtime.process;
 
 import io.kyoto.runtime.Future;
-import io.kyoto.runtime.Futures;
-import io.kyoto.runtime.JoinException;
-import io.kyoto.runtime.Task;
+import io.kyoto.runtime.internal.blocking.BlockingCall;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -205,15 +203,7 @@ public final class Command {
    * start's own {@link IOException} comes out unwrapped.
    */
   private Future<Child> startOnBlockingPool(Stdio in, Stdio out, Stdio err) {
-    return Futures.lazy(() -> Task.spawnBlocking(() -> start(in, out, err)))
-        .recoverWith(
-            e ->
-                Futures.failed(
-                    e instanceof JoinException j
-                            && j.isFailure()
-                            && j.getCause() instanceof IOException io
-                        ? io
-                        : e));
+    return new BlockingCall<>("Command.start(" + command + ")", () -> start(in, out, err));
   }
 
   private Child start(Stdio defaultIn, Stdio defaultOut, Stdio defaultErr) throws IOException {
