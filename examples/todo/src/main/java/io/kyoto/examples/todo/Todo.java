@@ -14,6 +14,7 @@ import io.kyoto.web.Request;
 import io.kyoto.web.Response;
 import io.kyoto.web.Status;
 import io.kyoto.web.route.AccessLog;
+import io.kyoto.web.route.Compression;
 import io.kyoto.web.route.Filter;
 import io.kyoto.web.route.Json;
 import io.kyoto.web.route.Parser;
@@ -94,6 +95,7 @@ public final class Todo {
         .recover(Todo::jsonError)
         .with(RequestId.layer())
         .with(AccessLog.to(accessLog))
+        .with(Compression.create()) // gzip for clients that accept it; never the event stream
         .build();
   }
 

@@ -68,6 +68,10 @@ class TodoCurlTest {
       assertEquals("\n204", curl("-X", "DELETE", base + "/api/todos/1"));
       String page = curl(base + "/");
       assertTrue(page.contains("<title>Kyoto todos</title>") && page.endsWith("\n200"), page);
+      // A client that accepts gzip gets the page compressed; curl --compressed decodes it.
+      String gzipped = curl("--compressed", "-D", "-", base + "/");
+      assertTrue(gzipped.toLowerCase(java.util.Locale.ROOT).contains("content-encoding: gzip"));
+      assertTrue(gzipped.contains("<title>Kyoto todos</title>"), gzipped);
 
       store.close();
       server.shutdown();
