@@ -9,6 +9,7 @@ import io.kyoto.runtime.tls.TlsConnector;
 import io.kyoto.web.internal.client.ClientExchange;
 import io.kyoto.web.internal.client.ConnectionPool;
 import io.kyoto.web.internal.h1.H1Limits;
+import io.kyoto.web.internal.io.InflatingBody;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -51,6 +52,7 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
   private final ConnectionPool pool;
   private final Duration requestTimeout;
   private final int maxRedirects;
+  private final boolean decompress;
 
   /** The builder's connector, or the JDK's default trust set up at the first https request. */
   private volatile TlsConnector tls;
@@ -74,6 +76,7 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     this.tls = b.tls;
     this.settings = new ClientExchange.Settings(b.connectTimeout, H1Limits.DEFAULT, b.userAgent);
     this.pool = new ConnectionPool(b.maxIdlePerHost, b.idleTimeout.toNanos());
+    this.decompress = b.decompress;
     this.requestTimeout = b.requestTimeout;
     this.maxRedirects = b.maxRedirects;
   }
@@ -107,8 +110,45 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
    */
   public Future<Response> send(Request request) {
     Objects.requireNonNull(request, "request");
-    Future<Response> exchange = Futures.lazy(() -> sendFollowing(request, maxRedirects));
+    boolean decode =
+        decompress
+            && !request.headers().contains("accept-encoding")
+            && !request.headers().contains("range");
+    Request sent = decode ? copyOf(request).header("accept-encoding", ACCEPT_ENCODING) : request;
+    Future<Response> exchange = Futures.lazy(() -> sendFollowing(sent, maxRedirects));
+    if (decode) exchange = exchange.map(r -> decoded(r, request.method()));
     return requestTimeout == null ? exchange : Time.timeout(requestTimeout, exchange);
+  }
+
+  /** The codings {@link Builder#decompress} asks for. */
+  private static final String ACCEPT_ENCODING = "gzip, deflate";
+
+  /** {@return a copy of {@code r} with its own headers: the caller's may be a constant} */
+  private static Request copyOf(Request r) {
+    Request copy = new Request(r.method(), r.target(), r.headers().copy()).body(r.body());
+    copy.version(r.version());
+    return copy;
+  }
+
+  /**
+   * {@return the response with its body decoded, when it is gzip or deflate} As reqwest does, the
+   * decoded response has neither {@code Content-Encoding} nor {@code Content-Length} (the length
+   * was that of the encoded bytes); any other coding is left as it came.
+   */
+  private static Response decoded(Response r, Method method) {
+    String coding = r.header("content-encoding");
+    int code = r.status().code();
+    if (!InflatingBody.decodes(coding)
+        || r.headers().getAll("content-encoding").size() != 1
+        || method == Method.HEAD
+        || code == 204
+        || code == 304) {
+      return r;
+    }
+    Response out = r.copy();
+    out.headers().remove("content-encoding");
+    out.headers().remove("content-length");
+    return out.body(new InflatingBody(r.body(), coding));
   }
 
   private Future<Response> sendFollowing(Request original, int redirectsLeft) throws HttpException {
@@ -351,8 +391,26 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     private int maxRedirects;
     private String userAgent = "kyoto/0.1";
     private TlsConnector tls;
+    private boolean decompress;
 
     private Builder() {}
+
+    /**
+     * Asks for compressed responses and decodes them (default off), as reqwest's {@code gzip} and
+     * {@code deflate} options: a request without {@code Accept-Encoding} (and without {@code
+     * Range}) is sent with {@code Accept-Encoding: gzip, deflate}, and a response in either coding
+     * has its body decoded as it is read, its {@code Content-Encoding} and {@code Content-Length}
+     * removed. A request that sets {@code Accept-Encoding} itself gets the bytes as they came.
+     * Corrupt or truncated compressed data fails the body's read with a {@link
+     * java.util.zip.ZipException} or {@link java.io.EOFException}.
+     *
+     * @param decompress whether to ask for and decode compressed bodies
+     * @return this
+     */
+    public Builder decompress(boolean decompress) {
+      this.decompress = decompress;
+      return this;
+    }
 
     /**
      * Sets how {@code https} connections are made: the trusted certificates, a client certificate,

@@ -111,4 +111,102 @@ class CompressionIntegrationTest {
       }
     }
   }
+
+  @Test
+  void kyotosClientAsksForAndDecodesCompressedBodies() throws Exception {
+    var app =
+        Router.create()
+            .get("/t")
+            .handle(
+                req ->
+                    Response.text(TEXT)
+                        .header(
+                            "x-seen-accept-encoding",
+                            String.valueOf(req.header("accept-encoding"))))
+            .with(Compression.create())
+            .build();
+    try (ServerHarness h = new ServerHarness(app);
+        io.kyoto.web.HttpClient decoding =
+            io.kyoto.web.HttpClient.builder().decompress(true).build();
+        io.kyoto.web.HttpClient plain = io.kyoto.web.HttpClient.create()) {
+      Response r = h.rt.blockOn(decoding.get(h.url("/t")));
+      assertEquals("gzip, deflate", r.header("x-seen-accept-encoding"));
+      assertNull(r.header("content-encoding"));
+      assertNull(r.header("content-length"));
+      assertEquals(TEXT, h.rt.blockOn(r.body().string()));
+
+      // A request that sets Accept-Encoding itself gets the bytes as they came.
+      Response raw =
+          h.rt.blockOn(
+              decoding.send(Request.get(h.url("/t")).header("accept-encoding", "deflate")));
+      assertEquals("deflate", raw.header("content-encoding"));
+      byte[] deflated = h.rt.blockOn(raw.body().bytes());
+      try (var in =
+          new java.util.zip.InflaterInputStream(new java.io.ByteArrayInputStream(deflated))) {
+        assertEquals(TEXT, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+
+      // Off by default: nothing asked, nothing decoded.
+      Response off = h.rt.blockOn(plain.get(h.url("/t")));
+      assertEquals("null", off.header("x-seen-accept-encoding"));
+      assertEquals(TEXT, h.rt.blockOn(off.body().string()));
+    }
+  }
+
+  @Test
+  void compressedUploadsAreDecodedForTheRoutesAndOtherCodingsRefused() throws Exception {
+    CurlTest.curlPresent();
+    var app =
+        Router.create()
+            .post("/upload", io.kyoto.web.route.Filters.string())
+            .handle(
+                (req, body) ->
+                    Response.text(
+                        body.length()
+                            + " "
+                            + req.header("content-encoding")
+                            + " "
+                            + body.substring(0, 20)))
+            .with(io.kyoto.web.route.Decompression.create())
+            .build();
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("kyoto-gz");
+    try (ServerHarness h = new ServerHarness(app)) {
+      java.nio.file.Path gz = dir.resolve("body.gz");
+      try (var out = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(gz))) {
+        out.write(TEXT.getBytes(StandardCharsets.UTF_8));
+      }
+      assertEquals(
+          TEXT.length() + " null " + TEXT.substring(0, 20),
+          CurlTest.curl(
+              null,
+              "--data-binary",
+              "@" + gz,
+              "-H",
+              "Content-Encoding: gzip",
+              "-H",
+              "Content-Type: text/plain",
+              h.url("/upload")));
+      String refused =
+          CurlTest.curl(
+              null, "-i", "--data-binary", "abc", "-H", "Content-Encoding: br", h.url("/upload"));
+      assertTrue(refused.startsWith("HTTP/1.1 415 "), refused);
+      assertTrue(
+          refused.toLowerCase(Locale.ROOT).contains("accept-encoding: gzip, deflate"), refused);
+      String corrupt =
+          CurlTest.curl(
+              null,
+              "-i",
+              "--data-binary",
+              "this is not gzip",
+              "-H",
+              "Content-Encoding: gzip",
+              h.url("/upload"));
+      assertTrue(corrupt.startsWith("HTTP/1.1 400 "), corrupt);
+      assertTrue(corrupt.contains("not in gzip format"), corrupt);
+    } finally {
+      try (var files = java.nio.file.Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
 }
