@@ -35,8 +35,9 @@ import java.util.Objects;
  * HEAD, PUT, DELETE, OPTIONS, TRACE) with a fully buffered body; any other request fails with the
  * I/O error, since the server may have acted on it.
  *
- * <p>Upgrades are not supported yet: a {@code 101 Switching Protocols} response (or a 2xx answer to
- * CONNECT) is returned with an empty body and its connection is closed.
+ * <p>A {@code 101 Switching Protocols} response (or a 2xx answer to CONNECT) hands its connection
+ * over: it has an empty body and {@link Response#upgraded()} gives the connection, which leaves the
+ * pool and must be closed by the caller ({@code WebSocket.connect} is built on it).
  *
  * <p>Requests carry an absolute {@code http://} or {@code https://} target ({@code
  * Request.get("https://host/path")}). {@code https} checks the server's certificate and name with
@@ -115,9 +116,22 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
             && !request.headers().contains("accept-encoding")
             && !request.headers().contains("range");
     Request sent = decode ? copyOf(request).header("accept-encoding", ACCEPT_ENCODING) : request;
-    Future<Response> exchange = Futures.lazy(() -> sendFollowing(sent, maxRedirects));
+    Future<Response> exchange =
+        Futures.lazy(() -> sendFollowing(sent, maxRedirects)).map(HttpClient::takeUpgrade);
     if (decode) exchange = exchange.map(r -> decoded(r, request.method()));
     return requestTimeout == null ? exchange : Time.timeout(requestTimeout, exchange);
+  }
+
+  /**
+   * {@return {@code r} with an upgraded connection moved from its body to {@link
+   * Response#upgraded}}
+   */
+  private static Response takeUpgrade(Response r) {
+    if (r.body() instanceof ClientExchange.UpgradeBody u) {
+      r.upgraded = u.upgraded();
+      r.body(Body.empty());
+    }
+    return r;
   }
 
   /** The codings {@link Builder#decompress} asks for. */

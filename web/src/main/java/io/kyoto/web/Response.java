@@ -23,6 +23,7 @@ public final class Response {
   private final Headers headers;
   private Body body;
   private ThrowingFunction<Upgraded, Future<Void>> upgrade;
+  Upgraded upgraded; // set by HttpClient on a 101 (or a 2xx answer to CONNECT) it received
 
   /**
    * Creates a response.
@@ -181,7 +182,18 @@ public final class Response {
   public Response copy() {
     Response r = new Response(status, headers.copy(), body);
     r.upgrade = upgrade;
+    r.upgraded = upgraded;
     return r;
+  }
+
+  /**
+   * {@return the connection after a {@code 101 Switching Protocols} (or a 2xx answer to CONNECT)
+   * that {@link HttpClient} received, or null} hyper's {@code upgrade::on}: raw bytes both ways
+   * from here on, starting with any the server sent right after its head. The connection left the
+   * client's pool: the caller owns it and must close it. {@code WebSocket.connect} uses it.
+   */
+  public Upgraded upgraded() {
+    return upgraded;
   }
 
   /** {@return the upgrade handler of a {@link #upgrade} response, or null} */

@@ -345,6 +345,13 @@ class HttpClientTest {
                       .header("upgrade", "foo")));
       assertEquals(101, switched.status().code());
       assertEquals(0, client.idleConnections(), "an upgraded connection is not HTTP any more");
+      // The connection is handed over, starting with the bytes the server sent after its head.
+      Upgraded foo = switched.upgraded();
+      java.nio.ByteBuffer hello = java.nio.ByteBuffer.allocate(9);
+      rt.blockOn(foo.readExact(hello));
+      assertEquals("foo-hello", new String(hello.array(), java.nio.charset.StandardCharsets.UTF_8));
+      foo.close();
+      assertEquals(null, rt.blockOn(client.get(raw.url("/"))).upgraded());
       Response next = rt.blockOn(client.get(raw.url("/")));
       assertEquals(200, next.status().code());
       assertEquals("ok", rt.blockOn(next.body().string()));

@@ -13,10 +13,12 @@ import io.kyoto.runtime.io.AsyncRead;
 import io.kyoto.runtime.io.AsyncWrite;
 import io.kyoto.runtime.stream.Stream;
 import io.kyoto.web.Headers;
+import io.kyoto.web.HttpClient;
 import io.kyoto.web.Method;
 import io.kyoto.web.Request;
 import io.kyoto.web.Response;
 import io.kyoto.web.Status;
+import io.kyoto.web.Upgraded;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -336,6 +338,103 @@ public final class WebSocket implements Stream<Message> {
             .header("sec-websocket-key", generateKey());
     if (protocols.length > 0) r.header("sec-websocket-protocol", String.join(", ", protocols));
     return r;
+  }
+
+  /**
+   * {@return a future of the client end of a WebSocket to {@code url}, with the default limits}
+   *
+   * @param client the HTTP client that makes the opening handshake
+   * @param url {@code ws://}, {@code wss://} (or {@code http://}, {@code https://}) URL
+   * @see #connect(HttpClient, String, WebSocketConfig)
+   */
+  public static Future<WebSocket> connect(HttpClient client, String url) {
+    return connect(client, url, WebSocketConfig.defaults());
+  }
+
+  /**
+   * {@return a future of the client end of a WebSocket to {@code url}} The opening handshake (RFC
+   * 6455 section 4.1) goes through {@code client}, so its TLS settings, timeouts and redirects
+   * apply; {@code wss} is TLS. The subprotocols of {@code config} are offered in order. The future
+   * fails with a {@link WebSocketException} (close code 1002) if the server answers anything but
+   * {@code 101} with {@code Upgrade: websocket}, {@code Connection: upgrade} and the right {@code
+   * Sec-WebSocket-Accept}, or selects a subprotocol that was not offered or an extension (none is
+   * offered); the connection is closed then. tokio-tungstenite's {@code connect_async}.
+   *
+   * <p><b>Cancel safety:</b> cancelling closes the connection being opened.
+   *
+   * @param client the HTTP client that makes the opening handshake
+   * @param url {@code ws://}, {@code wss://} (or {@code http://}, {@code https://}) URL
+   * @param config the limits and the subprotocols to offer
+   * @throws IllegalArgumentException if the URL is not absolute or has another scheme
+   */
+  public static Future<WebSocket> connect(HttpClient client, String url, WebSocketConfig config) {
+    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(config, "config");
+    int colon = url.indexOf("://");
+    String scheme = colon < 0 ? "" : url.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+    String httpScheme =
+        switch (scheme) {
+          case "ws", "http" -> "http";
+          case "wss", "https" -> "https";
+          default ->
+              throw new IllegalArgumentException(
+                  "a WebSocket URL starts with ws:// or wss://: " + url);
+        };
+    Request request =
+        handshakeRequest(
+            httpScheme + url.substring(colon), config.protocols().toArray(String[]::new));
+    String expected = acceptKey(request.header("sec-websocket-key"));
+    return client
+        .send(request)
+        .map(
+            res -> {
+              Upgraded io = res.upgraded();
+              try {
+                String protocol = checkHandshake(res, expected, config.protocols());
+                return new WebSocket(io, io, io, true, config, protocol);
+              } catch (WebSocketException e) {
+                res.body().cancel();
+                if (io != null) io.close();
+                throw e;
+              }
+            });
+  }
+
+  /** {@return the subprotocol the server selected, or null} Checks its answer to a handshake. */
+  private static String checkHandshake(Response res, String expectedAccept, List<String> offered)
+      throws WebSocketException {
+    Headers h = res.headers();
+    if (res.status().code() != 101 || res.upgraded() == null) {
+      throw handshakeFailed("the server answered " + res.status() + " instead of 101");
+    }
+    if (!h.containsToken("upgrade", "websocket")) {
+      throw handshakeFailed("the server's 101 lacks Upgrade: websocket");
+    }
+    if (!h.containsToken("connection", "upgrade")) {
+      throw handshakeFailed("the server's 101 lacks Connection: upgrade");
+    }
+    String accept = h.get("sec-websocket-accept");
+    if (accept == null || !accept.trim().equals(expectedAccept)) {
+      throw handshakeFailed(
+          "wrong Sec-WebSocket-Accept " + accept + " (expected " + expectedAccept + ")");
+    }
+    if (h.get("sec-websocket-extensions") != null) {
+      throw handshakeFailed(
+          "the server selected extensions that were not offered: "
+              + h.get("sec-websocket-extensions"));
+    }
+    List<String> selected = h.getAll("sec-websocket-protocol");
+    if (selected.isEmpty()) return null;
+    String protocol = selected.size() == 1 ? selected.get(0).trim() : null;
+    if (protocol == null || !offered.contains(protocol)) {
+      throw handshakeFailed(
+          "the server selected a subprotocol that was not offered: " + String.join(", ", selected));
+    }
+    return protocol;
+  }
+
+  private static WebSocketException handshakeFailed(String why) {
+    return new WebSocketException(PROTOCOL_ERROR, "WebSocket handshake failed: " + why);
   }
 
   // ================================================================================== construction

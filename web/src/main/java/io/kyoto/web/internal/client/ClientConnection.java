@@ -8,6 +8,7 @@ import io.kyoto.web.internal.io.OutBuffer;
 
 /** One pooled client connection: the transport (TCP, or TLS over TCP) and its buffers. */
 public final class ClientConnection {
+  final AsyncRead reader;
   final AsyncWrite writer;
   final AsyncCloseable closer;
   final InBuffer in;
@@ -20,6 +21,7 @@ public final class ClientConnection {
   <S extends AsyncRead & AsyncWrite & AsyncCloseable> ClientConnection(
       String key, S stream, int maxHeadBytes) {
     this.key = key;
+    this.reader = stream;
     this.writer = stream;
     this.closer = stream;
     this.in = new InBuffer(stream, maxHeadBytes);

@@ -13,10 +13,12 @@ import io.kyoto.web.Headers;
 import io.kyoto.web.Method;
 import io.kyoto.web.Request;
 import io.kyoto.web.Response;
+import io.kyoto.web.Upgraded;
 import io.kyoto.web.internal.h1.H1Limits;
 import io.kyoto.web.internal.h1.ResponseHead;
 import io.kyoto.web.internal.h1.ResponseHeadParser;
 import io.kyoto.web.internal.io.BodyDecoder;
+import io.kyoto.web.internal.io.UpgradedConnection;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -376,11 +378,13 @@ public final class ClientExchange implements Future<Response> {
         head.keepAlive()
             && writeFailure == null
             && !request.headers().containsToken("connection", "close");
-    // After a 101, or a 2xx answer to CONNECT, the connection no longer speaks HTTP; the client
-    // cannot hand it over (no upgrade support yet), so it is closed, never pooled.
+    // After a 101, or a 2xx answer to CONNECT, the connection no longer speaks HTTP: it is handed
+    // to the caller as the response's Upgraded, never pooled (hyper's upgrade::on).
     int code = head.status().code();
     if (code == 101 || (request.method().equals(Method.CONNECT) && code >= 200 && code < 300)) {
-      keepAlive = false;
+      UpgradedConnection upgraded =
+          new UpgradedConnection(c.reader, c.writer, c.closer, c.in.takeRemaining());
+      return new Response(head.status(), head.headers(), new UpgradeBody(upgraded));
     }
     if (head.contentLength() == 0 && !head.chunked()) {
       // Bytes already past the head belong to no request (a body sent after HEAD, 204 or 304):
@@ -407,6 +411,27 @@ public final class ClientExchange implements Future<Response> {
     if (body != null) body.cancel();
     if (conn != null) conn.close(); // half-written or half-read: the connection is unusable
     state = State.DONE;
+  }
+
+  /**
+   * The empty body of a response whose connection was upgraded, carrying that connection until
+   * {@code HttpClient} moves it to {@link Response#upgraded()}.
+   *
+   * @param upgraded the connection
+   */
+  public record UpgradeBody(Upgraded upgraded) implements Body {
+    @Override
+    public long contentLength() {
+      return 0;
+    }
+
+    @Override
+    public Poll<ByteBuffer> pollNext(Context cx) {
+      return Stream.end();
+    }
+
+    @Override
+    public void cancel() {}
   }
 
   /** A response body read from the connection; the connection goes back to the pool at its end. */

@@ -25,6 +25,7 @@ import io.kyoto.web.internal.h1.RequestHeadParser;
 import io.kyoto.web.internal.io.BodyDecoder;
 import io.kyoto.web.internal.io.InBuffer;
 import io.kyoto.web.internal.io.OutBuffer;
+import io.kyoto.web.internal.io.UpgradedConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.kyoto.web.internal.server;
+package io.kyoto.web.internal.io;
 
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
@@ -9,15 +9,26 @@ import io.kyoto.web.Upgraded;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-/** The transport after a 101, replaying the bytes read past the request head first. */
-final class UpgradedConnection implements Upgraded {
+/**
+ * The transport after a 101 (or a 2xx answer to CONNECT), replaying the bytes read past the head
+ * first: the server's and the client's {@link Upgraded}.
+ */
+public final class UpgradedConnection implements Upgraded {
   private final AsyncRead reader;
   private final AsyncWrite writer;
   private final AutoCloseable closer;
   private ByteBuffer leftover;
   private boolean closed;
 
-  UpgradedConnection(
+  /**
+   * Wraps a transport.
+   *
+   * @param reader the read half
+   * @param writer the write half
+   * @param closer closes the transport
+   * @param leftover bytes read past the head (owned by this object from now on), or null
+   */
+  public UpgradedConnection(
       AsyncRead reader, AsyncWrite writer, AutoCloseable closer, ByteBuffer leftover) {
     this.reader = reader;
     this.writer = writer;
