@@ -309,6 +309,40 @@ public final class Filters {
   }
 
   /**
+   * {@return a {@code multipart/form-data} body (forms with files), at most the router's body
+   * limit} Another content type → 415; no boundary or a malformed body → 400. See {@link
+   * Multipart}.
+   */
+  public static Filter<Multipart> multipart() {
+    return ex -> multipart(ex, ex.bodyLimit());
+  }
+
+  /**
+   * {@return a {@code multipart/form-data} body} Another content type → 415; no boundary or a
+   * malformed body → 400; larger than {@code maxBytes} → 413.
+   *
+   * @param maxBytes the limit for the whole body
+   */
+  public static Filter<Multipart> multipart(int maxBytes) {
+    return ex -> multipart(ex, maxBytes);
+  }
+
+  private static Future<Multipart> multipart(Exchange ex, int maxBytes) {
+    String type = mediaType(ex.request());
+    if (!"multipart/form-data".equals(type)) {
+      return Futures.failed(
+          Rejection.unsupportedMediaType(
+              "expected Content-Type multipart/form-data, got " + (type == null ? "none" : type)));
+    }
+    String boundary = Multipart.boundary(ex.request().header("content-type"));
+    if (boundary == null) {
+      return Futures.failed(
+          Rejection.badRequest("multipart/form-data without a valid boundary parameter"));
+    }
+    return ex.body(maxBytes).map(b -> Multipart.parse(boundary, b));
+  }
+
+  /**
    * {@return the media type of the request's {@code Content-Type}, lower case, without parameters;
    * or null}
    *
