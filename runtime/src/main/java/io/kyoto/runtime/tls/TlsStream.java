@@ -33,10 +33,12 @@ import javax.net.ssl.SSLSession;
  * on with what the peer sent, and the next write, flush or shutdown fails with the send's error.
  *
  * <p>{@link #pollShutdown} sends {@code close_notify} and shuts down the inner stream's write side;
- * {@link #closeAsync()} does that, then {@link #close()} closes the inner stream (after the peer's
- * own {@code close_notify}, a failure to send ours is ignored: nobody is left to read it). A peer's
- * {@code close_notify} is end of stream for reads. A peer that closes the connection without one
- * fails the read with {@link EOFException}: the data may have been truncated by an attacker.
+ * {@link #closeAsync()} does that, then {@link #close()} closes the inner stream. A peer's {@code
+ * close_notify} is end of stream for reads. After it, a flush or shutdown that fails to send our
+ * own {@code close_notify} (under TLS 1.2 the JDK queues one in reply) because the peer has gone
+ * succeeds, as in tokio-rustls: nobody is left to read it. If application data written before was
+ * still unsent, they fail: that data was lost. A peer that closes the connection without one fails
+ * the read with {@link EOFException}: the data may have been truncated by an attacker.
  *
  * <p><b>Thread safety:</b> one task uses a stream at a time (it may read and write from that task,
  * in a {@code join} or {@code select}).
@@ -59,6 +61,10 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
   // A send of buffered records that failed inside a read: the read goes on (the peer's answer may
   // already be here), and the next write, flush or shutdown reports it.
   private IOException sendFailure;
+  // How many of netOut's bytes come before our first closing record (close_notify, or the alert
+  // the engine ends with), or -1 while none is queued. When the peer has said goodbye and only
+  // closing records are left unsent, a failure to send them is no error: nobody will read them.
+  private int dataBeforeClose = -1;
 
   TlsStream(S inner, SSLEngine engine) {
     this.inner = Objects.requireNonNull(inner, "inner");
@@ -295,24 +301,21 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
       }
       closeNotifySent = true;
     }
-    try {
-      if (!flushNet(cx)) {
-        return Poll.pending();
-      }
-      if (!innerShutDown) {
+    if (!flushNet(cx)) {
+      return Poll.pending();
+    }
+    if (!innerShutDown) {
+      try {
         Poll<Void> p = inner.pollShutdown(cx);
         if (p.isPending()) {
           return p;
         }
-        innerShutDown = true;
+      } catch (IOException e) {
+        if (!inboundDone) {
+          throw e;
+        }
+        // The peer said goodbye and has gone: there is nobody to send our end of stream to.
       }
-    } catch (IOException e) {
-      if (!inboundDone) {
-        throw e;
-      }
-      // The peer said goodbye (close_notify) and has gone: our close_notify has nobody to reach,
-      // so failing to send it is not an error (tokio-rustls ignores it too).
-      netOut.clear();
       innerShutDown = true;
     }
     return Poll.ready(null);
@@ -379,6 +382,11 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
   private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
     while (true) {
       SSLEngineResult r = engine.wrap(src, netOut);
+      if (r.getStatus() == SSLEngineResult.Status.CLOSED
+          && r.bytesProduced() > 0
+          && dataBeforeClose < 0) {
+        dataBeforeClose = netOut.position() - r.bytesProduced();
+      }
       if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
         return r;
       }
@@ -420,11 +428,27 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
   }
 
   /**
-   * Sends the buffered ciphertext.
+   * Sends the buffered ciphertext. After the peer's {@code close_notify}, a failure to send what is
+   * left is ignored (and that rest dropped) when it is only our closing records.
    *
-   * @return true if all of it was taken by the inner stream; false if waiting (wake-up arranged)
+   * @return true if all of it was taken by the inner stream (or dropped, see above); false if
+   *     waiting (wake-up arranged)
    */
   private boolean flushNet(Context cx) throws IOException {
+    try {
+      return sendNet(cx);
+    } catch (IOException e) {
+      if (!inboundDone || dataBeforeClose != 0) {
+        throw e; // application data (or a handshake message) did not reach the peer
+      }
+      // The peer said goodbye and has gone; what is lost is our close_notify in reply, which
+      // nobody would read (rustls does not even send one). tokio-rustls's flush succeeds here.
+      netOut.clear();
+      return true;
+    }
+  }
+
+  private boolean sendNet(Context cx) throws IOException {
     if (netOut.position() == 0) {
       return true;
     }
@@ -438,8 +462,12 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
         if (inner.pollWrite(cx, netOut).isPending()) {
           return false;
         }
-        if (netOut.position() == before) {
+        int sent = netOut.position() - before;
+        if (sent == 0) {
           throw new IOException("the inner stream wrote zero bytes");
+        }
+        if (dataBeforeClose > 0) {
+          dataBeforeClose = Math.max(0, dataBeforeClose - sent);
         }
       }
       return true;

@@ -49,6 +49,7 @@ class TlsTest {
   static SSLContext server;
   static SSLContext client;
   static Path certPem;
+  static TrustManagerFactory trust;
 
   private final Runtime rt = Runtime.builder().multiThread().workerThreads(2).enableAll().build();
 
@@ -104,6 +105,7 @@ class TlsTest {
     tmf.init(store);
     client = SSLContext.getInstance("TLS");
     client.init(null, tmf.getTrustManagers(), null);
+    trust = tmf;
   }
 
   private static void run(String... command) throws Exception {
@@ -259,6 +261,70 @@ class TlsTest {
     assertEquals("bye", new String(rt.blockOn(c.readToEnd()), UTF_8));
     // As tokio-rustls: after the peer's close_notify, failing to send ours is not an error.
     rt.blockOn(c.closeAsync());
+  }
+
+  /** A connected client and server over an in-memory pipe that holds {@code bufSize} bytes. */
+  private Object[] pipePair(int bufSize, TlsConnector connector, TlsAcceptor acceptor)
+      throws Exception {
+    io.kyoto.runtime.io.DuplexStream.Pair pipe = Io.duplex(bufSize);
+    return rt.blockOn(
+        Futures.join(
+            connector.connect("localhost", pipe.client()),
+            acceptor.accept(pipe.server()),
+            (c, s) -> new Object[] {c, s}));
+  }
+
+  @Test
+  void aFlushThatOnlyHasOurCloseNotifyReplyLeftSucceedsWhenThePeerHasGone() throws Exception {
+    for (String protocol : List.of("TLSv1.3", "TLSv1.2")) {
+      Object[] both = pipePair(4096, TlsConnector.of(clientFor(protocol)), TlsAcceptor.of(server));
+      @SuppressWarnings("unchecked")
+      TlsStream<io.kyoto.runtime.io.DuplexStream> c =
+          (TlsStream<io.kyoto.runtime.io.DuplexStream>) both[0];
+      @SuppressWarnings("unchecked")
+      TlsStream<io.kyoto.runtime.io.DuplexStream> s =
+          (TlsStream<io.kyoto.runtime.io.DuplexStream>) both[1];
+      assertEquals(protocol, s.session().getProtocol());
+      // The client says goodbye and goes at once, as the JDK's SSLSocket.close() does.
+      rt.blockOn(c.writeAll(ByteBuffer.wrap("hi".getBytes(UTF_8))).flatMap(v -> c.shutdown()));
+      c.close();
+      assertEquals("hi", new String(rt.blockOn(s.readToEnd()), UTF_8));
+      // Io.copy's last flush: of ours, only the close_notify reply (which the JDK queues under
+      // TLS 1.2) is unsent, and nobody is left to read it.
+      rt.blockOn(s.flush());
+      rt.blockOn(s.closeAsync());
+    }
+  }
+
+  @Test
+  void aFlushWhoseApplicationDataCannotReachAPeerThatHasGoneStillFails() throws Exception {
+    Object[] both = pipePair(4096, TlsConnector.of(client), TlsAcceptor.of(server));
+    @SuppressWarnings("unchecked")
+    TlsStream<io.kyoto.runtime.io.DuplexStream> c =
+        (TlsStream<io.kyoto.runtime.io.DuplexStream>) both[0];
+    @SuppressWarnings("unchecked")
+    TlsStream<io.kyoto.runtime.io.DuplexStream> s =
+        (TlsStream<io.kyoto.runtime.io.DuplexStream>) both[1];
+    // A record bigger than the pipe: most of it stays queued, as the client reads nothing. Then
+    // the client says goodbye and goes: the answer is lost, and flushing or shutting down must
+    // say so even though the client's close_notify came.
+    rt.blockOn(s.write(ByteBuffer.allocate(16 * 1024)));
+    rt.blockOn(c.shutdown());
+    c.close();
+    assertEquals(0, rt.blockOn(s.readToEnd()).length);
+    java.io.IOException flush =
+        assertThrows(java.io.IOException.class, () -> rt.blockOn(s.flush()));
+    assertTrue(flush.getMessage().contains("broken pipe"), flush.getMessage());
+    java.io.IOException shutdown =
+        assertThrows(java.io.IOException.class, () -> rt.blockOn(s.closeAsync()));
+    assertTrue(shutdown.getMessage().contains("broken pipe"), shutdown.getMessage());
+  }
+
+  /** {@return a client context trusting our certificate that offers {@code protocol} at most} */
+  private static SSLContext clientFor(String protocol) throws Exception {
+    SSLContext c = SSLContext.getInstance(protocol);
+    c.init(null, trust.getTrustManagers(), null);
+    return c;
   }
 
   @Test
