@@ -3,25 +3,35 @@ package io.kyoto.runtime.tls;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.ThrowingConsumer;
 import io.kyoto.runtime.ThrowingSupplier;
 import io.kyoto.runtime.io.AsyncRead;
 import io.kyoto.runtime.io.AsyncWrite;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
 
 /**
  * The future of {@link TlsConnector#connect} and {@link TlsAcceptor#accept}: creates the engine at
- * the first poll, drives the handshake, and closes the stream it owns if the handshake fails or the
- * future is cancelled before it completes.
+ * the first poll, drives the handshake, runs the check on the new session (if any; the stream is
+ * handed out only if it passes), and closes the stream it owns if any of that fails or the future
+ * is cancelled before it completes.
  */
 final class Handshake<S extends AsyncRead & AsyncWrite> implements Future<TlsStream<S>> {
   private final S stream;
   private final ThrowingSupplier<SSLEngine> engineFactory;
+  private final ThrowingConsumer<SSLSession> check;
   private TlsStream<S> tls;
   private boolean done;
 
   Handshake(S stream, ThrowingSupplier<SSLEngine> engineFactory) {
+    this(stream, engineFactory, null);
+  }
+
+  Handshake(
+      S stream, ThrowingSupplier<SSLEngine> engineFactory, ThrowingConsumer<SSLSession> check) {
     this.stream = stream;
     this.engineFactory = engineFactory;
+    this.check = check;
   }
 
   @Override
@@ -34,6 +44,9 @@ final class Handshake<S extends AsyncRead & AsyncWrite> implements Future<TlsStr
       }
       if (!tls.pollHandshake(cx)) {
         return Poll.pending();
+      }
+      if (check != null) {
+        check.accept(tls.session());
       }
     } catch (Exception | Error e) {
       closeStream();

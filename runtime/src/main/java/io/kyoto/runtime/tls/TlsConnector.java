@@ -3,6 +3,7 @@ package io.kyoto.runtime.tls;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.io.AsyncRead;
 import io.kyoto.runtime.io.AsyncWrite;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
@@ -90,9 +91,20 @@ public final class TlsConnector {
    * closed. Failures are the JDK's {@link javax.net.ssl.SSLHandshakeException}s, whose message says
    * what was wrong.
    *
-   * @param serverName the server's host name (checked against its certificate and sent in SNI; a
-   *     fully qualified name's trailing dot, as in {@code "example.com."}, is dropped for both), or
-   *     an IP address literal (checked against the certificate's IP addresses; no SNI)
+   * <p>Server names are taken as rustls takes them. A DNS name is checked against the certificate's
+   * names and sent in SNI; internationalised names are sent in their ASCII ({@code xn--}) form. A
+   * name with {@code '_'} (as {@code my_bucket.example.com}), which DNS names may hold but the
+   * JDK's SNI and host-name check refuse, is checked by this connector against the certificate's
+   * DNS subject alternative names (exact, or a {@code *.} wildcard for the first label) once the
+   * handshake is done and before the stream is handed out (a client certificate the server asked
+   * for has been sent by then), and is <em>not</em> sent in SNI: a server that picks its
+   * certificate by SNI gives its default one. An IP address gets no SNI (as in rustls) and is
+   * checked against the certificate's IP addresses. Anything else (an empty label as in {@code
+   * "a..b"}, a space, a port) fails the future with an {@link IOException} "invalid TLS server
+   * name", as rustls refuses an invalid DNS name, before anything is sent.
+   *
+   * @param serverName the server's host name or an IP address literal; a fully qualified name's
+   *     trailing dot, as in {@code "example.com."}, is dropped for SNI and the check
    * @param stream a connected stream
    * @param <S> the stream's type
    */
@@ -106,16 +118,22 @@ public final class TlsConnector {
         serverName.length() > 1 && serverName.endsWith(".")
             ? serverName.substring(0, serverName.length() - 1)
             : serverName;
+    boolean ip = isIpLiteral(name);
+    SNIHostName sni = ip ? null : sniHostName(name);
+    boolean jdkRefusesName = !ip && sni == null; // then DnsNames checks the name
+    String invalid = jdkRefusesName ? DnsNames.invalidReason(name) : null;
     return new Handshake<>(
         stream,
         () -> {
+          if (invalid != null) {
+            // from the future, which closes the stream it owns
+            throw new IOException("invalid TLS server name \"" + serverName + "\": " + invalid);
+          }
           SSLEngine engine = context.createSSLEngine(name, -1);
           engine.setUseClientMode(true);
           SSLParameters params = engine.getSSLParameters();
-          if (!isIpLiteral(name)) {
-            params.setServerNames(List.of(new SNIHostName(name)));
-          }
-          if (verifyHostname) {
+          params.setServerNames(sni == null ? List.of() : List.of(sni));
+          if (verifyHostname && !jdkRefusesName) {
             params.setEndpointIdentificationAlgorithm("HTTPS");
           }
           if (!alpn.isEmpty()) {
@@ -123,7 +141,17 @@ public final class TlsConnector {
           }
           engine.setSSLParameters(params);
           return engine;
-        });
+        },
+        verifyHostname && jdkRefusesName ? session -> DnsNames.verify(session, name) : null);
+  }
+
+  /** {@return the SNI name for {@code host}, or null if the JDK refuses it (as with '_')} */
+  private static SNIHostName sniHostName(String host) {
+    try {
+      return new SNIHostName(host);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static boolean isIpLiteral(String host) {

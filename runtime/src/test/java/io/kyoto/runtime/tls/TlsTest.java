@@ -452,6 +452,116 @@ class TlsTest {
   }
 
   @Test
+  void aServerNameWithAnUnderscoreIsCheckedAgainstTheCertificateAndSentWithoutSni()
+      throws Exception {
+    // rustls takes "_" in DNS names; the JDK's SNIHostName and its own host-name check refuse it.
+    // A certificate made by openssl, as such names are not keytool's.
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/openssl")), "needs openssl");
+    Path dir = certs.resolve("underscore");
+    Files.createDirectories(dir);
+    Path key = dir.resolve("key.pem");
+    Path cert = dir.resolve("cert.pem");
+    Path p12 = dir.resolve("server.p12");
+    run(
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        key.toString(),
+        "-out",
+        cert.toString(),
+        "-days",
+        "2",
+        "-subj",
+        "/CN=kyoto",
+        "-addext",
+        "subjectAltName=DNS:Foo_Bar.localhost,DNS:*.wild.localhost");
+    run(
+        "openssl",
+        "pkcs12",
+        "-export",
+        "-in",
+        cert.toString(),
+        "-inkey",
+        key.toString(),
+        "-out",
+        p12.toString(),
+        "-passout",
+        "pass:changeit",
+        "-name",
+        "kyoto");
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(p12)) {
+      store.load(in, "changeit".toCharArray());
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(store, "changeit".toCharArray());
+    SSLContext underscoreServer = SSLContext.getInstance("TLS");
+    underscoreServer.init(kmf.getKeyManagers(), null, null);
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(store);
+    SSLContext underscoreClient = SSLContext.getInstance("TLS");
+    underscoreClient.init(null, tmf.getTrustManagers(), null);
+    TlsAcceptor acceptor = TlsAcceptor.of(underscoreServer);
+    TlsConnector connector = TlsConnector.of(underscoreClient);
+    for (String name : List.of("foo_bar.localhost", "x_y.wild.localhost", "FOO_BAR.localhost.")) {
+      InetSocketAddress addr =
+          serveOne(
+              acceptor,
+              tls -> {
+                var sni = ((javax.net.ssl.ExtendedSSLSession) tls.session());
+                String seen = "sni:" + sni.getRequestedServerNames().size();
+                return tls.writeAll(ByteBuffer.wrap(seen.getBytes(UTF_8)))
+                    .flatMap(v -> tls.shutdown());
+              });
+      TlsStream<TcpStream> tls = rt.blockOn(connect(connector, name, addr));
+      assertEquals("sni:0", new String(rt.blockOn(tls.readToEnd()), UTF_8), name);
+      tls.close();
+      rt.blockOn(serverTask);
+    }
+    // The check is still made: a name the certificate does not carry is refused.
+    for (String name : List.of("other_name.localhost", "a.x_y.wild.localhost")) {
+      InetSocketAddress addr = serveOne(acceptor, tls -> Futures.ready(null));
+      SSLHandshakeException e =
+          assertThrows(
+              SSLHandshakeException.class, () -> rt.blockOn(connect(connector, name, addr)));
+      assertTrue(e.getMessage().contains(name), e.getMessage());
+      // The check comes after the handshake: the server may or may not see the connection
+      // closed before its own close_notify is out, so only its end is awaited.
+      rt.blockOn(serverTask.recover(failure -> null));
+    }
+    // Unless it is turned off.
+    InetSocketAddress addr = serveOne(acceptor, tls -> Futures.ready(null));
+    rt.blockOn(connect(connector.withoutHostnameVerification(), "other_name.localhost", addr))
+        .close();
+  }
+
+  @Test
+  void aServerNameThatIsNeitherADnsNameNorAnIpAddressFailsTheConnectWithAClearError()
+      throws Exception {
+    for (String name : List.of("a..b", "bad name", "-dash.example", "", "host:443")) {
+      TcpListener listener = rt.blockOn(TcpListener.bind("127.0.0.1:0"));
+      JoinHandle<byte[]> peer =
+          rt.spawn(listener.accept().flatMap(tcp -> Io.using(tcp, t -> t.readToEnd())));
+      java.io.IOException e =
+          assertThrows(
+              java.io.IOException.class,
+              () -> rt.blockOn(connect(TlsConnector.of(client), name, listener.localAddress())));
+      assertTrue(
+          e.getMessage().contains("invalid TLS server name \"" + name + "\""), e.getMessage());
+      assertEquals(0, rt.blockOn(peer).length, "nothing was sent, and the stream is closed");
+      listener.close();
+    }
+  }
+
+  @Test
   void aKeyUpdateTheReaderMustAnswerDoesNotStopReadsWhileThePeerIsNotReading() throws Exception {
     // TLS 1.3: the peer asks for a KeyUpdate (the JDK's SSLSocket.startHandshake() on an open
     // session) while our writes are stuck because it reads nothing until it has sent its own
