@@ -47,7 +47,11 @@ import javax.net.ssl.SSLSession;
  */
 public final class TlsStream<S extends AsyncRead & AsyncWrite>
     implements AsyncRead, AsyncWrite, AsyncCloseable {
-  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+  // Never written to: the engine only reads from an empty buffer.
+  private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
+
+  // Reused by pollWrite so a plain write allocates nothing; one task uses a stream at a time.
+  private final ByteBuffer[] single = new ByteBuffer[1];
 
   private final S inner;
   private final SSLEngine engine;
@@ -108,7 +112,7 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
         switch (engine.getHandshakeStatus()) {
           case NEED_TASK -> runTasks();
           case NEED_WRAP -> {
-            SSLEngineResult r = wrap(EMPTY);
+            SSLEngineResult r = wrapNothing();
             if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
               // The engine's last record (a close_notify or an alert): send it, then stop.
               if (!flushNet(cx)) {
@@ -152,7 +156,7 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
   private void sendAlertQuietly(Context cx) {
     try {
       if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-        wrap(EMPTY);
+        wrapNothing();
       }
       flushNet(cx);
     } catch (IOException | RuntimeException ignored) {
@@ -250,11 +254,28 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
 
   @Override
   public Poll<Void> pollWrite(Context cx, ByteBuffer src) throws IOException {
+    single[0] = src;
+    try {
+      return pollWriteVectored(cx, single, 0, 1);
+    } finally {
+      single[0] = null;
+    }
+  }
+
+  /**
+   * Encrypts bytes from several buffers, in order, into one record (up to the record size limit, 16
+   * KiB of plaintext): an HTTP head and its body go out together, rather than one record for each
+   * buffer.
+   */
+  @Override
+  public Poll<Void> pollWriteVectored(Context cx, ByteBuffer[] srcs, int offset, int length)
+      throws IOException {
     ensureOpen();
     if (closeNotifySent) {
       throw new IOException("the TLS stream is shut down for writing");
     }
-    if (!src.hasRemaining()) {
+    long remaining = remaining(srcs, offset, length);
+    if (remaining == 0) {
       return Poll.ready(null);
     }
     if (netOut.position() > 0 && !flushNet(cx)) {
@@ -266,16 +287,29 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
         return Poll.pending();
       }
     }
-    int before = src.position();
-    SSLEngineResult r = wrap(src);
+    SSLEngineResult r = wrap(srcs, offset, length);
     if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
       throw new IOException("the TLS session is closed");
     }
-    if (src.position() == before) {
+    if (remaining(srcs, offset, length) == remaining) {
       throw new IllegalStateException("the TLS engine took no bytes: " + r);
     }
     flushNet(cx); // start sending; what the inner stream does not take now stays buffered
     return Poll.ready(null);
+  }
+
+  /** {@return true: {@link #pollWriteVectored} puts several buffers in one record} */
+  @Override
+  public boolean isWriteVectored() {
+    return true;
+  }
+
+  private static long remaining(ByteBuffer[] srcs, int offset, int length) {
+    long n = 0;
+    for (int i = offset; i < offset + length; i++) {
+      n += srcs[i].remaining();
+    }
+    return n;
   }
 
   @Override
@@ -294,7 +328,7 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
     if (!closeNotifySent) {
       engine.closeOutbound();
       while (!engine.isOutboundDone()) {
-        SSLEngineResult r = wrap(EMPTY);
+        SSLEngineResult r = wrapNothing();
         if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesProduced() == 0) {
           break;
         }
@@ -379,9 +413,14 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
     }
   }
 
-  private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
+  /** Wraps no application data: a handshake message, an alert, or {@code close_notify}. */
+  private SSLEngineResult wrapNothing() throws SSLException {
+    return wrap(NOTHING, 0, 1);
+  }
+
+  private SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length) throws SSLException {
     while (true) {
-      SSLEngineResult r = engine.wrap(src, netOut);
+      SSLEngineResult r = engine.wrap(srcs, offset, length, netOut);
       if (r.getStatus() == SSLEngineResult.Status.CLOSED
           && r.bytesProduced() > 0
           && dataBeforeClose < 0) {
