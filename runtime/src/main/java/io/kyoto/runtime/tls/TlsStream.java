@@ -321,7 +321,13 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
     return inner.pollFlush(cx);
   }
 
-  /** Sends {@code close_notify}, then shuts down the inner stream's write side. */
+  /**
+   * Sends what is still queued and {@code close_notify}, then shuts down the inner stream's write
+   * side. Ready once the inner stream has taken those bytes (over TCP: once they are in the
+   * kernel's send buffer), not once the peer has read them; it does not wait for the peer's own
+   * {@code close_notify} either, as tokio-rustls's shutdown. It is not bounded otherwise: while a
+   * peer reads nothing and the buffers on the way are full, it stays pending.
+   */
   @Override
   public Poll<Void> pollShutdown(Context cx) throws IOException {
     ensureOpen();
@@ -355,7 +361,14 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
     return Poll.ready(null);
   }
 
-  /** Sends {@code close_notify} and shuts the inner stream down, then closes it. */
+  /**
+   * Shuts down as {@link #pollShutdown} does, then closes the inner stream (also when shutting down
+   * fails). Bound it to give up on a peer that reads nothing, for example with {@code
+   * Time.timeout}, then call {@link #close()}, which drops what was not sent.
+   *
+   * <p><b>Cancel safety:</b> not cancel safe: a cancelled close may have sent part of what was
+   * queued, and leaves the stream open: {@link #close()} must still be called.
+   */
   @Override
   public Future<Void> closeAsync() {
     return cx -> {

@@ -664,6 +664,26 @@ class TlsTest {
   }
 
   @Test
+  void closeAsyncWaitsUntilTheInnerStreamTookItsBytesButNotForThePeer() throws Exception {
+    Object[] both = pipePair(4096, TlsConnector.of(client), TlsAcceptor.of(server));
+    @SuppressWarnings("unchecked")
+    TlsStream<io.kyoto.runtime.io.DuplexStream> c =
+        (TlsStream<io.kyoto.runtime.io.DuplexStream>) both[0];
+    @SuppressWarnings("unchecked")
+    TlsStream<io.kyoto.runtime.io.DuplexStream> s =
+        (TlsStream<io.kyoto.runtime.io.DuplexStream>) both[1];
+    // A record bigger than the pipe, which the server does not read yet: the close waits.
+    int written = rt.blockOn(c.write(ByteBuffer.allocate(16 * 1024))); // one record's worth
+    Future<Void> closing = c.closeAsync();
+    assertTrue(closing.poll(io.kyoto.runtime.io.IoTestSupport.noopContext()).isPending());
+    // Once the server reads, the close is done: the server's own close_notify is not awaited
+    // (the server never sends one here).
+    byte[] got = rt.blockOn(Futures.join(closing, s.readToEnd(), (a, b) -> b));
+    assertEquals(written, got.length);
+    s.close();
+  }
+
+  @Test
   void aKeyUpdateTheReaderMustAnswerDoesNotStopReadsWhileThePeerIsNotReading() throws Exception {
     // TLS 1.3: the peer asks for a KeyUpdate (the JDK's SSLSocket.startHandshake() on an open
     // session) while our writes are stuck because it reads nothing until it has sent its own
