@@ -146,6 +146,27 @@ public final class Compression
     };
   }
 
+  private static final Compression GZIP_ONLY = builder().encodings("gzip").build();
+  private static final Compression DEFLATE_ONLY = builder().encodings("deflate").build();
+
+  /**
+   * {@return whether an {@code Accept-Encoding} value accepts {@code coding} (a quality above 0,
+   * explicitly or through {@code *})}
+   *
+   * @param acceptEncoding the header's value, or null if absent
+   * @param coding {@code "gzip"} or {@code "deflate"}
+   * @throws IllegalArgumentException for another coding
+   */
+  public static boolean accepts(String acceptEncoding, String coding) {
+    Compression only =
+        switch (coding.toLowerCase(Locale.ROOT)) {
+          case "gzip" -> GZIP_ONLY;
+          case "deflate" -> DEFLATE_ONLY;
+          default -> throw new IllegalArgumentException("not gzip or deflate: " + coding);
+        };
+    return only.negotiate(acceptEncoding) != null;
+  }
+
   /**
    * {@return the coding to use for a request with this {@code Accept-Encoding}, or null for none}
    *

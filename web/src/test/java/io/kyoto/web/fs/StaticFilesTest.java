@@ -358,4 +358,57 @@ class StaticFilesTest {
     assertEquals(
         "Thu, 01 Jan 1970 00:00:00 GMT", StaticFiles.httpDate(Instant.EPOCH), "two-digit day");
   }
+
+  @Test
+  void aPrecompressedSiblingIsServedToClientsThatAcceptGzip() throws Exception {
+    Files.writeString(root.resolve("app.js"), "console.log('plain');".repeat(50));
+    byte[] packed;
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var gz = new java.util.zip.GZIPOutputStream(bytes)) {
+      gz.write(
+          "console.log('packed');".repeat(50).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    packed = bytes.toByteArray();
+    Files.write(root.resolve("app.js.gz"), packed);
+    files = StaticFiles.dir(root).withPrecompressed(true);
+
+    Response gz = serve(Request.get("/app.js").header("accept-encoding", "br, gzip;q=0.8"));
+    assertEquals(200, gz.status().code());
+    assertEquals("gzip", gz.header("content-encoding"));
+    assertEquals("text/javascript; charset=utf-8", gz.header("content-type"));
+    assertEquals("Accept-Encoding", gz.header("vary"));
+    assertEquals(Long.toString(packed.length), gz.header("content-length"));
+    assertEquals(null, gz.header("accept-ranges"));
+    assertTrue(gz.header("etag").endsWith("-gzip\""), gz.header("etag"));
+    assertArrayEquals(packed, rt.blockOn(gz.body().bytes()));
+    // Revalidating the compressed variant gives 304 with its own tag.
+    Response again =
+        serve(
+            Request.get("/app.js")
+                .header("accept-encoding", "gzip")
+                .header("if-none-match", gz.header("etag")));
+    assertEquals(304, again.status().code());
+
+    for (Request plain :
+        java.util.List.of(
+            Request.get("/app.js"),
+            Request.get("/app.js").header("accept-encoding", "gzip;q=0, deflate"),
+            Request.get("/app.js")
+                .header("accept-encoding", "gzip")
+                .header("range", "bytes=0-9"))) {
+      Response r = serve(plain);
+      assertEquals(null, r.header("content-encoding"), plain.headers().toString());
+      assertEquals("Accept-Encoding", r.header("vary"));
+      assertTrue(body(r).startsWith("console.lo"), plain.headers().toString());
+    }
+    // Without the option the .gz file is just another file.
+    files = StaticFiles.dir(root);
+    Response off = serve(Request.get("/app.js").header("accept-encoding", "gzip"));
+    assertEquals(null, off.header("content-encoding"));
+    assertEquals(null, off.header("vary"));
+    // A file without a sibling is served as it is.
+    files = StaticFiles.dir(root).withPrecompressed(true);
+    assertEquals(
+        "hello world", body(serve(Request.get("/hello.txt").header("accept-encoding", "gzip"))));
+  }
 }
