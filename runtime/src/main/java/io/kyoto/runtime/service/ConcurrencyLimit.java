@@ -184,8 +184,11 @@ public final class ConcurrencyLimit<Req, Res> implements Service<Req, Res> {
 
     @Override
     public void cancel() {
-      response.cancel();
-      permit.close(); // idempotent
+      try {
+        response.cancel();
+      } finally {
+        permit.close(); // idempotent; even if the inner cancel() threw, or the limit shrinks
+      }
     }
   }
 }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Poll;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
@@ -119,6 +121,32 @@ class ConcurrencyLimitTest {
     readyB.ready();
     response.cancel(); // idempotent: the permit is not returned twice
     assertEquals(0, a.semaphore().availablePermits());
+  }
+
+  @Test
+  void aResponseWhoseInnerCancelThrowsStillReturnsItsPermitOnce() throws Exception {
+    IllegalStateException thrown = new IllegalStateException("inner cancel failed");
+    Service<Integer, String> inner =
+        request ->
+            new Future<>() {
+              @Override
+              public Poll<String> poll(Context cx) {
+                return Poll.pending();
+              }
+
+              @Override
+              public void cancel() {
+                throw thrown;
+              }
+            };
+    ConcurrencyLimit<Integer, String> a = new ConcurrencyLimit<>(inner, 1);
+    Polled.readiness(a).ready();
+    Future<String> response = a.call(1);
+
+    assertSame(thrown, assertThrows(IllegalStateException.class, response::cancel));
+    assertEquals(1, a.semaphore().availablePermits(), "the permit leaked with the throwing cancel");
+    assertThrows(IllegalStateException.class, response::cancel);
+    assertEquals(1, a.semaphore().availablePermits(), "the permit was returned twice");
   }
 
   @Test
