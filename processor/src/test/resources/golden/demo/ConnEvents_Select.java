@@ -132,7 +132,10 @@ public final class ConnEvents_Select implements Future<String> {
         }
       }
     } catch (Throwable failure) {
-      failed(i);
+      Throwable thrown = cancelBranches();
+      if (thrown != null && thrown != failure) {
+        failure.addSuppressed(thrown);
+      }
       throw failure;
     }
     return finish();
@@ -152,40 +155,37 @@ public final class ConnEvents_Select implements Future<String> {
   }
 
   /**
-   * Cancels the other branch futures after branch {@code i} (or a handler) failed.
+   * Cancels every branch future that has neither completed nor been cancelled (a failed one too: dropped),
+   * each even if another's {@code cancel()} throws.
    *
-   * @param i the branch that was polled or handled
+   * @return what those cancels threw (the first, later ones suppressed), or null
    */
-  private void failed(int i) {
-    switch (i) {
-      case 0 -> lineFuture = null;
-      case 1 -> messageFuture = null;
-      case 2 -> tickFuture = null;
-      default -> {
-      }
-    }
-    cancel();
-  }
-
-  /**
-   * Cancels every branch future that has not completed.
-   */
-  @Override
-  public void cancel() {
+  private Throwable cancelBranches() {
+    Throwable thrown = null;
     if (lineFuture != null) {
       Future<?> f = lineFuture;
       lineFuture = null;
-      f.cancel();
+      thrown = Select.cancelBranch(f, thrown);
     }
     if (messageFuture != null) {
       Future<?> f = messageFuture;
       messageFuture = null;
-      f.cancel();
+      thrown = Select.cancelBranch(f, thrown);
     }
     if (tickFuture != null) {
       Future<?> f = tickFuture;
       tickFuture = null;
-      f.cancel();
+      thrown = Select.cancelBranch(f, thrown);
     }
+    return thrown;
+  }
+
+  /**
+   * Cancels every branch future that has not completed; if some {@code cancel()} threw, rethrows
+   * the first exception, later ones suppressed.
+   */
+  @Override
+  public void cancel() {
+    Select.rethrowCancelFailure(cancelBranches());
   }
 }

@@ -423,7 +423,12 @@ public final class SelectProcessor extends TypeProcessor {
     poll.endControlFlow()
         .endControlFlow()
         .nextControlFlow("catch ($T failure)", Throwable.class)
-        .addStatement("failed(i)")
+        // As Select: the failed branch future is dropped (cancelled once) with the others, and
+        // what their cancels throw is suppressed: the failure stays the select's outcome.
+        .addStatement("$T thrown = cancelBranches()", Throwable.class)
+        .beginControlFlow("if (thrown != null && thrown != failure)")
+        .addStatement("failure.addSuppressed(thrown)")
+        .endControlFlow()
         .addStatement("throw failure")
         .endControlFlow()
         .addStatement("return finish()");
@@ -451,34 +456,36 @@ public final class SelectProcessor extends TypeProcessor {
     finish.endControlFlow().addStatement("return $T.pending()", POLL);
     cls.addMethod(finish.build());
 
-    MethodSpec.Builder failed =
-        MethodSpec.methodBuilder("failed")
+    MethodSpec.Builder cancelBranches =
+        MethodSpec.methodBuilder("cancelBranches")
             .addJavadoc(
-                "Cancels the other branch futures after branch {@code i} (or a handler) failed.\n\n"
-                    + "@param i the branch that was polled or handled\n")
+                "Cancels every branch future that has neither completed nor been cancelled (a"
+                    + " failed one too: dropped),\neach even if another's {@code cancel()} throws.\n\n"
+                    + "@return what those cancels threw (the first, later ones suppressed), or"
+                    + " null\n")
             .addModifiers(Modifier.PRIVATE)
-            .addParameter(int.class, "i")
-            .beginControlFlow("switch (i)");
-    for (int i = 0; i < n; i++) {
-      failed.addStatement("case $L -> $N = null", i, branches.get(i).field());
-    }
-    failed.addCode("default -> {\n}\n").endControlFlow().addStatement("cancel()");
-    cls.addMethod(failed.build());
-
-    MethodSpec.Builder cancel =
-        MethodSpec.methodBuilder("cancel")
-            .addJavadoc("Cancels every branch future that has not completed.\n")
-            .addAnnotation(Override.class)
-            .addModifiers(Modifier.PUBLIC);
+            .returns(Throwable.class)
+            .addStatement("$T thrown = null", Throwable.class);
     for (BranchModel b : branches) {
-      cancel
+      cancelBranches
           .beginControlFlow("if ($N != null)", b.field())
           .addStatement("$T<?> f = $N", FUTURE, b.field())
           .addStatement("$N = null", b.field())
-          .addStatement("f.cancel()")
+          .addStatement("thrown = $T.cancelBranch(f, thrown)", RUNTIME_SELECT)
           .endControlFlow();
     }
-    cls.addMethod(cancel.build());
+    cancelBranches.addStatement("return thrown");
+    cls.addMethod(cancelBranches.build());
+
+    cls.addMethod(
+        MethodSpec.methodBuilder("cancel")
+            .addJavadoc(
+                "Cancels every branch future that has not completed; if some {@code cancel()}"
+                    + " threw, rethrows\nthe first exception, later ones suppressed.\n")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .addStatement("$T.rethrowCancelFailure(cancelBranches())", RUNTIME_SELECT)
+            .build());
 
     try {
       JavaFile.builder(user.packageName(), cls.build())

@@ -1,6 +1,7 @@
 package io.kyoto.runtime;
 
 import io.kyoto.runtime.internal.rt.FastRand;
+import io.kyoto.runtime.internal.task.Cancel;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -184,6 +185,39 @@ public final class Select {
    */
   public static IllegalStateException allBranchesDisabled() {
     return new IllegalStateException(ALL_DISABLED);
+  }
+
+  /**
+   * Cancels {@code future}, one of the branch futures a select drops together, and records what its
+   * {@code cancel()} throws instead of letting it stop the others: the first exception goes on and
+   * later ones are {@linkplain Throwable#addSuppressed added to it as suppressed}. For generated
+   * select state machines, so that they drop their branches as {@link #builder() a built select}
+   * does: once every branch future is cancelled, a select that was cancelled or has a winner
+   * rethrows the result with {@link #rethrowCancelFailure}, and a select that failed adds it to its
+   * failure as suppressed.
+   *
+   * @param future the branch future to cancel
+   * @param thrown what the earlier cancels threw, or null
+   * @return what to rethrow once every branch future is cancelled, or null
+   */
+  public static Throwable cancelBranch(Future<?> future, Throwable thrown) {
+    try {
+      future.cancel();
+      return thrown;
+    } catch (Throwable t) { // the other branch futures still hold what they registered: go on
+      return Cancel.collect(thrown, t);
+    }
+  }
+
+  /**
+   * Rethrows what {@link #cancelBranch} collected, unchanged (a checked exception too, as {@code
+   * cancel()} may throw one without declaring it); does nothing if it is null. For generated select
+   * state machines.
+   *
+   * @param thrown what {@code cancelBranch} returned, or null
+   */
+  public static void rethrowCancelFailure(Throwable thrown) {
+    Cancel.rethrow(thrown);
   }
 
   /**
