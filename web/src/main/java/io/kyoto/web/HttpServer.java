@@ -21,6 +21,7 @@ import io.kyoto.web.internal.server.ServerContext;
 import io.kyoto.web.internal.server.TlsConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -138,7 +139,10 @@ public final class HttpServer implements AutoCloseable {
 
   /**
    * {@return a future that serves {@code app} until the server shuts down} It completes once
-   * shutdown has finished: the listener is closed and every connection has ended.
+   * shutdown has finished: the listener is closed and every connection has ended. A failed accept
+   * is logged and retried after 100 ms, except on a listener closed other than by {@link
+   * #shutdown()} or {@link #close()}: that is logged once and starts a shutdown, after which the
+   * future fails with the {@link ClosedChannelException}.
    *
    * @param app the application, called once per request (concurrently for different connections;
    *     its {@link Service#newHandle()} gives each connection its own handle)
@@ -251,6 +255,7 @@ public final class HttpServer implements AutoCloseable {
     private Sleep deadline;
     private Sleep backoff;
     private boolean draining;
+    private ClosedChannelException closedUnder; // the listener was closed under the loop
 
     AcceptLoop(Service<Request, Response> app, Future<?> signal) {
       this.app = app;
@@ -276,6 +281,7 @@ public final class HttpServer implements AutoCloseable {
       }
       if (drained.poll(cx).isReady()) {
         if (deadline != null) deadline.cancel();
+        if (closedUnder != null) throw closedUnder;
         return Poll.ready(null);
       }
       if (!aborting && deadline.poll(cx).isReady()) abortAll();
@@ -298,6 +304,20 @@ public final class HttpServer implements AutoCloseable {
         Poll<TcpStream> a;
         try {
           a = listener.pollAccept(cx);
+        } catch (ClosedChannelException e) {
+          // Closed under the loop (not by close() or a shutdown, which start draining first): no
+          // accept can ever succeed again. As Netty's closed server channel, the loop ends: the
+          // connections drain as in a shutdown, then serve() fails with this exception.
+          if (!shutdown.isCancelled()) {
+            Log.LOG.log(
+                System.Logger.Level.WARNING,
+                "the listener was closed; shutting down, and serve() fails with that error",
+                e);
+            closedUnder = e;
+            shutdown.cancel();
+          }
+          startDraining();
+          return;
         } catch (IOException e) {
           // Out of file descriptors and the like: log, pause, go on (as tokio and Netty do).
           Log.LOG.log(System.Logger.Level.WARNING, "accept failed; retrying in 100 ms", e);
