@@ -260,16 +260,18 @@ public final class Time {
       }
       if (pollSleep(cx, hadBudget && !cx.hasBudgetRemaining()).isReady()) {
         TimeoutException e;
+        inner = null;
         try {
           e =
               what == null
                   ? new TimeoutException("deadline has elapsed (" + duration + ")")
                   : dumped(what, duration, in); // before the cancel: it describes the hang
-        } finally {
-          inner = null;
-          in.cancel(); // even if the diagnosis failed
+        } catch (Throwable t) {
+          Cancel.afterFailure(in, t); // the inner future is dropped even so
+          throw t;
         }
-        throw e;
+        // The deadline is the outcome: what the drop of the inner future throws is suppressed.
+        throw Cancel.afterFailure(in, e);
       }
       return Poll.pending();
     }

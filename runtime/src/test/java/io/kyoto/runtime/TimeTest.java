@@ -76,6 +76,33 @@ class TimeTest {
   }
 
   @Test
+  void aTimeoutThatFiresKeepsItsTimeoutExceptionWhenTheInnerCancelThrows() throws Exception {
+    // The deadline is the outcome; the inner future it drops is cancelled, and what that cancel()
+    // throws is suppressed into the TimeoutException, as for any failure (Future's contract).
+    IllegalStateException cancelFailure = new IllegalStateException("inner cancel");
+    Future<Void> inner =
+        new Future<>() {
+          @Override
+          public Poll<Void> poll(Context cx) {
+            return Poll.pending();
+          }
+
+          @Override
+          public void cancel() {
+            throw cancelFailure;
+          }
+        };
+    try (Runtime rt = paused()) {
+      Exception e =
+          assertThrows(
+              Exception.class,
+              () -> rt.blockOn(Futures.lazy(() -> Time.timeout(Duration.ofSeconds(1), inner))));
+      assertEquals(TimeoutException.class, e.getClass(), e.toString());
+      assertEquals(List.of(cancelFailure), List.of(e.getSuppressed()));
+    }
+  }
+
+  @Test
   void aZeroSleepIsReadyAtItsFirstPollWithoutATimer() throws Exception {
     try (Runtime rt = Runtime.builder().multiThread().workerThreads(1).enableAll().build()) {
       int[] polls = {0};
