@@ -5,6 +5,7 @@ import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Sleep;
 import io.kyoto.runtime.Time;
+import io.kyoto.runtime.internal.task.Cancel;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -91,6 +92,7 @@ public final class Timeout<Req, Res> implements Service<Req, Res> {
     private final Future<T> response;
     private final Sleep timer;
     private final Duration duration;
+    private boolean expired; // the response was cancelled when the timer fired
 
     ResponseFuture(Future<T> response, Sleep timer, Duration duration) {
       this.response = response;
@@ -112,8 +114,9 @@ public final class Timeout<Req, Res> implements Service<Req, Res> {
         return p;
       }
       if (timer.poll(cx).isReady()) {
-        response.cancel();
-        throw new ServiceTimeoutException(duration);
+        // The expiry is the outcome: what the drop of the response throws is suppressed into it.
+        expired = true;
+        throw Cancel.afterFailure(response, new ServiceTimeoutException(duration));
       }
       return Poll.pending();
     }
@@ -121,7 +124,9 @@ public final class Timeout<Req, Res> implements Service<Req, Res> {
     @Override
     public void cancel() {
       try {
-        response.cancel();
+        if (!expired) {
+          response.cancel();
+        }
       } finally {
         timer.cancel(); // even if the response's cancel() threw
       }

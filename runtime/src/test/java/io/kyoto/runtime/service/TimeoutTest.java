@@ -143,4 +143,35 @@ class TimeoutTest {
       assertEquals(2, polls[0], "woken by the cancelled response's timer");
     }
   }
+
+  @Test
+  void expiryKeepsItsServiceTimeoutExceptionWhenTheInnerCancelThrows() throws Exception {
+    // Retry policies and callers look for ServiceTimeoutException: the inner response's failing
+    // cancel() is suppressed into it, as for any failure that drops a future.
+    IllegalStateException cancelFailure = new IllegalStateException("inner cancel");
+    Service<Integer, String> throwingOnCancel =
+        request ->
+            new Future<>() {
+              @Override
+              public io.kyoto.runtime.Poll<String> poll(io.kyoto.runtime.Context cx) {
+                return io.kyoto.runtime.Poll.pending();
+              }
+
+              @Override
+              public void cancel() {
+                throw cancelFailure;
+              }
+            };
+    try (Runtime rt = paused()) {
+      Exception e =
+          assertThrows(
+              Exception.class,
+              () ->
+                  rt.blockOn(
+                      Futures.lazy(
+                          () -> new Timeout<>(throwingOnCancel, Duration.ofSeconds(1)).call(1))));
+      assertEquals(ServiceTimeoutException.class, e.getClass(), e.toString());
+      assertEquals(java.util.List.of(cancelFailure), java.util.List.of(e.getSuppressed()));
+    }
+  }
 }
