@@ -245,7 +245,8 @@ public final class HttpServer implements AutoCloseable {
   private final class AcceptLoop implements Future<Void> {
 
     private final Service<Request, Response> app;
-    private final Future<?> signal;
+    private Future<?> signal; // null once dropped
+    private Throwable signalCancelFailure; // its cancel() threw: serve() fails with it once drained
     private final Semaphore limit = new Semaphore(maxConnections);
     private final ServerContext context = new Context0();
     private final Future<Void> shutdownStarted = shutdown.cancelled();
@@ -282,6 +283,7 @@ public final class HttpServer implements AutoCloseable {
       if (drained.poll(cx).isReady()) {
         if (deadline != null) deadline.cancel();
         if (closedUnder != null) throw closedUnder;
+        if (signalCancelFailure != null) throw asException(signalCancelFailure);
         return Poll.ready(null);
       }
       if (!aborting && deadline.poll(cx).isReady()) abortAll();
@@ -361,10 +363,21 @@ public final class HttpServer implements AutoCloseable {
       if (acquiring != null) acquiring.cancel();
       if (permit != null) permit.close();
       if (backoff != null) backoff.cancel();
-      if (signal != null) signal.cancel();
+      try {
+        dropSignal();
+      } catch (Throwable t) { // the user's future: the shutdown still drains, then serve() fails
+        signalCancelFailure = t;
+      }
       tracker.close();
       drained = tracker.waitAll();
       deadline = Time.sleep(shutdownTimeout);
+    }
+
+    /** Cancels the shutdown signal (it may have completed, or failed: then this is its drop). */
+    private void dropSignal() {
+      Future<?> s = signal;
+      signal = null;
+      if (s != null) s.cancel();
     }
 
     @Override
@@ -372,11 +385,21 @@ public final class HttpServer implements AutoCloseable {
       shutdownStarted.cancel();
       if (acquiring != null) acquiring.cancel();
       if (permit != null) permit.close();
-      if (signal != null) signal.cancel();
-      if (backoff != null) backoff.cancel();
-      if (drained != null) drained.cancel();
-      if (deadline != null) deadline.cancel();
-      close();
+      try {
+        dropSignal(); // the user's future: its cancel() may throw, after which all else goes on
+      } finally {
+        if (backoff != null) backoff.cancel();
+        if (drained != null) drained.cancel();
+        if (deadline != null) deadline.cancel();
+        close();
+      }
+    }
+
+    /** {@return {@code t} as the exception serve() fails with: itself, or wrapped if an Error} */
+    private static Exception asException(Throwable t) {
+      if (t instanceof Exception e) return e;
+      if (t instanceof Error e) throw e;
+      throw new IllegalStateException(t);
     }
   }
 

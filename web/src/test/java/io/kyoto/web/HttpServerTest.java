@@ -259,6 +259,100 @@ class HttpServerTest {
     }
   }
 
+  @Test
+  void aShutdownSignalWhoseCancelThrowsStillDrainsSoNothingOutlivesServe() throws Exception {
+    // The signal fires while a request is in flight; dropping the signal throws. The shutdown
+    // must still drain (here: until the deadline aborts the stuck request) before serve() ends,
+    // and then fail with the signal's exception. It failed at once, leaving the connection alive.
+    IllegalStateException cancelFailure = new IllegalStateException("signal cancel failed");
+    io.kyoto.runtime.sync.CancellationToken fire = new io.kyoto.runtime.sync.CancellationToken();
+    io.kyoto.runtime.Future<Void> fired = fire.cancelled();
+    io.kyoto.runtime.Future<Void> signal =
+        new io.kyoto.runtime.Future<>() {
+          @Override
+          public io.kyoto.runtime.Poll<Void> poll(io.kyoto.runtime.Context cx) throws Exception {
+            return fired.poll(cx);
+          }
+
+          @Override
+          public void cancel() {
+            fired.cancel();
+            throw cancelFailure;
+          }
+        };
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    Service<Request, Response> stuck =
+        Service.of(
+            req -> {
+              entered.countDown();
+              return Futures.pollFn(cx -> io.kyoto.runtime.Poll.pending());
+            });
+    try (io.kyoto.runtime.Runtime rt =
+        io.kyoto.runtime.Runtime.builder().multiThread().workerThreads(1).enableAll().build()) {
+      HttpServer server =
+          rt.blockOn(
+              HttpServer.builder()
+                  .shutdownTimeout(java.time.Duration.ofMillis(50))
+                  .bind("127.0.0.1:0"));
+      int[] openWhenServeEnded = {-1};
+      io.kyoto.runtime.JoinHandle<Void> serving =
+          rt.spawn(
+              server
+                  .serve(stuck, signal)
+                  .handle(
+                      (v, e) -> {
+                        openWhenServeEnded[0] = server.openConnections();
+                        if (e != null) throw e;
+                        return v;
+                      }));
+      try (Socket client = new Socket("127.0.0.1", server.localAddress().getPort())) {
+        client.getOutputStream().write("GET /x HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+        entered.await();
+        fire.cancel();
+        Exception e =
+            org.junit.jupiter.api.Assertions.assertThrows(
+                Exception.class, () -> rt.blockOn(serving));
+        assertEquals(0, openWhenServeEnded[0], "connections open when serve() ended");
+        Throwable t = e;
+        while (t != null && t != cancelFailure) t = t.getCause();
+        assertEquals(cancelFailure, t, "serve() fails with the signal's exception: " + e);
+      } finally {
+        server.close();
+      }
+    }
+  }
+
+  @Test
+  void cancellingServeClosesTheServerEvenWhenCancellingItsSignalThrows() throws Exception {
+    IllegalStateException cancelFailure = new IllegalStateException("signal cancel failed");
+    io.kyoto.runtime.Future<Void> signal =
+        new io.kyoto.runtime.Future<>() {
+          @Override
+          public io.kyoto.runtime.Poll<Void> poll(io.kyoto.runtime.Context cx) {
+            return io.kyoto.runtime.Poll.pending();
+          }
+
+          @Override
+          public void cancel() {
+            throw cancelFailure;
+          }
+        };
+    try (io.kyoto.runtime.Runtime rt =
+        io.kyoto.runtime.Runtime.builder().multiThread().workerThreads(1).enableAll().build()) {
+      HttpServer server = rt.blockOn(HttpServer.bind("127.0.0.1:0"));
+      io.kyoto.runtime.JoinHandle<Void> serving = rt.spawn(server.serve(APP, signal));
+      try (Socket client = new Socket("127.0.0.1", server.localAddress().getPort())) {
+        client.setSoTimeout(10_000);
+        while (server.openConnections() == 0) Thread.sleep(1); // accepted, idle
+        serving.abort();
+        org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> rt.blockOn(serving));
+        assertEquals(-1, client.getInputStream().read(), "the server closed the connection");
+      } finally {
+        server.close();
+      }
+    }
+  }
+
   /** {@return the number of timers registered with the current runtime's driver} */
   private static io.kyoto.runtime.Future<Integer> timers() {
     return io.kyoto.runtime.Futures.lazy(
