@@ -353,6 +353,47 @@ class HttpServerTest {
     }
   }
 
+  @Test
+  void anAbortedConnectionClosesItsSocketEvenWhenCancellingTheResponseThrows() throws Exception {
+    // close() aborts a connection whose handler is still running; the handler's future throws
+    // from cancel(). The socket must still be closed (and the service reservation released).
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    Service<Request, Response> throwingOnCancel =
+        Service.of(
+            req -> {
+              entered.countDown();
+              return new io.kyoto.runtime.Future<Response>() {
+                @Override
+                public io.kyoto.runtime.Poll<Response> poll(io.kyoto.runtime.Context cx) {
+                  return io.kyoto.runtime.Poll.pending();
+                }
+
+                @Override
+                public void cancel() {
+                  throw new IllegalStateException("handler cancel failed");
+                }
+              };
+            });
+    var logger = java.util.logging.Logger.getLogger("io.kyoto.web.HttpServer");
+    java.util.logging.Level level = logger.getLevel();
+    logger.setLevel(java.util.logging.Level.OFF); // the expected report of the failing cancel
+    try (io.kyoto.runtime.Runtime rt =
+        io.kyoto.runtime.Runtime.builder().multiThread().workerThreads(1).enableAll().build()) {
+      HttpServer server = rt.blockOn(HttpServer.bind("127.0.0.1:0"));
+      io.kyoto.runtime.JoinHandle<Void> serving = rt.spawn(server.serve(throwingOnCancel));
+      try (Socket client = new Socket("127.0.0.1", server.localAddress().getPort())) {
+        client.setSoTimeout(10_000);
+        client.getOutputStream().write("GET /x HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+        entered.await();
+        server.close();
+        assertEquals(-1, client.getInputStream().read(), "the server closed the connection");
+      }
+      rt.blockOn(serving);
+    } finally {
+      logger.setLevel(level);
+    }
+  }
+
   /** {@return the number of timers registered with the current runtime's driver} */
   private static io.kyoto.runtime.Future<Integer> timers() {
     return io.kyoto.runtime.Futures.lazy(

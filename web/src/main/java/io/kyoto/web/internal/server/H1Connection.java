@@ -659,16 +659,49 @@ public final class H1Connection implements Future<Void> {
     state = State.DONE;
     cancelTimer();
     if (shutdownSignal != null) shutdownSignal.cancel();
-    if (responseFuture != null) responseFuture.cancel();
-    if (responseBody != null) responseBody.cancel();
-    // The connection's service handle may hold a reservation (a permit, a queue slot) from a
-    // readiness that no call followed.
-    service.release();
+    // The application's future, body and service may throw from cancel() or release(): each step
+    // still runs, above all the socket's close, and what they threw is reported once.
+    Throwable thrown = null;
+    Future<Response> f = responseFuture;
+    responseFuture = null;
+    Body b = responseBody;
+    responseBody = null;
+    try {
+      if (f != null) f.cancel();
+    } catch (Throwable t) {
+      thrown = t;
+    }
+    try {
+      if (b != null) b.cancel();
+    } catch (Throwable t) {
+      thrown = collect(thrown, t);
+    }
+    try {
+      // The connection's service handle may hold a reservation (a permit, a queue slot) from a
+      // readiness that no call followed.
+      service.release();
+    } catch (Throwable t) {
+      thrown = collect(thrown, t);
+    }
     try {
       closer.close();
     } catch (Exception e) {
       Log.LOG.log(System.Logger.Level.DEBUG, "close failed", e);
     }
+    if (thrown != null) {
+      Log.LOG.log(
+          System.Logger.Level.WARNING,
+          "cancelling the application's response or releasing its service failed",
+          thrown);
+      if (thrown instanceof Error e) throw e;
+    }
+  }
+
+  /** {@return {@code first}, with {@code later} suppressed into it; or {@code later} if none} */
+  private static Throwable collect(Throwable first, Throwable later) {
+    if (first == null) return later;
+    if (later != first) first.addSuppressed(later);
+    return first;
   }
 
   /** Cancels a future or stream whose poll threw; what its cancel() throws is suppressed. */
