@@ -652,6 +652,52 @@ class HttpClientTest {
     }
   }
 
+  @Test
+  void aCancelledRequestClosesItsConnectionEvenWhenCancellingTheRequestBodyThrows()
+      throws Exception {
+    // The request's streamed body never produces a chunk and throws from cancel(). Once the peer
+    // has the head, the request loses a select: its half-sent connection must still be closed.
+    io.kyoto.runtime.sync.CancellationToken headSeen =
+        new io.kyoto.runtime.sync.CancellationToken();
+    java.util.concurrent.CompletableFuture<Integer> afterHead =
+        new java.util.concurrent.CompletableFuture<>();
+    io.kyoto.runtime.stream.Stream<ByteBuffer> stuck =
+        new io.kyoto.runtime.stream.Stream<>() {
+          @Override
+          public io.kyoto.runtime.Poll<ByteBuffer> pollNext(io.kyoto.runtime.Context cx) {
+            return io.kyoto.runtime.Poll.pending();
+          }
+
+          @Override
+          public void cancel() {
+            throw new IllegalStateException("body cancel failed");
+          }
+        };
+    try (RawServer peer =
+            new RawServer(
+                (i, s, in, out) -> {
+                  RawServer.readRequest(in);
+                  headSeen.cancel();
+                  try {
+                    afterHead.complete(in.read());
+                  } catch (IOException e) {
+                    afterHead.complete(-2); // timed out: the client kept the connection open
+                  }
+                });
+        HttpClient client = HttpClient.create();
+        io.kyoto.runtime.Runtime rt =
+            io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build()) {
+      io.kyoto.runtime.Future<String> request =
+          io.kyoto.runtime.Select.<String>builder()
+              .branch(client.send(Request.post(peer.url("/up"), Body.from(stuck))), r -> "response")
+              .branch(headSeen.cancelled(), v -> "cancelled")
+              .biased()
+              .build();
+      assertThrows(IllegalStateException.class, () -> rt.blockOn(request));
+      assertEquals(-1, afterHead.get(), "the peer sees the connection closed (-2: still open)");
+    }
+  }
+
   /** A one-thread raw HTTP peer: accepts connections and runs {@code script} on each in turn. */
   static final class RawServer implements AutoCloseable {
     interface Script {

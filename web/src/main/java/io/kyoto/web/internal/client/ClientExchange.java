@@ -188,8 +188,9 @@ public final class ClientExchange implements Future<Response> {
         if (e == writeFailure && state != State.READ_HEAD) {
           // The server may have answered before it stopped reading (an early 413, say): read
           // that answer; the request is abandoned and the connection not reused.
-          if (body != null) body.cancel();
-          body = null;
+          Body abandoned = body;
+          body = null; // dropped once, even if its cancel() throws (then cancel() closes conn)
+          if (abandoned != null) abandoned.cancel();
           conn.out.clear();
           state = State.READ_HEAD;
           continue;
@@ -330,9 +331,15 @@ public final class ClientExchange implements Future<Response> {
       if (bodyRemaining >= 0) {
         if (chunk.remaining() > bodyRemaining) {
           // The surplus would reach the server as the start of another request.
-          body.cancel();
+          Body longer = body;
           body = null;
-          throw new IOException("request body longer than its declared length");
+          IOException e = new IOException("request body longer than its declared length");
+          try {
+            longer.cancel();
+          } catch (Throwable t) { // the failure stays the outcome
+            e.addSuppressed(t);
+          }
+          throw e;
         }
         bodyRemaining -= chunk.remaining();
       }
@@ -407,10 +414,20 @@ public final class ClientExchange implements Future<Response> {
 
   @Override
   public void cancel() {
-    if (connecting != null) connecting.cancel();
-    if (body != null) body.cancel();
-    if (conn != null) conn.close(); // half-written or half-read: the connection is unusable
     state = State.DONE;
+    Future<ClientConnection> c = connecting;
+    connecting = null;
+    Body b = body;
+    body = null;
+    try {
+      if (c != null) c.cancel();
+    } finally {
+      try {
+        if (b != null) b.cancel(); // the caller's stream: its cancel() may throw
+      } finally {
+        if (conn != null) conn.close(); // half-written or half-read: the connection is unusable
+      }
+    }
   }
 
   /**
