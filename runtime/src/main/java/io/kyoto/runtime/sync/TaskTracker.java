@@ -6,6 +6,7 @@ import io.kyoto.runtime.Handle;
 import io.kyoto.runtime.JoinHandle;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Task;
+import io.kyoto.runtime.internal.task.Cancel;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,10 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Future<Void> drained = tracker.waitAll();
  * }
  *
- * <p>A task stops counting the moment its future completes, fails or is cancelled, which is just
- * before the task is marked finished; as in tokio, {@code waitAll()} may therefore complete a
- * moment before every {@link JoinHandle#isFinished()} turns true. Join the handles when their
- * results matter.
+ * <p>A task stops counting the moment its future completes, fails (once the failed future is
+ * dropped: cancelled, so that what it held is released) or is cancelled, which is just before the
+ * task is marked finished; as in tokio, {@code waitAll()} may therefore complete a moment before
+ * every {@link JoinHandle#isFinished()} turns true. Join the handles when their results matter.
  *
  * <p><b>Thread safety:</b> thread safe: share one tracker among tasks.
  */
@@ -196,6 +197,7 @@ public final class TaskTracker {
   private static final class Tracked<T> implements Future<T> {
     private final Future<T> inner;
     private final TaskTrackerToken token;
+    private boolean dropped; // cancelled, here or after its poll threw: cancel() only untracks
 
     Tracked(Future<T> inner, TaskTrackerToken token) {
       this.inner = inner;
@@ -208,6 +210,10 @@ public final class TaskTracker {
       try {
         p = inner.poll(cx);
       } catch (Throwable t) {
+        // Dropped here, before the token, as tokio-util drops the future before its token: once
+        // waitAll() completes, what the tracked futures held is released.
+        dropped = true;
+        Cancel.afterFailure(inner, t);
         token.close();
         throw t;
       }
@@ -220,7 +226,10 @@ public final class TaskTracker {
     @Override
     public void cancel() {
       try {
-        inner.cancel();
+        if (!dropped) {
+          dropped = true;
+          inner.cancel();
+        }
       } finally {
         token.close();
       }

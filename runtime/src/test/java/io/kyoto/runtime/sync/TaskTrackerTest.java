@@ -70,6 +70,40 @@ class TaskTrackerTest {
   }
 
   @Test
+  void aFailedTrackedFutureIsDroppedBeforeItStopsCounting() throws Exception {
+    // tokio-util drops the tracked future before its token: waitAll() completing means what the
+    // tasks held is released. A failed future is dropped by cancel(): that must come first.
+    TaskTracker tracker = new TaskTracker();
+    long[] countedAtDrop = {-1};
+    AtomicInteger drops = new AtomicInteger();
+    HandPolled<Void> failing =
+        HandPolled.of(
+            tracker.trackFuture(
+                new Future<Void>() {
+                  @Override
+                  public Poll<Void> poll(io.kyoto.runtime.Context cx) {
+                    throw new IllegalStateException("failed");
+                  }
+
+                  @Override
+                  public void cancel() {
+                    if (drops.getAndIncrement() == 0) {
+                      countedAtDrop[0] = tracker.len();
+                    }
+                  }
+                }));
+    tracker.close();
+    HandPolled<Void> all = HandPolled.of(tracker.waitAll());
+    all.pending();
+    assertThrows(IllegalStateException.class, failing::poll);
+    failing.cancel(); // the owner's drop of the failed future
+    assertEquals(1, countedAtDrop[0], "still tracked while it is dropped");
+    assertEquals(1, drops.get(), "dropped once");
+    assertEquals(0, tracker.len());
+    assertTrue(all.isWoken());
+  }
+
+  @Test
   void tokensCountUntilClosedOnce() throws Exception {
     TaskTracker tracker = new TaskTracker();
     TaskTrackerToken token = tracker.token();
