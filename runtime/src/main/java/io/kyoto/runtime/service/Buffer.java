@@ -400,7 +400,12 @@ public final class Buffer<Req, Res> implements Service<Req, Res> {
       try {
         msg.reply().send(response);
       } catch (SendException e) { // the caller gave up meanwhile
-        response.cancel();
+        try {
+          response.cancel();
+        } catch (Exception ignored) {
+          // That response concerns its caller alone, who is gone, as an exception from the inner
+          // call fails that request alone: the worker, and every other request, go on.
+        }
       }
     }
 

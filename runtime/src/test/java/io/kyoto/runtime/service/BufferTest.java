@@ -231,6 +231,46 @@ class BufferTest {
   }
 
   @Test
+  void aCallerGivingUpDuringDispatchWhoseResponseCancelThrowsDoesNotStopTheWorker()
+      throws Exception {
+    // The caller of request 1 cancels while the worker is inside the inner call (on a
+    // multi-thread runtime, a race; here the inner call does it), so the worker drops the
+    // response, whose cancel() throws. That concerns request 1 alone: request 2 is still served.
+    List<Future<String>> callers = new ArrayList<>();
+    Service<Integer, String> inner =
+        request -> {
+          if (request == 1) {
+            callers.get(0).cancel();
+            return new Future<>() {
+              @Override
+              public io.kyoto.runtime.Poll<String> poll(io.kyoto.runtime.Context cx) {
+                return io.kyoto.runtime.Poll.pending();
+              }
+
+              @Override
+              public void cancel() {
+                throw new IllegalStateException("response cancel failed");
+              }
+            };
+          }
+          return Futures.ready("r" + request);
+        };
+    try (Runtime rt = paused()) {
+      String r =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    Buffer<Integer, String> buffer = new Buffer<>(inner, 4);
+                    Polled.readiness(buffer).ready();
+                    callers.add(buffer.call(1));
+                    return Time.sleep(Duration.ofMillis(10)) // the worker dispatches request 1
+                        .flatMap(v -> buffer.newHandle().oneshot(2));
+                  }));
+      assertEquals("r2", r);
+    }
+  }
+
+  @Test
   void closeServesQueuedRequestsThenRefusesNewOnes() throws Exception {
     ManualService inner = ManualService.responding(n -> Futures.ready("r" + n));
     try (Runtime rt = paused()) {
