@@ -150,7 +150,11 @@ public final class Retry<Req, Res> implements Service<Req, Res> {
           Future<Void> wait = copy == null ? null : policy.retry(copy, value, error);
           if (wait == null || (budget != null && !budget.withdraw())) {
             if (wait != null) {
-              wait.cancel();
+              if (error != null) {
+                Cancel.afterFailure(wait, error); // the failure stays the outcome
+              } else {
+                wait.cancel(); // as a select's winner: a drop that throws fails the call
+              }
             }
             return finish(value, error);
           }

@@ -102,6 +102,50 @@ class RetryTest {
   }
 
   @Test
+  void aRetryTheBudgetRefusesKeepsTheFailureWhenCancellingTheBackoffThrows() throws Exception {
+    // The policy asks for a retry after a backoff, the budget (empty) refuses: the backoff is
+    // dropped, and the attempt's failure stays the outcome, with the cancel's exception suppressed.
+    IllegalStateException cancelFailure = new IllegalStateException("backoff cancel failed");
+    RetryPolicy<Integer, String> policy =
+        new RetryPolicy<>() {
+          @Override
+          public Future<Void> retry(Integer request, String result, Exception error) {
+            return new Future<>() {
+              @Override
+              public io.kyoto.runtime.Poll<Void> poll(io.kyoto.runtime.Context cx) {
+                return io.kyoto.runtime.Poll.pending();
+              }
+
+              @Override
+              public void cancel() {
+                throw cancelFailure;
+              }
+            };
+          }
+
+          @Override
+          public Integer cloneRequest(Integer request) {
+            return request;
+          }
+        };
+    ManualService inner = failingFirst(Integer.MAX_VALUE);
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                run(
+                    Futures.lazy(
+                        () ->
+                            new Retry<>(
+                                    inner,
+                                    policy,
+                                    RetryBudget.create(Duration.ofSeconds(1), 0, 0.5))
+                                .oneshot(1))));
+    assertEquals("failure #1", e.getMessage(), e.toString());
+    assertEquals(List.of(cancelFailure), List.of(e.getSuppressed()));
+  }
+
+  @Test
   void theBudgetCapsRetries() throws Exception {
     ManualService inner = failingFirst(Integer.MAX_VALUE);
     // each call deposits 1 unit; a retry costs 1 / 0.5 = 2 units; no reserve
