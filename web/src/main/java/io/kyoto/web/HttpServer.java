@@ -395,7 +395,7 @@ public final class HttpServer implements AutoCloseable {
       }
     }
 
-    /** {@return {@code t} as the exception serve() fails with: itself, or wrapped if an Error} */
+    /** {@return {@code t} as serve()'s failure: an exception itself; an Error is rethrown} */
     private static Exception asException(Throwable t) {
       if (t instanceof Exception e) return e;
       if (t instanceof Error e) throw e;
