@@ -54,6 +54,8 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
   private final Duration requestTimeout;
   private final int maxRedirects;
   private final boolean decompress;
+  private final ClientExchange.Proxy proxy;
+  private final java.util.List<String> noProxy;
 
   /** The builder's connector, or the JDK's default trust set up at the first https request. */
   private volatile TlsConnector tls;
@@ -78,6 +80,8 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     this.settings = new ClientExchange.Settings(b.connectTimeout, H1Limits.DEFAULT, b.userAgent);
     this.pool = new ConnectionPool(b.maxIdlePerHost, b.idleTimeout.toNanos());
     this.decompress = b.decompress;
+    this.proxy = b.proxy;
+    this.noProxy = java.util.List.copyOf(b.noProxy);
     this.requestTimeout = b.requestTimeout;
     this.maxRedirects = b.maxRedirects;
   }
@@ -134,6 +138,19 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     return r;
   }
 
+  /** {@return the proxy for {@code host} (as {@link URI#getHost()} gives it), or null} */
+  private ClientExchange.Proxy proxyFor(String host) {
+    if (proxy == null) return null;
+    String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    h = h.toLowerCase(java.util.Locale.ROOT);
+    for (String no : noProxy) {
+      if (h.equals(no) || (no.startsWith(".") ? h.endsWith(no) : h.endsWith("." + no))) {
+        return null;
+      }
+    }
+    return proxy;
+  }
+
   /** The codings {@link Builder#decompress} asks for. */
   private static final String ACCEPT_ENCODING = "gzip, deflate";
 
@@ -180,7 +197,11 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     if (!https) {
       response =
           new ClientExchange(
-              request, new ClientExchange.Origin(hostPort, null, null), target, settings, pool);
+              request,
+              new ClientExchange.Origin(hostPort, null, null, proxyFor(host)),
+              target,
+              settings,
+              pool);
     } else {
       String serverName = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
       String path = target;
@@ -189,7 +210,7 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
           connector != null
               ? new ClientExchange(
                   request,
-                  new ClientExchange.Origin(hostPort, connector, serverName),
+                  new ClientExchange.Origin(hostPort, connector, serverName, proxyFor(host)),
                   path,
                   settings,
                   pool)
@@ -200,7 +221,7 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
                       c ->
                           new ClientExchange(
                               request,
-                              new ClientExchange.Origin(hostPort, c, serverName),
+                              new ClientExchange.Origin(hostPort, c, serverName, proxyFor(host)),
                               path,
                               settings,
                               pool));
@@ -249,16 +270,20 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
   private static Request withUserinfo(Request request, URI uri) {
     String userinfo = uri.getRawUserInfo();
     if (userinfo == null || request.headers().contains("authorization")) return request;
+    return copyOf(request).header("authorization", basic(userinfo));
+  }
+
+  /**
+   * {@return {@code Basic} credentials from a URL's raw userinfo} Percent escapes in the user name
+   * and password are decoded as UTF-8; a missing password is empty.
+   */
+  private static String basic(String userinfo) {
     int colon = userinfo.indexOf(':');
     String user = percentDecode(colon < 0 ? userinfo : userinfo.substring(0, colon));
     String password = colon < 0 ? "" : percentDecode(userinfo.substring(colon + 1));
-    String credentials =
-        java.util.Base64.getEncoder()
+    return "Basic "
+        + java.util.Base64.getEncoder()
             .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-    return new Request(request.method(), request.target(), request.headers().copy())
-        .version(request.version())
-        .body(request.body())
-        .header("authorization", "Basic " + credentials);
   }
 
   private static String percentDecode(String s) {
@@ -406,8 +431,60 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     private String userAgent = "kyoto/0.1";
     private TlsConnector tls;
     private boolean decompress;
+    private ClientExchange.Proxy proxy;
+    private final java.util.List<String> noProxy = new java.util.ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Sends requests through an HTTP proxy (default: none), as reqwest's {@code Proxy::all}: plain
+     * {@code http} requests go to the proxy with their absolute URL (RFC 9112 section 3.2.2), and
+     * {@code https} ones through a {@code CONNECT} tunnel to the origin, inside which TLS checks
+     * the origin's certificate as without a proxy. A user and password in the URL are sent as
+     * {@code Proxy-Authorization: Basic}. A proxy that refuses the tunnel fails the request with an
+     * {@link java.io.IOException} naming its answer (e.g. {@code 407 Proxy Authentication
+     * Required}); for plain http its answer is the response.
+     *
+     * @param url the proxy, {@code http://[user:password@]host:port}
+     * @return this
+     * @throws IllegalArgumentException if the URL is not an {@code http} URL with a host
+     */
+    public Builder proxy(String url) {
+      URI u;
+      try {
+        u = new URI(url);
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("invalid proxy URL: " + url, e);
+      }
+      if (!"http".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
+        throw new IllegalArgumentException(
+            "the proxy must be an http://host:port URL (https proxies are not supported): " + url);
+      }
+      int port = u.getPort() < 0 ? 80 : u.getPort();
+      String host = u.getHost();
+      String hostPort =
+          (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+      String auth = u.getRawUserInfo() == null ? null : basic(u.getRawUserInfo());
+      this.proxy = new ClientExchange.Proxy(hostPort, auth);
+      return this;
+    }
+
+    /**
+     * Reaches these hosts directly even with a {@link #proxy}: an exact host name or IP address, or
+     * a domain with its subdomains ({@code example.com} or {@code .example.com} matches {@code
+     * api.example.com}), case-insensitive; {@code NO_PROXY}'s meaning.
+     *
+     * @param hosts the hosts
+     * @return this
+     */
+    public Builder noProxy(String... hosts) {
+      for (String h : hosts) {
+        String n = h.trim().toLowerCase(java.util.Locale.ROOT);
+        if (n.startsWith("[") && n.endsWith("]")) n = n.substring(1, n.length() - 1);
+        if (!n.isEmpty()) noProxy.add(n);
+      }
+      return this;
+    }
 
     /**
      * Asks for compressed responses and decodes them (default off), as reqwest's {@code gzip} and

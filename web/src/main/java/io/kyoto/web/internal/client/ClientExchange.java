@@ -58,10 +58,33 @@ public final class ClientExchange implements Future<Response> {
    * @param serverName the host name (or IP literal, without brackets) TLS checks the certificate
    *     against, or null for {@code http}
    */
-  public record Origin(String hostPort, TlsConnector tls, String serverName) {
-    /** {@return the pool key: an https and an http origin on the same port never share} */
+  public record Origin(String hostPort, TlsConnector tls, String serverName, Proxy proxy) {
+    /**
+     * An origin reached directly.
+     *
+     * @param hostPort where to connect
+     * @param tls the TLS connector, or null for http
+     * @param serverName the TLS server name, or null for http
+     */
+    public Origin(String hostPort, TlsConnector tls, String serverName) {
+      this(hostPort, tls, serverName, null);
+    }
+
+    /**
+     * {@return the pool key: an https and an http origin on the same port never share, nor does a
+     * direct connection with one through a proxy} Plain http through a proxy shares the proxy's
+     * connections whatever the origin.
+     */
     String key() {
-      return tls == null ? hostPort : "https://" + hostPort;
+      if (proxy == null) return tls == null ? hostPort : "https://" + hostPort;
+      return tls == null
+          ? "proxy " + proxy.hostPort()
+          : "https://" + hostPort + " via " + proxy.hostPort();
+    }
+
+    /** {@return whether requests go to a proxy in absolute form (plain http through a proxy)} */
+    public boolean absoluteForm() {
+      return proxy != null && tls == null;
     }
 
     /** {@return the {@code Host} header: the host, and the port unless it is the default one} */
@@ -72,6 +95,15 @@ public final class ClientExchange implements Future<Response> {
           : hostPort;
     }
   }
+
+  /**
+   * An HTTP proxy: plain http requests go to it in absolute form, https ones through a {@code
+   * CONNECT} tunnel (RFC 9110 section 9.3.6).
+   *
+   * @param hostPort the proxy's {@code host:port}
+   * @param authorization the {@code Proxy-Authorization} value, or null
+   */
+  public record Proxy(String hostPort, String authorization) {}
 
   private enum State {
     ACQUIRE,
@@ -127,18 +159,94 @@ public final class ClientExchange implements Future<Response> {
    */
   private Future<ClientConnection> connect() {
     int maxHead = settings.limits().maxRequestLineBytes() + settings.limits().maxHeaderBytes();
-    return TcpStream.connect(origin.hostPort())
+    Proxy proxy = origin.proxy();
+    return TcpStream.connect(proxy != null ? proxy.hostPort() : origin.hostPort())
         .flatMap(
             tcp -> {
               tcp.setNoDelay(true);
               if (origin.tls() == null) {
                 return Futures.ready(new ClientConnection(origin.key(), tcp, maxHead));
               }
-              return origin
-                  .tls()
-                  .connect(origin.serverName(), tcp)
-                  .map(tls -> new ClientConnection(origin.key(), tls, maxHead));
+              Future<TcpStream> tunnel =
+                  proxy == null ? Futures.ready(tcp) : new ConnectTunnel(tcp, origin, settings);
+              return tunnel
+                  .flatMap(t -> origin.tls().connect(origin.serverName(), t))
+                  .map(tls -> new ClientConnection(origin.key(), tls, maxHead))
+                  .handle(
+                      (c, e) -> {
+                        if (e != null) {
+                          tcp.close();
+                          throw e;
+                        }
+                        return c;
+                      });
             });
+  }
+
+  /**
+   * Opens a {@code CONNECT} tunnel through a proxy on {@code tcp}: sends the request, reads the
+   * proxy's answer, and completes with the same stream once a 2xx came; any other answer fails with
+   * an {@link IOException} naming its status.
+   */
+  private static final class ConnectTunnel implements Future<TcpStream> {
+    private final TcpStream tcp;
+    private final ByteBuffer out;
+    private final io.kyoto.web.internal.io.InBuffer in;
+    private final ResponseHeadParser parser;
+
+    ConnectTunnel(TcpStream tcp, Origin origin, Settings settings) {
+      this.tcp = tcp;
+      StringBuilder head =
+          new StringBuilder("CONNECT ")
+              .append(origin.hostPort())
+              .append(" HTTP/1.1\r\nhost: ")
+              .append(origin.hostPort())
+              .append("\r\n");
+      if (origin.proxy().authorization() != null) {
+        head.append("proxy-authorization: ").append(origin.proxy().authorization()).append("\r\n");
+      }
+      if (settings.userAgent() != null) {
+        head.append("user-agent: ").append(settings.userAgent()).append("\r\n");
+      }
+      this.out =
+          ByteBuffer.wrap(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+      this.in =
+          new io.kyoto.web.internal.io.InBuffer(
+              tcp, settings.limits().maxRequestLineBytes() + settings.limits().maxHeaderBytes());
+      this.parser = new ResponseHeadParser(settings.limits());
+    }
+
+    @Override
+    public Poll<TcpStream> poll(Context cx) throws Exception {
+      while (out.hasRemaining()) {
+        if (tcp.pollWrite(cx, out).isPending()) return Poll.pending();
+      }
+      while (true) {
+        ByteBuffer buf = in.buffer();
+        if (buf.hasRemaining()) {
+          ResponseHead head = parser.parse(buf, Method.CONNECT);
+          if (head != null) {
+            int code = head.status().code();
+            if (code < 200 || code >= 300) {
+              throw new IOException("the proxy answered CONNECT with " + head.status());
+            }
+            if (in.takeRemaining() != null) {
+              throw new IOException("the proxy sent bytes after its CONNECT answer");
+            }
+            in.releaseIfEmpty();
+            return Poll.ready(tcp);
+          }
+        }
+        int n = in.fill(cx);
+        if (n < 0) return Poll.pending();
+        if (n == 0) throw new EOFException("the proxy closed the connection during CONNECT");
+      }
+    }
+
+    @Override
+    public void cancel() {
+      tcp.close();
+    }
   }
 
   /** RFC 9110 section 9.2.2. */
@@ -257,6 +365,10 @@ public final class ClientExchange implements Future<Response> {
     long length = b.contentLength();
     out.putAscii(method.name());
     out.put((byte) ' ');
+    if (origin.absoluteForm()) {
+      out.putAscii("http://"); // RFC 9112 section 3.2.2: a proxy gets the absolute form
+      out.putAscii(origin.hostHeader());
+    }
     out.putAscii(target);
     out.putAscii(" HTTP/1.1\r\n");
     Headers h = request.headers();
@@ -273,6 +385,13 @@ public final class ClientExchange implements Future<Response> {
     if (!h.contains("host")) {
       out.putAscii("host: ");
       out.putAscii(origin.hostHeader());
+      out.put(CRLF);
+    }
+    if (origin.absoluteForm()
+        && origin.proxy().authorization() != null
+        && !h.contains("proxy-authorization")) {
+      out.putAscii("proxy-authorization: ");
+      out.putAscii(origin.proxy().authorization());
       out.put(CRLF);
     }
     if (settings.userAgent() != null && !h.contains("user-agent")) {
