@@ -5,6 +5,8 @@ import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.internal.io.IoDriver;
+import io.kyoto.runtime.internal.io.ReadinessFuture;
+import io.kyoto.runtime.internal.io.ReadinessStream;
 import io.kyoto.runtime.internal.io.Registration;
 import io.kyoto.runtime.internal.io.ScheduledIo;
 import io.kyoto.runtime.internal.io.StreamCore;
@@ -110,14 +112,15 @@ public final class TcpListener implements AutoCloseable {
   /**
    * Accepts the next connection.
    *
-   * <p><b>Cancel safety:</b> cancel safe: a cancelled accept takes no connection from the queue.
+   * <p><b>Cancel safety:</b> cancel safe: a cancelled accept takes no connection from the queue,
+   * and withdraws its task's wake-up from the listener.
    *
    * @return a future of the connection
    */
   public Future<TcpStream> accept() {
-    return new Future<>() {
+    return new ReadinessFuture<>(registration, ScheduledIo.READ_INTEREST) {
       @Override
-      public Poll<TcpStream> poll(Context cx) throws IOException {
+      protected Poll<TcpStream> pollOperation(Context cx) throws IOException {
         return pollAccept(cx);
       }
 
@@ -139,7 +142,12 @@ public final class TcpListener implements AutoCloseable {
    * <p><b>Cancel safety:</b> cancel safe: a cancelled {@code next()} takes no connection.
    */
   public Stream<TcpStream> incoming() {
-    return this::pollAccept;
+    return new ReadinessStream<>(registration, ScheduledIo.READ_INTEREST) {
+      @Override
+      protected Poll<TcpStream> pollOperation(Context cx) throws IOException {
+        return pollAccept(cx);
+      }
+    };
   }
 
   /**

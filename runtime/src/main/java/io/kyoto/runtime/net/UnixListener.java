@@ -4,6 +4,8 @@ import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.internal.io.IoDriver;
+import io.kyoto.runtime.internal.io.ReadinessFuture;
+import io.kyoto.runtime.internal.io.ReadinessStream;
 import io.kyoto.runtime.internal.io.Registration;
 import io.kyoto.runtime.internal.io.ScheduledIo;
 import io.kyoto.runtime.internal.io.StreamCore;
@@ -69,12 +71,18 @@ public final class UnixListener implements AutoCloseable {
   /**
    * Accepts the next connection.
    *
-   * <p><b>Cancel safety:</b> cancel safe: a cancelled accept takes no connection from the queue.
+   * <p><b>Cancel safety:</b> cancel safe: a cancelled accept takes no connection from the queue,
+   * and withdraws its task's wake-up from the listener.
    *
    * @return a future of the connection
    */
   public Future<UnixStream> accept() {
-    return this::pollAccept;
+    return new ReadinessFuture<>(registration, ScheduledIo.READ_INTEREST) {
+      @Override
+      protected Poll<UnixStream> pollOperation(Context cx) throws IOException {
+        return pollAccept(cx);
+      }
+    };
   }
 
   /**
@@ -88,7 +96,12 @@ public final class UnixListener implements AutoCloseable {
    * <p><b>Cancel safety:</b> cancel safe: a cancelled {@code next()} takes no connection.
    */
   public Stream<UnixStream> incoming() {
-    return this::pollAccept;
+    return new ReadinessStream<>(registration, ScheduledIo.READ_INTEREST) {
+      @Override
+      protected Poll<UnixStream> pollOperation(Context cx) throws IOException {
+        return pollAccept(cx);
+      }
+    };
   }
 
   /**

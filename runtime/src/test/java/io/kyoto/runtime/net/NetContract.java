@@ -337,6 +337,102 @@ abstract class NetContract {
     }
   }
 
+  /** A waker that counts its wakes, for futures polled by hand. */
+  static final class CountingWaker implements Waker {
+    final java.util.concurrent.atomic.AtomicInteger wakes =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void wake() {
+      wakes.incrementAndGet();
+    }
+  }
+
+  /** Polls {@code f} once by hand with {@code waker}, expecting it to wait. */
+  static void pollPending(Future<?> f, Waker waker) throws Exception {
+    assertTrue(f.poll(new Context(waker)).isPending(), "expected the future to wait");
+  }
+
+  @Test
+  void aCancelledAcceptWithdrawsItsWakerFromTheListener() throws Exception {
+    try (Runtime rt = single()) {
+      int wakes =
+          rt.blockOn(
+              TcpListener.bind("127.0.0.1:0")
+                  .map(
+                      listener -> {
+                        CountingWaker cancelled = new CountingWaker();
+                        Future<TcpStream> accept = listener.accept();
+                        pollPending(accept, cancelled);
+                        accept.cancel();
+                        listener.close(); // wakes whatever still waits on the listener
+                        return cancelled.wakes.get();
+                      }));
+      assertEquals(0, wakes, "the cancelled accept's task was woken");
+    }
+  }
+
+  @Test
+  void cancellingIncomingWithdrawsItsWakerFromTheListener() throws Exception {
+    try (Runtime rt = single()) {
+      int wakes =
+          rt.blockOn(
+              TcpListener.bind("127.0.0.1:0")
+                  .map(
+                      listener -> {
+                        CountingWaker cancelled = new CountingWaker();
+                        io.kyoto.runtime.stream.Stream<TcpStream> incoming = listener.incoming();
+                        assertTrue(incoming.pollNext(new Context(cancelled)).isPending());
+                        incoming.cancel();
+                        listener.close();
+                        return cancelled.wakes.get();
+                      }));
+      assertEquals(0, wakes, "the cancelled incoming stream's task was woken");
+    }
+  }
+
+  @Test
+  void cancellingAnOlderAcceptLeavesTheNewerWaitersWaker() throws Exception {
+    try (Runtime rt = single()) {
+      int[] wakes =
+          rt.blockOn(
+              TcpListener.bind("127.0.0.1:0")
+                  .map(
+                      listener -> {
+                        CountingWaker older = new CountingWaker();
+                        CountingWaker newer = new CountingWaker();
+                        Future<TcpStream> first = listener.accept();
+                        Future<TcpStream> second = listener.accept();
+                        pollPending(first, older);
+                        pollPending(second, newer);
+                        first.cancel();
+                        listener.close();
+                        return new int[] {older.wakes.get(), newer.wakes.get()};
+                      }));
+      assertEquals(0, wakes[0], "the cancelled accept's task was woken");
+      assertEquals(1, wakes[1], "the waiting accept's task was not woken by the close");
+    }
+  }
+
+  @Test
+  void aCancelledUnixAcceptWithdrawsItsWakerFromTheListener(@TempDir Path dir) throws Exception {
+    try (Runtime rt = single()) {
+      int wakes =
+          rt.blockOn(
+              Futures.fromSupplier(
+                  () -> {
+                    UnixListener listener = UnixListener.bind(dir.resolve("cancel.sock"));
+                    CountingWaker cancelled = new CountingWaker();
+                    Future<UnixStream> accept = listener.accept();
+                    pollPending(accept, cancelled);
+                    accept.cancel();
+                    listener.close();
+                    return cancelled.wakes.get();
+                  }));
+      assertEquals(0, wakes, "the cancelled accept's task was woken");
+    }
+  }
+
   @Test
   void closingAStreamFailsTheTaskWaitingToReadIt() throws Exception {
     try (Runtime rt = multi()) {

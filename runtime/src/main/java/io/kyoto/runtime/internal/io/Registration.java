@@ -3,6 +3,7 @@ package io.kyoto.runtime.internal.io;
 import io.kyoto.reactor.Backend;
 import io.kyoto.reactor.Source;
 import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.internal.rt.CurrentRuntime;
 import io.kyoto.runtime.internal.rt.RuntimeCore;
 import java.io.IOException;
@@ -119,6 +120,25 @@ public final class Registration {
    */
   public void clearReadiness(long seen, int bits) {
     io.clearReadiness(seen, bits);
+  }
+
+  /**
+   * Withdraws the waker that a now-cancelled operation stored through {@link #pollReady}, so that
+   * the cancelled task is neither kept reachable by this resource nor woken by its next event. Only
+   * a slot that still holds {@code waker} is cleared; a newer waiter stays registered.
+   *
+   * <p>Waiters are told apart by their waker alone, and a task's waker is the same object at every
+   * poll: two operations of one task waiting on one direction of one resource share the slot, so
+   * cancelling one withdraws the other's wake-up too. The resources allow one waiting operation per
+   * direction, so this does not arise in correct use.
+   *
+   * @param interest {@link ScheduledIo#READ_INTEREST} or {@link ScheduledIo#WRITE_INTEREST}
+   * @param waker the waker of the operation's last pending poll; null does nothing
+   */
+  public void withdraw(int interest, Waker waker) {
+    if (waker != null) {
+      io.withdraw(interest, waker);
+    }
   }
 
   /** Deregisters the source (call before closing it). Idempotent. */

@@ -150,6 +150,25 @@ public final class ScheduledIo {
   }
 
   /**
+   * Withdraws a cancelled operation's waker: empties the reader (or writer) slot if it still holds
+   * {@code waker}, compared by identity, and wakes no one. A slot that holds another waker (a newer
+   * waiter's) or none (an event took it) is left alone, so this never steals another task's
+   * wake-up.
+   *
+   * @param interest {@link #READ_INTEREST} or {@link #WRITE_INTEREST}
+   * @param waker the waker the cancelled operation last stored
+   */
+  void withdraw(int interest, Waker waker) {
+    // A CAS, not a plain store: the driver may take the waker (wake) at the same time, and a newer
+    // waiter may have replaced it; either way the slot is no longer ours to clear.
+    if (interest == READ_INTEREST) {
+      READER.compareAndSet(this, waker, (Waker) null);
+    } else {
+      WRITER.compareAndSet(this, waker, (Waker) null);
+    }
+  }
+
+  /**
    * Clears {@code bits} (readable and/or writable only) if the tick is still that of {@code seen}.
    *
    * @param seen the word the failed operation was based on

@@ -19,6 +19,13 @@
  *   <li>Each resource has one reader waiter and one writer waiter (a waker each). The waiting task
  *       stores its waker, then re-reads the word; the driver updates the word, then takes the
  *       waker. With both accesses volatile, one side always sees the other, so no wake-up is lost.
+ *   <li>A cancelled operation withdraws its waiter ({@link
+ *       io.kyoto.runtime.internal.io.Registration#withdraw}): a compare-and-set empties the slot
+ *       only if it still holds the waker that operation stored, so a newer waiter, or a wake that
+ *       already took it, is left alone. Waiters are told apart by waker identity (a task's waker is
+ *       one object at every poll); one waiting operation per direction is the resources' contract.
+ *       Futures and streams that own an operation do this in {@code cancel()} ({@link
+ *       io.kyoto.runtime.internal.io.ReadinessFuture}); the ready path stores nothing extra.
  *   <li>On runtime shutdown every registered resource gets the shutdown flag and both waiters are
  *       woken; operations then fail with an {@link java.io.IOException} naming the shutdown.
  * </ol>
