@@ -6,6 +6,7 @@ import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.internal.io.IoDriver;
+import io.kyoto.runtime.internal.io.ReadinessFuture;
 import io.kyoto.runtime.internal.io.Registration;
 import io.kyoto.runtime.internal.io.ScheduledIo;
 import java.io.IOException;
@@ -108,7 +109,8 @@ public final class UdpSocket implements AutoCloseable {
   /**
    * Sends one datagram to {@code target}.
    *
-   * <p><b>Cancel safety:</b> cancel safe: a cancelled send sent nothing.
+   * <p><b>Cancel safety:</b> cancel safe: a cancelled send sent nothing, and withdraws its task's
+   * wake-up.
    *
    * @param src the datagram
    * @param target the receiver
@@ -116,19 +118,25 @@ public final class UdpSocket implements AutoCloseable {
    */
   public Future<Integer> sendTo(ByteBuffer src, InetSocketAddress target) {
     Objects.requireNonNull(target, "target");
-    return cx -> pollSendTo(cx, src, target);
+    return sending(src, target);
   }
 
   /**
    * Receives one datagram.
    *
-   * <p><b>Cancel safety:</b> cancel safe: a cancelled receive took no datagram.
+   * <p><b>Cancel safety:</b> cancel safe: a cancelled receive took no datagram, and withdraws its
+   * task's wake-up.
    *
    * @param dst where to put it; excess bytes are discarded
    * @return a future of the sender's address
    */
   public Future<InetSocketAddress> recvFrom(ByteBuffer dst) {
-    return cx -> pollRecvFrom(cx, dst);
+    return new ReadinessFuture<>(registration, ScheduledIo.READ_INTEREST) {
+      @Override
+      protected Poll<InetSocketAddress> pollOperation(Context cx) throws IOException {
+        return pollRecvFrom(cx, dst);
+      }
+    };
   }
 
   /**
@@ -150,7 +158,16 @@ public final class UdpSocket implements AutoCloseable {
    * @return a future of the number of bytes sent
    */
   public Future<Integer> send(ByteBuffer src) {
-    return cx -> pollSendTo(cx, src, null);
+    return sending(src, null);
+  }
+
+  private Future<Integer> sending(ByteBuffer src, InetSocketAddress target) {
+    return new ReadinessFuture<>(registration, ScheduledIo.WRITE_INTEREST) {
+      @Override
+      protected Poll<Integer> pollOperation(Context cx) throws IOException {
+        return pollSendTo(cx, src, target);
+      }
+    };
   }
 
   /**
@@ -162,10 +179,13 @@ public final class UdpSocket implements AutoCloseable {
    * @return a future of the number of bytes received
    */
   public Future<Integer> recv(ByteBuffer dst) {
-    return cx -> {
-      int before = dst.position();
-      Poll<InetSocketAddress> p = pollRecvFrom(cx, dst);
-      return p.isReady() ? Poll.ready(dst.position() - before) : Poll.pending();
+    return new ReadinessFuture<>(registration, ScheduledIo.READ_INTEREST) {
+      @Override
+      protected Poll<Integer> pollOperation(Context cx) throws IOException {
+        int before = dst.position();
+        Poll<InetSocketAddress> p = pollRecvFrom(cx, dst);
+        return p.isReady() ? Poll.ready(dst.position() - before) : Poll.pending();
+      }
     };
   }
 

@@ -434,6 +434,34 @@ abstract class NetContract {
   }
 
   @Test
+  void aCancelledUdpReceiveWithdrawsItsWakerFromTheSocket() throws Exception {
+    try (Runtime rt = single()) {
+      int[] wakes =
+          rt.blockOn(
+              Futures.join(
+                      UdpSocket.bind("127.0.0.1:0"),
+                      UdpSocket.bind("127.0.0.1:0"),
+                      (a, b) -> new UdpSocket[] {a, b})
+                  .map(
+                      s -> {
+                        CountingWaker recvFrom = new CountingWaker();
+                        Future<InetSocketAddress> first = s[0].recvFrom(ByteBuffer.allocate(8));
+                        pollPending(first, recvFrom);
+                        first.cancel();
+                        s[0].close();
+                        CountingWaker recv = new CountingWaker();
+                        Future<Integer> second = s[1].recv(ByteBuffer.allocate(8));
+                        pollPending(second, recv);
+                        second.cancel();
+                        s[1].close();
+                        return new int[] {recvFrom.wakes.get(), recv.wakes.get()};
+                      }));
+      assertEquals(0, wakes[0], "the cancelled recvFrom's task was woken");
+      assertEquals(0, wakes[1], "the cancelled recv's task was woken");
+    }
+  }
+
+  @Test
   void closingAStreamFailsTheTaskWaitingToReadIt() throws Exception {
     try (Runtime rt = multi()) {
       Throwable failure =
