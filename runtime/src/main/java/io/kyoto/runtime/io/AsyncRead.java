@@ -3,6 +3,7 @@ package io.kyoto.runtime.io;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
@@ -31,6 +32,20 @@ public interface AsyncRead {
    * @throws IOException if the read fails (a reset connection, a closed resource)
    */
   Poll<Void> pollRead(Context cx, ByteBuffer dst) throws IOException;
+
+  /**
+   * Withdraws the wake-up that a pending {@link #pollRead} arranged for {@code waker}, because the
+   * reader stopped waiting: a read future calls it from {@link Future#cancel()} with the waker of
+   * its last pending poll, so that the cancelled task is neither kept reachable by this source nor
+   * woken by its next event (Java has no drop to do it). A wake-up arranged since for another waker
+   * stays.
+   *
+   * <p>The default does nothing, which is right for sources that keep no waiter or that wake their
+   * waiter only once anyway; runtime sockets override it, and wrappers forward it.
+   *
+   * @param waker the waker of the cancelled read's last pending poll
+   */
+  default void withdrawRead(Waker waker) {}
 
   /**
    * {@return a future of one read into {@code dst}: the count, 0 if {@code dst} had no space, or -1

@@ -3,6 +3,7 @@ package io.kyoto.runtime.io;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -28,6 +29,20 @@ public interface AsyncWrite {
    * @throws IOException if the write fails
    */
   Poll<Void> pollWrite(Context cx, ByteBuffer src) throws IOException;
+
+  /**
+   * Withdraws the wake-up that a pending {@link #pollWrite} (or {@link #pollWriteVectored}, {@link
+   * #pollFlush}, {@link #pollShutdown}) arranged for {@code waker}, because the writer stopped
+   * waiting: a write future calls it from {@link Future#cancel()} with the waker of its last
+   * pending poll, so that the cancelled task is neither kept reachable by this sink nor woken by
+   * its next event. A wake-up arranged since for another waker stays.
+   *
+   * <p>The default does nothing, which is right for sinks that keep no waiter; runtime sockets
+   * override it, and wrappers forward it.
+   *
+   * @param waker the waker of the cancelled write's last pending poll
+   */
+  default void withdrawWrite(Waker waker) {}
 
   /**
    * Attempts to write from several buffers in order (gathering). The default writes from the first

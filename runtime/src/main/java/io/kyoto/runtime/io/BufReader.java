@@ -3,6 +3,7 @@ package io.kyoto.runtime.io;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -80,6 +81,12 @@ public final class BufReader<R extends AsyncRead> implements AsyncBufRead, Async
     dst.put(rem.limit(rem.position() + n));
     consume(n);
     return Poll.ready(null);
+  }
+
+  /** Forwards to the inner reader, which holds the waiter. */
+  @Override
+  public void withdrawRead(Waker waker) {
+    inner.withdrawRead(waker);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.kyoto.runtime.io;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -58,6 +59,12 @@ public final class BufStream<S extends AsyncRead & AsyncWrite>
     return reader.pollRead(cx, dst);
   }
 
+  /** Forwards to the inner stream, which holds the waiter. */
+  @Override
+  public void withdrawRead(Waker waker) {
+    reader.withdrawRead(waker);
+  }
+
   @Override
   public Poll<ByteBuffer> pollFillBuf(Context cx) throws IOException {
     return reader.pollFillBuf(cx);
@@ -66,6 +73,12 @@ public final class BufStream<S extends AsyncRead & AsyncWrite>
   @Override
   public void consume(int n) {
     reader.consume(n);
+  }
+
+  /** Forwards to the inner stream, which holds the waiter. */
+  @Override
+  public void withdrawWrite(Waker waker) {
+    writer.withdrawWrite(waker);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.kyoto.runtime.io;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -98,6 +99,12 @@ public final class BufWriter<W extends AsyncWrite> implements AsyncWrite, AsyncC
     buf.put(src.limit(src.position() + n));
     src.limit(limit);
     end += n;
+  }
+
+  /** Forwards to the inner writer, which holds the waiter. */
+  @Override
+  public void withdrawWrite(Waker waker) {
+    inner.withdrawWrite(waker);
   }
 
   @Override

@@ -21,9 +21,9 @@ final class IoReads {
 
   /** {@code Io.read}: one read; the count, or -1 at end of stream. */
   static Future<Integer> read(AsyncRead reader, ByteBuffer dst) {
-    return new Future<>() {
+    return new WithdrawingOp.Read<>(reader) {
       @Override
-      public Poll<Integer> poll(Context cx) throws IOException {
+      Poll<Integer> pollOp(Context cx) throws IOException {
         if (!dst.hasRemaining()) {
           return Poll.ready(0);
         }
@@ -43,18 +43,17 @@ final class IoReads {
   }
 
   /** {@code Io.readExact}: fills {@code dst}, or fails at an early end of stream. */
-  static final class ReadExact implements Future<Integer> {
-    private final AsyncRead reader;
+  static final class ReadExact extends WithdrawingOp.Read<Integer> {
     private final ByteBuffer dst;
     private int wanted = -1;
 
     ReadExact(AsyncRead reader, ByteBuffer dst) {
-      this.reader = reader;
+      super(reader);
       this.dst = dst;
     }
 
     @Override
-    public Poll<Integer> poll(Context cx) throws IOException {
+    Poll<Integer> pollOp(Context cx) throws IOException {
       if (wanted < 0) {
         wanted = dst.remaining();
       }
@@ -77,21 +76,20 @@ final class IoReads {
   }
 
   /** {@code Io.readToEnd}: every byte up to end of stream, at most {@code max}. */
-  static final class ReadToEnd implements Future<byte[]> {
+  static final class ReadToEnd extends WithdrawingOp.Read<byte[]> {
     private static final int INITIAL = 8 * 1024;
 
-    private final AsyncRead reader;
     private final int max;
     private ByteBuffer buf;
     private ByteBuffer probe;
 
     ReadToEnd(AsyncRead reader, int max) {
-      this.reader = reader;
+      super(reader);
       this.max = max;
     }
 
     @Override
-    public Poll<byte[]> poll(Context cx) throws IOException {
+    Poll<byte[]> pollOp(Context cx) throws IOException {
       if (buf == null) {
         buf = ByteBuffer.allocate(Math.min(max, INITIAL));
       }
@@ -162,21 +160,22 @@ final class IoReads {
   }
 
   /** {@code Io.readLine}: up to and including {@code '\n'}, appended to a builder. */
-  static final class ReadLine implements Future<Integer> {
-    private final AsyncBufRead reader;
+  static final class ReadLine extends WithdrawingOp.Read<Integer> {
+    private final AsyncBufRead bufReader;
     private final StringBuilder line;
     private final int max;
     private final ByteAccumulator bytes = new ByteAccumulator();
 
     ReadLine(AsyncBufRead reader, StringBuilder line, int max) {
-      this.reader = reader;
+      super(reader);
+      this.bufReader = reader;
       this.line = line;
       this.max = max;
     }
 
     @Override
-    public Poll<Integer> poll(Context cx) throws IOException {
-      if (readUntilNewline(cx, reader, bytes, max, max).isPending()) {
+    Poll<Integer> pollOp(Context cx) throws IOException {
+      if (readUntilNewline(cx, bufReader, bytes, max, max).isPending()) {
         return Poll.pending();
       }
       int n = bytes.size();

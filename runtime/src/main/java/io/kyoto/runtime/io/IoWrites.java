@@ -12,47 +12,52 @@ final class IoWrites {
 
   /** {@code Io.write}: one write; the count accepted. */
   static Future<Integer> write(AsyncWrite writer, ByteBuffer src) {
-    return cx -> {
-      if (!src.hasRemaining()) {
-        return Poll.ready(0);
+    return new WithdrawingOp.Write<>(writer) {
+      @Override
+      Poll<Integer> pollOp(Context cx) throws IOException {
+        if (!src.hasRemaining()) {
+          return Poll.ready(0);
+        }
+        int before = src.position();
+        if (writer.pollWrite(cx, src).isPending()) {
+          return Poll.pending();
+        }
+        return Poll.ready(src.position() - before);
       }
-      int before = src.position();
-      if (writer.pollWrite(cx, src).isPending()) {
-        return Poll.pending();
-      }
-      return Poll.ready(src.position() - before);
     };
   }
 
   /** {@code Io.writeAll}: writes until {@code src} is empty. */
   static Future<Void> writeAll(AsyncWrite writer, ByteBuffer src) {
-    return cx -> {
-      while (src.hasRemaining()) {
-        int before = src.position();
-        if (writer.pollWrite(cx, src).isPending()) {
-          return Poll.pending();
+    return new WithdrawingOp.Write<>(writer) {
+      @Override
+      Poll<Void> pollOp(Context cx) throws IOException {
+        while (src.hasRemaining()) {
+          int before = src.position();
+          if (writer.pollWrite(cx, src).isPending()) {
+            return Poll.pending();
+          }
+          if (src.position() == before) {
+            throw new IOException("failed to write whole buffer");
+          }
         }
-        if (src.position() == before) {
-          throw new IOException("failed to write whole buffer");
-        }
+        return Poll.ready(null);
       }
-      return Poll.ready(null);
     };
   }
 
   /** {@code Io.writeAllVectored}: writes until every buffer is empty. */
-  static final class WriteAllVectored implements Future<Void> {
-    private final AsyncWrite writer;
+  static final class WriteAllVectored extends WithdrawingOp.Write<Void> {
     private final ByteBuffer[] srcs;
     private int first;
 
     WriteAllVectored(AsyncWrite writer, ByteBuffer[] srcs) {
-      this.writer = writer;
+      super(writer);
       this.srcs = srcs;
     }
 
     @Override
-    public Poll<Void> poll(Context cx) throws IOException {
+    Poll<Void> pollOp(Context cx) throws IOException {
       while (true) {
         while (first < srcs.length && !srcs[first].hasRemaining()) {
           first++;

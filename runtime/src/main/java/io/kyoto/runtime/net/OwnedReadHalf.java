@@ -2,6 +2,7 @@ package io.kyoto.runtime.net;
 
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.io.AsyncRead;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,6 +24,11 @@ public final class OwnedReadHalf implements AsyncRead, AutoCloseable {
   @Override
   public Poll<Void> pollRead(Context cx, ByteBuffer dst) throws IOException {
     return state.core().pollRead(cx, dst);
+  }
+
+  @Override
+  public void withdrawRead(Waker waker) {
+    state.core().withdrawRead(waker);
   }
 
   /** Releases this half; the socket closes once the write half is closed too. Idempotent. */

@@ -3,6 +3,7 @@ package io.kyoto.runtime.net;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.io.AsyncCloseable;
 import io.kyoto.runtime.io.AsyncWrite;
 import java.io.IOException;
@@ -26,6 +27,11 @@ public final class OwnedWriteHalf implements AsyncWrite, AsyncCloseable {
   @Override
   public Poll<Void> pollWrite(Context cx, ByteBuffer src) throws IOException {
     return state.core().pollWrite(cx, src);
+  }
+
+  @Override
+  public void withdrawWrite(Waker waker) {
+    state.core().withdrawWrite(waker);
   }
 
   @Override

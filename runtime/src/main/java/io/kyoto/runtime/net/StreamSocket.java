@@ -3,6 +3,7 @@ package io.kyoto.runtime.net;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.internal.io.StreamCore;
 import io.kyoto.runtime.io.AsyncCloseable;
 import io.kyoto.runtime.io.AsyncRead;
@@ -26,8 +27,18 @@ abstract sealed class StreamSocket implements AsyncRead, AsyncWrite, AsyncClosea
   }
 
   @Override
+  public void withdrawRead(Waker waker) {
+    core.withdrawRead(waker);
+  }
+
+  @Override
   public Poll<Void> pollWrite(Context cx, ByteBuffer src) throws IOException {
     return core.pollWrite(cx, src);
+  }
+
+  @Override
+  public void withdrawWrite(Waker waker) {
+    core.withdrawWrite(waker);
   }
 
   @Override

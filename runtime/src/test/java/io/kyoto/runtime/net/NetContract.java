@@ -461,6 +461,72 @@ abstract class NetContract {
     }
   }
 
+  /** {@return a connected pair: the accepted server side first, then the client} */
+  static Future<TcpStream[]> connectedPair() {
+    return TcpListener.bind("127.0.0.1:0")
+        .flatMap(
+            listener ->
+                Futures.join(
+                        listener.accept(),
+                        TcpStream.connect(listener.localAddress()),
+                        (server, client) -> new TcpStream[] {server, client})
+                    .inspect(pair -> listener.close()));
+  }
+
+  @Test
+  void aCancelledStreamReadWithdrawsItsWakerFromTheSocket() throws Exception {
+    try (Runtime rt = single()) {
+      int[] wakes =
+          rt.blockOn(
+              Futures.join(
+                  connectedPair(),
+                  connectedPair(),
+                  (a, b) -> {
+                    CountingWaker read = new CountingWaker();
+                    Future<Integer> first = a[0].read(ByteBuffer.allocate(8));
+                    pollPending(first, read);
+                    first.cancel();
+                    a[0].close();
+                    a[1].close();
+                    CountingWaker halfRead = new CountingWaker();
+                    Split halves = b[0].split();
+                    Future<Integer> second = Io.readExact(halves.reader(), ByteBuffer.allocate(8));
+                    pollPending(second, halfRead);
+                    second.cancel();
+                    halves.reader().close();
+                    halves.writer().close();
+                    b[1].close();
+                    return new int[] {read.wakes.get(), halfRead.wakes.get()};
+                  }));
+      assertEquals(0, wakes[0], "the cancelled read's task was woken");
+      assertEquals(0, wakes[1], "the cancelled readExact's task was woken");
+    }
+  }
+
+  @Test
+  void aCancelledStreamWriteWithdrawsItsWakerFromTheSocket() throws Exception {
+    try (Runtime rt = single()) {
+      int wakes =
+          rt.blockOn(
+              connectedPair()
+                  .map(
+                      pair -> {
+                        TcpStream client = pair[1];
+                        client.setSendBufferSize(4096);
+                        pair[0].setReceiveBufferSize(4096);
+                        CountingWaker write = new CountingWaker();
+                        // Far more than both socket buffers hold: the write waits for the peer.
+                        Future<Void> writeAll = client.writeAll(ByteBuffer.allocate(8 << 20));
+                        pollPending(writeAll, write);
+                        writeAll.cancel();
+                        client.close();
+                        pair[0].close();
+                        return write.wakes.get();
+                      }));
+      assertEquals(0, wakes, "the cancelled write's task was woken");
+    }
+  }
+
   @Test
   void closingAStreamFailsTheTaskWaitingToReadIt() throws Exception {
     try (Runtime rt = multi()) {

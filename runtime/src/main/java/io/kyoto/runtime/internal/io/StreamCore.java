@@ -3,6 +3,7 @@ package io.kyoto.runtime.internal.io;
 import io.kyoto.reactor.IoResult;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -137,6 +138,24 @@ public final class StreamCore {
         return Poll.ready(null);
       }
     }
+  }
+
+  /**
+   * Withdraws a cancelled read's waker (see {@link Registration#withdraw}).
+   *
+   * @param waker the waker of the read's last pending poll
+   */
+  public void withdrawRead(Waker waker) {
+    registration.withdraw(ScheduledIo.READ_INTEREST, waker);
+  }
+
+  /**
+   * Withdraws a cancelled write's (or connect's) waker (see {@link Registration#withdraw}).
+   *
+   * @param waker the waker of the write's last pending poll
+   */
+  public void withdrawWrite(Waker waker) {
+    registration.withdraw(ScheduledIo.WRITE_INTEREST, waker);
   }
 
   /**
