@@ -4,6 +4,7 @@ import io.kyoto.reactor.Backend;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.internal.io.IoDriver;
 import io.kyoto.runtime.internal.io.RawStream;
 import io.kyoto.runtime.internal.io.Registration;
@@ -32,6 +33,8 @@ final class Connecting<A, S> implements Future<S> {
   private IoDriver driver;
   private StreamCore core;
   private IOException last;
+  // The waker of the last pending poll, withdrawn on cancel; owned by the polling task.
+  private Waker waiting;
 
   Connecting(List<A> addresses, Starter<A> starter, Function<StreamCore, S> wrap) {
     this.addresses = addresses.iterator();
@@ -59,8 +62,10 @@ final class Connecting<A, S> implements Future<S> {
       }
       try {
         if (core.pollConnect(cx).isPending()) {
+          waiting = cx.waker();
           return Poll.pending();
         }
+        waiting = null;
         StreamCore connected = core;
         core = null;
         return Poll.ready(wrap.apply(connected));
@@ -85,6 +90,13 @@ final class Connecting<A, S> implements Future<S> {
 
   @Override
   public void cancel() {
+    // Withdraw first: closing wakes whatever still waits on the socket, here our own task.
+    StreamCore c = core;
+    Waker w = waiting;
+    waiting = null;
+    if (c != null) {
+      c.withdrawWrite(w);
+    }
     closeQuietly();
   }
 }

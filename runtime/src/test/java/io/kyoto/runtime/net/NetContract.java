@@ -528,6 +528,27 @@ abstract class NetContract {
   }
 
   @Test
+  void aCancelledConnectDoesNotWakeItsTaskWhenItClosesTheSocket() throws Exception {
+    try (Runtime rt = single()) {
+      int wakes =
+          rt.blockOn(
+              TcpListener.bind("127.0.0.1:0")
+                  .map(
+                      listener -> {
+                        CountingWaker cancelled = new CountingWaker();
+                        // Pending at its first poll: only the driver, which runs between this
+                        // task's polls, records the socket's readiness.
+                        Future<TcpStream> connect = TcpStream.connect(listener.localAddress());
+                        pollPending(connect, cancelled);
+                        connect.cancel();
+                        listener.close();
+                        return cancelled.wakes.get();
+                      }));
+      assertEquals(0, wakes, "cancelling the connect woke its own task");
+    }
+  }
+
+  @Test
   void closingAStreamFailsTheTaskWaitingToReadIt() throws Exception {
     try (Runtime rt = multi()) {
       Throwable failure =
