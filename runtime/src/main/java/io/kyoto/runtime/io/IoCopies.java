@@ -3,24 +3,42 @@ package io.kyoto.runtime.io;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-/** The copying futures behind {@link Io}. */
+/**
+ * The copying futures behind {@link Io}. A copy may wait on its reader and its writer at once, so
+ * its cancel withdraws the last pending poll's waker from both (see {@link WithdrawingOp}).
+ */
 final class IoCopies {
   private IoCopies() {}
+
+  private static void withdraw(AsyncRead reader, AsyncWrite writer, Waker waker) {
+    if (waker != null) {
+      reader.withdrawRead(waker);
+      writer.withdrawWrite(waker);
+    }
+  }
 
   /** {@code Io.copy}. */
   static Future<Long> copy(AsyncRead reader, AsyncWrite writer, int bufferSize) {
     CopyBuffer state = new CopyBuffer(bufferSize);
     return new Future<>() {
+      private Waker waiting;
+
       @Override
       public Poll<Long> poll(Context cx) throws IOException {
-        return state.poll(cx, reader, writer);
+        Poll<Long> p = state.poll(cx, reader, writer);
+        waiting = p.isPending() ? cx.waker() : null;
+        return p;
       }
 
       @Override
       public void cancel() {
+        Waker w = waiting;
+        waiting = null;
+        withdraw(reader, writer, w);
         state.release();
       }
     };
@@ -32,6 +50,7 @@ final class IoCopies {
     private final AsyncWrite writer;
     private long amount;
     private boolean needFlush;
+    private Waker waiting;
 
     CopyBuf(AsyncBufRead reader, AsyncWrite writer) {
       this.reader = reader;
@@ -40,6 +59,19 @@ final class IoCopies {
 
     @Override
     public Poll<Long> poll(Context cx) throws IOException {
+      Poll<Long> p = pollCopy(cx);
+      waiting = p.isPending() ? cx.waker() : null;
+      return p;
+    }
+
+    @Override
+    public void cancel() {
+      Waker w = waiting;
+      waiting = null;
+      withdraw(reader, writer, w);
+    }
+
+    private Poll<Long> pollCopy(Context cx) throws IOException {
       while (true) {
         if (!cx.tryConsumeBudget()) {
           cx.waker().wake();
@@ -109,7 +141,8 @@ final class IoCopies {
       return amount;
     }
 
-    void release() {
+    void release(Waker waiting) {
+      withdraw(reader, writer, waiting);
       buffer.release();
     }
   }
@@ -118,6 +151,7 @@ final class IoCopies {
   static final class CopyBidirectional implements Future<BidirectionalCopy> {
     private final Direction aToB;
     private final Direction bToA;
+    private Waker waiting;
 
     <A extends AsyncRead & AsyncWrite, B extends AsyncRead & AsyncWrite> CopyBidirectional(
         A a, B b, int bufferSize) {
@@ -127,8 +161,10 @@ final class IoCopies {
 
     @Override
     public void cancel() {
-      aToB.release();
-      bToA.release();
+      Waker w = waiting;
+      waiting = null;
+      aToB.release(w);
+      bToA.release(w);
     }
 
     @Override
@@ -143,8 +179,10 @@ final class IoCopies {
         throw e;
       }
       if (abDone && baDone) {
+        waiting = null;
         return Poll.ready(new BidirectionalCopy(aToB.amount(), bToA.amount()));
       }
+      waiting = cx.waker();
       return Poll.pending();
     }
   }

@@ -549,6 +549,34 @@ abstract class NetContract {
   }
 
   @Test
+  void aCancelledCopyWithdrawsItsWakersFromTheSockets() throws Exception {
+    try (Runtime rt = single()) {
+      int[] wakes =
+          rt.blockOn(
+              Futures.join(
+                  connectedPair(),
+                  connectedPair(),
+                  (a, b) -> {
+                    CountingWaker copy = new CountingWaker();
+                    Future<Long> echo = Io.copy(a[0], a[0]);
+                    pollPending(echo, copy);
+                    echo.cancel();
+                    a[0].close();
+                    a[1].close();
+                    CountingWaker bidirectional = new CountingWaker();
+                    Future<?> proxy = Io.copyBidirectional(b[0], b[1]);
+                    pollPending(proxy, bidirectional);
+                    proxy.cancel();
+                    b[0].close();
+                    b[1].close();
+                    return new int[] {copy.wakes.get(), bidirectional.wakes.get()};
+                  }));
+      assertEquals(0, wakes[0], "the cancelled copy's task was woken");
+      assertEquals(0, wakes[1], "the cancelled copyBidirectional's task was woken");
+    }
+  }
+
+  @Test
   void closingAStreamFailsTheTaskWaitingToReadIt() throws Exception {
     try (Runtime rt = multi()) {
       Throwable failure =
