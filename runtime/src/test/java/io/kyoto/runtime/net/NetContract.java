@@ -373,6 +373,32 @@ abstract class NetContract {
   }
 
   @Test
+  void anAcceptThatTimedOutLeavesNoWakerOnTheListener() throws Exception {
+    try (Runtime rt = single()) {
+      int wakesByClose =
+          rt.blockOn(
+              TcpListener.bind("127.0.0.1:0")
+                  .flatMap(
+                      listener -> {
+                        CountingWaker task = new CountingWaker();
+                        Future<TcpStream> timed = listener.accept().timeout(Duration.ofMillis(1));
+                        pollPending(timed, task);
+                        return Time.sleep(Duration.ofMillis(20))
+                            .map(
+                                v -> {
+                                  assertThrows(
+                                      java.util.concurrent.TimeoutException.class,
+                                      () -> timed.poll(new Context(task)));
+                                  int before = task.wakes.get();
+                                  listener.close();
+                                  return task.wakes.get() - before;
+                                });
+                      }));
+      assertEquals(0, wakesByClose, "the timed-out accept's task was woken by the close");
+    }
+  }
+
+  @Test
   void cancellingIncomingWithdrawsItsWakerFromTheListener() throws Exception {
     try (Runtime rt = single()) {
       int wakes =
