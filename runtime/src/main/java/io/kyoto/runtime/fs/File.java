@@ -35,7 +35,8 @@ import java.util.Objects;
  *   <li>A <b>read</b> asks for up to {@code dst.remaining()} bytes (at most {@value #MAX_BUF}) into
  *       the file's own buffer, then copies them into {@code dst}. If the read's future is cancelled
  *       while the job runs, the bytes are kept for the next read; a write or seek before that
- *       rewinds the position over them, so nothing is skipped.
+ *       rewinds the position over them, so nothing is skipped. Its failure goes to the next read;
+ *       any other operation discards it, as tokio's do.
  *   <li>A <b>write</b> copies up to {@value #MAX_BUF} bytes of {@code src} into the file's buffer,
  *       starts the blocking write and completes at once, as tokio's does. A failure of that write
  *       is reported by the next operation ({@code write}, {@link #pollFlush flush}, read, seek,
@@ -143,7 +144,7 @@ public final class File implements AsyncRead, AsyncWrite, AsyncCloseable {
         if (d == null) {
           return Poll.pending();
         }
-        absorb(d);
+        absorb(d, true);
         continue;
       }
       throwLastWriteError();
@@ -335,7 +336,7 @@ public final class File implements AsyncRead, AsyncWrite, AsyncCloseable {
       if (d == null) {
         return true;
       }
-      absorb(d);
+      absorb(d, false);
     }
     discardReadAheadIfEnded();
     throwLastWriteError();
@@ -361,12 +362,21 @@ public final class File implements AsyncRead, AsyncWrite, AsyncCloseable {
     return p.value();
   }
 
-  /** Takes in an operation's result that no caller waits for any more. */
-  private void absorb(Done d) throws IOException {
+  /**
+   * Takes in an operation's result that no caller waits for any more.
+   *
+   * @param forRead whether a read takes it in: it then resumes the cancelled read and reports its
+   *     failure; any other operation discards a read's failure, as tokio's do (the failed read
+   *     moved nothing, and what the read was for is no longer asked)
+   */
+  private void absorb(Done d, boolean forRead) throws IOException {
     switch (d.kind) {
       case READ -> {
         if (d.error != null) {
-          throw d.error;
+          if (forRead) {
+            throw d.error;
+          }
+          return;
         }
         readAhead = true;
       }

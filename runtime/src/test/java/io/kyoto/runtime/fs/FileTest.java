@@ -2,14 +2,17 @@ package io.kyoto.runtime.fs;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.Task;
 import io.kyoto.runtime.io.BufReader;
 import io.kyoto.runtime.io.Io;
 import io.kyoto.runtime.io.Lines;
@@ -20,6 +23,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -212,6 +216,46 @@ class FileTest {
     String rest = new String(run(f.readToEnd()), UTF_8);
     assertEquals(readyAtOnce.get() ? "456789" : "0123456789", rest);
     f.close();
+  }
+
+  @Test
+  void aCancelledReadsFailureIsNotReportedByTheNextWrite() throws Exception {
+    Path p = Files.writeString(dir.resolve("f"), "data");
+    try (Runtime one =
+        Runtime.builder()
+            .multiThread()
+            .workerThreads(1)
+            .maxBlockingThreads(1)
+            .enableAll()
+            .build()) {
+      File w = one.blockOn(File.options().write(true).open(p));
+      CountDownLatch release = new CountDownLatch(1);
+      // The only blocking thread waits on the latch, so the read's job queues behind it and its
+      // first poll is pending whatever the timing.
+      one.blockOn(
+          Futures.fromSupplier(
+              () ->
+                  Task.spawnBlocking(
+                      () -> {
+                        release.await();
+                        return null;
+                      })));
+      boolean pending =
+          one.blockOn(
+              cx -> {
+                Future<Integer> read = w.read(ByteBuffer.allocate(4)); // fails: write-only
+                boolean p0 = read.poll(cx).isPending();
+                read.cancel();
+                return Poll.ready(p0);
+              });
+      assertTrue(pending, "the read's job ran before the blocking thread was free");
+      release.countDown();
+      assertDoesNotThrow(
+          () -> one.blockOn(w.writeAll(ascii("DA")).flatMap(v -> w.flush())),
+          "the write reported the cancelled read's failure");
+      assertEquals("DAta", Files.readString(p));
+      w.close();
+    }
   }
 
   @Test
