@@ -3,6 +3,7 @@ package io.kyoto.runtime.tls;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.io.AsyncCloseable;
 import io.kyoto.runtime.io.AsyncRead;
 import io.kyoto.runtime.io.AsyncWrite;
@@ -250,7 +251,23 @@ public final class TlsStream<S extends AsyncRead & AsyncWrite>
     return false;
   }
 
+  /**
+   * Forwards to the inner stream's read side, where a read waits for records. A read that also
+   * waited to flush ciphertext left a wake-up on the inner write side too; it is not withdrawn, as
+   * that side may hold a live write of the same task whose wake-up would be lost.
+   */
+  @Override
+  public void withdrawRead(Waker waker) {
+    inner.withdrawRead(waker);
+  }
+
   // ---- writing -------------------------------------------------------------------------------
+
+  /** Forwards to the inner stream's write side (see {@link #withdrawRead}). */
+  @Override
+  public void withdrawWrite(Waker waker) {
+    inner.withdrawWrite(waker);
+  }
 
   @Override
   public Poll<Void> pollWrite(Context cx, ByteBuffer src) throws IOException {

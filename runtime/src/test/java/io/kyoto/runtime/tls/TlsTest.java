@@ -161,6 +161,30 @@ class TlsTest {
   }
 
   @Test
+  void aCancelledReadWithdrawsItsWakerFromTheTcpStreamUnderneath() throws Exception {
+    InetSocketAddress addr =
+        serveOne(TlsAcceptor.of(server), tls -> tls.readToEnd().discard()); // sends no data
+    TlsStream<TcpStream> tls = rt.blockOn(connect(TlsConnector.of(client), "localhost", addr));
+    java.util.concurrent.atomic.AtomicInteger wakes =
+        new java.util.concurrent.atomic.AtomicInteger();
+    io.kyoto.runtime.Waker counting = wakes::incrementAndGet;
+    int wokenByClose =
+        rt.blockOn(
+            cx -> {
+              Future<Integer> read = tls.read(ByteBuffer.allocate(16));
+              assertTrue(read.poll(new io.kyoto.runtime.Context(counting)).isPending());
+              read.cancel();
+              // Only what the close does counts: an event that came before the cancel (a session
+              // ticket) may have woken the waker already.
+              int before = wakes.get();
+              tls.close(); // closes the TCP stream, waking whatever still waits on it
+              return io.kyoto.runtime.Poll.ready(wakes.get() - before);
+            });
+    assertEquals(0, wokenByClose, "the cancelled read's task was woken by the close");
+    rt.blockOn(serverTask.handle((v, e) -> null));
+  }
+
+  @Test
   void closeNotifyIsTheEndOfTheStream() throws Exception {
     InetSocketAddress addr =
         serveOne(
