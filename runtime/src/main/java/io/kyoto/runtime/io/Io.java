@@ -233,7 +233,12 @@ public final class Io {
    */
   public static Future<Void> flush(AsyncWrite writer) {
     Objects.requireNonNull(writer, "writer");
-    return writer::pollFlush;
+    return new WithdrawingOp.Write<>(writer) {
+      @Override
+      Poll<Void> pollOp(Context cx) throws IOException {
+        return writer.pollFlush(cx);
+      }
+    };
   }
 
   /**
@@ -245,7 +250,12 @@ public final class Io {
    */
   public static Future<Void> shutdown(AsyncWrite writer) {
     Objects.requireNonNull(writer, "writer");
-    return writer::pollShutdown;
+    return new WithdrawingOp.Write<>(writer) {
+      @Override
+      Poll<Void> pollOp(Context cx) throws IOException {
+        return writer.pollShutdown(cx);
+      }
+    };
   }
 
   /**

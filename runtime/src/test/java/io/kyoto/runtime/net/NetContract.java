@@ -575,6 +575,32 @@ abstract class NetContract {
   }
 
   @Test
+  void aCancelledFlushWithdrawsItsWakerFromTheSocketUnderTheBuffer() throws Exception {
+    try (Runtime rt = single()) {
+      int wakes =
+          rt.blockOn(
+              connectedPair()
+                  .map(
+                      pair -> {
+                        TcpStream client = pair[1];
+                        client.setSendBufferSize(4096);
+                        pair[0].setReceiveBufferSize(4096);
+                        var buffered = io.kyoto.runtime.io.BufWriter.withCapacity(8 << 20, client);
+                        Future<Void> fill = buffered.writeAll(ByteBuffer.allocate(4 << 20));
+                        assertTrue(fill.poll(new Context(Waker.noop())).isReady());
+                        CountingWaker flush = new CountingWaker();
+                        Future<Void> flushing = buffered.flush();
+                        pollPending(flushing, flush);
+                        flushing.cancel();
+                        client.close();
+                        pair[0].close();
+                        return flush.wakes.get();
+                      }));
+      assertEquals(0, wakes, "the cancelled flush's task was woken");
+    }
+  }
+
+  @Test
   void aCancelledCopyWithdrawsItsWakersFromTheSockets() throws Exception {
     try (Runtime rt = single()) {
       int[] wakes =
