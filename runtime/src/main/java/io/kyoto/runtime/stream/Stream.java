@@ -7,6 +7,7 @@ import io.kyoto.runtime.ThrowingBiFunction;
 import io.kyoto.runtime.ThrowingConsumer;
 import io.kyoto.runtime.ThrowingFunction;
 import io.kyoto.runtime.ThrowingPredicate;
+import io.kyoto.runtime.Waker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -97,6 +98,20 @@ public interface Stream<T> {
    * streams that hold nothing.
    */
   default void cancel() {}
+
+  /**
+   * Withdraws the wake-up that a pending {@link #pollNext} arranged for {@code waker}, because the
+   * borrower stopped waiting without ending the stream: a {@link #next()} future that lost a {@code
+   * select} calls it with the waker of its last pending poll, so that the cancelled task is neither
+   * kept reachable by the stream's source nor woken by its next event. The stream stays usable; a
+   * wake-up arranged since for another waker stays.
+   *
+   * <p>The default does nothing, which is right for streams that keep no waiter; sources that do (a
+   * listener's {@code incoming()}) override it.
+   *
+   * @param waker the waker of the cancelled borrower's last pending poll
+   */
+  default void withdrawNext(Waker waker) {}
 
   /**
    * {@return the end-of-stream marker, the poll a stream returns once it is exhausted} A shared

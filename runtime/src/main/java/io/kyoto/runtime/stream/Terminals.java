@@ -7,6 +7,7 @@ import io.kyoto.runtime.ThrowingBiFunction;
 import io.kyoto.runtime.ThrowingConsumer;
 import io.kyoto.runtime.ThrowingFunction;
 import io.kyoto.runtime.ThrowingPredicate;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.internal.task.Cancel;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -26,9 +27,14 @@ import java.util.stream.Collector;
 final class Terminals {
   private Terminals() {}
 
-  /** {@code stream.next()}: borrows the stream; cancelling it does nothing to the stream. */
+  /**
+   * {@code stream.next()}: borrows the stream; cancelling it only withdraws its wake-up ({@link
+   * Stream#withdrawNext}), with the waker of its last pending poll (a plain field: the borrowing
+   * task polls and cancels it).
+   */
   static final class Next<T> implements Future<Optional<T>> {
     private final Stream<T> stream;
+    private Waker waiting;
 
     Next(Stream<T> stream) {
       this.stream = stream;
@@ -38,12 +44,23 @@ final class Terminals {
     public Poll<Optional<T>> poll(Context cx) throws Exception {
       Poll<T> p = stream.pollNext(cx);
       if (p.isPending()) {
+        waiting = cx.waker();
         return Poll.pending();
       }
+      waiting = null;
       if (Stream.isEnd(p)) {
         return Poll.ready(Optional.empty());
       }
       return Poll.ready(Optional.of(nonNull(p.value())));
+    }
+
+    @Override
+    public void cancel() {
+      Waker w = waiting;
+      if (w != null) {
+        waiting = null;
+        stream.withdrawNext(w);
+      }
     }
   }
 

@@ -418,6 +418,26 @@ abstract class NetContract {
   }
 
   @Test
+  void aCancelledNextOfIncomingWithdrawsItsWakerFromTheListener() throws Exception {
+    try (Runtime rt = single()) {
+      int wakes =
+          rt.blockOn(
+              TcpListener.bind("127.0.0.1:0")
+                  .map(
+                      listener -> {
+                        CountingWaker cancelled = new CountingWaker();
+                        io.kyoto.runtime.stream.Stream<TcpStream> incoming = listener.incoming();
+                        Future<java.util.Optional<TcpStream>> next = incoming.next();
+                        pollPending(next, cancelled); // as a next() that loses a select
+                        next.cancel();
+                        listener.close();
+                        return cancelled.wakes.get();
+                      }));
+      assertEquals(0, wakes, "the cancelled next()'s task was woken");
+    }
+  }
+
+  @Test
   void cancellingAnOlderAcceptLeavesTheNewerWaitersWaker() throws Exception {
     try (Runtime rt = single()) {
       int[] wakes =

@@ -52,4 +52,13 @@ public abstract class ReadinessStream<T> implements Stream<T> {
     waiting = null;
     registration.withdraw(interest, w);
   }
+
+  /** Withdraws a borrower's waker (a cancelled {@code next()}); the stream stays usable. */
+  @Override
+  public final void withdrawNext(Waker waker) {
+    if (waker == waiting) {
+      waiting = null;
+    }
+    registration.withdraw(interest, waker);
+  }
 }
