@@ -3,6 +3,7 @@ package io.kyoto.runtime.io;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -70,6 +71,16 @@ public final class DuplexStream implements AsyncRead, AsyncWrite, AsyncCloseable
       return Poll.pending();
     }
     return readPipe.pollRead(cx, dst);
+  }
+
+  @Override
+  public void withdrawRead(Waker waker) {
+    readPipe.withdrawRead(waker);
+  }
+
+  @Override
+  public void withdrawWrite(Waker waker) {
+    writePipe.withdrawWrite(waker);
   }
 
   @Override

@@ -97,6 +97,20 @@ final class Pipe {
     return Poll.ready(null);
   }
 
+  /** A cancelled read's waker leaves, unless a newer reader replaced it (compared by identity). */
+  synchronized void withdrawRead(Waker waker) {
+    if (readWaker == waker) {
+      readWaker = null;
+    }
+  }
+
+  /** A cancelled write's waker leaves, unless a newer writer replaced it (compared by identity). */
+  synchronized void withdrawWrite(Waker waker) {
+    if (writeWaker == waker) {
+      writeWaker = null;
+    }
+  }
+
   private void reserve(int needed) {
     if (needed <= ring.length) {
       return;

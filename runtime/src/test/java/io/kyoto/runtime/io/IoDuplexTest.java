@@ -44,6 +44,24 @@ class IoDuplexTest {
   }
 
   @Test
+  void cancelledReadsAndWritesWithdrawTheirWakers() throws Exception {
+    DuplexStream.Pair p = Io.duplex(4);
+    AtomicInteger readerWakes = new AtomicInteger();
+    io.kyoto.runtime.Future<Integer> read = p.server().read(ByteBuffer.allocate(4));
+    assertTrue(read.poll(new Context(readerWakes::incrementAndGet)).isPending());
+    read.cancel();
+    AtomicInteger writerWakes = new AtomicInteger();
+    io.kyoto.runtime.Future<Void> write = p.client().writeAll(bytes("0123456789"));
+    assertTrue(write.poll(new Context(writerWakes::incrementAndGet)).isPending(), "full");
+    write.cancel();
+    // The write filled the buffer (an event for the reader); reading drains it (one for the
+    // writer).
+    assertTrue(p.server().pollRead(noopContext(), ByteBuffer.allocate(4)).isReady());
+    assertEquals(0, readerWakes.get(), "the cancelled read's task was woken");
+    assertEquals(0, writerWakes.get(), "the cancelled write's task was woken");
+  }
+
+  @Test
   void aWriterFacingAFullBufferWaitsForThePeerToRead() throws Exception {
     DuplexStream.Pair p = Io.duplex(8);
     AtomicInteger wakes = new AtomicInteger();
