@@ -127,10 +127,11 @@ public final class Registration {
    * the cancelled task is neither kept reachable by this resource nor woken by its next event. Only
    * a slot that still holds {@code waker} is cleared; a newer waiter stays registered.
    *
-   * <p>Waiters are told apart by their waker alone, and a task's waker is the same object at every
-   * poll: two operations of one task waiting on one direction of one resource share the slot, so
-   * cancelling one withdraws the other's wake-up too. The resources allow one waiting operation per
-   * direction, so this does not arise in correct use.
+   * <p>Waiters are told apart by their waker alone, and a runtime task's waker is the same object
+   * at every poll (a context's waker may change between polls, so callers pass the waker of their
+   * last pending poll): two operations of one task waiting on one direction of one resource share
+   * the slot, so cancelling one withdraws the other's wake-up too. The resources allow one waiting
+   * operation per direction, so this does not arise in correct use.
    *
    * @param interest {@link ScheduledIo#READ_INTEREST} or {@link ScheduledIo#WRITE_INTEREST}
    * @param waker the waker of the operation's last pending poll; null does nothing
