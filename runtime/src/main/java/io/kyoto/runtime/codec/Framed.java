@@ -3,6 +3,7 @@ package io.kyoto.runtime.codec;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.io.AsyncCloseable;
 import io.kyoto.runtime.io.AsyncRead;
 import io.kyoto.runtime.io.AsyncWrite;
@@ -75,6 +76,12 @@ public final class Framed<I, O> implements Stream<I>, AsyncCloseable {
    */
   public Poll<I> pollNext(Context cx) throws IOException {
     return read.pollNext(cx);
+  }
+
+  /** Forwards to the read side, as {@link FramedRead#withdrawNext}. */
+  @Override
+  public void withdrawNext(Waker waker) {
+    read.withdrawNext(waker);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.kyoto.runtime.codec;
 
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.io.AsyncRead;
 import io.kyoto.runtime.stream.Stream;
 import java.io.IOException;
@@ -78,6 +79,12 @@ public final class FramedRead<T> implements Stream<T> {
   public static <T> FramedRead<T> withCapacity(
       AsyncRead reader, Decoder<? extends T> decoder, int capacity) {
     return new FramedRead<>(reader, decoder, capacity);
+  }
+
+  /** Forwards to the reader, where a pending {@link #pollNext} waits. */
+  @Override
+  public void withdrawNext(Waker waker) {
+    reader.withdrawRead(waker);
   }
 
   /**

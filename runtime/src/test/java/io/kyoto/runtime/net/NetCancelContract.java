@@ -273,6 +273,40 @@ abstract class NetCancelContract {
   }
 
   @Test
+  void aCancelledNextOfAFramedReadWithdrawsItsWakerFromTheSocket() throws Exception {
+    try (Runtime rt = single()) {
+      int[] wakes =
+          rt.blockOn(
+              Futures.join(
+                  connectedPair(),
+                  connectedPair(),
+                  (a, b) -> {
+                    CountingWaker framedRead = new CountingWaker();
+                    var lines =
+                        io.kyoto.runtime.codec.FramedRead.create(
+                            a[0], io.kyoto.runtime.codec.LinesCodec.create());
+                    Future<?> next = lines.next();
+                    pollPending(next, framedRead); // as a next() that loses a select
+                    next.cancel();
+                    a[0].close();
+                    a[1].close();
+                    CountingWaker framed = new CountingWaker();
+                    var both =
+                        io.kyoto.runtime.codec.Framed.create(
+                            b[0], io.kyoto.runtime.codec.LinesCodec.create());
+                    Future<?> next2 = both.next();
+                    pollPending(next2, framed);
+                    next2.cancel();
+                    b[0].close();
+                    b[1].close();
+                    return new int[] {framedRead.wakes.get(), framed.wakes.get()};
+                  }));
+      assertEquals(0, wakes[0], "the cancelled FramedRead next()'s task was woken");
+      assertEquals(0, wakes[1], "the cancelled Framed next()'s task was woken");
+    }
+  }
+
+  @Test
   void aCancelledConnectDoesNotWakeItsTaskWhenItClosesTheSocket() throws Exception {
     try (Runtime rt = single()) {
       int wakes =
