@@ -3,6 +3,7 @@ package io.kyoto.web.internal.io;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.io.AsyncRead;
 import io.kyoto.runtime.io.AsyncWrite;
 import io.kyoto.web.Upgraded;
@@ -47,6 +48,16 @@ public final class UpgradedConnection implements Upgraded {
       return Poll.ready(null);
     }
     return reader.pollRead(cx, dst);
+  }
+
+  @Override
+  public void withdrawRead(Waker waker) {
+    reader.withdrawRead(waker);
+  }
+
+  @Override
+  public void withdrawWrite(Waker waker) {
+    writer.withdrawWrite(waker);
   }
 
   @Override
