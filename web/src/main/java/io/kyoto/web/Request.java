@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -171,6 +172,21 @@ public final class Request {
    */
   public String header(String name) {
     return headers.get(name);
+  }
+
+  /**
+   * {@return the value of the request's cookie {@code name} (the first, if several), or null} Read
+   * from the {@code Cookie} field as {@link Cookie#parse} does.
+   *
+   * @param name the cookie's name
+   */
+  public String cookie(String name) {
+    List<String> fields = headers.getAll("cookie");
+    if (fields.isEmpty()) return null;
+    for (Cookie c : Cookie.parse(fields)) {
+      if (c.name().equals(name)) return c.value();
+    }
+    return null;
   }
 
   /**

@@ -147,6 +147,17 @@ public final class Response {
   }
 
   /**
+   * Adds a {@code Set-Cookie} field for {@code cookie}.
+   *
+   * @param cookie the cookie
+   * @return this
+   */
+  public Response cookie(Cookie cookie) {
+    headers.add("set-cookie", cookie.toSetCookie());
+    return this;
+  }
+
+  /**
    * Adds a header.
    *
    * @param name the name

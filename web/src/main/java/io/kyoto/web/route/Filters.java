@@ -219,6 +219,32 @@ public final class Filters {
   }
 
   /**
+   * {@return the value of the request's cookie {@code name}} Missing → 400. warp's {@code cookie}.
+   *
+   * @param name the cookie's name
+   */
+  public static Filter<String> cookie(String name) {
+    Objects.requireNonNull(name, "name");
+    return Filter.of(
+        ex -> {
+          String v = ex.request().cookie(name);
+          if (v == null) throw Rejection.badRequest("missing request cookie " + name);
+          return v;
+        });
+  }
+
+  /**
+   * {@return the value of the request's cookie {@code name}, if it has one} warp's {@code
+   * cookie::optional}.
+   *
+   * @param name the cookie's name
+   */
+  public static Filter<Optional<String>> cookieOptional(String name) {
+    Objects.requireNonNull(name, "name");
+    return Filter.of(ex -> Optional.ofNullable(ex.request().cookie(name)));
+  }
+
+  /**
    * {@return a guard requiring a {@code Content-Length} of at most {@code maxBytes}} warp's {@code
    * content_length_limit}: missing → 411, larger → 413, before any byte is read.
    *
