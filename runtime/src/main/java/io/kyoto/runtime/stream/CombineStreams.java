@@ -3,6 +3,7 @@ package io.kyoto.runtime.stream;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.ThrowingBiFunction;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.internal.task.Cancel;
 import java.util.List;
 
@@ -57,6 +58,13 @@ final class CombineStreams {
     }
 
     @Override
+    public void withdrawNext(Waker waker) {
+      for (Stream<T> s : streams) {
+        if (s != null) s.withdrawNext(waker); // each live stream was polled and may hold it
+      }
+    }
+
+    @Override
     public void cancel() {
       Throwable thrown = null;
       for (int i = 0; i < streams.length; i++) {
@@ -103,6 +111,14 @@ final class CombineStreams {
         second = StreamPolls.ended();
       }
       return p;
+    }
+
+    @Override
+    public void withdrawNext(Waker waker) {
+      Stream<T> f = first;
+      if (f != null) f.withdrawNext(waker);
+      Stream<T> sec = second;
+      if (sec != null) sec.withdrawNext(waker);
     }
 
     @Override
@@ -187,6 +203,14 @@ final class CombineStreams {
     private Poll<R> finish() {
       cancel();
       return Stream.end();
+    }
+
+    @Override
+    public void withdrawNext(Waker waker) {
+      Stream<A> l = left;
+      if (l != null) l.withdrawNext(waker);
+      Stream<B> r = right;
+      if (r != null) r.withdrawNext(waker);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.kyoto.runtime.stream;
 
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.internal.task.Cancel;
 import java.util.ArrayList;
 import java.util.List;
@@ -173,6 +174,14 @@ public final class StreamMap<K, V> implements Stream<Map.Entry<K, V>> {
     start = next;
     streams.subList(j, streams.size()).clear();
     keys.subList(j, keys.size()).clear();
+  }
+
+  /** Forwards to every stream in the map: each was polled and may hold the borrower's waker. */
+  @Override
+  public void withdrawNext(Waker waker) {
+    for (Stream<V> st : streams) {
+      if (st != null) st.withdrawNext(waker);
+    }
   }
 
   /** Cancels every stream in the map and empties it. */

@@ -2,6 +2,7 @@ package io.kyoto.runtime.stream;
 
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.internal.task.Cancel;
 
 /**
@@ -68,6 +69,16 @@ abstract class Upstream<T, U> implements Stream<U> {
     Stream<T> u = upstream;
     upstream = StreamPolls.ended();
     u.cancel();
+  }
+
+  /**
+   * Forwards to the upstream, where a borrower's pending poll left its waker (a combinator that
+   * also waits on something else, a future or an inner stream, may leave it there too: that one
+   * wakes the borrower at most once more).
+   */
+  @Override
+  public void withdrawNext(Waker waker) {
+    upstream.withdrawNext(waker);
   }
 
   @Override
