@@ -51,7 +51,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       body that asked for it.
  *   <li>Timeouts: a request head must arrive within {@linkplain Builder#headerReadTimeout the
  *       header-read timeout} of its first byte (408, then close); an idle keep-alive connection is
- *       closed after {@linkplain Builder#keepAliveTimeout the keep-alive timeout}. A slow client
+ *       closed after {@linkplain Builder#keepAliveTimeout the keep-alive timeout}; a client that
+ *       takes none of the server's output (a response, or the end of one before the connection
+ *       closes) for {@linkplain Builder#sendTimeout the send timeout} is cut off. A slow client
  *       holds no thread.
  *   <li>Graceful shutdown ({@link #shutdown()} or the signal given to {@link #serve(Service,
  *       Future)}): stop accepting, close idle connections and those still receiving a request head
@@ -97,7 +99,8 @@ public final class HttpServer implements AutoCloseable {
             b.maxBodyBytes,
             b.headerReadTimeout,
             b.keepAliveTimeout,
-            b.lingerTimeout);
+            b.lingerTimeout,
+            b.sendTimeout);
     this.maxConnections = b.maxConnections;
     this.shutdownTimeout = b.shutdownTimeout;
     this.tls = b.tls;
@@ -461,6 +464,7 @@ public final class HttpServer implements AutoCloseable {
     private Duration keepAliveTimeout = Duration.ofSeconds(60);
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private Duration lingerTimeout = Duration.ofSeconds(2);
+    private Duration sendTimeout = Duration.ofSeconds(60);
     private TlsAcceptor tls;
 
     private Builder() {}
@@ -559,6 +563,24 @@ public final class HttpServer implements AutoCloseable {
      */
     public Builder keepAliveTimeout(Duration timeout) {
       this.keepAliveTimeout = positive(timeout, "keepAliveTimeout");
+      return this;
+    }
+
+    /**
+     * Sets how long a write to the client may make no progress before the connection is closed
+     * (default 60 s, as nginx's {@code send_timeout}). It bounds every wait for a client to take
+     * the server's output: a response or its body, the rest of a final response on a connection
+     * that closes (after {@code connection: close}, an error such as 400, 413 or 431, or during
+     * graceful shutdown), and the TLS {@code close_notify}. A client that stops reading is then cut
+     * off: the socket is closed without waiting further, and what it has not received is lost. The
+     * clock restarts whenever the client takes more bytes, so a slow but live download of any size
+     * completes.
+     *
+     * @param timeout positive
+     * @return this
+     */
+    public Builder sendTimeout(Duration timeout) {
+      this.sendTimeout = positive(timeout, "sendTimeout");
       return this;
     }
 

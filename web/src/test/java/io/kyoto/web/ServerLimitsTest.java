@@ -3,9 +3,13 @@ package io.kyoto.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.service.Service;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -125,6 +129,60 @@ class ServerLimitsTest {
       assertEquals(0, h.server.openConnections());
     } finally {
       h.rt.close();
+    }
+  }
+
+  /** 16 MiB: more than the client's small receive buffer and the server's send buffer hold. */
+  private static final byte[] BIG = new byte[16 * 1024 * 1024];
+
+  private static final Service<Request, Response> BIG_APP =
+      Service.of(req -> Futures.ready(Response.bytes(BIG, "application/octet-stream")));
+
+  /** Connects with a small receive buffer, so a response the client does not read stalls soon. */
+  static Socket stingySocket(ServerHarness h) throws Exception {
+    Socket s = new Socket();
+    s.setReceiveBufferSize(4096); // before connect, so the advertised window stays small
+    s.connect(new InetSocketAddress("127.0.0.1", h.port()));
+    s.setSoTimeout(10_000);
+    return s;
+  }
+
+  /** Waits (up to 10 s) until the server has accepted a connection and it has ended. */
+  static void awaitConnectionEnded(ServerHarness h) throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < end
+        && (h.server.acceptedConnections() == 0 || h.server.openConnections() != 0)) {
+      Thread.sleep(20);
+    }
+    assertEquals(1, h.server.acceptedConnections());
+    assertEquals(0, h.server.openConnections(), "the stalled connection is still open after 10 s");
+  }
+
+  /** Reads until end of stream or a reset; returns how many bytes arrived. */
+  static long drain(InputStream in) throws Exception {
+    byte[] buf = new byte[64 * 1024];
+    long total = 0;
+    try {
+      int n;
+      while ((n = in.read(buf)) > 0) total += n;
+    } catch (SocketException e) {
+      // reset: the server closed with bytes still unsent
+    }
+    return total;
+  }
+
+  @Test
+  void aClientThatStopsReadingTheFinalResponseIsCutOffAfterTheSendTimeout() throws Exception {
+    try (ServerHarness h =
+        new ServerHarness(HttpServer.builder().sendTimeout(Duration.ofMillis(500)), BIG_APP)) {
+      try (Socket s = stingySocket(h)) {
+        s.getOutputStream()
+            .write("GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes());
+        // The client reads nothing: the server's flush of the final response stalls.
+        awaitConnectionEnded(h);
+        long got = drain(s.getInputStream());
+        assertTrue(got > 0 && got < BIG.length, "the response was cut off: " + got + " bytes");
+      }
     }
   }
 }

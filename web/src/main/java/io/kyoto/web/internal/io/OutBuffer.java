@@ -21,6 +21,7 @@ public final class OutBuffer {
   private ByteBuffer extra;
   private byte[] afterExtra;
   private final ByteBuffer[] pair = new ByteBuffer[2];
+  private long written; // bytes the transport accepted, ever
   private final byte[] digits = new byte[20];
 
   /** Creates the buffer; it takes a heap buffer from the {@link BufferCache} when first used. */
@@ -49,6 +50,11 @@ public final class OutBuffer {
   /** {@return the bytes buffered in the heap buffer} */
   public int buffered() {
     return buf.position();
+  }
+
+  /** {@return how many bytes the transport has accepted from this buffer so far} */
+  public long written() {
+    return written;
   }
 
   /** Drops everything queued. */
@@ -168,6 +174,7 @@ public final class OutBuffer {
     if (buf == EMPTY && extra != null) buf = BufferCache.take(); // never mutate the shared EMPTY
     while (buf.position() > 0 || extra != null) {
       buf.flip();
+      long before = buf.remaining() + (extra == null ? 0 : extra.remaining());
       Poll<Void> p;
       try {
         if (extra == null) {
@@ -184,6 +191,7 @@ public final class OutBuffer {
           p = writer.pollWrite(cx, buf);
         }
       } finally {
+        written += before - buf.remaining() - (extra == null ? 0 : extra.remaining());
         buf.compact();
       }
       if (p.isPending()) return false;

@@ -100,6 +100,12 @@ public final class H1Connection implements Future<Void> {
   private boolean lingerOnClose;
   private boolean closed;
 
+  // the send timeout: while a write is pending, when the client last took bytes (-1: no write is
+  // pending), how many bytes it had taken then, and the wake-up at the deadline
+  private long stalledSince = -1;
+  private long stalledAt;
+  private Sleep sendTimer;
+
   /**
    * Creates the connection.
    *
@@ -167,18 +173,25 @@ public final class H1Connection implements Future<Void> {
           try {
             Poll<Response> p = responseFuture.poll(cx);
             if (p.isPending()) {
-              // Output of earlier pipelined responses should not wait for a slow handler.
-              if (!out.isEmpty()) flush(cx);
-              return Poll.pending();
+              r = null;
+            } else {
+              r = p.value();
+              if (r == null) {
+                throw new NullPointerException("the service returned a null response");
+              }
             }
-            r = p.value();
-            if (r == null) throw new NullPointerException("the service returned a null response");
           } catch (Exception e) {
             // The failed future is dropped here: cancelled once, as tokio drops a panicked one.
             Future<Response> failed = responseFuture;
             responseFuture = null;
             cancelAfterFailure(failed, e);
             r = failureResponse(e);
+          }
+          if (r == null) {
+            // Output of earlier pipelined responses should not wait for a slow handler. Outside
+            // the try: a send timeout here ends the connection, it is not the service's failure.
+            if (!out.isEmpty()) flush(cx);
+            return Poll.pending();
           }
           responseFuture = null;
           startResponse(r);
@@ -192,9 +205,15 @@ public final class H1Connection implements Future<Void> {
           return Poll.ready(null);
         }
         case CLOSE -> {
+          // Every wait on the client here is bounded by the send timeout: the rest of the final
+          // response, then (TLS) the records and close_notify still queued in the stream.
           if (!flush(cx)) return Poll.pending();
           Poll<Void> s = writer.pollShutdown(cx);
-          if (s.isPending()) return Poll.pending();
+          if (s.isPending()) {
+            awaitWritable(cx);
+            return Poll.pending();
+          }
+          writeDone();
           if (!lingerOnClose && !in.buffer().hasRemaining()) {
             // Nothing unread that could turn the close into a reset: close at once.
             closeNow();
@@ -722,6 +741,10 @@ public final class H1Connection implements Future<Void> {
       timer.cancel();
       timer = null;
     }
+    if (sendTimer != null) {
+      sendTimer.cancel();
+      sendTimer = null;
+    }
   }
 
   @Override
@@ -729,8 +752,66 @@ public final class H1Connection implements Future<Void> {
     closeNow();
   }
 
+  /**
+   * Writes what is queued; returns false when the client takes no more for now. Throws once the
+   * client has taken nothing for the send timeout, which ends the connection hard.
+   */
   private boolean flush(Context cx) throws IOException {
-    return out.flush(cx, writer);
+    if (out.flush(cx, writer)) {
+      writeDone();
+      return true;
+    }
+    awaitWritable(cx);
+    return false;
+  }
+
+  /**
+   * A write is pending: keeps the send-timeout clock, which restarts whenever the client took more
+   * bytes, and arranges a wake-up at its deadline.
+   *
+   * @throws SendTimeoutException once the client has taken nothing for the send timeout
+   */
+  private void awaitWritable(Context cx) throws IOException {
+    long now = Time.now();
+    long written = out.written();
+    if (stalledSince < 0 || written != stalledAt) {
+      stalledSince = now;
+      stalledAt = written;
+    }
+    long deadline = stalledSince + config.sendTimeout().toNanos();
+    if (now < deadline) {
+      // Progress only moves the deadline later: the armed timer is re-armed once it fires early.
+      if (sendTimer == null || sendTimer.deadline() > deadline) armSendTimer(deadline);
+      if (sendTimer.poll(cx).isPending()) return;
+      if (sendTimer.deadline() < deadline) {
+        armSendTimer(deadline);
+        if (sendTimer.poll(cx).isPending()) return;
+      }
+    }
+    throw new SendTimeoutException(config.sendTimeout());
+  }
+
+  private void armSendTimer(long deadline) {
+    if (sendTimer != null) sendTimer.cancel();
+    sendTimer = Time.sleepUntil(deadline);
+  }
+
+  /** The client took everything queued: the send-timeout clock stops. */
+  private void writeDone() {
+    stalledSince = -1;
+    if (sendTimer != null) {
+      sendTimer.cancel();
+      sendTimer = null;
+    }
+  }
+
+  /** The client took none of the server's output for the send timeout. */
+  private static final class SendTimeoutException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    SendTimeoutException(java.time.Duration timeout) {
+      super("the client took no output for the send timeout of " + timeout);
+    }
   }
 
   // ---- the request body ----------------------------------------------------------------------

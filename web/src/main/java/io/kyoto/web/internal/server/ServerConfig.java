@@ -12,10 +12,13 @@ import java.time.Duration;
  * @param keepAliveTimeout how long an idle keep-alive connection is kept
  * @param lingerTimeout how long a closing connection drains unread input so the client sees the
  *     response instead of a reset
+ * @param sendTimeout how long a write to the client may make no progress before the connection is
+ *     closed
  */
 public record ServerConfig(
     H1Limits limits,
     long maxBodyBytes,
     Duration headerReadTimeout,
     Duration keepAliveTimeout,
-    Duration lingerTimeout) {}
+    Duration lingerTimeout,
+    Duration sendTimeout) {}
