@@ -232,4 +232,32 @@ class HttpsServerTest {
       h.close();
     }
   }
+
+  @Test
+  void aClientThatStopsReadingTheFinalResponseIsCutOffAfterTheSendTimeout() throws Exception {
+    try (ServerHarness h =
+        new ServerHarness(
+            HttpServer.builder()
+                .tls(TlsAcceptor.of(certs.server))
+                .sendTimeout(Duration.ofMillis(500)),
+            ServerLimitsTest.BIG_APP)) {
+      try (java.net.Socket plain = ServerLimitsTest.stingySocket(h);
+          javax.net.ssl.SSLSocket s =
+              (javax.net.ssl.SSLSocket)
+                  certs
+                      .client
+                      .getSocketFactory()
+                      .createSocket(plain, "localhost", h.port(), true)) {
+        s.startHandshake();
+        s.getOutputStream()
+            .write("GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes());
+        s.getOutputStream().flush();
+        // The client reads nothing: the server's TLS writes of the final response stall.
+        ServerLimitsTest.awaitConnectionEnded(h);
+        long got = ServerLimitsTest.drain(s.getInputStream());
+        assertTrue(
+            got < ServerLimitsTest.BIG.length, "the response was cut off: " + got + " bytes");
+      }
+    }
+  }
 }
