@@ -198,4 +198,52 @@ class ServerLimitsTest {
       }
     }
   }
+
+  @Test
+  void gracefulShutdownDoesNotWaitPastItsDeadlineForAClientThatStopsReading() throws Exception {
+    // The send timeout (60 s by default) is far off: the shutdown deadline must cut it short.
+    ServerHarness h =
+        new ServerHarness(HttpServer.builder().shutdownTimeout(Duration.ofMillis(300)), BIG_APP);
+    try (Socket s = stingySocket(h)) {
+      s.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+      long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (h.server.acceptedConnections() == 0 && System.nanoTime() < end) Thread.sleep(20);
+      Thread.sleep(300); // the response fills the buffers and stalls
+      assertEquals(1, h.server.openConnections());
+      h.server.shutdown();
+      h.rt.blockOn(io.kyoto.runtime.Time.timeout(Duration.ofSeconds(10), h.serving));
+      assertEquals(0, h.server.openConnections());
+      long got = drain(s.getInputStream());
+      assertTrue(got > 0 && got < BIG.length, "the response was cut off: " + got + " bytes");
+    } finally {
+      h.rt.close();
+    }
+  }
+
+  @Test
+  void lingeringAfterAnErrorEndsAtTheLingerTimeoutThoughTheClientKeepsSending() throws Exception {
+    try (ServerHarness h =
+        new ServerHarness(HttpServer.builder().maxBodyBytes(10), HttpServerTest.APP)) {
+      try (Socket s = h.socket()) {
+        OutputStream out = s.getOutputStream();
+        out.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n".getBytes());
+        String head = HttpServerTest.readResponse(s.getInputStream());
+        assertTrue(head.startsWith("HTTP/1.1 413 "), head);
+        // Trickle the body: the server drains it for the linger timeout (2 s), then closes.
+        boolean cut = false;
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!cut && System.nanoTime() < end) {
+          try {
+            out.write('x');
+            out.flush();
+            Thread.sleep(50);
+          } catch (IOException e) {
+            cut = true; // reset by the closed socket
+          }
+        }
+        assertTrue(cut, "the server still reads the body after 20 s");
+        assertEquals(0, h.server.openConnections());
+      }
+    }
+  }
 }
