@@ -206,8 +206,10 @@ public final class H1Connection implements Future<Void> {
         }
         case CLOSE -> {
           // Every wait on the client here is bounded by the send timeout: the rest of the final
-          // response, then (TLS) the records and close_notify still queued in the stream.
-          if (!flush(cx)) return Poll.pending();
+          // response, then (TLS) the records and close_notify still queued in the stream. Once
+          // the output is out, flush() is not called again: its success would restart the clock
+          // of a shutdown that waits.
+          if (!out.isEmpty() && !flush(cx)) return Poll.pending();
           Poll<Void> s = writer.pollShutdown(cx);
           if (s.isPending()) {
             awaitWritable(cx);
