@@ -503,6 +503,57 @@ class HttpServerTest {
   }
 
   @Test
+  void aPipelinedRequestsContinueComesAfterTheResponsesBeforeIt() throws Exception {
+    try (ServerHarness h = new ServerHarness(APP)) {
+      try (Socket s = h.socket()) {
+        OutputStream out = s.getOutputStream();
+        // One write: the GET's answer is still queued when the POST's body is first read.
+        out.write(
+            ("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+                    + "Expect: 100-continue\r\nConnection: close\r\n\r\n")
+                .getBytes());
+        InputStream in = s.getInputStream();
+        StringBuilder got = new StringBuilder();
+        while (!got.toString().contains("100 Continue\r\n\r\n")) {
+          int b = in.read();
+          if (b < 0) break;
+          got.append((char) b);
+        }
+        String text = got.toString();
+        assertTrue(text.startsWith("HTTP/1.1 200 OK\r\n"), text);
+        assertTrue(text.contains("hello\nHTTP/1.1 100 Continue\r\n\r\n"), text);
+        out.write("data".getBytes());
+        assertTrue(ServerHarness.readAll(in).endsWith("POST /up [data]"));
+      }
+    }
+  }
+
+  @Test
+  void aBodyReadOnAnotherTaskGetsItsContinueFromTheConnection() throws Exception {
+    Service<Request, Response> app =
+        Service.of(
+            req ->
+                io.kyoto.runtime.Task.spawn(req.body().string())
+                    .map(body -> Response.text("read elsewhere [" + body + "]")));
+    try (ServerHarness h = new ServerHarness(app)) {
+      try (Socket s = h.socket()) {
+        OutputStream out = s.getOutputStream();
+        out.write(
+            ("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n"
+                    + "Connection: close\r\n\r\n")
+                .getBytes());
+        InputStream in = s.getInputStream();
+        byte[] buf = new byte[25];
+        assertEquals(
+            "HTTP/1.1 100 Continue\r\n\r\n", new String(buf, 0, in.readNBytes(buf, 0, 25)));
+        out.write("data".getBytes());
+        assertTrue(ServerHarness.readAll(in).endsWith("read elsewhere [data]"));
+      }
+    }
+  }
+
+  @Test
   void expectContinueIsSentWhenTheBodyIsRead() throws Exception {
     try (ServerHarness h = new ServerHarness(APP)) {
       try (Socket s = h.socket()) {

@@ -6,6 +6,7 @@ import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Sleep;
 import io.kyoto.runtime.ThrowingFunction;
 import io.kyoto.runtime.Time;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.io.AsyncRead;
 import io.kyoto.runtime.io.AsyncWrite;
 import io.kyoto.runtime.service.Service;
@@ -30,7 +31,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * One HTTP/1.1 server connection: hyper's dispatcher as a single hand-written state machine polled
@@ -54,6 +54,13 @@ public final class H1Connection implements Future<Void> {
   private static final int LINGER_MAX_BYTES = 64 * 1024;
   private static final byte[] CONTINUE =
       "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  // IncomingBody's 100 Continue states
+  private static final int NOT_NEEDED = -1;
+  private static final int NEEDED = 0;
+  private static final int REQUESTED = 1;
+  private static final int QUEUED = 2;
+  private static final int SENT = 3;
   private static final byte[] CRLF = {'\r', '\n'};
   private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -102,6 +109,9 @@ public final class H1Connection implements Future<Void> {
 
   // the send timeout: while a write is pending, when the client last took bytes (-1: no write is
   // pending), how many bytes it had taken then, and the wake-up at the deadline
+  // a 100 Continue is queued in `out`: the request body may be read once it is flushed
+  private boolean continueInOut;
+
   private long stalledSince = -1;
   private long stalledAt;
   private Sleep sendTimer;
@@ -160,6 +170,9 @@ public final class H1Connection implements Future<Void> {
         }
         case READY -> {
           if (service.pollReady(cx).isPending()) return Poll.pending();
+          // Before the application can hand the body to another task: its first read may ask
+          // this task for a 100 Continue.
+          if (requestBody != null) requestBody.connectionWaker(cx.waker());
           Request request =
               new Request(head.method(), head.target(), head.headers())
                   .version(head.version())
@@ -188,6 +201,8 @@ public final class H1Connection implements Future<Void> {
             r = failureResponse(e);
           }
           if (r == null) {
+            // A 100 Continue the body asked for goes out behind the earlier pipelined responses.
+            if (requestBody != null) requestBody.queueRequestedContinue();
             // Output of earlier pipelined responses should not wait for a slow handler. Outside
             // the try: a send timeout here ends the connection, it is not the service's failure.
             if (!out.isEmpty()) flush(cx);
@@ -761,6 +776,10 @@ public final class H1Connection implements Future<Void> {
   private boolean flush(Context cx) throws IOException {
     if (out.flush(cx, writer)) {
       writeDone();
+      if (continueInOut) {
+        continueInOut = false;
+        if (requestBody != null) requestBody.continueSent();
+      }
       return true;
     }
     awaitWritable(cx);
@@ -822,7 +841,13 @@ public final class H1Connection implements Future<Void> {
   private final class IncomingBody implements Body {
     private final BodyDecoder decoder;
     private final long length;
-    private int continueWritten; // -1 once sent or not needed
+    // 100 Continue: NOT_NEEDED or SENT, else NEEDED until the body's first read REQUESTS it from
+    // the connection's task (the only writer of the connection), which QUEUES it behind what is
+    // already queued (earlier pipelined responses) and marks it SENT once flushed. The body may be
+    // read on another task: transitions are atomic, and the wakers are volatile.
+    private final java.util.concurrent.atomic.AtomicInteger cont;
+    private volatile Waker connection; // the connection's task, to ask it for the 100 Continue
+    private volatile Waker reader; // the body's reader waiting for the 100 Continue to go out
     // The body was cancelled, or its exchange ended, before it was read to its end: what was read
     // is gone and the rest is skipped (or the connection closes), so a later read must fail
     // rather than end as if the body were shorter. Volatile: the application may read the body
@@ -832,7 +857,8 @@ public final class H1Connection implements Future<Void> {
     IncomingBody(BodyDecoder decoder, long length, boolean expectContinue) {
       this.decoder = decoder;
       this.length = length;
-      this.continueWritten = expectContinue ? 0 : -1;
+      this.cont =
+          new java.util.concurrent.atomic.AtomicInteger(expectContinue ? NEEDED : NOT_NEEDED);
     }
 
     boolean done() {
@@ -852,7 +878,8 @@ public final class H1Connection implements Future<Void> {
                 + " before it was read to its end");
       }
       if (decoder.isDone()) return Stream.end();
-      if (continueWritten >= 0 && !sendContinue(cx)) return Poll.pending();
+      int c = cont.get();
+      if (c != NOT_NEEDED && c != SENT && !continueSentFor(cx)) return Poll.pending();
       try {
         return decoder.next(cx, in);
       } catch (Exception e) {
@@ -861,35 +888,58 @@ public final class H1Connection implements Future<Void> {
       }
     }
 
-    private boolean sendContinue(Context cx) throws IOException {
-      ByteBuffer b = ByteBuffer.wrap(CONTINUE, continueWritten, CONTINUE.length - continueWritten);
-      while (b.hasRemaining()) {
-        if (writer.pollWrite(cx, b).isPending()) {
-          continueWritten = b.position();
-          return false;
-        }
+    /**
+     * Asks the connection's task for the 100 Continue (once) and waits until it is out; {@return
+     * whether it is}
+     */
+    private boolean continueSentFor(Context cx) {
+      reader = cx.waker();
+      if (cont.compareAndSet(NEEDED, REQUESTED)) {
+        Waker w = connection;
+        if (w != null) w.wake();
       }
-      continueWritten = -1;
-      return true;
+      return cont.get() == SENT || cont.get() == NOT_NEEDED;
+    }
+
+    void connectionWaker(Waker w) {
+      if (cont.get() != NOT_NEEDED) connection = w;
+    }
+
+    /** On the connection's task: queues a requested 100 Continue behind what is in {@code out}. */
+    void queueRequestedContinue() {
+      if (cont.compareAndSet(REQUESTED, QUEUED)) {
+        out.put(CONTINUE);
+        continueInOut = true;
+      }
+    }
+
+    /** On the connection's task: the queued 100 Continue was flushed; the reader may go on. */
+    void continueSent() {
+      cont.set(SENT);
+      Waker w = reader;
+      if (w != null) w.wake();
     }
 
     /**
-     * The final response head is about to be queued, and a 100 Continue written later would land
-     * inside the response. So a pending 100 Continue goes out now, ahead of the head, if the
-     * response body may still read the request body (or it is already partly written); otherwise it
-     * is never sent, and the client may send the body or not (RFC 9110 section 10.1.1), so the
-     * connection closes after this response.
+     * The final response head is about to be queued, and a 100 Continue queued later would land
+     * inside the response. So a 100 Continue not queued yet goes in now, ahead of the head, if the
+     * body asked for it or the response body streams (and so may still read the request body);
+     * otherwise it is never sent, and the client may send the body or not (RFC 9110 section
+     * 10.1.1), so the connection closes after this response.
      *
      * @param mayRead whether the response body streams, and so may read the request body
      */
     void finalResponseQueued(boolean mayRead) {
-      if (continueWritten > 0 || (continueWritten == 0 && mayRead)) {
-        out.put(Arrays.copyOfRange(CONTINUE, continueWritten, CONTINUE.length));
-      } else if (continueWritten == 0) {
+      int c = cont.get();
+      if (c == NEEDED && !mayRead && cont.compareAndSet(NEEDED, NOT_NEEDED)) {
         keepAlive = false;
         lingerOnClose = true;
+        return;
       }
-      continueWritten = -1;
+      if (cont.compareAndSet(NEEDED, QUEUED) || cont.compareAndSet(REQUESTED, QUEUED)) {
+        out.put(CONTINUE);
+        continueInOut = true;
+      }
     }
 
     /** Makes every later read fail: the exchange ended with the body unread. */
@@ -901,7 +951,8 @@ public final class H1Connection implements Future<Void> {
     boolean skipBuffered() {
       // A client still waiting for 100 Continue may send the body or not: the connection cannot
       // be reused safely (RFC 9110 section 10.1.1).
-      return continueWritten < 0 && decoder.skipBuffered(in);
+      int c = cont.get();
+      return (c == NOT_NEEDED || c == SENT) && decoder.skipBuffered(in);
     }
 
     @Override
