@@ -585,6 +585,21 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
+     * Sets how long a closing connection keeps reading and discarding what the client still sends
+     * (default 2 s, at most 64 KiB; nginx's {@code lingering_time}). It applies only when unread
+     * input could turn the close into a reset that destroys the response the client has not read
+     * yet (after an error such as 413 with the request body still coming, or a 100 Continue that
+     * was never sent); idle and clean closes are immediate.
+     *
+     * @param timeout positive
+     * @return this
+     */
+    public Builder lingerTimeout(Duration timeout) {
+      this.lingerTimeout = positive(timeout, "lingerTimeout");
+      return this;
+    }
+
+    /**
      * Sets how long graceful shutdown waits for in-flight exchanges and upgraded connections before
      * aborting them (default 30 s).
      *

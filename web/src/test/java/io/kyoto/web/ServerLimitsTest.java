@@ -1,6 +1,7 @@
 package io.kyoto.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kyoto.runtime.Futures;
@@ -243,6 +244,31 @@ class ServerLimitsTest {
         }
         assertTrue(cut, "the server still reads the body after 20 s");
         assertEquals(0, h.server.openConnections());
+      }
+    }
+  }
+
+  @Test
+  void theLingerTimeoutIsConfigurable() throws Exception {
+    assertThrows(
+        IllegalArgumentException.class, () -> HttpServer.builder().lingerTimeout(Duration.ZERO));
+    try (ServerHarness h =
+        new ServerHarness(
+            HttpServer.builder().maxBodyBytes(10).lingerTimeout(Duration.ofHours(1)),
+            HttpServerTest.APP)) {
+      try (Socket s = h.socket()) {
+        OutputStream out = s.getOutputStream();
+        out.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n".getBytes());
+        String head = HttpServerTest.readResponse(s.getInputStream());
+        assertTrue(head.startsWith("HTTP/1.1 413 "), head);
+        // Past the default 2 s, the server still drains what the client trickles.
+        long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() < end) {
+          out.write('x');
+          out.flush();
+          Thread.sleep(50);
+        }
+        assertEquals(1, h.server.openConnections(), "still lingering after 3 s");
       }
     }
   }
