@@ -3,6 +3,7 @@ package io.kyoto.runtime.codec;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.io.AsyncCloseable;
 import io.kyoto.runtime.io.AsyncWrite;
 import java.io.IOException;
@@ -160,11 +161,11 @@ public final class FramedWrite<T> implements AsyncCloseable {
    * @param item the item
    */
   public Future<Void> feed(T item) {
-    return new Future<>() {
+    return new WriterOp() {
       private boolean fed;
 
       @Override
-      public Poll<Void> poll(Context cx) throws IOException {
+      Poll<Void> pollOp(Context cx) throws IOException {
         if (!fed) {
           if (pollReady(cx).isPending()) {
             return Poll.pending();
@@ -175,6 +176,33 @@ public final class FramedWrite<T> implements AsyncCloseable {
         return Poll.ready(null);
       }
     };
+  }
+
+  /**
+   * A future of one operation on the writer that, when cancelled while waiting, withdraws its waker
+   * from the writer ({@link AsyncWrite#withdrawWrite}): a send that lost a select leaves no wake-up
+   * behind on the socket.
+   */
+  private abstract class WriterOp implements Future<Void> {
+    private Waker waiting; // the waker of the last pending poll; polled and cancelled by one task
+
+    abstract Poll<Void> pollOp(Context cx) throws IOException;
+
+    @Override
+    public final Poll<Void> poll(Context cx) throws IOException {
+      Poll<Void> p = pollOp(cx);
+      waiting = p.isPending() ? cx.waker() : null;
+      return p;
+    }
+
+    @Override
+    public final void cancel() {
+      Waker w = waiting;
+      if (w != null) {
+        waiting = null;
+        writer.withdrawWrite(w);
+      }
+    }
   }
 
   /**
@@ -195,7 +223,12 @@ public final class FramedWrite<T> implements AsyncCloseable {
    * <p><b>Cancel safety:</b> cancel safe: what was not written stays buffered for the next flush.
    */
   public Future<Void> flush() {
-    return this::pollFlush;
+    return new WriterOp() {
+      @Override
+      Poll<Void> pollOp(Context cx) throws IOException {
+        return pollFlush(cx);
+      }
+    };
   }
 
   /**
@@ -206,7 +239,12 @@ public final class FramedWrite<T> implements AsyncCloseable {
    */
   @Override
   public Future<Void> closeAsync() {
-    return this::pollClose;
+    return new WriterOp() {
+      @Override
+      Poll<Void> pollOp(Context cx) throws IOException {
+        return pollClose(cx);
+      }
+    };
   }
 
   /**

@@ -123,4 +123,25 @@ class CodecFramedTest {
     b.putString("é", UTF_8);
     assertEquals(2, b.readableBytes());
   }
+
+  @Test
+  void aCancelledSendOrFlushWithdrawsItsWakerFromTheWriter() throws Exception {
+    DuplexStream.Pair p = Io.duplex(8);
+    FramedWrite<String> out = FramedWrite.create(p.client(), LinesCodec.create());
+    java.util.concurrent.atomic.AtomicInteger wakes =
+        new java.util.concurrent.atomic.AtomicInteger();
+    io.kyoto.runtime.Context counting = new io.kyoto.runtime.Context(wakes::incrementAndGet);
+    io.kyoto.runtime.Future<Void> send = out.send("a line longer than the pipe's buffer");
+    assertTrue(send.poll(counting).isPending(), "the pipe is full");
+    send.cancel();
+    io.kyoto.runtime.Future<Void> flush = out.flush();
+    assertTrue(flush.poll(counting).isPending(), "still full");
+    flush.cancel();
+    // The peer reads: an event for the writer, whose cancelled futures must not be woken.
+    assertTrue(
+        p.server()
+            .pollRead(new io.kyoto.runtime.Context(() -> {}), java.nio.ByteBuffer.allocate(8))
+            .isReady());
+    assertEquals(0, wakes.get(), "a cancelled send's task was woken");
+  }
 }
