@@ -1,10 +1,13 @@
 package io.kyoto.web.route;
 
+import static io.kyoto.web.route.Filters.cookie;
+import static io.kyoto.web.route.Filters.multipart;
 import static io.kyoto.web.route.Filters.path;
 import static io.kyoto.web.route.Filters.queryOr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kyoto.runtime.service.Service;
+import io.kyoto.web.Method;
 import io.kyoto.web.Request;
 import io.kyoto.web.Response;
 import org.junit.jupiter.api.Test;
@@ -36,6 +39,34 @@ class HelloExampleTest {
       assertEquals("hello kyoto", c.get("/hello/kyoto").text());
       assertEquals("5", c.get("/sum/2/3").text());
       assertEquals("{\"to\":\"you\"}", c.postJson("/greet", "{\"to\":\"you\"}").text());
+    }
+  }
+
+  @Test
+  void readmeWebScreenRoutesWork() {
+    // --- the README's "web layer in one screen" routes added for cookies, forms and compression
+    // ---
+    Service<Request, Response> app =
+        Router.create()
+            .get("/me", cookie("session"))
+            .handle((req, s) -> Response.text("session " + s))
+            .post("/upload", multipart())
+            .handle((req, form) -> Response.text(form.part("file").size() + " bytes"))
+            .with(AccessLog.toLogger())
+            .with(Compression.create())
+            .build();
+    // --- end ---
+    try (TestClient c = TestClient.of(app)) {
+      assertEquals(
+          "session s1", c.request(Method.GET, "/me").header("cookie", "session=s1").send().text());
+      String form =
+          "--b\r\nContent-Disposition: form-data; name=file; filename=a.txt\r\n\r\nhello\r\n--b--";
+      assertEquals(
+          "5 bytes",
+          c.request(Method.POST, "/upload")
+              .body("multipart/form-data; boundary=b", form)
+              .send()
+              .text());
     }
   }
 
