@@ -27,7 +27,8 @@ import java.util.Objects;
  * only starts like the boundary stays content. Each part needs {@code Content-Disposition:
  * form-data} with a {@code name}; its {@code filename}, when present, is kept as sent (UTF-8,
  * quotes and backslash escapes undone, never a path to trust). A body without its closing boundary,
- * a part without a name, more than {@value #MAX_PARTS} parts or a part head over {@value
+ * a header field that is not one (no colon, a name that is not a token, a control character in the
+ * value), a part without a name, more than {@value #MAX_PARTS} parts or a part head over {@value
  * #MAX_PART_HEAD} bytes is rejected with 400.
  *
  * @param parts the parts, in order
@@ -51,10 +52,11 @@ public record Multipart(List<Part> parts) {
   /**
    * One part of a form.
    *
-   * @param name the form field's name
-   * @param filename the file name the client gave, or null for a plain field
+   * @param name the form field's name (decoded as UTF-8)
+   * @param filename the file name the client gave (decoded as UTF-8), or null for a plain field
    * @param contentType the part's {@code Content-Type}; {@code text/plain} when absent (RFC 7578)
-   * @param headers all of the part's header fields
+   * @param headers all of the part's header fields, names in lower case, values as sent: one char
+   *     per byte (ISO-8859-1), as a request's fields are kept
    * @param content the part's bytes (not copied: do not change them)
    */
   public record Part(
@@ -217,8 +219,8 @@ public record Multipart(List<Part> parts) {
       if (eq < 0) continue;
       String key = p.substring(0, eq).trim().toLowerCase(Locale.ROOT);
       String value = unquote(p.substring(eq + 1).trim());
-      if (key.equals("name")) name = value;
-      else if (key.equals("filename")) filename = value;
+      if (key.equals("name")) name = utf8(value);
+      else if (key.equals("filename")) filename = utf8(value);
     }
     if (name == null) throw malformed("a part has no name");
     String type = h.get("content-type");
@@ -231,13 +233,18 @@ public record Multipart(List<Part> parts) {
     while (line < to) {
       int eol = indexOf(body, new byte[] {'\r', '\n'}, line);
       if (eol < 0 || eol > to) eol = to;
-      // UTF-8: browsers send non-ASCII file names raw.
-      String field = new String(body, line, eol - line, StandardCharsets.UTF_8);
+      // One char per byte, as a request's fields are kept: browsers send non-ASCII file names
+      // raw, in UTF-8, which toPart decodes; any byte but controls is then a valid field value.
+      String field = new String(body, line, eol - line, StandardCharsets.ISO_8859_1);
       int colon = field.indexOf(':');
       if (colon <= 0) throw malformed("a part has a malformed header field");
-      h.add(
-          field.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-          field.substring(colon + 1).trim());
+      try {
+        h.add(
+            field.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            field.substring(colon + 1).trim());
+      } catch (IllegalArgumentException e) { // a name that is not a token, a control character
+        throw malformed("a part has a malformed header field");
+      }
       line = eol + 2;
     }
     return h;
@@ -275,6 +282,11 @@ public record Multipart(List<Part> parts) {
       out.append(c);
     }
     return out.toString();
+  }
+
+  /** {@return a field's text, held one char per byte, decoded as the UTF-8 it was sent in} */
+  private static String utf8(String latin1) {
+    return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
   }
 
   private static byte[] crlf(byte[] delimiter) {

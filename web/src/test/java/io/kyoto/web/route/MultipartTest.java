@@ -121,6 +121,32 @@ class MultipartTest {
   }
 
   @Test
+  void fileNamesOutsideLatin1AreReadAsUtf8AndHeaderFieldsKeptAsSent() throws Exception {
+    // Browsers send a file name in UTF-8, raw: Japanese, emoji and all.
+    String body =
+        "--b\r\nContent-Disposition: form-data; name=\"\u540d\"; filename=\"\u65e5\u672c \uD83D\uDE00.txt\"\r\n"
+            + "Content-Type: text/plain\r\n\r\nx\r\n--b--\r\n";
+    Multipart.Part p = parse("b", body).parts().getFirst();
+    assertEquals("\u540d", p.name());
+    assertEquals("\u65e5\u672c \uD83D\uDE00.txt", p.filename());
+    // The fields themselves are kept byte for byte, one char per byte, as a request's are.
+    String disposition = p.headers().get("content-disposition");
+    assertArrayEquals(
+        ascii("form-data; name=\"\u540d\"; filename=\"\u65e5\u672c \uD83D\uDE00.txt\""),
+        disposition.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  @Test
+  void headerFieldsThatAreNotFieldsAreRejected() {
+    String rest = "\r\nContent-Disposition: form-data; name=a\r\n\r\nx\r\n--b--";
+    String why = "malformed multipart body: a part has a malformed header field";
+    assertEquals(why, malformed("b", "--b\r\nBad Name: x" + rest));
+    assertEquals(why, malformed("b", "--b\r\n : x" + rest));
+    assertEquals(why, malformed("b", "--b\r\nX-Nul: a\0b" + rest));
+    assertEquals(why, malformed("b", "--b\r\nX-Cr: a\rb" + rest));
+  }
+
+  @Test
   void boundaryParameterIsReadQuotedOrNot() {
     assertEquals("abc", Multipart.boundary("multipart/form-data; boundary=abc"));
     assertEquals("a b;c", Multipart.boundary("multipart/form-data; charset=x; BOUNDARY=\"a b;c\""));
