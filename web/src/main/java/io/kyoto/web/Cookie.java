@@ -21,9 +21,10 @@ import java.util.Objects;
  *
  * <p>Names must be tokens and values cookie-octets (RFC 6265 section 4.1.1: no spaces, double
  * quotes, commas, semicolons, backslashes or control characters; encode anything else, e.g. with
- * Base64url), so a cookie can never smuggle another attribute or header field in: the factory and
- * the attribute methods throw {@link IllegalArgumentException} otherwise. {@code SameSite=None}
- * needs {@code Secure}, as browsers require.
+ * Base64url), and {@code Path} and {@code Domain} ASCII without {@code ;} or control characters, so
+ * a cookie can never smuggle another attribute or header field in: the factory and the attribute
+ * methods throw {@link IllegalArgumentException} otherwise. {@code SameSite=None} needs {@code
+ * Secure}, as browsers require.
  *
  * @param name the name
  * @param value the value (possibly empty)
@@ -227,9 +228,15 @@ public record Cookie(
     if (v == null) return;
     for (int i = 0; i < v.length(); i++) {
       char c = v.charAt(i);
-      if (c < 0x20 || c == 0x7F || c == ';') {
+      // RFC 6265 section 4.1.1: <any CHAR except CTLs or ";">, CHAR being US-ASCII
+      if (c < 0x20 || c >= 0x7F || c == ';') {
         throw new IllegalArgumentException(
-            "a cookie " + what + " may not hold ';' or control characters: \"" + v + "\"");
+            "a cookie "
+                + what
+                + " may not hold ';', control or non-ASCII characters (percent-encode a path,"
+                + " punycode a domain): \""
+                + v
+                + "\"");
       }
     }
   }

@@ -66,6 +66,22 @@ class CookieTest {
   }
 
   @Test
+  void attributesOutsideAsciiAreRefusedByTheCookieNotByTheResponse() {
+    // RFC 6265 section 4.1.1: a path or domain is CHARs (US-ASCII), no CTLs, no ';'. Accepting
+    // "/\u65e5" here made Response.cookie throw, as no field value holds a char above 0xFF.
+    for (String bad : List.of("/\u65e5\u672c", "/caf\u00e9", "/del\u007f")) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> Cookie.of("n", "v").path(bad), bad);
+      assertTrue(e.getMessage().startsWith("a cookie path may not hold"), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> Cookie.of("n", "v").domain(bad), bad);
+    }
+    Cookie ok = Cookie.of("n", "v").path("/a b/%E6%97%A5~").domain("xn--wgv71a.example");
+    assertEquals(
+        List.of("n=v; Path=/a b/%E6%97%A5~; Domain=xn--wgv71a.example"),
+        Response.ok().cookie(ok).headers().getAll("set-cookie"));
+  }
+
+  @Test
   void requestCookiesAreReadLeniently() {
     Request r =
         Request.get("/")
