@@ -152,15 +152,16 @@ public record Multipart(List<Part> parts) {
   static Multipart parse(String boundary, byte[] body) throws Rejection {
     Objects.requireNonNull(boundary, "boundary");
     byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-    // The first boundary may start the body; every later one follows a CRLF.
-    int at = body.length >= delimiter.length && startsWith(body, 0, delimiter) ? 0 : -1;
+    // The first boundary line may start the body; every later one follows a CRLF. A preamble
+    // line that only starts like it is preamble.
+    byte[] next = crlf(delimiter);
+    int at = startsWith(body, 0, delimiter) && endsDelimiter(body, delimiter.length) ? 0 : -1;
     if (at < 0) {
-      int i = indexOf(body, crlf(delimiter), 0);
+      int i = findDelimiter(body, next, 0);
       if (i < 0) throw malformed("no boundary \"" + boundary + "\" found");
       at = i + 2;
     }
     List<Part> parts = new ArrayList<>();
-    byte[] next = crlf(delimiter);
     while (true) {
       at += delimiter.length;
       if (at + 2 <= body.length && body[at] == '-' && body[at + 1] == '-') {
@@ -195,13 +196,20 @@ public record Multipart(List<Part> parts) {
   private static int findDelimiter(byte[] body, byte[] delimiter, int from) {
     int i = from;
     while ((i = indexOf(body, delimiter, i)) >= 0) {
-      int after = i + delimiter.length;
-      if (after + 2 <= body.length && body[after] == '-' && body[after + 1] == '-') return i;
-      while (after < body.length && (body[after] == ' ' || body[after] == '\t')) after++;
-      if (after + 2 <= body.length && body[after] == '\r' && body[after + 1] == '\n') return i;
+      if (endsDelimiter(body, i + delimiter.length)) return i;
       i++;
     }
     return -1;
+  }
+
+  /**
+   * {@return whether the bytes from {@code after}, just past a delimiter, make it a boundary line:
+   * {@code --}, or optional whitespace and CRLF}
+   */
+  private static boolean endsDelimiter(byte[] body, int after) {
+    if (after + 2 <= body.length && body[after] == '-' && body[after + 1] == '-') return true;
+    while (after < body.length && (body[after] == ' ' || body[after] == '\t')) after++;
+    return after + 2 <= body.length && body[after] == '\r' && body[after + 1] == '\n';
   }
 
   private static Part toPart(Headers h, byte[] content) throws Rejection {

@@ -34,7 +34,8 @@ import java.util.List;
  *       per-input timeout, or as a slow regression run);
  *   <li>every part's content is a subrange of the body, in order and not overlapping;
  *   <li>the parts written again with the same boundary, as a plain encoder would, parse to the same
- *       parts (names, file names, content types, header fields and content).
+ *       parts (names, file names, content types, header fields and content), and so do they after a
+ *       preamble line that only starts like the boundary.
  * </ul>
  */
 class MultipartFuzzTest {
@@ -55,6 +56,15 @@ class MultipartFuzzTest {
     if (again == null) throw new AssertionError("the re-encoded form is rejected: " + form);
     assertEquals(describe(form), describe(again), "the re-encoded form parses differently");
     assertSameContent(form, again);
+
+    // A preamble line that only starts like the boundary is preamble (RFC 2046 section 5.1.1).
+    byte[] lookalike = ("--" + boundary + "X\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    ByteArrayOutputStream withPreamble = new ByteArrayOutputStream();
+    withPreamble.writeBytes(lookalike);
+    withPreamble.writeBytes(encode(boundary, form));
+    Multipart third = parseOrNull(boundary, withPreamble.toByteArray());
+    if (third == null) throw new AssertionError("rejected after a look-alike preamble: " + form);
+    assertEquals(describe(form), describe(third), "a look-alike preamble changes the parse");
   }
 
   private static Multipart parseOrNull(String boundary, byte[] body) {

@@ -147,6 +147,16 @@ class MultipartTest {
   }
 
   @Test
+  void aPreambleLineThatOnlyStartsLikeTheBoundaryIsPreamble() throws Exception {
+    // RFC 2046 section 5.1.1: a boundary line is the delimiter, then "--" or whitespace and CRLF.
+    String form = "--b\r\nContent-Disposition: form-data; name=a\r\n\r\nx\r\n--b--";
+    assertEquals("x", parse("b", "--bX is not the boundary\r\n" + form).value("a"));
+    assertEquals("x", parse("b", "preamble\r\n--b-ish\r\n" + form).value("a"));
+    assertEquals(
+        "malformed multipart body: no boundary \"b\" found", malformed("b", "--bX\r\n--bY"));
+  }
+
+  @Test
   void boundaryParameterIsReadQuotedOrNot() {
     assertEquals("abc", Multipart.boundary("multipart/form-data; boundary=abc"));
     assertEquals("a b;c", Multipart.boundary("multipart/form-data; charset=x; BOUNDARY=\"a b;c\""));
