@@ -195,6 +195,10 @@ public record Cookie(
    * =} or with an empty name is skipped, names and values are trimmed, and a value in double quotes
    * loses them.
    *
+   * <p>Only pairs that could be sent again as a {@code Cookie} are returned: a pair whose name is
+   * not a token or whose value is not cookie-octets is skipped here. {@link Request#cookie} still
+   * reads such a value (a browser script may set one), as {@link #value(List, String)} does.
+   *
    * @param cookieHeaders the {@code Cookie} field values (a request should have one)
    */
   public static List<Cookie> parse(List<String> cookieHeaders) {
@@ -204,15 +208,50 @@ public record Cookie(
         int eq = pair.indexOf('=');
         if (eq <= 0) continue;
         String n = pair.substring(0, eq).trim();
-        String v = pair.substring(eq + 1).trim();
-        if (v.length() >= 2 && v.charAt(0) == '"' && v.charAt(v.length() - 1) == '"') {
-          v = v.substring(1, v.length() - 1);
-        }
+        String v = unquote(pair.substring(eq + 1).trim());
         if (n.isEmpty() || !Tokens.isToken(n) || !isCookieValue(v)) continue;
         out.add(of(n, v));
       }
     }
     return out;
+  }
+
+  /**
+   * {@return the value of the first cookie {@code name} in {@code Cookie} field values, or null}
+   * Read as browsers send cookies, which is laxer than what {@link #parse} returns: a script's
+   * {@code document.cookie} may set any value without {@code ;} or control characters (RFC 6265bis
+   * section 5.6), so spaces, commas, double quotes and backslashes are kept (JSON values arrive
+   * whole), as warp's cookie filter keeps them. Pairs are split at {@code ;}, names and values are
+   * trimmed, and a value in double quotes loses them; a value holding a control character is
+   * skipped.
+   *
+   * @param cookieHeaders the {@code Cookie} field values
+   * @param name the cookie's name
+   */
+  public static String value(List<String> cookieHeaders, String name) {
+    for (String header : cookieHeaders) {
+      for (String pair : header.split(";")) {
+        int eq = pair.indexOf('=');
+        if (eq <= 0 || !pair.substring(0, eq).trim().equals(name)) continue;
+        String v = unquote(pair.substring(eq + 1).trim());
+        if (!hasControl(v)) return v;
+      }
+    }
+    return null;
+  }
+
+  private static String unquote(String v) {
+    return v.length() >= 2 && v.charAt(0) == '"' && v.charAt(v.length() - 1) == '"'
+        ? v.substring(1, v.length() - 1)
+        : v;
+  }
+
+  private static boolean hasControl(String v) {
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c < 0x20 || c == 0x7F) return true;
+    }
+    return false;
   }
 
   private static boolean isCookieValue(String v) {

@@ -176,17 +176,14 @@ public final class Request {
 
   /**
    * {@return the value of the request's cookie {@code name} (the first, if several), or null} Read
-   * from the {@code Cookie} field as {@link Cookie#parse} does.
+   * from the {@code Cookie} field as browsers send it, by {@link Cookie#value(List, String)}: a
+   * value a script set with spaces, commas or double quotes comes back whole.
    *
    * @param name the cookie's name
    */
   public String cookie(String name) {
     List<String> fields = headers.getAll("cookie");
-    if (fields.isEmpty()) return null;
-    for (Cookie c : Cookie.parse(fields)) {
-      if (c.name().equals(name)) return c.value();
-    }
-    return null;
+    return fields.isEmpty() ? null : Cookie.value(fields, name);
   }
 
   /**

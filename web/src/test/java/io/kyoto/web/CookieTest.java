@@ -97,6 +97,31 @@ class CookieTest {
   }
 
   @Test
+  void cookiesThatBrowserScriptsSetWithSpacesQuotesOrCommasAreStillRead() throws Exception {
+    // document.cookie accepts any value without ';' or controls, and browsers send it back as it
+    // was set: JSON consent cookies, "a b", "x,y". warp's cookie filter reads them; so must we.
+    CurlTest.curlPresent();
+    var app =
+        Router.create()
+            .get("/consent", Filters.cookie("consent"))
+            .handle((req, consent) -> Response.text(consent + "|" + req.cookie("greeting")))
+            .build();
+    try (ServerHarness h = new ServerHarness(app)) {
+      assertEquals(
+          "{\"ads\":false,\"stats\":true}|hello world",
+          CurlTest.curl(
+              null,
+              "-b",
+              "consent={\"ads\":false,\"stats\":true}; greeting=hello world",
+              h.url("/consent")));
+    }
+    Request r = Request.get("/").header("Cookie", "list=a,b; path=C:\\tmp; bad=x\ty");
+    assertEquals("a,b", r.cookie("list"));
+    assertEquals("C:\\tmp", r.cookie("path"));
+    assertNull(r.cookie("bad"), "control characters are never handed out");
+  }
+
+  @Test
   void filtersRejectAMissingCookieWith400() {
     var app =
         Router.create()
