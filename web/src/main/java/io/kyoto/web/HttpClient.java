@@ -195,10 +195,14 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     if (uri.getRawQuery() != null) target += "?" + uri.getRawQuery();
     Future<Response> response;
     if (!https) {
+      // A request that asks for another protocol (a ws:// handshake) goes through a CONNECT
+      // tunnel rather than in absolute form: a proxy forwarding requests need not pass an Upgrade
+      // on (RFC 6455 section 4.1; browsers tunnel ws:// the same way).
+      boolean tunnel = request.headers().contains("upgrade");
       response =
           new ClientExchange(
               request,
-              new ClientExchange.Origin(hostPort, null, null, proxyFor(host)),
+              new ClientExchange.Origin(hostPort, null, null, proxyFor(host), tunnel),
               target,
               settings,
               pool);

@@ -206,6 +206,30 @@ class HttpClientProxyTest {
   }
 
   @Test
+  void aWebSocketToAPlainWsOriginGoesThroughAConnectTunnel() throws Exception {
+    // RFC 6455 section 4.1: through a proxy, a ws:// client asks for a tunnel (browsers do), since
+    // a proxy that forwards absolute-form requests need not pass an Upgrade on. Other requests to
+    // the same origin still go in absolute form, and neither borrows the other's connection.
+    try (ServerHarness h = new ServerHarness(WebSocketClientTest.echoApp());
+        HttpClient client =
+            HttpClient.builder()
+                .proxy(proxyUrl("u:p%20w@"))
+                .requestTimeout(java.time.Duration.ofSeconds(5))
+                .build()) {
+      WebSocketClientTest.talk(h, client, "ws://127.0.0.1:" + h.port() + "/echo");
+      Response plain = h.rt.blockOn(client.get(h.url("/plain")));
+      assertEquals(404, plain.status().code());
+      h.rt.blockOn(plain.body().drain());
+      assertEquals(
+          List.of(
+              "CONNECT 127.0.0.1:" + h.port() + " HTTP/1.1 [auth]",
+              "GET http://127.0.0.1:" + h.port() + "/plain HTTP/1.1 [auth]"),
+          seen);
+      assertEquals(1, client.idleConnections(), "only the absolute-form connection is idle");
+    }
+  }
+
+  @Test
   void badProxyUrlsAreRefused() {
     IllegalArgumentException e =
         assertThrows(

@@ -57,8 +57,25 @@ public final class ClientExchange implements Future<Response> {
    * @param tls the TLS connector for an {@code https} origin, or null for {@code http}
    * @param serverName the host name (or IP literal, without brackets) TLS checks the certificate
    *     against, or null for {@code http}
+   * @param proxy the proxy to go through, or null
+   * @param tunnel whether a proxied origin is reached through a {@code CONNECT} tunnel (always for
+   *     https; for http when the request asks for an upgrade) rather than in absolute form
    */
-  public record Origin(String hostPort, TlsConnector tls, String serverName, Proxy proxy) {
+  public record Origin(
+      String hostPort, TlsConnector tls, String serverName, Proxy proxy, boolean tunnel) {
+    /**
+     * An origin reached directly, or through {@code proxy}: https through a tunnel, plain http in
+     * absolute form.
+     *
+     * @param hostPort where to connect
+     * @param tls the TLS connector, or null for http
+     * @param serverName the TLS server name, or null for http
+     * @param proxy the proxy, or null
+     */
+    public Origin(String hostPort, TlsConnector tls, String serverName, Proxy proxy) {
+      this(hostPort, tls, serverName, proxy, tls != null);
+    }
+
     /**
      * An origin reached directly.
      *
@@ -73,18 +90,17 @@ public final class ClientExchange implements Future<Response> {
     /**
      * {@return the pool key: an https and an http origin on the same port never share, nor does a
      * direct connection with one through a proxy} Plain http through a proxy shares the proxy's
-     * connections whatever the origin.
+     * connections whatever the origin; a tunnel belongs to its origin.
      */
     String key() {
       if (proxy == null) return tls == null ? hostPort : "https://" + hostPort;
-      return tls == null
-          ? "proxy " + proxy.hostPort()
-          : "https://" + hostPort + " via " + proxy.hostPort();
+      if (!tunnel) return "proxy " + proxy.hostPort();
+      return (tls == null ? "http://" : "https://") + hostPort + " via " + proxy.hostPort();
     }
 
-    /** {@return whether requests go to a proxy in absolute form (plain http through a proxy)} */
+    /** {@return whether requests go to a proxy in absolute form (plain http, not tunnelled)} */
     public boolean absoluteForm() {
-      return proxy != null && tls == null;
+      return proxy != null && !tunnel;
     }
 
     /** {@return the {@code Host} header: the host, and the port unless it is the default one} */
@@ -164,22 +180,26 @@ public final class ClientExchange implements Future<Response> {
         .flatMap(
             tcp -> {
               tcp.setNoDelay(true);
-              if (origin.tls() == null) {
+              boolean tunnel = proxy != null && origin.tunnel();
+              if (origin.tls() == null && !tunnel) {
                 return Futures.ready(new ClientConnection(origin.key(), tcp, maxHead));
               }
-              Future<TcpStream> tunnel =
-                  proxy == null ? Futures.ready(tcp) : new ConnectTunnel(tcp, origin, settings);
-              return tunnel
-                  .flatMap(t -> origin.tls().connect(origin.serverName(), t))
-                  .map(tls -> new ClientConnection(origin.key(), tls, maxHead))
-                  .handle(
-                      (c, e) -> {
-                        if (e != null) {
-                          tcp.close();
-                          throw e;
-                        }
-                        return c;
-                      });
+              Future<TcpStream> opened =
+                  tunnel ? new ConnectTunnel(tcp, origin, settings) : Futures.ready(tcp);
+              Future<ClientConnection> connection =
+                  origin.tls() == null
+                      ? opened.map(t -> new ClientConnection(origin.key(), t, maxHead))
+                      : opened
+                          .flatMap(t -> origin.tls().connect(origin.serverName(), t))
+                          .map(tls -> new ClientConnection(origin.key(), tls, maxHead));
+              return connection.handle(
+                  (c, e) -> {
+                    if (e != null) {
+                      tcp.close();
+                      throw e;
+                    }
+                    return c;
+                  });
             });
   }
 
