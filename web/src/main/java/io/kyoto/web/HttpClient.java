@@ -444,10 +444,12 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
      * Sends requests through an HTTP proxy (default: none), as reqwest's {@code Proxy::all}: plain
      * {@code http} requests go to the proxy with their absolute URL (RFC 9112 section 3.2.2), and
      * {@code https} ones through a {@code CONNECT} tunnel to the origin, inside which TLS checks
-     * the origin's certificate as without a proxy. A user and password in the URL are sent as
-     * {@code Proxy-Authorization: Basic}. A proxy that refuses the tunnel fails the request with an
-     * {@link java.io.IOException} naming its answer (e.g. {@code 407 Proxy Authentication
-     * Required}); for plain http its answer is the response.
+     * the origin's certificate as without a proxy. A plain {@code http} request carrying {@code
+     * Upgrade} (a {@code ws://} handshake) goes through a tunnel too (RFC 6455 section 4.1), since
+     * a proxy that forwards requests need not pass an upgrade on. A user and password in the URL
+     * are sent as {@code Proxy-Authorization: Basic}. A proxy that refuses the tunnel fails the
+     * request with an {@link java.io.IOException} naming its answer (e.g. {@code 407 Proxy
+     * Authentication Required}); for plain http its answer is the response.
      *
      * @param url the proxy, {@code http://[user:password@]host:port}
      * @return this
