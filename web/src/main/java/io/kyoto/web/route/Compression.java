@@ -233,7 +233,14 @@ public final class Compression
     int code = r.status().code();
     Headers h = r.headers();
     if (code == 304) {
-      // A 304 carries the validators and Vary the 200 would (RFC 9110 section 15.4.5).
+      // A 304 carries the validators and Vary the 200 would (RFC 9110 section 15.4.5). When its
+      // fields show that the 200 goes out as it is (its type, no-transform, its own coding), that
+      // 200 has neither our Vary nor a weakened tag, so neither has the 304.
+      if (hasEncoding(h)
+          || h.containsToken("cache-control", "no-transform")
+          || !compressibleType(h.get("content-type"))) {
+        return r;
+      }
       Response out = r.copy();
       addVary(out.headers());
       if (coding != null) weakenEtag(out.headers());

@@ -256,6 +256,45 @@ class CompressionTest {
     }
   }
 
+  @Test
+  void aNotModifiedAnswerForARepresentationThatIsNeverRecodedKeepsItsStrongTag() {
+    // The 200 for a video (or a no-transform or already encoded body) goes out as it is, strong
+    // ETag included; its 304 must carry the same validator (RFC 9110 section 15.4.5), or the
+    // browser stores W/"v1" and can no longer resume the download with If-Range.
+    try (TestClient c =
+        client(
+            Router.create()
+                .get("/v")
+                .handle(
+                    req -> {
+                      Response r =
+                          "\"v1\"".equals(req.header("if-none-match"))
+                              ? Response.of(Status.NOT_MODIFIED)
+                              : Response.ok().body(Body.of(TEXT));
+                      return r.header("content-type", "video/mp4").header("etag", "\"v1\"");
+                    })
+                .get("/nt")
+                .handle(
+                    req ->
+                        Response.of(Status.NOT_MODIFIED)
+                            .header("cache-control", "no-transform")
+                            .header("etag", "\"n1\"")))) {
+      TestResponse ok = c.request(Method.GET, "/v").header("Accept-Encoding", "gzip").send();
+      assertEquals("\"v1\"", ok.header("etag"));
+      assertNull(ok.header("content-encoding"));
+      TestResponse res =
+          c.request(Method.GET, "/v")
+              .header("Accept-Encoding", "gzip")
+              .header("If-None-Match", "\"v1\"")
+              .send();
+      assertEquals(304, res.status());
+      assertEquals("\"v1\"", res.header("etag"), "the 200's validator");
+      assertEquals(ok.header("vary"), res.header("vary"));
+      TestResponse nt = c.request(Method.GET, "/nt").header("Accept-Encoding", "gzip").send();
+      assertEquals("\"n1\"", nt.header("etag"));
+    }
+  }
+
   /** A body that hands out its chunks one poll at a time, pending in between, and logs cancel. */
   static final class Trickle implements Body {
     final List<byte[]> parts;
