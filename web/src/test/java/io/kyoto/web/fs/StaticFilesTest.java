@@ -411,4 +411,55 @@ class StaticFilesTest {
     assertEquals(
         "hello world", body(serve(Request.get("/hello.txt").header("accept-encoding", "gzip"))));
   }
+
+  @Test
+  void aPrecompressedSiblingOutsideTheRootIsIgnoredAndEachVariantRevalidatesAgainstItsOwnTag()
+      throws Exception {
+    Files.writeString(root.resolve("lib.js"), "plain();".repeat(40));
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var gz = new java.util.zip.GZIPOutputStream(bytes)) {
+      gz.write("secret();".repeat(40).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    Files.write(tmp.resolve("outside.js.gz"), bytes.toByteArray());
+    Files.createSymbolicLink(root.resolve("lib.js.gz"), tmp.resolve("outside.js.gz"));
+    files = StaticFiles.dir(root).withPrecompressed(true);
+    Response r = serve(Request.get("/lib.js").header("accept-encoding", "gzip"));
+    assertEquals(null, r.header("content-encoding"), "the sibling resolves outside the root");
+    assertEquals("plain();".repeat(40), body(r));
+
+    // A sibling inside the root: HEAD has the variant's headers and no body.
+    Files.delete(root.resolve("lib.js.gz"));
+    Files.write(root.resolve("lib.js.gz"), bytes.toByteArray());
+    Response head =
+        serve(
+            new Request(Method.HEAD, "/lib.js", new io.kyoto.web.Headers())
+                .header("accept-encoding", "gzip"));
+    assertEquals("gzip", head.header("content-encoding"));
+    assertEquals(Long.toString(bytes.size()), head.header("content-length"));
+    assertEquals(0, rt.blockOn(head.body().bytes()).length);
+    Response plain = serve(Request.get("/lib.js"));
+    String gzTag = head.header("etag");
+    String plainTag = plain.header("etag");
+    assertTrue(!gzTag.equals(plainTag), gzTag + " " + plainTag);
+    // Each tag matches its own variant only.
+    assertEquals(
+        304,
+        serve(
+                Request.get("/lib.js")
+                    .header("accept-encoding", "gzip")
+                    .header("if-none-match", gzTag))
+            .status()
+            .code());
+    assertEquals(
+        200,
+        serve(
+                Request.get("/lib.js")
+                    .header("accept-encoding", "gzip")
+                    .header("if-none-match", plainTag))
+            .status()
+            .code());
+    assertEquals(
+        304, serve(Request.get("/lib.js").header("if-none-match", plainTag)).status().code());
+    assertEquals(200, serve(Request.get("/lib.js").header("if-none-match", gzTag)).status().code());
+  }
 }
