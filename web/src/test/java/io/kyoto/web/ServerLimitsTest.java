@@ -182,7 +182,9 @@ class ServerLimitsTest {
         // The client reads nothing: the server's flush of the final response stalls.
         awaitConnectionEnded(h);
         long got = drain(s.getInputStream());
-        assertTrue(got > 0 && got < BIG.length, "the response was cut off: " + got + " bytes");
+        // What the kernel already held (or an orphaned socket still sends) may arrive whole on an
+        // idle machine: the property is that the server ended the connection (above).
+        assertTrue(got > 0, "the client got the start of the response: " + got + " bytes");
       }
     }
   }
@@ -195,7 +197,9 @@ class ServerLimitsTest {
         s.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
         awaitConnectionEnded(h);
         long got = drain(s.getInputStream());
-        assertTrue(got > 0 && got < BIG.length, "the response was cut off: " + got + " bytes");
+        // What the kernel already held (or an orphaned socket still sends) may arrive whole on an
+        // idle machine: the property is that the server ended the connection (above).
+        assertTrue(got > 0, "the client got the start of the response: " + got + " bytes");
       }
     }
   }
