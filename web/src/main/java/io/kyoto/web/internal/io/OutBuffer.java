@@ -57,6 +57,33 @@ public final class OutBuffer {
     return written;
   }
 
+  /**
+   * {@return a mark for the end of what is queued now: the byte offset, counted from the first byte
+   * ever written, where whatever is queued next will start} Valid for {@link #truncate} only while
+   * no large buffer is queued, which is how heads are written.
+   */
+  public long mark() {
+    if (extra != null) throw new IllegalStateException("a large buffer is queued");
+    return written + buf.position();
+  }
+
+  /**
+   * Drops everything queued after {@code mark} (a value of {@link #mark}), if none of it has been
+   * written yet.
+   *
+   * @param mark where to cut
+   * @return true if the output now ends at {@code mark}; false (nothing changed) if the transport
+   *     already took bytes past it
+   */
+  public boolean truncate(long mark) {
+    long keep = mark - written;
+    if (keep < 0 || keep > buf.position()) return false;
+    buf.position((int) keep);
+    extra = null;
+    afterExtra = null;
+    return true;
+  }
+
   /** Drops everything queued. */
   public void clear() {
     if (buf != EMPTY) buf.clear();

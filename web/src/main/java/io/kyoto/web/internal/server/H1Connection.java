@@ -96,6 +96,7 @@ public final class H1Connection implements Future<Void> {
   private Body responseBody;
   private boolean chunkedOut;
   private long bodyRemainingOut; // for a streamed body with a declared length, else -1
+  private long responseMark; // where the response being written starts in the output
   private boolean keepAlive;
 
   // timers
@@ -502,6 +503,8 @@ public final class H1Connection implements Future<Void> {
         length >= 0
             && !(status.isInformational() || status.code() == 204)
             && !(status.code() == 304 && declared == null);
+    // Heads are queued behind a flushed large body, so the mark is exact; -1 never truncates.
+    responseMark = out.hasLarge() ? -1 : out.mark();
     writeHead(r, version, chunked, sendLength ? length : -1, upgrading);
     if (upgrading) {
       body.cancel();
@@ -573,16 +576,11 @@ public final class H1Connection implements Future<Void> {
       try {
         p = responseBody.pollNext(cx);
       } catch (Exception e) {
-        // Headers are out: the only honest signal left is closing without the terminator. The
-        // failed stream is dropped here, so it is cancelled once (the Stream contract).
+        // The failed stream is dropped here, so it is cancelled once (the Stream contract).
         Body failed = responseBody;
         responseBody = null;
         cancelAfterFailure(failed, e);
-        Log.LOG.log(System.Logger.Level.WARNING, "response body failed; closing the connection", e);
-        keepAlive = false;
-        out.clear();
-        closeNow();
-        state = State.DONE;
+        failBody(e);
         return true;
       }
       if (p.isPending()) {
@@ -595,8 +593,12 @@ public final class H1Connection implements Future<Void> {
         if (chunkedOut) {
           out.put(LAST_CHUNK);
         } else if (bodyRemainingOut > 0) {
-          throw new IOException(
-              "response body ended " + bodyRemainingOut + " bytes short of its declared length");
+          failBody(
+              new IllegalStateException(
+                  "response body ended "
+                      + bodyRemainingOut
+                      + " bytes short of its declared length"));
+          return true;
         }
         finishExchange();
         return true;
@@ -606,7 +608,13 @@ public final class H1Connection implements Future<Void> {
       if (n == 0) continue;
       if (!chunkedOut) {
         if (bodyRemainingOut >= 0 && n > bodyRemainingOut) {
-          throw new IOException("response body longer than its declared length");
+          Body failed = responseBody;
+          responseBody = null;
+          IllegalStateException e =
+              new IllegalStateException("response body longer than its declared length");
+          cancelAfterFailure(failed, e);
+          failBody(e);
+          return true;
         }
         if (bodyRemainingOut > 0) bodyRemainingOut -= n;
       } else {
@@ -616,6 +624,34 @@ public final class H1Connection implements Future<Void> {
       // A large chunk is written before the body is polled again, so it is still valid then.
       out.putBody(chunk, chunkedOut ? CRLF : null);
     }
+  }
+
+  /**
+   * The response body failed (or broke its declared length). If nothing of this response has
+   * reached the client yet, it is replaced by the failure's response (500 for an application
+   * failure); otherwise the client gets what was sent and then the end of the connection, without
+   * the last chunk or short of the declared length, which no client takes for a whole response. In
+   * both cases the responses before it go out intact and the connection closes.
+   */
+  private void failBody(Exception e) {
+    keepAlive = false;
+    if (out.truncate(responseMark)) {
+      Response r = failureResponse(e); // logs the failure
+      keepAlive = false;
+      response = r;
+      writeHead(r, head.version(), false, r.body().contentLength(), false);
+      out.putBody(((Body.Full) r.body()).content(), null);
+    } else {
+      Log.LOG.log(
+          System.Logger.Level.WARNING,
+          "response body of "
+              + head.method()
+              + " "
+              + head.target()
+              + " failed after part of it was sent; closing the connection",
+          e);
+    }
+    finishExchange();
   }
 
   private void finishExchange() {

@@ -1,0 +1,148 @@
+package io.kyoto.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.service.Service;
+import io.kyoto.runtime.stream.Stream;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the client sees when a response body fails: a 500 when nothing of the response was sent yet,
+ * a visibly cut-off response otherwise, and in both cases every earlier pipelined response intact.
+ */
+class ResponseBodyFailureTest {
+
+  /**
+   * A body that yields {@code chunks} pieces of text, then (if {@code pause}) is pending once, so
+   * the connection flushes what it has, and then fails.
+   */
+  private static Stream<ByteBuffer> failingAfter(int chunks, boolean pause, Exception failure) {
+    int[] left = {chunks};
+    boolean[] paused = {!pause};
+    return cx -> {
+      if (left[0]-- > 0) {
+        return Poll.ready(ByteBuffer.wrap("piece;".getBytes(StandardCharsets.US_ASCII)));
+      }
+      if (!paused[0]) {
+        paused[0] = true;
+        cx.waker().wake();
+        return Poll.pending();
+      }
+      throw failure;
+    };
+  }
+
+  private static final Service<Request, Response> APP =
+      Service.of(
+          req ->
+              Futures.ready(
+                  switch (req.path()) {
+                    case "/fail-at-once" ->
+                        Response.ok()
+                            .body(
+                                Body.from(
+                                    failingAfter(0, false, new IllegalStateException("boom"))));
+                    case "/fail-after-pieces" ->
+                        Response.ok()
+                            .body(
+                                Body.from(
+                                    failingAfter(3, false, new IllegalStateException("boom"))));
+                    case "/fail-at-once-sized" ->
+                        Response.ok()
+                            .body(
+                                Body.from(
+                                    failingAfter(0, false, new IllegalStateException("boom")),
+                                    100));
+                    case "/fail-later" ->
+                        Response.ok()
+                            .body(
+                                Body.from(
+                                    failingAfter(3, true, new IllegalStateException("late boom"))));
+                    case "/fail-later-sized" ->
+                        Response.ok()
+                            .body(
+                                Body.from(
+                                    failingAfter(3, true, new IllegalStateException("late boom")),
+                                    100));
+                    case "/short" -> Response.ok().body(Body.from(shortBody(), 50));
+                    default -> Response.text("ok " + req.path());
+                  }));
+
+  /** One piece, then the end: 6 bytes where the response declared more. */
+  private static Stream<ByteBuffer> shortBody() {
+    boolean[] sent = {false};
+    return cx -> {
+      if (sent[0]) return Stream.end();
+      sent[0] = true;
+      return Poll.ready(ByteBuffer.wrap("piece;".getBytes(StandardCharsets.US_ASCII)));
+    };
+  }
+
+  @Test
+  void aBodyThatFailsBeforeAnythingWasSentBecomesA500() throws Exception {
+    try (ServerHarness h = new ServerHarness(APP)) {
+      for (String path :
+          new String[] {"/fail-at-once", "/fail-after-pieces", "/fail-at-once-sized", "/short"}) {
+        String reply = h.exchangeUntilClose("GET " + path + " HTTP/1.1\r\nhost: x\r\n\r\n");
+        assertTrue(reply.startsWith("HTTP/1.1 500 "), path + ": " + reply);
+        assertTrue(reply.contains("connection: close\r\n"), path + ": " + reply);
+        assertTrue(reply.endsWith("\r\n\r\nInternal Server Error\n"), path + ": " + reply);
+      }
+      // The JDK client sees an ordinary 500, not an I/O error.
+      java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+      HttpResponse<String> r =
+          client.send(
+              java.net.http.HttpRequest.newBuilder(URI.create(h.url("/fail-at-once"))).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(500, r.statusCode());
+    }
+  }
+
+  @Test
+  void earlierPipelinedResponsesSurviveALaterBodyFailure() throws Exception {
+    try (ServerHarness h = new ServerHarness(APP)) {
+      String reply =
+          h.exchangeUntilClose(
+              "GET /a HTTP/1.1\r\nhost: x\r\n\r\n"
+                  + "GET /b HTTP/1.1\r\nhost: x\r\n\r\n"
+                  + "GET /fail-at-once HTTP/1.1\r\nhost: x\r\n\r\n"
+                  + "GET /never HTTP/1.1\r\nhost: x\r\n\r\n");
+      int a = reply.indexOf("ok /a");
+      int b = reply.indexOf("ok /b");
+      int err = reply.indexOf("HTTP/1.1 500 ");
+      assertTrue(a > 0 && b > a && err > b, reply);
+      assertFalse(reply.contains("/never"), reply);
+      assertTrue(reply.endsWith("Internal Server Error\n"), reply);
+    }
+  }
+
+  @Test
+  void aBodyThatFailsAfterItsHeadWentOutIsCutOffWithoutItsTerminator() throws Exception {
+    try (ServerHarness h = new ServerHarness(APP)) {
+      String reply =
+          h.exchangeUntilClose(
+              "GET /a HTTP/1.1\r\nhost: x\r\n\r\n"
+                  + "GET /fail-later HTTP/1.1\r\nhost: x\r\n\r\n"
+                  + "GET /never HTTP/1.1\r\nhost: x\r\n\r\n");
+      assertTrue(reply.startsWith("HTTP/1.1 200 "), reply);
+      assertTrue(reply.contains("ok /a"), reply);
+      // The failing response's head and pieces went out before the failure; no last chunk.
+      assertTrue(reply.contains("transfer-encoding: chunked\r\n"), reply);
+      assertTrue(reply.endsWith("6\r\npiece;\r\n"), reply);
+      assertFalse(reply.contains("/never"), reply);
+      // With a declared length, the client sees fewer bytes than it was promised.
+      reply = h.exchangeUntilClose("GET /fail-later-sized HTTP/1.1\r\nhost: x\r\n\r\n");
+      assertTrue(reply.startsWith("HTTP/1.1 200 "), reply);
+      assertTrue(reply.contains("content-length: 100\r\n"), reply);
+      assertTrue(reply.endsWith("\r\n\r\npiece;piece;piece;"), reply);
+    }
+  }
+}
