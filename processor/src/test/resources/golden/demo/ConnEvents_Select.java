@@ -103,42 +103,90 @@ public final class ConnEvents_Select implements Future<String> {
           case 0 -> {
             Poll<? extends String> p = lineFuture.poll(cx);
             if (p.isReady()) {
-              lineFuture = null;
-              cancel();
-              return Poll.ready(handlers.line(p.value()));
+              return lineWon(p);
             }
           }
           case 1 -> {
             Poll<? extends String> p = messageFuture.poll(cx);
             if (p.isReady()) {
-              messageFuture = null;
-              String value = p.value();
-              if (value == null) {
-                disabled |= 1L << 1;
-                continue;
+              Poll<String> won = messageWon(p);
+              if (won != null) {
+                return won;
               }
-              cancel();
-              return Poll.ready(handlers.message(value));
             }
           }
           case 2 -> {
             Poll<? extends Long> p = tickFuture.poll(cx);
             if (p.isReady()) {
-              tickFuture = null;
-              cancel();
-              return Poll.ready(handlers.tick(p.value()));
+              return tickWon(p);
             }
           }
         }
       }
     } catch (Throwable failure) {
-      Throwable thrown = cancelBranches();
-      if (thrown != null && thrown != failure) {
-        failure.addSuppressed(thrown);
-      }
+      failed(failure);
       throw failure;
     }
     return finish();
+  }
+
+  /**
+   * Branch {@code line} completed: cancels the others and runs its handler.
+   *
+   * @param p the branch future's ready poll
+   * @return the handler's value
+   * @throws Exception what the handler or a cancel throws
+   */
+  private Poll<String> lineWon(Poll<? extends String> p) throws Exception {
+    lineFuture = null;
+    cancel();
+    return Poll.ready(handlers.line(p.value()));
+  }
+
+  /**
+   * Branch {@code message} completed: with null it is disabled; otherwise it cancels the others and runs
+   * its handler.
+   *
+   * @param p the branch future's ready poll
+   * @return the handler's value, or null when the branch is disabled
+   * @throws Exception what the handler or a cancel throws
+   */
+  private Poll<String> messageWon(Poll<? extends String> p) throws Exception {
+    messageFuture = null;
+    String value = p.value();
+    if (value == null) {
+      disabled |= 1L << 1;
+      return null;
+    }
+    cancel();
+    return Poll.ready(handlers.message(value));
+  }
+
+  /**
+   * Branch {@code tick} completed: cancels the others and runs its handler.
+   *
+   * @param p the branch future's ready poll
+   * @return the handler's value
+   * @throws Exception what the handler or a cancel throws
+   */
+  private Poll<String> tickWon(Poll<? extends Long> p) throws Exception {
+    tickFuture = null;
+    cancel();
+    return Poll.ready(handlers.tick(p.value()));
+  }
+
+  /**
+   * A branch future or handler threw {@code failure}: as {@link Select}, the failed future is dropped
+   * (cancelled once) with the others, and what their cancels throw is suppressed into
+   * {@code failure}, which stays the select's outcome.
+   *
+   * @param failure what was thrown
+   */
+  private void failed(Throwable failure) {
+    Throwable thrown = cancelBranches();
+    if (thrown != null && thrown != failure) {
+      failure.addSuppressed(thrown);
+    }
   }
 
   /**

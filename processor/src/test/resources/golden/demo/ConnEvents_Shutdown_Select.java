@@ -83,21 +83,43 @@ public final class ConnEvents_Shutdown_Select implements Future<Integer> {
           case 0 -> {
             Poll<? extends Void> p = signalFuture.poll(cx);
             if (p.isReady()) {
-              signalFuture = null;
-              cancel();
-              return Poll.ready(handlers.signal(p.value()));
+              return signalWon(p);
             }
           }
         }
       }
     } catch (Throwable failure) {
-      Throwable thrown = cancelBranches();
-      if (thrown != null && thrown != failure) {
-        failure.addSuppressed(thrown);
-      }
+      failed(failure);
       throw failure;
     }
     return finish();
+  }
+
+  /**
+   * Branch {@code signal} completed: cancels the others and runs its handler.
+   *
+   * @param p the branch future's ready poll
+   * @return the handler's value
+   * @throws Exception what the handler or a cancel throws
+   */
+  private Poll<Integer> signalWon(Poll<? extends Void> p) throws Exception {
+    signalFuture = null;
+    cancel();
+    return Poll.ready(handlers.signal(p.value()));
+  }
+
+  /**
+   * A branch future or handler threw {@code failure}: as {@link Select}, the failed future is dropped
+   * (cancelled once) with the others, and what their cancels throw is suppressed into
+   * {@code failure}, which stays the select's outcome.
+   *
+   * @param failure what was thrown
+   */
+  private void failed(Throwable failure) {
+    Throwable thrown = cancelBranches();
+    if (thrown != null && thrown != failure) {
+      failure.addSuppressed(thrown);
+    }
   }
 
   /**

@@ -107,6 +107,11 @@ public final class SelectProcessor extends TypeProcessor {
     String field() {
       return name() + "Future";
     }
+
+    /** {@return the generated method that runs this branch's win} */
+    String wonMethod() {
+      return name() + "Won";
+    }
   }
 
   @Override
@@ -395,6 +400,9 @@ public final class SelectProcessor extends TypeProcessor {
         .addStatement("continue")
         .endControlFlow()
         .beginControlFlow("switch (i)");
+    // poll() stays small enough for the JIT to inline into its caller (FreqInlineSize, 325
+    // bytecodes), so that a select awaited in place allocates nothing: the win and failure paths
+    // are methods of their own.
     for (int i = 0; i < n; i++) {
       BranchModel b = branches.get(i);
       TypeName v = b.localType();
@@ -402,37 +410,86 @@ public final class SelectProcessor extends TypeProcessor {
           CodeBlock.builder()
               .add("case $L -> {\n", i)
               .indent()
-              .addStatement("$T<? extends $T> p = $N.poll(cx)", POLL, v, b.field())
-              .beginControlFlow("if (p.isReady())")
-              .addStatement("$N = null", b.field());
+              .addStatement("$T<? extends $T> p = $N.poll(cx)", POLL, v, b.field());
       if (b.disableOnNull()) {
-        c.addStatement("$T value = p.value()", v)
-            .beginControlFlow("if (value == null)")
-            .addStatement("disabled |= 1L << $L", i)
-            .addStatement("continue")
+        // null when the value was null and the branch is now disabled
+        c.beginControlFlow("if (p.isReady())")
+            .addStatement("$T<$T> won = $N(p)", POLL, value, b.wonMethod())
+            .beginControlFlow("if (won != null)")
+            .addStatement("return won")
             .endControlFlow()
-            .addStatement("cancel()")
-            .addStatement("return $T.ready(handlers.$N($L))", POLL, b.name(), b.args("value"));
+            .endControlFlow();
       } else {
-        c.addStatement("cancel()")
-            .addStatement("return $T.ready(handlers.$N($L))", POLL, b.name(), b.args("p.value()"));
+        c.beginControlFlow("if (p.isReady())")
+            .addStatement("return $N(p)", b.wonMethod())
+            .endControlFlow();
       }
-      c.endControlFlow().unindent().add("}\n");
+      c.unindent().add("}\n");
       poll.addCode(c.build());
     }
     poll.endControlFlow()
         .endControlFlow()
         .nextControlFlow("catch ($T failure)", Throwable.class)
-        // As Select: the failed branch future is dropped (cancelled once) with the others, and
-        // what their cancels throw is suppressed: the failure stays the select's outcome.
-        .addStatement("$T thrown = cancelBranches()", Throwable.class)
-        .beginControlFlow("if (thrown != null && thrown != failure)")
-        .addStatement("failure.addSuppressed(thrown)")
-        .endControlFlow()
+        .addStatement("failed(failure)")
         .addStatement("throw failure")
         .endControlFlow()
         .addStatement("return finish()");
     cls.addMethod(poll.build());
+
+    for (int i = 0; i < n; i++) {
+      BranchModel b = branches.get(i);
+      TypeName v = b.localType();
+      MethodSpec.Builder won =
+          MethodSpec.methodBuilder(b.wonMethod())
+              .addModifiers(Modifier.PRIVATE)
+              .returns(ParameterizedTypeName.get(POLL, value))
+              .addParameter(ParameterizedTypeName.get(POLL, WildcardTypeName.subtypeOf(v)), "p")
+              .addException(Exception.class)
+              .addStatement("$N = null", b.field());
+      if (b.disableOnNull()) {
+        won.addJavadoc(
+                "Branch {@code $L} completed: with null it is disabled; otherwise it cancels the"
+                    + " others and runs\nits handler.\n\n"
+                    + "@param p the branch future's ready poll\n"
+                    + "@return the handler's value, or null when the branch is disabled\n"
+                    + "@throws Exception what the handler or a cancel throws\n",
+                b.name())
+            .addStatement("$T value = p.value()", v)
+            .beginControlFlow("if (value == null)")
+            .addStatement("disabled |= 1L << $L", i)
+            .addStatement("return null")
+            .endControlFlow()
+            .addStatement("cancel()")
+            .addStatement("return $T.ready(handlers.$N($L))", POLL, b.name(), b.args("value"));
+      } else {
+        won.addJavadoc(
+                "Branch {@code $L} completed: cancels the others and runs its handler.\n\n"
+                    + "@param p the branch future's ready poll\n"
+                    + "@return the handler's value\n"
+                    + "@throws Exception what the handler or a cancel throws\n",
+                b.name())
+            .addStatement("cancel()")
+            .addStatement("return $T.ready(handlers.$N($L))", POLL, b.name(), b.args("p.value()"));
+      }
+      cls.addMethod(won.build());
+    }
+
+    cls.addMethod(
+        MethodSpec.methodBuilder("failed")
+            .addJavadoc(
+                "A branch future or handler threw {@code failure}: as {@link $T}, the failed"
+                    + " future is dropped\n(cancelled once) with the others, and what their"
+                    + " cancels throw is suppressed into\n{@code failure}, which stays the"
+                    + " select's outcome.\n\n"
+                    + "@param failure what was thrown\n",
+                RUNTIME_SELECT)
+            .addModifiers(Modifier.PRIVATE)
+            .addParameter(Throwable.class, "failure")
+            .addStatement("$T thrown = cancelBranches()", Throwable.class)
+            .beginControlFlow("if (thrown != null && thrown != failure)")
+            .addStatement("failure.addSuppressed(thrown)")
+            .endControlFlow()
+            .build());
 
     MethodSpec.Builder finish =
         MethodSpec.methodBuilder("finish")
