@@ -16,7 +16,8 @@
 #   startup     process start -> first HTTP 200 on GET /, ms (lower is better); STARTUP_RUNS runs each
 #   http        wrk -t1 on loopback, req/s (higher is better), every server up at once, one wrk at a
 #               time: plaintext GET / at 64 and 256 connections, plaintext pipelined 16 deep at 64
-#               connections (pipeline.lua), and GET /json at 64 connections
+#               connections (pipeline.lua), and GET /json at 64 connections; with 2+ CPUs also
+#               plaintext at 64 connections with the server pinned to CPU 0 and wrk to CPU 1
 #   echo        TCP echo, ECHO_CONNS connections x ECHO_SIZE bytes, round trips/s from $ANCHORS/echo_load
 #               (Kyoto: examples/echo on epoll; tokio echo; Netty epoll)
 #   idle-conns  VmRSS (all processes of the server) holding IDLE_CONNS keep-alive connections, each
@@ -230,24 +231,37 @@ wait_http() { # port [tries] [pause]: polls GET / until a 2xx
 }
 
 # ---- job: HTTP throughput ------------------------------------------------------------------------
-run_wrk() { # job case subject port conns path [pipeline-depth]
-  local out v err
+run_wrk() { # job case subject port conns path [pipeline-depth]; $WRK_CPU: the CPU to run wrk on
+  local out v err wrk=(wrk)
+  [ -n "${WRK_CPU:-}" ] && wrk=(taskset -c "$WRK_CPU" wrk)
   if [ -n "${7:-}" ]; then
-    out=$(wrk -t1 -c"$5" -d"${SECS}s" -s "$ROOT/benchmarks/pipeline.lua" "http://127.0.0.1:$4$6" -- "$7" 2>&1)
+    out=$("${wrk[@]}" -t1 -c"$5" -d"${SECS}s" -s "$ROOT/benchmarks/pipeline.lua" "http://127.0.0.1:$4$6" -- "$7" 2>&1)
   else
-    out=$(wrk -t1 -c"$5" -d"${SECS}s" "http://127.0.0.1:$4$6" 2>&1)
+    out=$("${wrk[@]}" -t1 -c"$5" -d"${SECS}s" "http://127.0.0.1:$4$6" 2>&1)
   fi
   echo "== $3 $2" >> "$RAW/wrk.log"; echo "$out" >> "$RAW/wrk.log"
   v=$(awk '/Requests\/sec/{print $2}' <<<"$out")
   err=$(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr -s ' ' | tr '\n' ';')
   record "$1" "$2" "$3" "${v:-0}" req/s "$err"
 }
+pin_tree() { # cpus pid: sets the CPU affinity of a process, every thread of it, and its children
+  local p
+  taskset -a -p -c "$1" "$2" >/dev/null 2>&1
+  for p in $(pgrep -P "$2"); do pin_tree "$1" "$p"; done
+}
 job_http() {
   local spec name port jobs pid up=()
+  local -A server_pid=()
+  # With two CPUs or more, plaintext is also measured with the server on CPU 0 and wrk on CPU 1
+  # (the same processes, their affinity changed for that run only): in the other rows the server
+  # and wrk share every CPU, so a server's throughput there also depends on how much CPU it leaves
+  # to wrk; pinned, each has one core, as with a load generator on another machine.
+  local pin=; [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null && pin=1
   log "http: starting ${#HTTP_SERVERS[@]} servers"
   for spec in "${HTTP_SERVERS[@]}"; do
     name=$(spec_field "$spec" name); port=$(spec_field "$spec" port)
     start_server "$name" "$port" "$(spec_field "$spec" cmd)" || continue
+    server_pid[$name]=$LAST_PID
   done
   for spec in "${HTTP_SERVERS[@]}"; do
     name=$(spec_field "$spec" name); port=$(spec_field "$spec" port); jobs=$(spec_field "$spec" jobs)
@@ -280,6 +294,11 @@ job_http() {
         run_wrk http "plaintext, 64 conns (req/s)" "$name" "$port" 64 /
         run_wrk http "plaintext, 256 conns (req/s)" "$name" "$port" 256 /
         run_wrk http "plaintext, 64 conns pipelined x16 (req/s)" "$name" "$port" 64 / 16
+        if [ -n "$pin" ]; then
+          pin_tree 0 "${server_pid[$name]}"
+          WRK_CPU=1 run_wrk http "plaintext, 64 conns, server and wrk on one CPU each (req/s)" "$name" "$port" 64 /
+          pin_tree "0-$(( $(nproc) - 1 ))" "${server_pid[$name]}"
+        fi
       fi
       if [[ $jobs == *J* ]]; then
         [ "$name" = kyoto-router ] && name=kyoto
