@@ -84,6 +84,8 @@ public final class HttpServer implements AutoCloseable {
   // `live` is aborted at once
   private volatile boolean aborting;
   private final AtomicLong accepted = new AtomicLong();
+  private final io.kyoto.web.internal.server.ServerCounters counters =
+      new io.kyoto.web.internal.server.ServerCounters();
   private volatile boolean serving;
 
   private HttpServer(TcpListener listener, Builder b) {
@@ -128,6 +130,14 @@ public final class HttpServer implements AutoCloseable {
   /** {@return the number of connections accepted so far} */
   public long acceptedConnections() {
     return accepted.get();
+  }
+
+  /**
+   * {@return the server's counters now: connections, requests, responses by status class,
+   * rejections, failures and timeouts since it was bound} See {@link ServerMetrics}.
+   */
+  public ServerMetrics metrics() {
+    return counters.snapshot(accepted.get(), live.size());
   }
 
   /**
@@ -223,6 +233,11 @@ public final class HttpServer implements AutoCloseable {
     @Override
     public Future<Void> shutdownSignal() {
       return shutdown.cancelled();
+    }
+
+    @Override
+    public io.kyoto.web.internal.server.ServerCounters counters() {
+      return counters;
     }
 
     @Override

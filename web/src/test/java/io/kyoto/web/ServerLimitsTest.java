@@ -196,6 +196,7 @@ class ServerLimitsTest {
       try (Socket s = stingySocket(h)) {
         s.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
         awaitConnectionEnded(h);
+        assertEquals(1, h.server.metrics().sendTimeouts(), h.server.metrics().toString());
         long got = drain(s.getInputStream());
         // What the kernel already held (or an orphaned socket still sends) may arrive whole on an
         // idle machine: the property is that the server ended the connection (above).

@@ -97,6 +97,7 @@ public final class H1Connection implements Future<Void> {
   private boolean chunkedOut;
   private long bodyRemainingOut; // for a streamed body with a declared length, else -1
   private long responseMark; // where the response being written starts in the output
+  private final ServerCounters counters;
   private boolean keepAlive;
 
   // timers
@@ -143,6 +144,7 @@ public final class H1Connection implements Future<Void> {
     this.service = service;
     this.config = config;
     this.server = server;
+    this.counters = server.counters();
     this.parser = new RequestHeadParser(config.limits());
     H1Limits limits = config.limits();
     this.in = new InBuffer(reader, limits.maxRequestLineBytes() + limits.maxHeaderBytes() + 1024);
@@ -155,6 +157,7 @@ public final class H1Connection implements Future<Void> {
       return drive(cx);
     } catch (Exception e) {
       // Transport failures (reset, broken pipe) end the connection quietly.
+      if (e instanceof SendTimeoutException) counters.sendTimeout();
       if (!(e instanceof IOException)) {
         Log.LOG.log(System.Logger.Level.WARNING, "HTTP connection failed", e);
       }
@@ -174,6 +177,7 @@ public final class H1Connection implements Future<Void> {
           // Before the application can hand the body to another task: its first read may ask
           // this task for a 100 Continue.
           if (requestBody != null) requestBody.connectionWaker(cx.waker());
+          counters.request();
           Request request =
               new Request(head.method(), head.target(), head.headers())
                   .version(head.version())
@@ -324,6 +328,7 @@ public final class H1Connection implements Future<Void> {
       }
       if (timerExpired(cx, now, deadline)) {
         if (partial) {
+          counters.headerReadTimeout();
           reject(Status.REQUEST_TIMEOUT, "request head not received in time");
         } else {
           state = State.CLOSE;
@@ -405,6 +410,7 @@ public final class H1Connection implements Future<Void> {
       keepAlive = false;
       return Response.text("request body incomplete\n").status(Status.BAD_REQUEST);
     }
+    counters.failure();
     Log.LOG.log(
         System.Logger.Level.WARNING,
         "service failed on " + head.method() + " " + head.target() + "; answering 500",
@@ -415,6 +421,7 @@ public final class H1Connection implements Future<Void> {
 
   /** Answers a request that will not reach the application, then closes. */
   private void reject(Status status, String message) {
+    counters.rejected();
     keepAlive = false;
     head = null;
     requestBody = null;
@@ -530,6 +537,7 @@ public final class H1Connection implements Future<Void> {
   private void writeHead(
       Response r, Version version, boolean chunked, long contentLength, boolean upgrading) {
     Status status = r.status();
+    counters.response(status.code());
     out.putAscii("HTTP/1.1 ");
     out.putDigits(status.code());
     out.put((byte) ' ');
@@ -636,12 +644,14 @@ public final class H1Connection implements Future<Void> {
   private void failBody(Exception e) {
     keepAlive = false;
     if (out.truncate(responseMark)) {
-      Response r = failureResponse(e); // logs the failure
+      counters.withdrawResponse(response.status().code()); // its head is never sent
+      Response r = failureResponse(e); // logs (and counts) the failure
       keepAlive = false;
       response = r;
       writeHead(r, head.version(), false, r.body().contentLength(), false);
       out.putBody(((Body.Full) r.body()).content(), null);
     } else {
+      counters.failure();
       Log.LOG.log(
           System.Logger.Level.WARNING,
           "response body of "
@@ -682,6 +692,7 @@ public final class H1Connection implements Future<Void> {
     ThrowingFunction<Upgraded, Future<Void>> handler = response.upgradeHandler();
     ByteBuffer leftover = in.takeRemaining();
     UpgradedConnection upgraded = new UpgradedConnection(reader, writer, closer, leftover);
+    counters.upgrade();
     state = State.DONE;
     cancelTimer();
     Future<Void> protocol;

@@ -20,4 +20,9 @@ public interface ServerContext {
    * @param closeConnection closes the upgraded connection
    */
   void spawnUpgraded(Future<Void> protocol, Runnable closeConnection);
+
+  /** {@return the server's counters; the default counts into counters nobody reads} */
+  default ServerCounters counters() {
+    return ServerCounters.DISCARDED;
+  }
 }
