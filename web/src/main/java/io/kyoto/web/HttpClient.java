@@ -8,6 +8,7 @@ import io.kyoto.runtime.service.Service;
 import io.kyoto.runtime.tls.TlsConnector;
 import io.kyoto.web.internal.client.ClientExchange;
 import io.kyoto.web.internal.client.ConnectionPool;
+import io.kyoto.web.internal.client.NoProxy;
 import io.kyoto.web.internal.h1.H1Limits;
 import io.kyoto.web.internal.io.InflatingBody;
 import java.net.URI;
@@ -55,7 +56,7 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
   private final int maxRedirects;
   private final boolean decompress;
   private final ClientExchange.Proxy proxy;
-  private final java.util.List<String> noProxy;
+  private final NoProxy noProxy;
 
   /** The builder's connector, or the JDK's default trust set up at the first https request. */
   private volatile TlsConnector tls;
@@ -81,7 +82,7 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     this.pool = new ConnectionPool(b.maxIdlePerHost, b.idleTimeout.toNanos());
     this.decompress = b.decompress;
     this.proxy = b.proxy;
-    this.noProxy = java.util.List.copyOf(b.noProxy);
+    this.noProxy = NoProxy.of(b.noProxy);
     this.requestTimeout = b.requestTimeout;
     this.maxRedirects = b.maxRedirects;
   }
@@ -138,17 +139,12 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     return r;
   }
 
-  /** {@return the proxy for {@code host} (as {@link URI#getHost()} gives it), or null} */
-  private ClientExchange.Proxy proxyFor(String host) {
-    if (proxy == null) return null;
-    String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    h = h.toLowerCase(java.util.Locale.ROOT);
-    for (String no : noProxy) {
-      if (h.equals(no) || (no.startsWith(".") ? h.endsWith(no) : h.endsWith("." + no))) {
-        return null;
-      }
-    }
-    return proxy;
+  /**
+   * {@return the proxy for {@code host} (as {@link URI#getHost()} gives it) and {@code port}, or
+   * null}
+   */
+  private ClientExchange.Proxy proxyFor(String host, int port) {
+    return proxy == null || noProxy.matches(host, port) ? null : proxy;
   }
 
   /** The codings {@link Builder#decompress} asks for. */
@@ -202,7 +198,7 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
       response =
           new ClientExchange(
               request,
-              new ClientExchange.Origin(hostPort, null, null, proxyFor(host), tunnel),
+              new ClientExchange.Origin(hostPort, null, null, proxyFor(host, port), tunnel),
               target,
               settings,
               pool);
@@ -214,7 +210,7 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
           connector != null
               ? new ClientExchange(
                   request,
-                  new ClientExchange.Origin(hostPort, connector, serverName, proxyFor(host)),
+                  new ClientExchange.Origin(hostPort, connector, serverName, proxyFor(host, port)),
                   path,
                   settings,
                   pool)
@@ -225,7 +221,8 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
                       c ->
                           new ClientExchange(
                               request,
-                              new ClientExchange.Origin(hostPort, c, serverName, proxyFor(host)),
+                              new ClientExchange.Origin(
+                                  hostPort, c, serverName, proxyFor(host, port)),
                               path,
                               settings,
                               pool));
@@ -476,19 +473,34 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     }
 
     /**
-     * Reaches these hosts directly even with a {@link #proxy}: an exact host name or IP address, or
-     * a domain with its subdomains ({@code example.com} or {@code .example.com} matches {@code
-     * api.example.com}), case-insensitive; {@code NO_PROXY}'s meaning.
+     * Reaches these hosts directly even with a {@link #proxy}, with {@code NO_PROXY}'s meaning as
+     * curl and reqwest read it (one entry per argument, blank ones skipped):
      *
-     * @param hosts the hosts
+     * <ul>
+     *   <li>{@code *} matches every host: the proxy is never used.
+     *   <li>A domain name matches itself and every name under it, at a label boundary: {@code
+     *       example.com} matches {@code example.com} and {@code api.example.com}, not {@code
+     *       notexample.com}. A leading {@code .} or {@code *.} changes nothing ({@code
+     *       .example.com} matches {@code example.com} too, as in curl and reqwest; Go's {@code
+     *       NO_PROXY} would not). Case-insensitive, a trailing dot ignored.
+     *   <li>An IP address ({@code 192.168.1.10}, {@code ::1} or {@code [::1]}), or an address range
+     *       with a prefix length ({@code 10.0.0.0/8}, {@code fd00::/8}), matches a URL whose host
+     *       is an address in it, compared as addresses. Addresses are never suffixes ({@code 0.0.1}
+     *       does not match {@code 127.0.0.1}), and names are not resolved: {@code 127.0.0.1} does
+     *       not match {@code localhost}, nor a domain an address.
+     *   <li>Any entry may end with {@code :port} ({@code [::1]:8080} for IPv6), as in Go: it then
+     *       matches requests to that port only. Without one it matches every port.
+     * </ul>
+     *
+     * @param hosts the entries
      * @return this
+     * @throws IllegalArgumentException for an entry that is none of these (e.g. {@code
+     *     10.0.0.0/33}, {@code example.com:http}, {@code *example.com})
      */
     public Builder noProxy(String... hosts) {
-      for (String h : hosts) {
-        String n = h.trim().toLowerCase(java.util.Locale.ROOT);
-        if (n.startsWith("[") && n.endsWith("]")) n = n.substring(1, n.length() - 1);
-        if (!n.isEmpty()) noProxy.add(n);
-      }
+      java.util.List<String> entries = java.util.List.of(hosts);
+      NoProxy.of(entries); // refuses a bad entry now, not at the first request
+      noProxy.addAll(entries);
       return this;
     }
 

@@ -175,6 +175,36 @@ class HttpClientProxyTest {
   }
 
   @Test
+  void noProxyStarBypassesTheProxyForEveryHostAndAnIpEntryIsNoSuffix() throws Exception {
+    // NO_PROXY=* in curl, Go and reqwest: no host goes through the proxy. An IP address entry
+    // matches that address (or range) only: "0.0.1" is no domain suffix of 127.0.0.1.
+    try (ServerHarness h = new ServerHarness(req -> Futures.ready(Response.text("origin")))) {
+      for (String[] entries :
+          new String[][] {
+            {"*"}, {"example.com", "*"}, {"127.0.0.0/8"}, {"127.0.0.1:" + h.port()}
+          }) {
+        try (HttpClient bypass =
+            HttpClient.builder().proxy(proxyUrl("")).noProxy(entries).build()) {
+          Response r = h.rt.blockOn(bypass.get(h.url("/d")));
+          assertEquals(200, r.status().code(), List.of(entries).toString());
+          assertEquals("origin", h.rt.blockOn(r.body().string()));
+        }
+      }
+      assertEquals(List.of(), seen, "no request reached the proxy");
+      for (String[] entries :
+          new String[][] {{"0.0.1"}, {"27.0.0.1"}, {"10.0.0.0/8"}, {"127.0.0.1:1"}, {"*.0.0.1"}}) {
+        try (HttpClient proxied =
+            HttpClient.builder().proxy(proxyUrl("")).noProxy(entries).build()) {
+          Response r = h.rt.blockOn(proxied.get(h.url("/p")));
+          assertEquals(407, r.status().code(), List.of(entries) + " sent the request directly");
+          h.rt.blockOn(r.body().drain());
+        }
+      }
+      assertEquals(5, seen.size(), seen.toString());
+    }
+  }
+
+  @Test
   void httpsGoesThroughAConnectTunnelAndChecksTheOriginsCertificate() throws Exception {
     TestCertificates certs = new TestCertificates(dir);
     try (ServerHarness h =
@@ -238,5 +268,9 @@ class HttpClientProxyTest {
     assertTrue(
         e.getMessage().startsWith("the proxy must be an http://host:port URL"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> HttpClient.builder().proxy("proxy:3128"));
+    IllegalArgumentException entry =
+        assertThrows(
+            IllegalArgumentException.class, () -> HttpClient.builder().noProxy("10.0.0.0/33"));
+    assertTrue(entry.getMessage().endsWith(": 10.0.0.0/33"), entry.getMessage());
   }
 }
