@@ -160,7 +160,10 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
   /**
    * {@return the response with its body decoded, when it is gzip or deflate} As reqwest does, the
    * decoded response has neither {@code Content-Encoding} nor {@code Content-Length} (the length
-   * was that of the encoded bytes); any other coding is left as it came.
+   * was that of the encoded bytes); any other coding is left as it came. A response that has no
+   * body to decode is left whole, fields included (RFC 9110 section 6.4.1): 1xx, 204, 304, an
+   * answer to HEAD, and one whose connection was handed over (a 101, a 2xx to CONNECT), which runs
+   * after {@link #takeUpgrade} and so sees {@link Response#upgraded()} set.
    */
   private static Response decoded(Response r, Method method) {
     String coding = r.header("content-encoding");
@@ -168,8 +171,10 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     if (!InflatingBody.decodes(coding)
         || r.headers().getAll("content-encoding").size() != 1
         || method == Method.HEAD
+        || code < 200
         || code == 204
-        || code == 304) {
+        || code == 304
+        || r.upgraded() != null) {
       return r;
     }
     Response out = r.copy();

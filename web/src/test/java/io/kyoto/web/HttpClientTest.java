@@ -359,6 +359,73 @@ class HttpClientTest {
   }
 
   @Test
+  void decompressLeavesAloneAResponseWithNoBodyToDecode() throws Exception {
+    // A 101 (or 204, 304, an answer to HEAD) labelled gzip has no encoded body: with decompress on,
+    // the client still hands the switched connection over, raw, and keeps the fields as they came.
+    Service<Request, Response> app =
+        req -> {
+          Response r =
+              switch (req.target()) {
+                case "/switch" ->
+                    Response.upgrade(
+                        "foo",
+                        up ->
+                            up.writeAll(ByteBuffer.wrap(bytes("foo-hello")))
+                                .flatMap(
+                                    v -> {
+                                      ByteBuffer echo = ByteBuffer.allocate(3);
+                                      return up.readExact(echo)
+                                          .flatMap(n -> up.writeAll(echo.flip()))
+                                          .flatMap(w -> up.closeAsync())
+                                          .map(
+                                              c -> {
+                                                up.close();
+                                                return null;
+                                              });
+                                    }));
+                case "/none" -> Response.of(Status.NO_CONTENT);
+                case "/same" -> Response.of(Status.NOT_MODIFIED);
+                default -> Response.text("x");
+              };
+          return Futures.ready(r.header("content-encoding", "gzip"));
+        };
+    try (ServerHarness h = new ServerHarness(app);
+        HttpClient client = HttpClient.builder().decompress(true).build()) {
+      Response switched =
+          h.rt.blockOn(
+              client.send(
+                  Request.get(h.url("/switch"))
+                      .header("connection", "upgrade")
+                      .header("upgrade", "foo")));
+      assertEquals(101, switched.status().code());
+      assertEquals("gzip", switched.header("content-encoding"));
+      assertEquals(0, h.rt.blockOn(switched.body().bytes()).length);
+      Upgraded foo = switched.upgraded();
+      assertTrue(foo != null, "the switched connection is handed over");
+      ByteBuffer hello = ByteBuffer.allocate(9);
+      h.rt.blockOn(foo.readExact(hello));
+      assertEquals("foo-hello", new String(hello.array(), StandardCharsets.UTF_8));
+      h.rt.blockOn(foo.writeAll(ByteBuffer.wrap(bytes("bye"))));
+      assertEquals("bye", new String(h.rt.blockOn(foo.readToEnd()), StandardCharsets.UTF_8));
+      foo.close();
+
+      for (String path : new String[] {"/none", "/same"}) {
+        Response r = h.rt.blockOn(client.get(h.url(path)));
+        assertEquals("gzip", r.header("content-encoding"), path);
+        assertEquals(0, h.rt.blockOn(r.body().bytes()).length, path);
+      }
+      Response head = h.rt.blockOn(client.send(Request.of(Method.HEAD, h.url("/text"))));
+      assertEquals(200, head.status().code());
+      assertEquals("gzip", head.header("content-encoding"));
+      assertEquals(0, h.rt.blockOn(head.body().bytes()).length);
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
   void credentialsAreNotForwardedToAnotherOriginOnRedirect() throws Exception {
     java.util.Queue<String> seen = new java.util.concurrent.ConcurrentLinkedQueue<>();
     java.util.Queue<String> seenAtOrigin = new java.util.concurrent.ConcurrentLinkedQueue<>();
