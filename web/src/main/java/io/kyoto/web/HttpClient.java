@@ -514,9 +514,13 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
      * {@code deflate} options: a request without {@code Accept-Encoding} (and without {@code
      * Range}) is sent with {@code Accept-Encoding: gzip, deflate}, and a response in either coding
      * has its body decoded as it is read, its {@code Content-Encoding} and {@code Content-Length}
-     * removed. A request that sets {@code Accept-Encoding} itself gets the bytes as they came.
-     * Corrupt or truncated compressed data fails the body's read with a {@link
-     * java.util.zip.ZipException} or {@link java.io.EOFException}.
+     * removed. A request that sets {@code Accept-Encoding} itself gets the bytes as they came; a
+     * response with no body to decode (1xx, a 101 with its {@link Response#upgraded()} connection,
+     * 204, 304, an answer to HEAD) is left whole. Concatenated gzip members are decoded one after
+     * the other; bytes after the last one that do not start another member are ignored, as the
+     * JDK's {@link java.util.zip.GZIPInputStream} and browsers do. Corrupt or truncated compressed
+     * data fails the body's read with a {@link java.util.zip.ZipException} or {@link
+     * java.io.EOFException}.
      *
      * @param decompress whether to ask for and decode compressed bodies
      * @return this

@@ -203,6 +203,26 @@ class CompressionIntegrationTest {
               h.url("/upload"));
       assertTrue(corrupt.startsWith("HTTP/1.1 400 "), corrupt);
       assertTrue(corrupt.contains("not in gzip format"), corrupt);
+      // An upload is strict about what follows its last member: other decoders would read the
+      // junk differently (the JDK ignores it, Go refuses it).
+      java.nio.file.Path junk = dir.resolve("junk.gz");
+      java.nio.file.Files.write(
+          junk,
+          java.util.Arrays.copyOf(
+              java.nio.file.Files.readAllBytes(gz), (int) java.nio.file.Files.size(gz) + 3));
+      String trailing =
+          CurlTest.curl(
+              null,
+              "-i",
+              "--data-binary",
+              "@" + junk,
+              "-H",
+              "Content-Encoding: gzip",
+              "-H",
+              "Content-Type: text/plain",
+              h.url("/upload"));
+      assertTrue(trailing.startsWith("HTTP/1.1 400 "), trailing);
+      assertTrue(trailing.contains("trailing bytes after the gzip data"), trailing);
     } finally {
       try (var files = java.nio.file.Files.walk(dir)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -23,7 +23,9 @@ import java.util.List;
  * with {@code Accept-Encoding: gzip, deflate} (RFC 9110 section 15.5.16) without reaching the
  * routes. {@code identity} and no {@code Content-Encoding} pass through untouched. Malformed or
  * truncated compressed data fails the body's read with an {@link io.kyoto.web.HttpException} of
- * status 400, which the body filters answer as such.
+ * status 400, which the body filters answer as such; so do bytes after the end of the compressed
+ * data (after the last gzip member, or the deflate stream), which other decoders would read
+ * differently.
  *
  * <p><b>Thread safety:</b> immutable.
  */

@@ -20,14 +20,28 @@ import java.util.zip.ZipException;
  * Decompression} layer.
  *
  * <ul>
- *   <li>{@code gzip} (RFC 1952): every header field is understood (extra, name, comment, header
- *       CRC); the trailer's CRC-32 and length are checked; concatenated members are decoded one
- *       after the other, and bytes after the last member that do not start a new one are ignored,
- *       as {@link java.util.zip.GZIPInputStream} does.
+ *   <li>{@code gzip} (RFC 1952): every header field is understood. The extra field is skipped
+ *       whatever its size (up to the format's 65,535 bytes) without being kept; the file name and
+ *       comment are skipped up to {@value #MAX_STRING} bytes each, and a longer one fails the read;
+ *       the header CRC is checked. The header is parsed as it arrives, each byte looked at once
+ *       whatever the chunk boundaries, in a few fixed fields of memory. The trailer's CRC-32 and
+ *       length are checked; concatenated members are decoded one after the other.
  *   <li>{@code deflate} (RFC 9110 section 8.4.1.2: the zlib format of RFC 1950, checksum checked);
  *       a raw deflate stream without the zlib header, which some servers send, is recognised by its
  *       first two bytes and decoded too, as browsers and curl do.
  * </ul>
+ *
+ * <p><b>Bytes after the end.</b> After a gzip member, what follows is decoded as another member
+ * only if it starts with a complete, valid member header; that member must then be whole (corrupt
+ * or truncated data in it fails the read). On a response anything else is ignored to the end of the
+ * body: stray bytes, a lone {@code 1f}, a header cut short, with another method than deflate or a
+ * wrong header CRC; so are bytes after a deflate stream. That is what the JDK's {@link
+ * java.util.zip.GZIPInputStream}, gzip(1) ("trailing garbage ignored") and browsers do, and what a
+ * client user expects of a body whose data all checked out (Go's {@code gzip.Reader} and curl fail
+ * instead). A header with reserved flags set, or an over-long name or comment, fails the read
+ * wherever it is (RFC 1952 section 2.3.1.2 asks a decoder to reject reserved flags). A request body
+ * ({@link #ofRequest}) is strict: any byte after the last member or the deflate stream fails it,
+ * since a server should not read a body that other decoders read differently or refuse.
  *
  * <p>Malformed or truncated data fails the read with a {@link ZipException} or {@link
  * EOFException}. Each decoded chunk lives in one reused buffer, valid until the next poll (the
@@ -36,15 +50,32 @@ import java.util.zip.ZipException;
  */
 public final class InflatingBody implements Body {
   private static final int OUT = 16 * 1024;
-  private static final int MAX_HEADER = 16 * 1024;
+
+  /** The longest gzip file name or comment, in bytes without its terminating zero. */
+  static final int MAX_STRING = 64 * 1024;
+
+  private static final int FHCRC = 2;
+  private static final int FEXTRA = 4;
+  private static final int FNAME = 8;
+  private static final int FCOMMENT = 16;
 
   private enum State {
     HEADER,
     DATA,
     TRAILER,
-    BETWEEN_MEMBERS,
     IGNORE_REST,
     DONE
+  }
+
+  /** The gzip header field being read, in the order of RFC 1952 section 2.3. */
+  private enum Field {
+    FIXED,
+    EXTRA_LENGTH,
+    EXTRA,
+    NAME,
+    COMMENT,
+    HEADER_CRC,
+    END
   }
 
   private final Body source;
@@ -54,9 +85,16 @@ public final class InflatingBody implements Body {
   private long size;
   private byte[] out;
   private ByteBuffer input; // the source's current chunk, valid until the source is polled again
-  private byte[] pending = new byte[16]; // header or trailer bytes gathered across chunks
+  // The fixed part of a gzip header, a zlib header or a gzip trailer, gathered across chunks.
+  private final byte[] pending = new byte[10];
   private int pendingLen;
   private State state = State.HEADER;
+  private Field field = Field.FIXED;
+  private int flags; // the gzip header's FLG
+  private int fieldValue; // EXTRA_LENGTH, HEADER_CRC: the value so far; EXTRA: the bytes left
+  private int fieldLength; // bytes of the current field read so far
+  private final CRC32 headerCrc = new CRC32();
+  private boolean following; // the header is that of a member after the first
   private boolean sourceEnded;
   private boolean badRequest;
 
@@ -133,7 +171,7 @@ public final class InflatingBody implements Body {
           if (input == null) throw new EOFException(name() + " stream truncated");
           inflater.setInput(input);
         }
-        case HEADER, TRAILER, BETWEEN_MEMBERS, IGNORE_REST -> {
+        case HEADER, TRAILER, IGNORE_REST -> {
           if (input == null || !input.hasRemaining()) {
             if (!nextInput(cx)) return Poll.pending();
             if (input == null) {
@@ -209,38 +247,28 @@ public final class InflatingBody implements Body {
   private void consumeFraming() throws Exception {
     switch (state) {
       case HEADER -> {
-        gather(input.get());
-        int len = gzip ? gzipHeaderLength() : zlibHeaderLength();
-        if (len >= 0) startData();
-        else if (pendingLen > MAX_HEADER) throw new ZipException("gzip header too long");
+        if (gzip ? gzipHeader() : zlibHeader()) startData();
       }
       case TRAILER -> {
-        gather(input.get());
+        pending[pendingLen++] = input.get();
         if (pendingLen == 8) {
           long expectCrc = le32(0);
           long expectSize = le32(4);
           if (expectCrc != crc.getValue()) throw new ZipException("gzip CRC-32 mismatch");
           if (expectSize != (size & 0xFFFF_FFFFL)) throw new ZipException("gzip length mismatch");
           inflater.end();
-          state = State.BETWEEN_MEMBERS;
+          crc.reset();
+          size = 0;
+          following = true;
+          field = Field.FIXED;
           pendingLen = 0;
+          state = State.HEADER; // another member, or the end
         }
       }
-      case BETWEEN_MEMBERS -> {
-        gather(input.get());
-        if ((pending[0] & 0xFF) != 0x1f) {
-          state = State.IGNORE_REST;
-        } else if (pendingLen == 2) {
-          if ((pending[1] & 0xFF) != 0x8b) {
-            state = State.IGNORE_REST;
-          } else {
-            crc.reset();
-            size = 0;
-            state = State.HEADER; // a concatenated member: its header goes on from these 2 bytes
-          }
-        }
+      case IGNORE_REST -> {
+        if (badRequest) throw new ZipException("trailing bytes after the " + name() + " data");
+        input.position(input.limit());
       }
-      case IGNORE_REST -> input.position(input.limit());
       default -> throw new IllegalStateException(state.name());
     }
   }
@@ -248,10 +276,14 @@ public final class InflatingBody implements Body {
   private void endOfSource() throws Exception {
     switch (state) {
       case HEADER -> {
-        if (pendingLen == 0 && inflater == null) {
-          // An empty body labelled as compressed (some servers do that for an empty answer):
-          // empty, as browsers and curl read it.
+        if (pendingLen == 0 && field == Field.FIXED) {
+          // The end after a member, or an empty body labelled as compressed (some servers do that
+          // for an empty answer): empty, as browsers and curl read it.
           state = State.DONE;
+          return;
+        }
+        if (following && !badRequest) {
+          state = State.DONE; // a header cut short after the last member: trailing garbage
           return;
         }
         throw new EOFException(name() + " header truncated");
@@ -264,9 +296,15 @@ public final class InflatingBody implements Body {
     }
   }
 
-  private void gather(byte b) {
-    if (pendingLen == pending.length) pending = Arrays.copyOf(pending, pending.length * 2);
-    pending[pendingLen++] = b;
+  /**
+   * Bytes after the last member that do not start another one: ignored on a response (the rest of
+   * the body with them), a failure on a request, and a failure as the first member's header.
+   */
+  private void notAMember(String why) throws ZipException {
+    if (!following) throw new ZipException(why);
+    if (badRequest) throw new ZipException("trailing bytes after the gzip data: " + why);
+    input.position(input.limit());
+    state = State.IGNORE_REST;
   }
 
   private int u8(int i) {
@@ -277,45 +315,138 @@ public final class InflatingBody implements Body {
     return (u8(at) | (u8(at + 1) << 8) | (u8(at + 2) << 16) | ((long) u8(at + 3) << 24));
   }
 
-  /** {@return the full gzip header's length once gathered, or -1 while more is needed} */
-  private int gzipHeaderLength() throws ZipException {
-    if (pendingLen >= 1 && u8(0) != 0x1f) throw new ZipException("not in gzip format");
-    if (pendingLen >= 2 && u8(1) != 0x8b) throw new ZipException("not in gzip format");
-    if (pendingLen >= 3 && u8(2) != 8) throw new ZipException("unsupported gzip method " + u8(2));
-    if (pendingLen < 10) return -1;
-    int flags = u8(3);
-    if ((flags & 0xE0) != 0) throw new ZipException("reserved gzip flags set");
-    int at = 10;
-    if ((flags & 4) != 0) { // FEXTRA
-      if (pendingLen < at + 2) return -1;
-      at += 2 + (u8(at) | (u8(at + 1) << 8));
-      if (pendingLen < at) return -1;
-    }
-    for (int flag : new int[] {8, 16}) { // FNAME, FCOMMENT: zero-terminated
-      if ((flags & flag) != 0) {
-        while (true) {
-          if (pendingLen <= at) return -1;
-          if (pending[at++] == 0) break;
+  /**
+   * Reads as much of a gzip header as {@link #input} holds, each byte once. {@return true once the
+   * header is complete} False with the state changed if the bytes are no member (see {@link
+   * #notAMember}).
+   */
+  private boolean gzipHeader() throws ZipException {
+    while (field != Field.END) {
+      if (!input.hasRemaining()) return false;
+      switch (field) {
+        case FIXED -> {
+          if (!fixedHeaderByte(input.get() & 0xFF)) return false;
         }
+        case EXTRA_LENGTH -> {
+          fieldValue |= headerByte() << (8 * fieldLength++);
+          if (fieldLength == 2) {
+            if (fieldValue > 0) {
+              field = Field.EXTRA; // fieldValue: the bytes left
+            } else {
+              enter(afterExtra());
+            }
+          }
+        }
+        case EXTRA -> {
+          int n = Math.min(fieldValue, input.remaining());
+          skipHeaderBytes(n);
+          fieldValue -= n;
+          if (fieldValue == 0) enter(afterExtra());
+        }
+        case NAME, COMMENT -> {
+          int from = input.position();
+          int limit = input.limit();
+          int zero = from;
+          while (zero < limit && input.get(zero) != 0) zero++;
+          fieldLength += zero - from;
+          if (fieldLength > MAX_STRING) {
+            throw new ZipException(
+                "gzip "
+                    + (field == Field.NAME ? "file name" : "comment")
+                    + " longer than "
+                    + MAX_STRING
+                    + " bytes");
+          }
+          boolean ended = zero < limit;
+          skipHeaderBytes(zero - from + (ended ? 1 : 0));
+          if (ended) enter(field == Field.NAME ? afterName() : afterComment());
+        }
+        case HEADER_CRC -> {
+          fieldValue |= (input.get() & 0xFF) << (8 * fieldLength++);
+          if (fieldLength == 2) {
+            if ((headerCrc.getValue() & 0xFFFF) != fieldValue) {
+              notAMember("gzip header CRC mismatch");
+              return false;
+            }
+            field = Field.END;
+          }
+        }
+        case END -> throw new IllegalStateException();
       }
     }
-    if ((flags & 2) != 0) { // FHCRC
-      if (pendingLen < at + 2) return -1;
-      CRC32 h = new CRC32();
-      h.update(pending, 0, at);
-      int expect = u8(at) | (u8(at + 1) << 8);
-      if ((h.getValue() & 0xFFFF) != expect) throw new ZipException("gzip header CRC mismatch");
-      at += 2;
+    return true;
+  }
+
+  /** Takes byte {@link #pendingLen} of the 10-byte fixed header; {@return false if no member} */
+  private boolean fixedHeaderByte(int b) throws ZipException {
+    pending[pendingLen++] = (byte) b;
+    switch (pendingLen) {
+      case 1, 2 -> {
+        if (b != (pendingLen == 1 ? 0x1f : 0x8b)) {
+          notAMember("not in gzip format");
+          return false;
+        }
+      }
+      case 3 -> {
+        if (b != 8) {
+          notAMember("unsupported gzip method " + b);
+          return false;
+        }
+      }
+      case 4 -> {
+        if ((b & 0xE0) != 0) throw new ZipException("reserved gzip flags set");
+        flags = b;
+      }
+      case 10 -> {
+        if ((flags & FHCRC) != 0) {
+          headerCrc.reset();
+          headerCrc.update(pending, 0, 10);
+        }
+        enter((flags & FEXTRA) != 0 ? Field.EXTRA_LENGTH : afterExtra());
+      }
+      default -> {}
     }
-    return pendingLen == at ? at : -1;
+    return true;
+  }
+
+  private Field afterExtra() {
+    return (flags & FNAME) != 0 ? Field.NAME : afterName();
+  }
+
+  private Field afterName() {
+    return (flags & FCOMMENT) != 0 ? Field.COMMENT : afterComment();
+  }
+
+  private Field afterComment() {
+    return (flags & FHCRC) != 0 ? Field.HEADER_CRC : Field.END;
+  }
+
+  private void enter(Field f) {
+    field = f;
+    fieldValue = 0;
+    fieldLength = 0;
+  }
+
+  /** {@return the next input byte, counted in the header CRC} */
+  private int headerByte() {
+    int b = input.get() & 0xFF;
+    if ((flags & FHCRC) != 0) headerCrc.update(b);
+    return b;
+  }
+
+  /** Skips {@code n} input bytes of the header, counting them in the header CRC. */
+  private void skipHeaderBytes(int n) {
+    if ((flags & FHCRC) != 0) headerCrc.update(input.slice(input.position(), n));
+    input.position(input.position() + n);
   }
 
   /**
-   * {@return 0 once the first two bytes are in: zlib-wrapped or raw deflate is decided then, and
-   * both bytes are given back to the inflater} -1 while fewer are in.
+   * {@return true once the first two bytes are in: zlib-wrapped or raw deflate is decided then, and
+   * both bytes are given back to the inflater}
    */
-  private int zlibHeaderLength() {
-    return pendingLen < 2 ? -1 : 0;
+  private boolean zlibHeader() {
+    pending[pendingLen++] = input.get();
+    return pendingLen == 2;
   }
 
   private void startData() {

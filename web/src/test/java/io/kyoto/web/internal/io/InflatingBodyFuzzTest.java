@@ -52,7 +52,8 @@ import java.util.zip.ZipException;
  *   <li>what the JDK encoded decodes to the original bytes, whatever the chunk boundaries;
  *   <li>what InflatingBody decodes from any bytes, the JDK's {@link GZIPInputStream} or {@link
  *       InflaterInputStream} decodes alike (a differential check, one way only: InflatingBody
- *       rejects some bodies the JDK reads, e.g. reserved gzip flags or a truncated second member);
+ *       rejects some bodies the JDK reads: reserved gzip flags, a file name or comment longer than
+ *       {@code InflatingBody.MAX_STRING} bytes, and on a request any byte after the last member);
  *   <li>decoded chunks are never empty. Output is capped at {@value #CAP} bytes per input (a
  *       decompression bomb is a fine outcome here: the body is cancelled).
  * </ul>

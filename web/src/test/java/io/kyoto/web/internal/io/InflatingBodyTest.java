@@ -149,6 +149,147 @@ class InflatingBodyTest {
     assertArrayEquals(TEXT, readAll(new InflatingBody(chunked(junk, 3), "gzip")));
   }
 
+  /**
+   * {@return a gzip member of {@code data} whose header has an extra field of {@code extra} bytes,
+   * a file name and a comment of the given lengths, and a header CRC}
+   */
+  static byte[] gzipWithHeaderFields(byte[] data, int extra, int name, int comment)
+      throws IOException {
+    ByteArrayOutputStream h = new ByteArrayOutputStream();
+    h.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 4 | 8 | 16 | 2, 0, 0, 0, 0, 0, 3});
+    h.write(extra & 0xFF);
+    h.write(extra >>> 8);
+    for (int i = 0; i < extra; i++) h.write(i * 7 + 1);
+    for (int i = 0; i < name; i++) h.write('a' + i % 26);
+    h.write(0);
+    for (int i = 0; i < comment; i++) h.write(' ' + i % 90);
+    h.write(0);
+    CRC32 hcrc = new CRC32();
+    hcrc.update(h.toByteArray());
+    h.write((int) hcrc.getValue() & 0xFF);
+    h.write((int) (hcrc.getValue() >>> 8) & 0xFF);
+    byte[] plain = gzip(data);
+    return concat(h.toByteArray(), Arrays.copyOfRange(plain, 10, plain.length));
+  }
+
+  @Test
+  void anExtraFieldOfAnyValidSizeIsSkippedEvenOneByteAChunk() throws Exception {
+    // RFC 1952 allows an extra field of up to 65,535 bytes. The header is read as it comes, each
+    // byte once: one byte per chunk costs no rescans of what came before.
+    byte[] member = gzipWithHeaderFields(TEXT, 65_535, 20_000, 20_000);
+    for (int size : new int[] {1, 2, 4093, member.length}) {
+      assertArrayEquals(
+          TEXT, readAll(new InflatingBody(chunked(member, size), "gzip")), "chunks of " + size);
+    }
+    byte[] twice = concat(member, member);
+    assertArrayEquals(concat(TEXT, TEXT), readAll(new InflatingBody(chunked(twice, 1), "gzip")));
+    assertArrayEquals(
+        TEXT, readAll(new InflatingBody(Body.of(gzipWithHeaderFields(TEXT, 0, 0, 0)), "gzip")));
+  }
+
+  @Test
+  void aNameOrCommentLongerThanTheBoundFailsTheRead() throws Exception {
+    int max = InflatingBody.MAX_STRING;
+    assertArrayEquals(
+        TEXT,
+        readAll(new InflatingBody(chunked(gzipWithHeaderFields(TEXT, 3, max, max), 7), "gzip")));
+    byte[] longName = gzipWithHeaderFields(TEXT, 3, max + 1, 0);
+    assertEquals(
+        "gzip file name longer than 65536 bytes",
+        assertThrows(
+                ZipException.class,
+                () -> readAll(new InflatingBody(chunked(longName, 1000), "gzip")))
+            .getMessage());
+    byte[] longComment = gzipWithHeaderFields(TEXT, 3, 0, max + 1);
+    assertEquals(
+        "gzip comment longer than 65536 bytes",
+        assertThrows(
+                ZipException.class,
+                () -> readAll(new InflatingBody(chunked(longComment, 1), "gzip")))
+            .getMessage());
+  }
+
+  /** Bytes after a whole gzip member that do not start another whole member. */
+  static byte[][] trailingGarbage() throws IOException {
+    byte[] next = gzip("second".getBytes(StandardCharsets.UTF_8));
+    byte[] badHeaderCrc = next.clone();
+    badHeaderCrc[3] = 2; // FHCRC: the next two bytes, deflate data, are no CRC of the header
+    byte[] otherMethod = next.clone();
+    otherMethod[2] = 7;
+    return new byte[][] {
+      {'x', 'y', 'z'},
+      {0, 0, 0, 0},
+      {'\r', '\n'},
+      {0x1f},
+      {0x1f, 'x'},
+      {0x1f, (byte) 0x8b},
+      {0x1f, (byte) 0x8b, 8, 0, 0},
+      Arrays.copyOf(next, 9),
+      otherMethod,
+      badHeaderCrc,
+    };
+  }
+
+  @Test
+  void aResponseIgnoresWhateverFollowsTheLastMemberIfItIsNoMemberHeader() throws Exception {
+    // As the JDK's GZIPInputStream, gzip(1) and browsers: the data checked out, the rest is junk.
+    byte[] member = gzip(TEXT);
+    for (byte[] junk : trailingGarbage()) {
+      byte[] body = concat(member, junk);
+      for (int size : new int[] {1, 3, 4096}) {
+        assertArrayEquals(
+            TEXT,
+            readAll(new InflatingBody(chunked(body, size), "gzip")),
+            Arrays.toString(junk) + " in chunks of " + size);
+      }
+      byte[] deflated = concat(zlib(TEXT, false), junk);
+      assertArrayEquals(TEXT, readAll(new InflatingBody(chunked(deflated, 5), "deflate")));
+    }
+    // A valid member header starts a member, which must be whole.
+    byte[] next = gzip(TEXT);
+    byte[] cut = concat(member, Arrays.copyOf(next, 30));
+    assertEquals(
+        "gzip stream truncated",
+        assertThrows(EOFException.class, () -> readAll(new InflatingBody(Body.of(cut), "gzip")))
+            .getMessage());
+    byte[] reserved = concat(member, next);
+    reserved[member.length + 3] = (byte) 0x80;
+    assertEquals(
+        "reserved gzip flags set",
+        assertThrows(
+                ZipException.class, () -> readAll(new InflatingBody(Body.of(reserved), "gzip")))
+            .getMessage());
+  }
+
+  @Test
+  void aRequestFailsOnAnyByteAfterTheLastMember() throws Exception {
+    byte[] member = gzip(TEXT);
+    for (byte[] junk : trailingGarbage()) {
+      for (int size : new int[] {1, 4096}) {
+        HttpException e =
+            assertThrows(
+                HttpException.class,
+                () -> readAll(InflatingBody.ofRequest(chunked(concat(member, junk), size), "gzip")),
+                Arrays.toString(junk));
+        assertEquals(400, e.status().code());
+        assertTrue(
+            e.getMessage().startsWith("malformed gzip body: trailing bytes after the gzip data")
+                || e.getMessage().equals("malformed gzip body: gzip header truncated"),
+            e.getMessage());
+      }
+      HttpException d =
+          assertThrows(
+              HttpException.class,
+              () ->
+                  readAll(
+                      InflatingBody.ofRequest(Body.of(concat(zlib(TEXT, true), junk)), "deflate")));
+      assertEquals("malformed deflate body: trailing bytes after the deflate data", d.getMessage());
+    }
+    assertArrayEquals(
+        concat(TEXT, TEXT),
+        readAll(InflatingBody.ofRequest(chunked(concat(member, member), 3), "gzip")));
+  }
+
   @Test
   void corruptOrTruncatedDataFailsTheRead() throws Exception {
     byte[] packed = gzip(TEXT);
