@@ -4,6 +4,8 @@ import static io.kyoto.web.route.Filters.path;
 import static io.kyoto.web.route.Filters.queryOptional;
 
 import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Handle;
+import io.kyoto.runtime.RuntimeMetrics;
 import io.kyoto.runtime.annotation.AsyncMain;
 import io.kyoto.runtime.service.Service;
 import io.kyoto.runtime.signal.Signals;
@@ -12,6 +14,7 @@ import io.kyoto.web.HttpException;
 import io.kyoto.web.HttpServer;
 import io.kyoto.web.Request;
 import io.kyoto.web.Response;
+import io.kyoto.web.ServerMetrics;
 import io.kyoto.web.Status;
 import io.kyoto.web.route.AccessLog;
 import io.kyoto.web.route.Compression;
@@ -25,9 +28,11 @@ import io.kyoto.web.sse.Event;
 import io.kyoto.web.sse.Sse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,6 +46,7 @@ import tools.jackson.databind.json.JsonMapper;
  * PUT    /api/todos/{id}                replace title and done      200, 404
  * DELETE /api/todos/{id}                                            204, 404
  * GET    /api/events                    server-sent events: created, updated, deleted
+ * GET    /api/metrics                   the server's and the runtime's counters   200
  * GET    /  and  /static/{file}         the page (index.html) and its script
  * </pre>
  *
@@ -72,11 +78,36 @@ public final class Todo {
    */
   public static Service<Request, Response> app(
       TodoStore store, Assets assets, Duration keepAlive, Consumer<String> accessLog) {
+    return app(store, assets, keepAlive, accessLog, null);
+  }
+
+  /**
+   * {@return the application, with {@code GET /api/metrics} when {@code server} is given}
+   *
+   * @param store the todos
+   * @param assets the page and its script
+   * @param keepAlive how long an idle event stream waits before a keep-alive comment
+   * @param accessLog receives one line per request
+   * @param server the server's counters for {@code /api/metrics} ({@link HttpServer#metrics}), or
+   *     null for no such route
+   */
+  public static Service<Request, Response> app(
+      TodoStore store,
+      Assets assets,
+      Duration keepAlive,
+      Consumer<String> accessLog,
+      Supplier<ServerMetrics> server) {
     return Router.create()
         .scope(
             "/api",
             api ->
-                api.get("/todos", queryOptional("done", Parser.BOOLEAN))
+                api.get("/metrics")
+                    .handle(
+                        req -> {
+                          if (server == null) throw Rejection.notFound();
+                          return Json.response(metrics(server.get()));
+                        })
+                    .get("/todos", queryOptional("done", Parser.BOOLEAN))
                     .handle((req, done) -> Json.response(store.list(done)))
                     .post("/todos", TodoInput.BODY)
                     .handle((req, input) -> created(store.create(input)))
@@ -97,6 +128,27 @@ public final class Todo {
         .with(AccessLog.to(accessLog))
         .with(Compression.create()) // gzip for clients that accept it; never the event stream
         .build();
+  }
+
+  /**
+   * {@return the server's counters and the runtime's, for {@code /api/metrics}}
+   *
+   * @param server the server's counters
+   */
+  static Map<String, Object> metrics(ServerMetrics server) {
+    RuntimeMetrics rt = Handle.current().metrics();
+    Map<String, Object> runtime = new LinkedHashMap<>();
+    runtime.put("workers", rt.numWorkers());
+    runtime.put("aliveTasks", rt.numAliveTasks());
+    runtime.put("spawnedTasks", rt.spawnedTasksCount());
+    runtime.put("globalQueueDepth", rt.globalQueueDepth());
+    runtime.put("blockingThreads", rt.numBlockingThreads());
+    runtime.put("blockingPolls", rt.blockingPollCount());
+    runtime.put("budgetForcedYields", rt.budgetForcedYieldCount());
+    Map<String, Object> all = new LinkedHashMap<>();
+    all.put("server", server);
+    all.put("runtime", runtime);
+    return all;
   }
 
   private static Response created(Item item) {
@@ -163,11 +215,16 @@ public final class Todo {
     String address = args.length > 0 ? args[0] : "127.0.0.1:8080";
     Assets assets = args.length > 1 ? Assets.dir(Path.of(args[1])) : Assets.classpath();
     TodoStore store = new TodoStore();
-    Service<Request, Response> app =
-        app(store, assets, Sse.DEFAULT_KEEP_ALIVE, line -> System.out.println(line));
     return HttpServer.bind(address)
         .flatMap(
             server -> {
+              Service<Request, Response> app =
+                  app(
+                      store,
+                      assets,
+                      Sse.DEFAULT_KEEP_ALIVE,
+                      line -> System.out.println(line),
+                      server::metrics);
               System.out.println("todo listening on http://" + hostPort(server) + "/");
               return server.serve(app, Signals.shutdown().inspect(v -> store.close()));
             })

@@ -45,13 +45,46 @@ class TodoServerSpec {
     return HttpServer.bind("127.0.0.1:0")
         .flatMap(
             server -> {
-              var app = Todo.app(store, Assets.classpath(), Duration.ofSeconds(15), line -> {});
+              var app =
+                  Todo.app(
+                      store,
+                      Assets.classpath(),
+                      Duration.ofSeconds(15),
+                      line -> {},
+                      server::metrics);
               String base = "http://127.0.0.1:" + server.localAddress().getPort();
               Running running =
                   new Running(
                       server, store, base, Task.spawn(server.serve(app)), HttpClient.create());
               return test.apply(running).flatMap(v -> running.stop());
             });
+  }
+
+  @AsyncTest(flavor = Flavor.MULTI_THREAD, workerThreads = 2, timeout = 30_000)
+  Future<Void> metricsCountTheRequestsServedSoFar() {
+    return withServer(
+        s ->
+            s.kyoto()
+                .get(s.base() + "/api/todos")
+                .flatMap(r -> r.body().string())
+                .flatMap(v -> s.kyoto().get(s.base() + "/api/todos/42"))
+                .flatMap(r -> r.body().string())
+                .flatMap(v -> s.kyoto().get(s.base() + "/api/metrics"))
+                .flatMap(
+                    r -> {
+                      assertEquals(200, r.status().code());
+                      return r.body().string();
+                    })
+                .map(
+                    json -> {
+                      // The metrics request itself is counted before its response is written.
+                      assertTrue(json.contains("\"requests\":3,"), json);
+                      assertTrue(json.contains("\"responses2xx\":1,"), json);
+                      assertTrue(json.contains("\"responses4xx\":1,"), json);
+                      assertTrue(json.contains("\"rejectedRequests\":0,"), json);
+                      assertTrue(json.contains("\"runtime\":{\"workers\":2,"), json);
+                      return null;
+                    }));
   }
 
   static Request postJson(String url, String json) {
