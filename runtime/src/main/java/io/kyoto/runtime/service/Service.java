@@ -3,6 +3,7 @@ package io.kyoto.runtime.service;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.ThrowingBiFunction;
 import io.kyoto.runtime.ThrowingFunction;
 
 /**
@@ -148,29 +149,7 @@ public interface Service<Req, Res> {
    * @param <R> the new response type
    */
   default <R> Service<Req, R> mapResponse(ThrowingFunction<? super Res, ? extends R> fn) {
-    Service<Req, Res> inner = this;
-    return new Service<>() {
-      @Override
-      public Poll<Void> pollReady(Context cx) throws Exception {
-        return inner.pollReady(cx);
-      }
-
-      @Override
-      public Future<R> call(Req request) {
-        return inner.call(request).map(fn);
-      }
-
-      @Override
-      public Service<Req, R> newHandle() {
-        Service<Req, Res> handle = inner.newHandle();
-        return handle == inner ? this : handle.mapResponse(fn);
-      }
-
-      @Override
-      public void release() {
-        inner.release();
-      }
-    };
+    return wrap(this, (request, next) -> next.call(request).map(fn));
   }
 
   /**
@@ -180,36 +159,38 @@ public interface Service<Req, Res> {
    * @param <R> the new request type
    */
   default <R> Service<R, Res> mapRequest(ThrowingFunction<? super R, ? extends Req> fn) {
-    Service<Req, Res> inner = this;
-    return new Service<>() {
-      @Override
-      public Poll<Void> pollReady(Context cx) throws Exception {
-        return inner.pollReady(cx);
-      }
+    return wrap(this, (request, next) -> next.call(fn.apply(request)));
+  }
 
-      @Override
-      public Future<Res> call(R request) {
-        Req mapped;
-        try {
-          mapped = fn.apply(request);
-        } catch (Exception e) {
-          inner.release();
-          return io.kyoto.runtime.Futures.failed(e);
-        }
-        return inner.call(mapped);
-      }
-
-      @Override
-      public Service<R, Res> newHandle() {
-        Service<Req, Res> handle = inner.newHandle();
-        return handle == inner ? this : handle.mapRequest(fn);
-      }
-
-      @Override
-      public void release() {
-        inner.release();
-      }
-    };
+  /**
+   * {@return a middleware around {@code inner}: each request goes to {@code call}, which decides
+   * what reaches {@code inner} and what comes back} Readiness, {@link #release()} and {@link
+   * #newHandle()} are forwarded to {@code inner}, so the middleware keeps its backpressure and its
+   * reservations without a hand-written {@code Service}:
+   *
+   * {@snippet :
+   * Layer<Service<Request, Response>, Service<Request, Response>> poweredBy =
+   *     inner -> Service.wrap(inner, (request, next) ->
+   *         next.call(request).map(r -> r.header("x-powered-by", "kyoto")));
+   * }
+   *
+   * <p>{@code call} gets the inner service to use as {@code next}: call that one, never an {@code
+   * inner} captured from outside, because a {@linkplain #newHandle() new handle} passes its own.
+   * {@code call} must either call {@code next} once or answer by itself after {@code
+   * next.release()} (a preflight, a rejection). An exception it throws fails the returned future
+   * and releases {@code next}, so it must throw only before calling {@code next}.
+   *
+   * @param inner the wrapped service
+   * @param call what the middleware does with each request
+   * @param <Req> the request type of the middleware
+   * @param <Res> the response type of the middleware
+   * @param <InReq> the request type of {@code inner}
+   * @param <InRes> the response type of {@code inner}
+   */
+  static <Req, Res, InReq, InRes> Service<Req, Res> wrap(
+      Service<InReq, InRes> inner,
+      ThrowingBiFunction<? super Req, ? super Service<InReq, InRes>, ? extends Future<Res>> call) {
+    return new Wrapped<>(inner, call);
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.kyoto.web.route;
 
-import io.kyoto.runtime.Future;
 import io.kyoto.runtime.service.Layer;
 import io.kyoto.runtime.service.Service;
 import io.kyoto.web.Request;
@@ -53,37 +52,19 @@ public final class AccessLog
 
   @Override
   public Service<Request, Response> layer(Service<Request, Response> inner) {
-    return new Service<>() {
-      @Override
-      public io.kyoto.runtime.Poll<Void> pollReady(io.kyoto.runtime.Context cx) throws Exception {
-        return inner.pollReady(cx);
-      }
-
-      @Override
-      public Future<Response> call(Request request) {
-        long start = System.nanoTime();
-        return inner
-            .call(request)
-            .handle(
-                (response, error) -> {
-                  long micros = (System.nanoTime() - start) / 1000;
-                  sink.accept(line(request, response, error, micros));
-                  if (error != null) throw error;
-                  return response;
-                });
-      }
-
-      @Override
-      public void release() {
-        inner.release();
-      }
-
-      @Override
-      public Service<Request, Response> newHandle() {
-        Service<Request, Response> handle = inner.newHandle();
-        return handle == inner ? this : layer(handle);
-      }
-    };
+    return Service.wrap(
+        inner,
+        (request, next) -> {
+          long start = System.nanoTime();
+          return next.call(request)
+              .handle(
+                  (response, error) -> {
+                    long micros = (System.nanoTime() - start) / 1000;
+                    sink.accept(line(request, response, error, micros));
+                    if (error != null) throw error;
+                    return response;
+                  });
+        });
   }
 
   static String line(Request request, Response response, Exception error, long micros) {

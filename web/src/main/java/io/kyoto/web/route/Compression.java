@@ -1,7 +1,6 @@
 package io.kyoto.web.route;
 
 import io.kyoto.runtime.Context;
-import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.service.Layer;
 import io.kyoto.runtime.service.Service;
@@ -120,30 +119,13 @@ public final class Compression
 
   @Override
   public Service<Request, Response> layer(Service<Request, Response> inner) {
-    return new Service<>() {
-      @Override
-      public Poll<Void> pollReady(Context cx) throws Exception {
-        return inner.pollReady(cx);
-      }
-
-      @Override
-      public Future<Response> call(Request request) {
-        String coding = negotiate(request.header("accept-encoding"));
-        boolean head = request.method().equals(Method.HEAD);
-        return inner.call(request).map(r -> apply(r, coding, head));
-      }
-
-      @Override
-      public void release() {
-        inner.release();
-      }
-
-      @Override
-      public Service<Request, Response> newHandle() {
-        Service<Request, Response> handle = inner.newHandle();
-        return handle == inner ? this : layer(handle);
-      }
-    };
+    return Service.wrap(
+        inner,
+        (request, next) -> {
+          String coding = negotiate(request.header("accept-encoding"));
+          boolean head = request.method().equals(Method.HEAD);
+          return next.call(request).map(r -> apply(r, coding, head));
+        });
   }
 
   private static final Compression GZIP_ONLY = builder().encodings("gzip").build();

@@ -70,41 +70,24 @@ public final class Cors implements Layer<Service<Request, Response>, Service<Req
 
   @Override
   public Service<Request, Response> layer(Service<Request, Response> inner) {
-    return new Service<>() {
-      @Override
-      public io.kyoto.runtime.Poll<Void> pollReady(io.kyoto.runtime.Context cx) throws Exception {
-        return inner.pollReady(cx);
-      }
-
-      @Override
-      public Future<Response> call(Request request) {
-        String origin = request.header("origin");
-        boolean allowed = origin != null && (anyOrigin || origins.contains(origin));
-        if (origin != null
-            && request.method().equals(Method.OPTIONS)
-            && request.header("access-control-request-method") != null) {
-          inner.release();
-          return Futures.ready(varyByOrigin(preflight(request, origin, allowed)));
-        }
-        if (!allowed) {
-          // No CORS headers, but the answer still depends on Origin when it is reflected.
-          Future<Response> plain = inner.call(request);
-          return reflectsOrigin() ? plain.map(Cors.this::varyByOrigin) : plain;
-        }
-        return inner.call(request).map(r -> decorate(r, origin));
-      }
-
-      @Override
-      public void release() {
-        inner.release();
-      }
-
-      @Override
-      public Service<Request, Response> newHandle() {
-        Service<Request, Response> handle = inner.newHandle();
-        return handle == inner ? this : layer(handle);
-      }
-    };
+    return Service.wrap(
+        inner,
+        (request, next) -> {
+          String origin = request.header("origin");
+          boolean allowed = origin != null && (anyOrigin || origins.contains(origin));
+          if (origin != null
+              && request.method().equals(Method.OPTIONS)
+              && request.header("access-control-request-method") != null) {
+            next.release();
+            return Futures.ready(varyByOrigin(preflight(request, origin, allowed)));
+          }
+          if (!allowed) {
+            // No CORS headers, but the answer still depends on Origin when it is reflected.
+            Future<Response> plain = next.call(request);
+            return reflectsOrigin() ? plain.map(this::varyByOrigin) : plain;
+          }
+          return next.call(request).map(r -> decorate(r, origin));
+        });
   }
 
   private Response preflight(Request request, String origin, boolean allowed) {

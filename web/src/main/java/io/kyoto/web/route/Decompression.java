@@ -1,9 +1,6 @@
 package io.kyoto.web.route;
 
-import io.kyoto.runtime.Context;
-import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
-import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.service.Layer;
 import io.kyoto.runtime.service.Service;
 import io.kyoto.web.Request;
@@ -42,42 +39,25 @@ public final class Decompression
 
   @Override
   public Service<Request, Response> layer(Service<Request, Response> inner) {
-    return new Service<>() {
-      @Override
-      public Poll<Void> pollReady(Context cx) throws Exception {
-        return inner.pollReady(cx);
-      }
-
-      @Override
-      public Future<Response> call(Request request) {
-        List<String> codings = request.headers().getAll("content-encoding");
-        if (codings.isEmpty()) return inner.call(request);
-        String coding = codings.size() == 1 ? codings.get(0).trim() : null;
-        if (coding != null && coding.equalsIgnoreCase("identity")) return inner.call(request);
-        if (coding == null || !InflatingBody.decodes(coding)) {
-          inner.release();
-          request.body().cancel();
-          return Futures.ready(
-              Response.text("unsupported content coding: " + String.join(", ", codings))
-                  .status(Status.UNSUPPORTED_MEDIA_TYPE)
-                  .header("accept-encoding", "gzip, deflate"));
-        }
-        request.headers().remove("content-encoding");
-        request.headers().remove("content-length");
-        request.body(InflatingBody.ofRequest(request.body(), coding));
-        return inner.call(request);
-      }
-
-      @Override
-      public void release() {
-        inner.release();
-      }
-
-      @Override
-      public Service<Request, Response> newHandle() {
-        Service<Request, Response> handle = inner.newHandle();
-        return handle == inner ? this : layer(handle);
-      }
-    };
+    return Service.wrap(
+        inner,
+        (request, next) -> {
+          List<String> codings = request.headers().getAll("content-encoding");
+          if (codings.isEmpty()) return next.call(request);
+          String coding = codings.size() == 1 ? codings.get(0).trim() : null;
+          if (coding != null && coding.equalsIgnoreCase("identity")) return next.call(request);
+          if (coding == null || !InflatingBody.decodes(coding)) {
+            next.release();
+            request.body().cancel();
+            return Futures.ready(
+                Response.text("unsupported content coding: " + String.join(", ", codings))
+                    .status(Status.UNSUPPORTED_MEDIA_TYPE)
+                    .header("accept-encoding", "gzip, deflate"));
+          }
+          request.headers().remove("content-encoding");
+          request.headers().remove("content-length");
+          request.body(InflatingBody.ofRequest(request.body(), coding));
+          return next.call(request);
+        });
   }
 }

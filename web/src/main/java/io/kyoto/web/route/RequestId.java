@@ -1,6 +1,5 @@
 package io.kyoto.web.route;
 
-import io.kyoto.runtime.Future;
 import io.kyoto.runtime.service.Layer;
 import io.kyoto.runtime.service.Service;
 import io.kyoto.web.Request;
@@ -53,39 +52,21 @@ public final class RequestId
 
   @Override
   public Service<Request, Response> layer(Service<Request, Response> inner) {
-    return new Service<>() {
-      @Override
-      public io.kyoto.runtime.Poll<Void> pollReady(io.kyoto.runtime.Context cx) throws Exception {
-        return inner.pollReady(cx);
-      }
-
-      @Override
-      public Future<Response> call(Request request) {
-        String given = request.header(header);
-        String id = given != null && isValid(given) ? given : generate();
-        request.attribute(KEY, id);
-        return inner
-            .call(request)
-            .map(
-                r -> {
-                  // A copy: the inner service may answer every request with one response.
-                  Response own = r.copy();
-                  own.headers().set(header, id);
-                  return own;
-                });
-      }
-
-      @Override
-      public void release() {
-        inner.release();
-      }
-
-      @Override
-      public Service<Request, Response> newHandle() {
-        Service<Request, Response> handle = inner.newHandle();
-        return handle == inner ? this : layer(handle);
-      }
-    };
+    return Service.wrap(
+        inner,
+        (request, next) -> {
+          String given = request.header(header);
+          String id = given != null && isValid(given) ? given : generate();
+          request.attribute(KEY, id);
+          return next.call(request)
+              .map(
+                  r -> {
+                    // A copy: the inner service may answer every request with one response.
+                    Response own = r.copy();
+                    own.headers().set(header, id);
+                    return own;
+                  });
+        });
   }
 
   /**
