@@ -250,24 +250,27 @@ public interface Stream<T> {
   }
 
   /**
-   * {@return a stream of lists of {@code size} consecutive items; the last may be shorter}
+   * {@return a stream of lists of {@code size} consecutive items; the last may be shorter} If this
+   * stream fails while a chunk is partly filled, that chunk is yielded first and the failure comes
+   * from the next poll: no item already pulled is lost.
    *
    * @param size the chunk size, positive
    */
   default Stream<List<T>> chunks(int size) {
-    return new TimeStreams.ChunksStream<>(this, positive(size));
+    return new TimeStreams.ChunksStream<>(this, positive(size), null);
   }
 
   /**
    * {@return a stream of lists of up to {@code size} items, each emitted when full or when {@code
    * timeout} has passed since its first item arrived} As tokio's {@code chunks_timeout}: never
-   * yields an empty list. Needs a runtime with time enabled.
+   * yields an empty list. If this stream fails while a chunk is partly filled, that chunk is
+   * yielded first and the failure comes from the next poll. Needs a runtime with time enabled.
    *
    * @param size the largest chunk, positive
    * @param timeout the longest an item waits in a partial chunk
    */
   default Stream<List<T>> chunksTimeout(int size, Duration timeout) {
-    return new TimeStreams.ChunksTimeoutStream<>(
+    return new TimeStreams.ChunksStream<>(
         this, positive(size), Objects.requireNonNull(timeout, "timeout"));
   }
 

@@ -18,57 +18,23 @@ import java.util.List;
 final class TimeStreams {
   private TimeStreams() {}
 
-  /** {@code stream.chunks(size)}. */
+  /**
+   * {@code stream.chunks(size)} and {@code stream.chunksTimeout(size, timeout)}: with a timeout,
+   * the timer starts with a chunk's first item.
+   *
+   * <p>Nothing pulled is lost: when the upstream fails while a partial chunk is held, that chunk is
+   * yielded first and the failure is kept in {@link #failure}, to be thrown by the next poll (the
+   * upstream itself is not polled again). In that state {@link #cancel()} still reaches the failed
+   * upstream, the drop its owner owes it, and {@link #withdrawNext} still forwards to it.
+   */
   static final class ChunksStream<T> extends Upstream<T, List<T>> {
     private final int size;
-    private List<T> chunk;
-
-    ChunksStream(Stream<T> upstream, int size) {
-      super(upstream);
-      this.size = size;
-    }
-
-    @Override
-    public Poll<List<T>> pollNext(Context cx) throws Exception {
-      while (true) {
-        Poll<T> p = pollUpstream(cx);
-        if (p.isPending()) {
-          return Poll.pending();
-        }
-        if (Stream.isEnd(p)) {
-          return chunk == null ? Stream.end() : emit();
-        }
-        if (chunk == null) {
-          chunk = new ArrayList<>(Math.min(size, 64)); // as chunksTimeout: a huge size is a bound
-        }
-        chunk.add(p.value());
-        if (chunk.size() == size) {
-          return emit();
-        }
-      }
-    }
-
-    private Poll<List<T>> emit() {
-      List<T> out = chunk;
-      chunk = null;
-      return Poll.ready(out);
-    }
-
-    @Override
-    public void cancel() {
-      chunk = null;
-      cancelUpstream();
-    }
-  }
-
-  /** {@code stream.chunksTimeout(size, timeout)}: the timer starts with a chunk's first item. */
-  static final class ChunksTimeoutStream<T> extends Upstream<T, List<T>> {
-    private final int size;
-    private final Duration timeout;
+    private final Duration timeout; // null: chunks(size), no timer
     private List<T> chunk;
     private Sleep deadline;
+    private Exception failure; // the upstream's, deferred behind the partial chunk
 
-    ChunksTimeoutStream(Stream<T> upstream, int size, Duration timeout) {
+    ChunksStream(Stream<T> upstream, int size, Duration timeout) {
       super(upstream);
       this.size = size;
       this.timeout = timeout;
@@ -76,13 +42,21 @@ final class TimeStreams {
 
     @Override
     public Poll<List<T>> pollNext(Context cx) throws Exception {
+      Exception f = failure;
+      if (f != null) {
+        failure = null;
+        throw f;
+      }
       while (true) {
         Poll<T> p;
         try {
           p = pollUpstream(cx);
         } catch (Exception e) {
-          cancelDeadline();
-          throw e;
+          if (chunk == null) {
+            throw e;
+          }
+          failure = e;
+          return emit();
         }
         if (p.isPending()) {
           if (deadline != null && deadline.poll(cx).isReady()) {
@@ -94,8 +68,10 @@ final class TimeStreams {
           return chunk == null ? Stream.end() : emit();
         }
         if (chunk == null) {
-          chunk = new ArrayList<>(Math.min(size, 64));
-          deadline = Time.sleep(timeout);
+          chunk = new ArrayList<>(Math.min(size, 64)); // a huge size is a bound, not a reservation
+          if (timeout != null) {
+            deadline = Time.sleep(timeout);
+          }
         }
         chunk.add(p.value());
         if (chunk.size() == size) {
@@ -122,8 +98,8 @@ final class TimeStreams {
     @Override
     public void cancel() {
       chunk = null;
-      cancelDeadline();
-      cancelUpstream();
+      failure = null;
+      cancelUpstreamAfter(this::cancelDeadline);
     }
   }
 

@@ -775,6 +775,63 @@ class StreamCombinatorsTest {
     }
   }
 
+  /**
+   * A chunking combinator whose upstream fails while it holds a partial chunk yields that chunk
+   * first and the failure on the next poll: nothing already pulled is lost. In between, a cancel is
+   * the drop of the failed upstream (once), and a withdrawal reaches it without losing the failure.
+   */
+  static void checkAPartialChunkSurvivesAnUpstreamFailure(
+      java.util.function.Function<Stream<Integer>, Stream<List<Integer>>> chunking)
+      throws Exception {
+    TestSource<Integer> source = TestSource.open();
+    source.push(1);
+    source.push(2);
+    IOException boom = new IOException("boom");
+    source.fail(boom);
+    Stream<List<Integer>> s = chunking.apply(source);
+    assertEquals(List.of(1, 2), pollOnce(s).value(), "the partial chunk comes first");
+    assertEquals(0, source.cancels(), "the failure is still to come");
+    Waker waker = () -> {};
+    s.withdrawNext(waker);
+    assertEquals(List.of(waker), source.withdrawn(), "a withdrawal still reaches the source");
+    assertSame(boom, assertThrows(IOException.class, () -> pollOnce(s)), "then the failure");
+    s.cancel(); // its owner drops the failed stream
+    s.cancel();
+    assertEquals(1, source.cancels(), "the failed source is cancelled once");
+
+    // Dropped with the failure still pending: the failed source is released all the same.
+    TestSource<Integer> other = TestSource.open();
+    other.push(7);
+    other.fail(new IOException("other"));
+    Stream<List<Integer>> t = chunking.apply(other);
+    assertEquals(List.of(7), pollOnce(t).value());
+    t.cancel();
+    assertEquals(1, other.cancels());
+
+    // No item held: the failure comes out at once.
+    TestSource<Integer> empty = TestSource.open();
+    empty.fail(boom);
+    assertSame(boom, assertThrows(IOException.class, () -> pollOnce(chunking.apply(empty))));
+  }
+
+  @Test
+  void chunksYieldsThePartialChunkBeforeTheUpstreamFailure() throws Exception {
+    checkAPartialChunkSurvivesAnUpstreamFailure(s -> s.chunks(5));
+  }
+
+  @Test
+  void chunksTimeoutYieldsThePartialChunkBeforeTheUpstreamFailure() throws Exception {
+    try (Runtime rt = paused()) {
+      rt.blockOn(
+          Futures.lazy(
+              () -> {
+                checkAPartialChunkSurvivesAnUpstreamFailure(
+                    s -> s.chunksTimeout(5, Duration.ofSeconds(1)));
+                return Futures.ready(null);
+              }));
+    }
+  }
+
   @Test
   void noTimerIsNeededForItemsThatAreReady() throws Exception {
     // Outside a runtime there is no timer driver: ready items must pass without one.

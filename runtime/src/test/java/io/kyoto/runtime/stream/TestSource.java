@@ -22,6 +22,7 @@ final class TestSource<T> implements Stream<T> {
   private int polls;
   private int cancels;
   private Waker waker;
+  private final List<Waker> withdrawn = new ArrayList<>();
 
   @SafeVarargs
   static <T> TestSource<T> of(T... items) {
@@ -96,6 +97,16 @@ final class TestSource<T> implements Stream<T> {
   @Override
   public synchronized void cancel() {
     cancels++;
+  }
+
+  @Override
+  public synchronized void withdrawNext(Waker w) {
+    withdrawn.add(w);
+  }
+
+  /** {@return the wakers withdrawn from this source, in order} */
+  synchronized List<Waker> withdrawn() {
+    return List.copyOf(withdrawn);
   }
 
   synchronized int polls() {
