@@ -3,7 +3,7 @@ package io.kyoto.runtime.fs;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
-import io.kyoto.runtime.internal.rt.MandatoryBlocking;
+import io.kyoto.runtime.internal.rt.BlockingJob;
 import io.kyoto.runtime.io.AsyncCloseable;
 import io.kyoto.runtime.io.AsyncRead;
 import io.kyoto.runtime.io.AsyncWrite;
@@ -432,7 +432,7 @@ public final class File implements AsyncRead, AsyncWrite, AsyncCloseable {
     // Mandatory: a write was reported done when its bytes were copied, so shutdown must not drop
     // it (tokio's spawn_mandatory_blocking); file operations end on their own.
     inFlight =
-        MandatoryBlocking.spawn(
+        BlockingJob.spawnMandatory(
             () -> {
               try {
                 return new Done(kind, op.run(channel), null);

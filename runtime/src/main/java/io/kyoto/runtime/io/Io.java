@@ -4,6 +4,7 @@ import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.ThrowingFunction;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.internal.blocking.BlockingReader;
 import io.kyoto.runtime.internal.blocking.BlockingWriter;
 import java.io.IOException;
@@ -354,7 +355,17 @@ public final class Io {
    */
   public static AsyncRead stdin() {
     BlockingReader in = new BlockingReader(System.in, "stdin");
-    return in::pollRead;
+    return new AsyncRead() {
+      @Override
+      public Poll<Void> pollRead(Context cx, ByteBuffer dst) throws IOException {
+        return in.pollRead(cx, dst);
+      }
+
+      @Override
+      public void withdrawRead(Waker waker) {
+        in.withdrawRead(waker); // a read waiting for input would wake a cancelled task
+      }
+    };
   }
 
   /**
@@ -421,6 +432,11 @@ public final class Io {
       @Override
       public Poll<Void> pollShutdown(Context cx) throws IOException {
         return w.pollFlush(cx); // as tokio's: shutting stdout down only flushes it
+      }
+
+      @Override
+      public void withdrawWrite(Waker waker) {
+        w.withdrawWrite(waker);
       }
     };
   }

@@ -2,6 +2,7 @@ package io.kyoto.runtime.process;
 
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.internal.blocking.BlockingReader;
 import io.kyoto.runtime.io.AsyncRead;
 import java.io.IOException;
@@ -11,7 +12,8 @@ import java.nio.ByteBuffer;
 /**
  * A child's standard error, piped: tokio's {@code ChildStderr}. Reads run on the blocking pool, one
  * at a time; end of stream comes when the child closes it (at its exit at the latest). If a read's
- * future is cancelled, the bytes it brought are kept for the next read.
+ * future is cancelled, the bytes it brought are kept for the next read, and the cancelled task is
+ * no longer woken by that read.
  *
  * <p><b>Thread safety:</b> one task reads at a time.
  */
@@ -25,6 +27,12 @@ public final class ChildStderr implements AsyncRead, AutoCloseable {
   @Override
   public Poll<Void> pollRead(Context cx, ByteBuffer dst) throws IOException {
     return pipe.pollRead(cx, dst);
+  }
+
+  /** Takes back the waker a cancelled read left with the blocking read in flight. */
+  @Override
+  public void withdrawRead(Waker waker) {
+    pipe.withdrawRead(waker);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.kyoto.runtime.process;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.internal.blocking.BlockingWriter;
 import io.kyoto.runtime.io.AsyncCloseable;
 import io.kyoto.runtime.io.AsyncWrite;
@@ -34,6 +35,12 @@ public final class ChildStdin implements AsyncWrite, AsyncCloseable {
   @Override
   public Poll<Void> pollFlush(Context cx) throws IOException {
     return pipe.pollFlush(cx);
+  }
+
+  /** Takes back the waker a cancelled operation left with the blocking write in flight. */
+  @Override
+  public void withdrawWrite(Waker waker) {
+    pipe.withdrawWrite(waker);
   }
 
   /** Waits for the write in flight, then closes the pipe: the child reads end of input. */

@@ -3,8 +3,12 @@ package io.kyoto.runtime.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.process.Child;
 import io.kyoto.runtime.process.Command;
 import io.kyoto.runtime.process.Output;
@@ -12,6 +16,9 @@ import io.kyoto.runtime.process.Stdio;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -130,6 +137,147 @@ class StdioTest {
       String err = new String(rt.blockOn(Io.readToEnd(child.stderr())), StandardCharsets.UTF_8);
       assertEquals(0, rt.blockOn(child.waitFor()).code(), err);
       assertTrue(err.contains("a write failed: java.io.IOException: writing stdout failed"), err);
+    }
+  }
+
+  /** A waker that counts its wakes, for futures polled by hand. */
+  static final class CountingWaker implements Waker {
+    final AtomicInteger wakes = new AtomicInteger();
+
+    @Override
+    public void wake() {
+      wakes.incrementAndGet();
+    }
+  }
+
+  /** Waits up to a second for a wake-up of {@code cancelled} (there must be none). */
+  static int wakesWithin1s(CountingWaker cancelled) throws InterruptedException {
+    for (int i = 0; i < 20 && cancelled.wakes.get() == 0; i++) {
+      Thread.sleep(50);
+    }
+    return cancelled.wakes.get();
+  }
+
+  /**
+   * A cancelled read of {@link Io#stdin()} withdraws the waker it left with its blocking read, so
+   * the read's end does not wake a task that no longer waits. System.in is swapped for a stream
+   * whose read blocks until the test lets it return the end.
+   */
+  @Test
+  void aCancelledReadOfStdinLeavesNoWakerWithTheBlockingRead() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch returned = new CountDownLatch(1);
+    java.io.InputStream blocking =
+        new java.io.InputStream() {
+          @Override
+          public int read() throws java.io.IOException {
+            return read(new byte[1], 0, 1);
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws java.io.IOException {
+            try {
+              release.await();
+              return -1;
+            } catch (InterruptedException e) {
+              throw new java.io.InterruptedIOException();
+            } finally {
+              returned.countDown();
+            }
+          }
+        };
+    java.io.InputStream saved = System.in;
+    CountingWaker cancelled = new CountingWaker();
+    try (Runtime rt = Runtime.builder().currentThread().enableAll().build()) {
+      AsyncRead in;
+      System.setIn(blocking);
+      try {
+        in = Io.stdin();
+      } finally {
+        System.setIn(saved);
+      }
+      rt.blockOn(
+          Futures.lazy(
+              () -> {
+                Future<Integer> read = in.read(ByteBuffer.allocate(8));
+                assertTrue(read.poll(new Context(cancelled)).isPending(), "the read waits");
+                read.cancel();
+                return Futures.ready(null);
+              }));
+      release.countDown();
+      assertTrue(returned.await(10, TimeUnit.SECONDS));
+      assertEquals(0, wakesWithin1s(cancelled), "the cancelled read's task was woken");
+      int n =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    Poll<Integer> p =
+                        in.read(ByteBuffer.allocate(8)).poll(new Context(Waker.noop()));
+                    assertTrue(p.isReady(), "the blocking read had ended before the check");
+                    return Futures.ready(p.value());
+                  }));
+      assertEquals(-1, n, "the end the blocking read brought is kept for the next read");
+    }
+  }
+
+  /**
+   * A write to {@link Io#stdout()} that waits for the one in flight leaves its waker with that
+   * blocking write; cancelling it withdraws the waker. System.out is swapped for a stream whose
+   * writes block until the test lets them through.
+   */
+  @Test
+  void aCancelledWriteToStdoutLeavesNoWakerWithTheBlockingWrite() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+    java.io.OutputStream blocking =
+        new java.io.OutputStream() {
+          @Override
+          public void write(int b) throws java.io.IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+          }
+
+          @Override
+          public synchronized void write(byte[] b, int off, int len) throws java.io.IOException {
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              throw new java.io.InterruptedIOException();
+            }
+            written.write(b, off, len);
+          }
+        };
+    java.io.PrintStream saved = System.out;
+    CountingWaker cancelled = new CountingWaker();
+    try (Runtime rt = Runtime.builder().currentThread().enableAll().build()) {
+      AsyncWrite out;
+      System.setOut(new java.io.PrintStream(blocking, false, StandardCharsets.UTF_8));
+      try {
+        out = Io.stdout();
+      } finally {
+        System.setOut(saved);
+      }
+      rt.blockOn(
+          Futures.lazy(
+              () -> {
+                // The first write is handed to the pool and blocks there; the second waits for it.
+                assertTrue(out.write(bytes("a")).poll(new Context(cancelled)).isReady());
+                Future<Integer> second = out.write(bytes("b"));
+                assertTrue(second.poll(new Context(cancelled)).isPending(), "the write waits");
+                second.cancel();
+                return Futures.ready(null);
+              }));
+      release.countDown();
+      assertEquals(0, wakesWithin1s(cancelled), "the cancelled write's task was woken");
+      rt.blockOn(
+          Futures.lazy(
+              () -> {
+                Poll<Void> p = out.flush().poll(new Context(Waker.noop()));
+                assertTrue(p.isReady(), "the blocking write had ended before the check");
+                return Futures.ready(null);
+              }));
+      synchronized (blocking) {
+        assertEquals("a", written.toString(StandardCharsets.UTF_8));
+      }
     }
   }
 }

@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.io.BufReader;
 import io.kyoto.runtime.io.Io;
 import io.kyoto.runtime.io.Lines;
@@ -16,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -179,5 +184,102 @@ class ProcessTest {
         IOException.class,
         () -> run(in.writeAll(ByteBuffer.allocate(1 << 20)).flatMap(v -> in.flush())));
     assertTrue(run(head.waitFor()).success());
+  }
+
+  /** A waker that counts its wakes, for futures polled by hand. */
+  static final class CountingWaker implements Waker {
+    final AtomicInteger wakes = new AtomicInteger();
+
+    @Override
+    public void wake() {
+      wakes.incrementAndGet();
+    }
+  }
+
+  /**
+   * Waits up to a second for a wake-up of {@code cancelled}, which must not come: the blocking job
+   * the cancelled operation waited on ends meanwhile (the caller made sure of that), and a waker
+   * left behind would be woken by its end.
+   */
+  static int wakesWithin1s(CountingWaker cancelled) throws InterruptedException {
+    for (int i = 0; i < 20 && cancelled.wakes.get() == 0; i++) {
+      Thread.sleep(50);
+    }
+    return cancelled.wakes.get();
+  }
+
+  /**
+   * A read of a child's stdout runs on the blocking pool; cancelling it withdraws the waker it left
+   * with that job, so the job's end (here the child's death) does not wake a task that no longer
+   * waits, nor keep it reachable until then. The bytes of the job (none: the end) are kept.
+   */
+  @Test
+  void aCancelledReadOfAChildsStdoutLeavesNoWakerWithTheBlockingRead() throws Exception {
+    Child sleeper = Command.of("sleep", "60").stdout(Stdio.PIPED).spawn();
+    ChildStdout out = sleeper.stdout();
+    CountingWaker cancelled = new CountingWaker();
+    run(
+        Futures.lazy(
+            () -> {
+              Future<Integer> read = out.read(ByteBuffer.allocate(16));
+              assertTrue(read.poll(new Context(cancelled)).isPending(), "the read waits");
+              read.cancel();
+              return Futures.ready(null);
+            }));
+    run(sleeper.kill()); // the blocking read sees the end of the pipe and its job ends
+    assertEquals(0, wakesWithin1s(cancelled), "the cancelled read's task was woken");
+    int n =
+        run(
+            Futures.lazy(
+                () -> {
+                  Poll<Integer> p =
+                      out.read(ByteBuffer.allocate(16)).poll(new Context(Waker.noop()));
+                  assertTrue(p.isReady(), "the blocking read had ended before the check");
+                  return Futures.ready(p.value());
+                }));
+    assertEquals(-1, n, "the end the job brought is kept for the next read");
+  }
+
+  /**
+   * A write to a child's stdin that waits for the previous one (stuck on a full pipe) leaves its
+   * waker with that blocking job; cancelling it withdraws the waker, so the job's end (a broken
+   * pipe once the child dies, or its success if the pipe still had room) does not wake the task.
+   */
+  @Test
+  void aCancelledWriteToAChildsStdinLeavesNoWakerWithTheBlockingWrite() throws Exception {
+    Child sleeper = Command.of("sleep", "60").stdin(Stdio.PIPED).spawn();
+    ChildStdin in = sleeper.stdin();
+    CountingWaker cancelled = new CountingWaker();
+    run(
+        Futures.lazy(
+            () -> {
+              // Each ready write hands 64 KiB to the pool; once one is stuck, the next waits.
+              for (int i = 0; i < 64; i++) {
+                Future<Integer> write = in.write(ByteBuffer.allocate(64 * 1024));
+                if (write.poll(new Context(cancelled)).isPending()) {
+                  write.cancel();
+                  return Futures.ready(null);
+                }
+              }
+              throw new AssertionError("4 MiB went into the pipe of a child that never reads");
+            }));
+    // Not kill(): its wait would flush stdin first, polling the job with another waker.
+    sleeper.startKill(); // the stuck write fails with a broken pipe and its job ends
+    assertEquals(0, wakesWithin1s(cancelled), "the cancelled write's task was woken");
+    run(
+        Futures.lazy(
+            () -> {
+              Poll<Void> p;
+              try {
+                p = in.flush().poll(new Context(Waker.noop()));
+              } catch (IOException e) {
+                // Its failure (a broken pipe, or "Stream closed" once the JDK closed the dead
+                // child's pipe), reported now: it ended. Not the ChildStdin's own close.
+                assertFalse(e.getMessage().startsWith("stdin of process"), e.getMessage());
+                return Futures.ready(null);
+              }
+              assertTrue(p.isReady(), "the blocking write had not ended before the check");
+              return Futures.ready(null);
+            }));
   }
 }

@@ -1,10 +1,9 @@
 package io.kyoto.runtime.internal.blocking;
 
 import io.kyoto.runtime.Context;
-import io.kyoto.runtime.JoinException;
-import io.kyoto.runtime.JoinHandle;
 import io.kyoto.runtime.Poll;
-import io.kyoto.runtime.Task;
+import io.kyoto.runtime.Waker;
+import io.kyoto.runtime.internal.rt.BlockingJob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -12,7 +11,8 @@ import java.nio.ByteBuffer;
 /**
  * The engine of {@code ChildStdout}, {@code ChildStderr} and {@code Io.stdin()}: reads of a
  * blocking pipe, one at a time on the blocking pool. Bytes a read brought after its future was
- * cancelled are kept for the next read.
+ * cancelled are kept for the next read, and the cancelled read {@linkplain #withdrawRead withdraws}
+ * the waker it left with the job, which may wait for input for a long time.
  */
 public final class BlockingReader {
   /** The most bytes one blocking read asks for. */
@@ -22,7 +22,7 @@ public final class BlockingReader {
 
   private final InputStream in;
   private final String name;
-  private JoinHandle<Chunk> inFlight;
+  private BlockingJob<Chunk> inFlight;
   private byte[] kept;
   private int keptFrom;
   private int keptTo;
@@ -68,7 +68,7 @@ public final class BlockingReader {
       if (inFlight == null) {
         int n = Math.min(dst.remaining(), MAX_READ);
         inFlight =
-            Task.spawnBlocking(
+            BlockingJob.spawn(
                 () -> {
                   byte[] b = new byte[n];
                   return new Chunk(b, in.read(b, 0, n));
@@ -77,11 +77,11 @@ public final class BlockingReader {
       Poll<Chunk> p;
       try {
         p = inFlight.poll(cx);
-      } catch (JoinException e) {
+      } catch (IOException e) {
         inFlight = null;
-        if (e.isFailure() && e.getCause() instanceof IOException io) {
-          throw io;
-        }
+        throw e;
+      } catch (Exception e) { // cancelled at shutdown, or a runtime exception of the stream
+        inFlight = null;
         throw new IOException("reading " + name + " did not complete", e);
       }
       if (p.isPending()) {
@@ -96,6 +96,19 @@ public final class BlockingReader {
         keptFrom = 0;
         keptTo = c.length;
       }
+    }
+  }
+
+  /**
+   * As {@link io.kyoto.runtime.io.AsyncRead#withdrawRead}: takes {@code waker} back from the read
+   * in flight, unless a later read left its own there.
+   *
+   * @param waker the waker of the cancelled read's last pending poll
+   */
+  public void withdrawRead(Waker waker) {
+    BlockingJob<Chunk> job = inFlight;
+    if (job != null) {
+      job.withdraw(waker);
     }
   }
 

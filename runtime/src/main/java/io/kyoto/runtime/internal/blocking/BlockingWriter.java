@@ -1,10 +1,10 @@
 package io.kyoto.runtime.internal.blocking;
 
 import io.kyoto.runtime.Context;
-import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Handle;
 import io.kyoto.runtime.Poll;
-import io.kyoto.runtime.internal.rt.MandatoryBlocking;
+import io.kyoto.runtime.Waker;
+import io.kyoto.runtime.internal.rt.BlockingJob;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -13,7 +13,8 @@ import java.nio.ByteBuffer;
  * The engine of {@code ChildStdin}, {@code Io.stdout()} and {@code Io.stderr()}: writes to a
  * blocking pipe, one at a time on the blocking pool. A write completes once its bytes are copied
  * (as {@link io.kyoto.runtime.fs.File}'s); its failure is reported by the next write, flush or
- * shutdown.
+ * shutdown. An operation that waited for the write in flight and was cancelled {@linkplain
+ * #withdrawWrite withdraws} the waker it left with that write's job.
  */
 public final class BlockingWriter {
   /** The most bytes one write takes. */
@@ -21,7 +22,7 @@ public final class BlockingWriter {
 
   private final OutputStream out;
   private final String name;
-  private Future<IOException> inFlight;
+  private BlockingJob<IOException> inFlight;
   private volatile boolean inFlightDone;
   private IOException failed;
   private boolean closed;
@@ -59,7 +60,7 @@ public final class BlockingWriter {
     // spawn_mandatory_blocking for stdout and a child's stdin).
     inFlightDone = false;
     inFlight =
-        MandatoryBlocking.spawn(
+        BlockingJob.spawnMandatory(
             () -> {
               try {
                 out.write(b);
@@ -109,6 +110,19 @@ public final class BlockingWriter {
     return Poll.ready(null);
   }
 
+  /**
+   * As {@link io.kyoto.runtime.io.AsyncWrite#withdrawWrite}: takes {@code waker} back from the
+   * write in flight, unless a later operation left its own there.
+   *
+   * @param waker the waker of the cancelled operation's last pending poll
+   */
+  public void withdrawWrite(Waker waker) {
+    BlockingJob<IOException> job = inFlight;
+    if (job != null) {
+      job.withdraw(waker);
+    }
+  }
+
   /** {@return whether the stream was closed} */
   public boolean isClosed() {
     return closed;
@@ -125,7 +139,7 @@ public final class BlockingWriter {
     }
     closed = true;
     if (inFlight != null && !inFlightDone && Handle.tryCurrent().isPresent()) {
-      MandatoryBlocking.spawn(
+      BlockingJob.spawnMandatory(
           () -> {
             closeNow();
             return null;

@@ -308,6 +308,21 @@ public final class TaskCore<T> extends Context implements Waker {
     joinWaker = null;
   }
 
+  /**
+   * Forgets the joiner's waker if it is {@code waker}: a joiner that polls on behalf of several
+   * waiters in turn (a blocking pipe's reader) takes back one cancelled waiter's waker only.
+   *
+   * @param waker the waker to forget
+   */
+  public void withdrawJoinWaker(Waker waker) {
+    // Check-then-store without a CAS: only the joining task writes joinWaker (pollJoin, the
+    // clears);
+    // complete() only reads it, so at worst it wakes the withdrawn waker once, a spurious wake-up.
+    if (joinWaker == waker) {
+      joinWaker = null;
+    }
+  }
+
   @Override
   public String toString() {
     int s = state;
