@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -140,24 +139,6 @@ class StdioTest {
     }
   }
 
-  /** A waker that counts its wakes, for futures polled by hand. */
-  static final class CountingWaker implements Waker {
-    final AtomicInteger wakes = new AtomicInteger();
-
-    @Override
-    public void wake() {
-      wakes.incrementAndGet();
-    }
-  }
-
-  /** Waits up to a second for a wake-up of {@code cancelled} (there must be none). */
-  static int wakesWithin1s(CountingWaker cancelled) throws InterruptedException {
-    for (int i = 0; i < 20 && cancelled.wakes.get() == 0; i++) {
-      Thread.sleep(50);
-    }
-    return cancelled.wakes.get();
-  }
-
   /**
    * A cancelled read of {@link Io#stdin()} withdraws the waker it left with its blocking read, so
    * the read's end does not wake a task that no longer waits. System.in is swapped for a stream
@@ -206,7 +187,7 @@ class StdioTest {
               }));
       release.countDown();
       assertTrue(returned.await(10, TimeUnit.SECONDS));
-      assertEquals(0, wakesWithin1s(cancelled), "the cancelled read's task was woken");
+      assertEquals(0, cancelled.wakesWithin1s(), "the cancelled read's task was woken");
       int n =
           rt.blockOn(
               Futures.lazy(
@@ -267,7 +248,7 @@ class StdioTest {
                 return Futures.ready(null);
               }));
       release.countDown();
-      assertEquals(0, wakesWithin1s(cancelled), "the cancelled write's task was woken");
+      assertEquals(0, cancelled.wakesWithin1s(), "the cancelled write's task was woken");
       rt.blockOn(
           Futures.lazy(
               () -> {

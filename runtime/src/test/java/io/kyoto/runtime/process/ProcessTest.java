@@ -13,6 +13,7 @@ import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.io.BufReader;
+import io.kyoto.runtime.io.CountingWaker;
 import io.kyoto.runtime.io.Io;
 import io.kyoto.runtime.io.Lines;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -186,37 +186,16 @@ class ProcessTest {
     assertTrue(run(head.waitFor()).success());
   }
 
-  /** A waker that counts its wakes, for futures polled by hand. */
-  static final class CountingWaker implements Waker {
-    final AtomicInteger wakes = new AtomicInteger();
-
-    @Override
-    public void wake() {
-      wakes.incrementAndGet();
-    }
-  }
-
-  /**
-   * Waits up to a second for a wake-up of {@code cancelled}, which must not come: the blocking job
-   * the cancelled operation waited on ends meanwhile (the caller made sure of that), and a waker
-   * left behind would be woken by its end.
-   */
-  static int wakesWithin1s(CountingWaker cancelled) throws InterruptedException {
-    for (int i = 0; i < 20 && cancelled.wakes.get() == 0; i++) {
-      Thread.sleep(50);
-    }
-    return cancelled.wakes.get();
-  }
-
   /**
    * A read of a child's stdout runs on the blocking pool; cancelling it withdraws the waker it left
-   * with that job, so the job's end (here the child's death) does not wake a task that no longer
-   * waits, nor keep it reachable until then. The bytes of the job (none: the end) are kept.
+   * with that job, so the job's end (here the child's answer) does not wake a task that no longer
+   * waits, nor keep it reachable until then. The bytes the job brought are kept for the next read.
    */
   @Test
   void aCancelledReadOfAChildsStdoutLeavesNoWakerWithTheBlockingRead() throws Exception {
-    Child sleeper = Command.of("sleep", "60").stdout(Stdio.PIPED).spawn();
-    ChildStdout out = sleeper.stdout();
+    // Not killed: destroying a process closes its pipes, so a read that starts late would fail.
+    Child child = sh("read x; echo out").stdin(Stdio.PIPED).stdout(Stdio.PIPED).spawn();
+    ChildStdout out = child.stdout();
     CountingWaker cancelled = new CountingWaker();
     run(
         Futures.lazy(
@@ -226,18 +205,24 @@ class ProcessTest {
               read.cancel();
               return Futures.ready(null);
             }));
-    run(sleeper.kill()); // the blocking read sees the end of the pipe and its job ends
-    assertEquals(0, wakesWithin1s(cancelled), "the cancelled read's task was woken");
-    int n =
+    // The child answers and exits; the blocking read gets the answer and its job ends.
+    assertTrue(
+        run(child
+                .stdin()
+                .writeAll(ByteBuffer.wrap("go\n".getBytes(UTF_8)))
+                .flatMap(v -> child.waitFor()))
+            .success());
+    assertEquals(0, cancelled.wakesWithin1s(), "the cancelled read's task was woken");
+    String got =
         run(
             Futures.lazy(
                 () -> {
-                  Poll<Integer> p =
-                      out.read(ByteBuffer.allocate(16)).poll(new Context(Waker.noop()));
+                  ByteBuffer buf = ByteBuffer.allocate(16);
+                  Poll<Integer> p = out.read(buf).poll(new Context(Waker.noop()));
                   assertTrue(p.isReady(), "the blocking read had ended before the check");
-                  return Futures.ready(p.value());
+                  return Futures.ready(new String(buf.array(), 0, buf.position(), UTF_8));
                 }));
-    assertEquals(-1, n, "the end the job brought is kept for the next read");
+    assertEquals("out\n", got, "the bytes the job brought are kept for the next read");
   }
 
   /**
@@ -265,7 +250,7 @@ class ProcessTest {
             }));
     // Not kill(): its wait would flush stdin first, polling the job with another waker.
     sleeper.startKill(); // the stuck write fails with a broken pipe and its job ends
-    assertEquals(0, wakesWithin1s(cancelled), "the cancelled write's task was woken");
+    assertEquals(0, cancelled.wakesWithin1s(), "the cancelled write's task was woken");
     run(
         Futures.lazy(
             () -> {
