@@ -3,7 +3,7 @@ package io.kyoto.runtime.codec;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
-import io.kyoto.runtime.Waker;
+import io.kyoto.runtime.internal.io.WithdrawingOp;
 import io.kyoto.runtime.io.AsyncCloseable;
 import io.kyoto.runtime.io.AsyncWrite;
 import java.io.IOException;
@@ -22,6 +22,10 @@ import java.util.Objects;
  * <p>The poll-level methods ({@link #pollReady}, {@link #startSend}, {@link #pollFlush}, {@link
  * #pollClose}) follow the {@code Sink} protocol of Rust's futures: {@code pollReady} until ready,
  * then one {@code startSend}.
+ *
+ * <p>A cancelled {@code feed}, {@code send}, {@code flush} or {@code closeAsync} future withdraws
+ * the wake-up it left with the writer ({@link AsyncWrite#withdrawWrite}): a send that lost a select
+ * leaves no waker behind on the socket.
  *
  * <p><b>Thread safety:</b> one task writes at a time.
  *
@@ -161,11 +165,11 @@ public final class FramedWrite<T> implements AsyncCloseable {
    * @param item the item
    */
   public Future<Void> feed(T item) {
-    return new WriterOp() {
+    return new WithdrawingOp.Write<Void>(writer) {
       private boolean fed;
 
       @Override
-      Poll<Void> pollOp(Context cx) throws IOException {
+      protected Poll<Void> pollOperation(Context cx) throws IOException {
         if (!fed) {
           if (pollReady(cx).isPending()) {
             return Poll.pending();
@@ -176,33 +180,6 @@ public final class FramedWrite<T> implements AsyncCloseable {
         return Poll.ready(null);
       }
     };
-  }
-
-  /**
-   * A future of one operation on the writer that, when cancelled while waiting, withdraws its waker
-   * from the writer ({@link AsyncWrite#withdrawWrite}): a send that lost a select leaves no wake-up
-   * behind on the socket.
-   */
-  private abstract class WriterOp implements Future<Void> {
-    private Waker waiting; // the waker of the last pending poll; polled and cancelled by one task
-
-    abstract Poll<Void> pollOp(Context cx) throws IOException;
-
-    @Override
-    public final Poll<Void> poll(Context cx) throws IOException {
-      Poll<Void> p = pollOp(cx);
-      waiting = p.isPending() ? cx.waker() : null;
-      return p;
-    }
-
-    @Override
-    public final void cancel() {
-      Waker w = waiting;
-      if (w != null) {
-        waiting = null;
-        writer.withdrawWrite(w);
-      }
-    }
   }
 
   /**
@@ -223,9 +200,9 @@ public final class FramedWrite<T> implements AsyncCloseable {
    * <p><b>Cancel safety:</b> cancel safe: what was not written stays buffered for the next flush.
    */
   public Future<Void> flush() {
-    return new WriterOp() {
+    return new WithdrawingOp.Write<Void>(writer) {
       @Override
-      Poll<Void> pollOp(Context cx) throws IOException {
+      protected Poll<Void> pollOperation(Context cx) throws IOException {
         return pollFlush(cx);
       }
     };
@@ -239,9 +216,9 @@ public final class FramedWrite<T> implements AsyncCloseable {
    */
   @Override
   public Future<Void> closeAsync() {
-    return new WriterOp() {
+    return new WithdrawingOp.Write<Void>(writer) {
       @Override
-      Poll<Void> pollOp(Context cx) throws IOException {
+      protected Poll<Void> pollOperation(Context cx) throws IOException {
         return pollClose(cx);
       }
     };

@@ -7,6 +7,7 @@ import io.kyoto.runtime.ThrowingFunction;
 import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.internal.blocking.BlockingReader;
 import io.kyoto.runtime.internal.blocking.BlockingWriter;
+import io.kyoto.runtime.internal.io.WithdrawingOp;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
@@ -236,7 +237,7 @@ public final class Io {
     Objects.requireNonNull(writer, "writer");
     return new WithdrawingOp.Write<>(writer) {
       @Override
-      Poll<Void> pollOp(Context cx) throws IOException {
+      protected Poll<Void> pollOperation(Context cx) throws IOException {
         return writer.pollFlush(cx);
       }
     };
@@ -253,7 +254,7 @@ public final class Io {
     Objects.requireNonNull(writer, "writer");
     return new WithdrawingOp.Write<>(writer) {
       @Override
-      Poll<Void> pollOp(Context cx) throws IOException {
+      protected Poll<Void> pollOperation(Context cx) throws IOException {
         return writer.pollShutdown(cx);
       }
     };

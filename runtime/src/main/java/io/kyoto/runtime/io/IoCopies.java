@@ -4,6 +4,7 @@ import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Waker;
+import io.kyoto.runtime.internal.io.WithdrawingOp;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 

@@ -3,6 +3,7 @@ package io.kyoto.runtime.io;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.internal.io.WithdrawingOp;
 import io.kyoto.runtime.internal.task.Describe;
 import java.io.EOFException;
 import java.io.IOException;
@@ -23,7 +24,7 @@ final class IoReads {
   static Future<Integer> read(AsyncRead reader, ByteBuffer dst) {
     return new WithdrawingOp.Read<>(reader) {
       @Override
-      Poll<Integer> pollOp(Context cx) throws IOException {
+      protected Poll<Integer> pollOperation(Context cx) throws IOException {
         if (!dst.hasRemaining()) {
           return Poll.ready(0);
         }
@@ -53,7 +54,7 @@ final class IoReads {
     }
 
     @Override
-    Poll<Integer> pollOp(Context cx) throws IOException {
+    protected Poll<Integer> pollOperation(Context cx) throws IOException {
       if (wanted < 0) {
         wanted = dst.remaining();
       }
@@ -89,7 +90,7 @@ final class IoReads {
     }
 
     @Override
-    Poll<byte[]> pollOp(Context cx) throws IOException {
+    protected Poll<byte[]> pollOperation(Context cx) throws IOException {
       if (buf == null) {
         buf = ByteBuffer.allocate(Math.min(max, INITIAL));
       }
@@ -174,7 +175,7 @@ final class IoReads {
     }
 
     @Override
-    Poll<Integer> pollOp(Context cx) throws IOException {
+    protected Poll<Integer> pollOperation(Context cx) throws IOException {
       if (readUntilNewline(cx, bufReader, bytes, max, max).isPending()) {
         return Poll.pending();
       }

@@ -3,6 +3,7 @@ package io.kyoto.runtime.io;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.internal.io.WithdrawingOp;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -14,7 +15,7 @@ final class IoWrites {
   static Future<Integer> write(AsyncWrite writer, ByteBuffer src) {
     return new WithdrawingOp.Write<>(writer) {
       @Override
-      Poll<Integer> pollOp(Context cx) throws IOException {
+      protected Poll<Integer> pollOperation(Context cx) throws IOException {
         if (!src.hasRemaining()) {
           return Poll.ready(0);
         }
@@ -31,7 +32,7 @@ final class IoWrites {
   static Future<Void> writeAll(AsyncWrite writer, ByteBuffer src) {
     return new WithdrawingOp.Write<>(writer) {
       @Override
-      Poll<Void> pollOp(Context cx) throws IOException {
+      protected Poll<Void> pollOperation(Context cx) throws IOException {
         while (src.hasRemaining()) {
           int before = src.position();
           if (writer.pollWrite(cx, src).isPending()) {
@@ -57,7 +58,7 @@ final class IoWrites {
     }
 
     @Override
-    Poll<Void> pollOp(Context cx) throws IOException {
+    protected Poll<Void> pollOperation(Context cx) throws IOException {
       while (true) {
         while (first < srcs.length && !srcs[first].hasRemaining()) {
           first++;

@@ -8,14 +8,14 @@ import io.kyoto.runtime.stream.Stream;
 /**
  * A stream of one repeated operation on a registered resource (a listener's accepts) that withdraws
  * its waker from the resource when cancelled: the stream counterpart of {@link ReadinessFuture},
- * with the same rules.
+ * keeping its waker by the same rules ({@link LastPendingWaker}). A borrower's withdrawal ({@link
+ * #withdrawNext}) leaves the stream usable.
  *
  * @param <T> the items' type
  */
-public abstract class ReadinessStream<T> implements Stream<T> {
+public abstract class ReadinessStream<T> extends LastPendingWaker implements Stream<T> {
   private final Registration registration;
   private final int interest;
-  private Waker waiting;
 
   /**
    * Creates the stream.
@@ -40,25 +40,22 @@ public abstract class ReadinessStream<T> implements Stream<T> {
 
   @Override
   public final Poll<T> pollNext(Context cx) throws Exception {
-    Poll<T> p = pollOperation(cx);
-    waiting = p.isPending() ? cx.waker() : null;
-    return p;
+    return track(cx, pollOperation(cx));
   }
 
   /** Withdraws the waker of the last pending poll from the resource. Idempotent. */
   @Override
   public final void cancel() {
-    Waker w = waiting;
-    waiting = null;
-    registration.withdraw(interest, w);
+    Waker w = takeWaiting();
+    if (w != null) {
+      registration.withdraw(interest, w);
+    }
   }
 
   /** Withdraws a borrower's waker (a cancelled {@code next()}); the stream stays usable. */
   @Override
   public final void withdrawNext(Waker waker) {
-    if (waker == waiting) {
-      waiting = null;
-    }
+    forgetWaiting(waker);
     registration.withdraw(interest, waker);
   }
 }

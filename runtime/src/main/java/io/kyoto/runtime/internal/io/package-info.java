@@ -25,7 +25,11 @@
  *       already took it, is left alone. Waiters are told apart by waker identity (a task's waker is
  *       one object at every poll); one waiting operation per direction is the resources' contract.
  *       Futures and streams that own an operation do this in {@code cancel()} ({@link
- *       io.kyoto.runtime.internal.io.ReadinessFuture}); the ready path stores nothing extra.
+ *       io.kyoto.runtime.internal.io.ReadinessFuture}, {@link
+ *       io.kyoto.runtime.internal.io.ReadinessStream}); the ready path stores nothing extra. The
+ *       same discipline, through {@code AsyncRead.withdrawRead} and {@code
+ *       AsyncWrite.withdrawWrite}, serves every operation future over a reader or writer ({@link
+ *       io.kyoto.runtime.internal.io.WithdrawingOp}, the base of {@code ReadinessFuture} too).
  *   <li>On runtime shutdown every registered resource gets the shutdown flag and both waiters are
  *       woken; operations then fail with an {@link java.io.IOException} naming the shutdown.
  * </ol>
