@@ -3,6 +3,7 @@ package io.kyoto.runtime.fs;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.internal.rt.BlockingJob;
 import io.kyoto.runtime.io.AsyncCloseable;
 import io.kyoto.runtime.io.AsyncRead;
@@ -44,6 +45,10 @@ import java.util.Objects;
  *       write reached the operating system, and {@link #syncAll()} to know it reached the disk.
  *   <li>{@link #close()} does not discard a write in flight: the file's descriptor is closed when
  *       that write ends. A write's failure is then lost; {@link #closeAsync()} reports it.
+ *   <li>A cancelled read, write or flush future takes back the wake-up it left with the operation
+ *       in flight ({@link #withdrawRead}, {@link #withdrawWrite}), so that operation's end (which
+ *       may be late: a FIFO, a slow disk) neither wakes nor keeps reachable a task that stopped
+ *       waiting. The operation itself goes on.
  * </ul>
  *
  * <p><b>Thread safety:</b> one task uses a file at a time, as for sockets.
@@ -77,7 +82,7 @@ public final class File implements AsyncRead, AsyncWrite, AsyncCloseable {
 
   // The owner's state. While inFlight is set, buf belongs to its job.
   private ByteBuffer buf;
-  private Future<Done> inFlight;
+  private BlockingJob<Done> inFlight;
   private boolean readAhead; // buf holds a finished read's bytes (position..limit); empty = EOF
   private IOException lastWriteError;
 
@@ -186,6 +191,25 @@ public final class File implements AsyncRead, AsyncWrite, AsyncCloseable {
           return n;
         });
     return Poll.ready(null);
+  }
+
+  /** Takes back the waker a cancelled read left with the operation in flight. */
+  @Override
+  public void withdrawRead(Waker waker) {
+    withdrawFromInFlight(waker);
+  }
+
+  /** Takes back the waker a cancelled write or flush left with the operation in flight. */
+  @Override
+  public void withdrawWrite(Waker waker) {
+    withdrawFromInFlight(waker);
+  }
+
+  private void withdrawFromInFlight(Waker waker) {
+    BlockingJob<Done> job = inFlight;
+    if (job != null) {
+      job.withdraw(waker); // only if it is still the waker the job will wake
+    }
   }
 
   /**

@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Task;
+import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.io.BufReader;
+import io.kyoto.runtime.io.CountingWaker;
 import io.kyoto.runtime.io.Io;
 import io.kyoto.runtime.io.Lines;
 import java.io.IOException;
@@ -197,6 +200,42 @@ class FileTest {
     // happened to finish in its first poll.
     run(f.writeAll(ascii("AB")).flatMap(v -> f.flush()));
     assertEquals(readyAtOnce.get() ? "01234567AB" : "0123AB6789", Files.readString(p));
+    f.close();
+  }
+
+  /**
+   * A cancelled read withdraws the waker it left with the blocking read in flight, as on a child's
+   * pipe: a read of a FIFO that nobody writes yet stays in flight until the test writes, and that
+   * write must not wake the cancelled read's task. The bytes go to the next read.
+   */
+  @Test
+  void aCancelledReadLeavesNoWakerWithTheBlockingRead() throws Exception {
+    Path fifo = dir.resolve("fifo");
+    assumeTrue(
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo works");
+    // Read and write: on Linux that opens a FIFO without waiting for a writer.
+    File f = run(File.options().read(true).write(true).open(fifo));
+    CountingWaker cancelled = new CountingWaker();
+    run(
+        Futures.lazy(
+            () -> {
+              Future<Integer> read = f.read(ByteBuffer.allocate(16));
+              assertTrue(read.poll(new Context(cancelled)).isPending(), "the read waits");
+              read.cancel();
+              return Futures.ready(null);
+            }));
+    Files.writeString(fifo, "late"); // the blocking read gets it, and its job ends
+    assertEquals(0, cancelled.wakesWithin1s(), "the cancelled read's task was woken");
+    String got =
+        run(
+            Futures.lazy(
+                () -> {
+                  ByteBuffer buf = ByteBuffer.allocate(16);
+                  Poll<Integer> p = f.read(buf).poll(new Context(Waker.noop()));
+                  assertTrue(p.isReady(), "the blocking read had ended before the check");
+                  return Futures.ready(new String(buf.array(), 0, buf.position(), UTF_8));
+                }));
+    assertEquals("late", got);
     f.close();
   }
 
