@@ -27,10 +27,6 @@ public final class JoinHandle<T> implements Future<T> {
 
   @Override
   public Poll<T> poll(Context cx) throws JoinException {
-    if (!cx.tryConsumeBudget()) {
-      cx.waker().wake();
-      return Poll.pending();
-    }
     try {
       return task.pollJoin(cx);
     } catch (TaskCore.TaskFailure f) {

@@ -67,10 +67,6 @@ public final class BlockingJob<T> implements Future<T> {
 
   @Override
   public Poll<T> poll(Context cx) throws Exception {
-    if (!cx.tryConsumeBudget()) {
-      cx.waker().wake();
-      return Poll.pending();
-    }
     try {
       return task.pollJoin(cx);
     } catch (TaskCore.TaskFailure f) {

@@ -278,13 +278,19 @@ public final class TaskCore<T> extends Context implements Waker {
   }
 
   /**
-   * Polls for the output on behalf of the join handle.
+   * Polls for the output on behalf of the join handle (or a blocking job's future). Spends one unit
+   * of the joiner's coop budget; with none left, it wakes the joiner and returns pending at once.
    *
    * @param joiner the joiner's context
-   * @return the output when complete, else pending after storing the joiner's waker
+   * @return the output when complete, else pending after storing the joiner's waker (or after a
+   *     wake-up, when the budget is spent)
    * @throws TaskFailure wrapping the task's failure, or its cancellation
    */
   public Poll<T> pollJoin(Context joiner) throws TaskFailure {
+    if (!joiner.tryConsumeBudget()) { // a join is a resource wait: it spends the joiner's budget
+      joiner.waker().wake();
+      return Poll.pending();
+    }
     if ((state & COMPLETE) == 0) {
       joinWaker = joiner.waker();
       if ((state & COMPLETE) == 0) {
