@@ -8,16 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Task;
-import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.io.BufReader;
-import io.kyoto.runtime.io.CountingWaker;
 import io.kyoto.runtime.io.Io;
+import io.kyoto.runtime.io.IoTestSupport;
+import io.kyoto.runtime.io.IoTestSupport.CountingWaker;
 import io.kyoto.runtime.io.Lines;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -216,25 +215,10 @@ class FileTest {
     // Read and write: on Linux that opens a FIFO without waiting for a writer.
     File f = run(File.options().read(true).write(true).open(fifo));
     CountingWaker cancelled = new CountingWaker();
-    run(
-        Futures.lazy(
-            () -> {
-              Future<Integer> read = f.read(ByteBuffer.allocate(16));
-              assertTrue(read.poll(new Context(cancelled)).isPending(), "the read waits");
-              read.cancel();
-              return Futures.ready(null);
-            }));
+    cancelled.pollPendingThenCancel(rt, () -> f.read(ByteBuffer.allocate(16)));
     Files.writeString(fifo, "late"); // the blocking read gets it, and its job ends
     assertEquals(0, cancelled.wakesWithin1s(), "the cancelled read's task was woken");
-    String got =
-        run(
-            Futures.lazy(
-                () -> {
-                  ByteBuffer buf = ByteBuffer.allocate(16);
-                  Poll<Integer> p = f.read(buf).poll(new Context(Waker.noop()));
-                  assertTrue(p.isReady(), "the blocking read had ended before the check");
-                  return Futures.ready(new String(buf.array(), 0, buf.position(), UTF_8));
-                }));
+    String got = IoTestSupport.readReadyNow(rt, f);
     assertEquals("late", got);
     f.close();
   }

@@ -1,13 +1,18 @@
 package io.kyoto.runtime.io;
 
 import io.kyoto.runtime.Context;
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.ThrowingSupplier;
 import io.kyoto.runtime.Waker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 
 /** Fixtures for the io and codec tests: in-memory readers and writers with chosen pacing. */
@@ -31,6 +36,84 @@ public final class IoTestSupport {
     CRC32 c = new CRC32();
     c.update(bytes);
     return c.getValue();
+  }
+
+  /**
+   * A waker that counts its wakes, for futures polled by hand: the waker of a cancelled operation,
+   * which nothing may wake afterwards. Shared by the io, fs and process tests.
+   */
+  public static final class CountingWaker implements Waker {
+    private final AtomicInteger wakes = new AtomicInteger();
+
+    @Override
+    public void wake() {
+      wakes.incrementAndGet();
+    }
+
+    /** {@return how many times this waker was woken} */
+    public int wakes() {
+      return wakes.get();
+    }
+
+    /**
+     * Inside {@code rt}, makes the operation's future, polls it once with this waker, expecting it
+     * to wait, and cancels it.
+     *
+     * @param rt the runtime the operation needs
+     * @param op makes the operation's future
+     * @throws Exception if making or polling the future fails, or it did not wait
+     */
+    public void pollPendingThenCancel(Runtime rt, ThrowingSupplier<? extends Future<?>> op)
+        throws Exception {
+      rt.blockOn(
+          Futures.lazy(
+              () -> {
+                Future<?> f = op.get();
+                if (!f.poll(new Context(this)).isPending()) {
+                  throw new AssertionError("expected the operation to wait");
+                }
+                f.cancel();
+                return Futures.ready(null);
+              }));
+    }
+
+    /**
+     * Waits up to a second for a first wake-up, for a test in which one must not come: the job the
+     * cancelled operation waited on ends meanwhile (the caller made sure of that), and a waker left
+     * behind would be woken by its end.
+     *
+     * @return how many times this waker was woken by then
+     * @throws InterruptedException if the wait is interrupted
+     */
+    public int wakesWithin1s() throws InterruptedException {
+      for (int i = 0; i < 20 && wakes.get() == 0; i++) {
+        Thread.sleep(50);
+      }
+      return wakes.get();
+    }
+  }
+
+  /**
+   * Inside {@code rt}, polls one read of up to 64 bytes from {@code reader} once by hand; it must
+   * be ready at once (the blocking job it waits on has ended).
+   *
+   * @return the bytes read, as UTF-8, or null at the end of the stream
+   * @throws Exception if the read fails or is still pending
+   */
+  public static String readReadyNow(Runtime rt, AsyncRead reader) throws Exception {
+    return rt.blockOn(
+        Futures.lazy(
+            () -> {
+              ByteBuffer buf = ByteBuffer.allocate(64);
+              Poll<Integer> p = reader.read(buf).poll(noopContext());
+              if (p.isPending()) {
+                throw new AssertionError("the blocking job had not ended before the check");
+              }
+              return Futures.ready(
+                  p.value() < 0
+                      ? null
+                      : new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
+            }));
   }
 
   /** {@return a context whose waker does nothing, with an unconstrained budget} */

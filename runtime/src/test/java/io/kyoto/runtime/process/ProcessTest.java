@@ -13,8 +13,9 @@ import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.io.BufReader;
-import io.kyoto.runtime.io.CountingWaker;
 import io.kyoto.runtime.io.Io;
+import io.kyoto.runtime.io.IoTestSupport;
+import io.kyoto.runtime.io.IoTestSupport.CountingWaker;
 import io.kyoto.runtime.io.Lines;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -197,14 +198,7 @@ class ProcessTest {
     Child child = sh("read x; echo out").stdin(Stdio.PIPED).stdout(Stdio.PIPED).spawn();
     ChildStdout out = child.stdout();
     CountingWaker cancelled = new CountingWaker();
-    run(
-        Futures.lazy(
-            () -> {
-              Future<Integer> read = out.read(ByteBuffer.allocate(16));
-              assertTrue(read.poll(new Context(cancelled)).isPending(), "the read waits");
-              read.cancel();
-              return Futures.ready(null);
-            }));
+    cancelled.pollPendingThenCancel(rt, () -> out.read(ByteBuffer.allocate(16)));
     // The child answers and exits; the blocking read gets the answer and its job ends.
     assertTrue(
         run(child
@@ -213,15 +207,7 @@ class ProcessTest {
                 .flatMap(v -> child.waitFor()))
             .success());
     assertEquals(0, cancelled.wakesWithin1s(), "the cancelled read's task was woken");
-    String got =
-        run(
-            Futures.lazy(
-                () -> {
-                  ByteBuffer buf = ByteBuffer.allocate(16);
-                  Poll<Integer> p = out.read(buf).poll(new Context(Waker.noop()));
-                  assertTrue(p.isReady(), "the blocking read had ended before the check");
-                  return Futures.ready(new String(buf.array(), 0, buf.position(), UTF_8));
-                }));
+    String got = IoTestSupport.readReadyNow(rt, out);
     assertEquals("out\n", got, "the bytes the job brought are kept for the next read");
   }
 
