@@ -354,18 +354,71 @@ public final class Filters {
   }
 
   private static Future<Multipart> multipart(Exchange ex, int maxBytes) {
-    String type = mediaType(ex.request());
-    if (!"multipart/form-data".equals(type)) {
-      return Futures.failed(
-          Rejection.unsupportedMediaType(
-              "expected Content-Type multipart/form-data, got " + (type == null ? "none" : type)));
-    }
-    String boundary = Multipart.boundary(ex.request().header("content-type"));
-    if (boundary == null) {
-      return Futures.failed(
-          Rejection.badRequest("multipart/form-data without a valid boundary parameter"));
+    String boundary;
+    try {
+      boundary = multipartBoundary(ex.request());
+    } catch (Rejection r) {
+      return Futures.failed(r);
     }
     return ex.body(maxBytes).map(b -> Multipart.parse(boundary, b));
+  }
+
+  /**
+   * {@return a {@code multipart/form-data} body read as it arrives, within the {@linkplain
+   * MultipartLimits#defaults() default limits}} See {@link #multipartStream(MultipartLimits)}.
+   */
+  public static Filter<MultipartStream> multipartStream() {
+    return multipartStream(MultipartLimits.defaults());
+  }
+
+  /**
+   * {@return a {@code multipart/form-data} body read as it arrives: its parts one after the other,
+   * each part's data a stream of chunks, in bounded memory} For uploads too large to hold: the
+   * handler consumes the form (see {@link MultipartStream}); the body is read only as it does.
+   * Another content type → 415; no boundary → 400; a {@code Content-Length} over {@code
+   * limits.maxTotalBytes()} → 413 at once. A malformed body or a limit broken later fails the
+   * handler's poll with a 400 or 413 {@link Rejection}, which becomes the response if the handler
+   * lets it through.
+   *
+   * <p>The body can be read once: a route tried after this one (because a later filter of this
+   * route rejected the request) must not read it if this route's handler ran.
+   *
+   * @param limits the limits for this form
+   */
+  public static Filter<MultipartStream> multipartStream(MultipartLimits limits) {
+    Objects.requireNonNull(limits, "limits");
+    return new SyncFilter<>(
+        ex -> {
+          String boundary = multipartBoundary(ex.request());
+          String declared = ex.request().header("content-length");
+          if (declared != null) {
+            long length;
+            try {
+              length = Long.parseLong(declared.trim());
+            } catch (NumberFormatException e) {
+              throw Rejection.badRequest("invalid Content-Length");
+            }
+            if (length > limits.maxTotalBytes()) {
+              throw Rejection.payloadTooLarge(
+                  "multipart body larger than the limit of " + limits.maxTotalBytes() + " bytes");
+            }
+          }
+          return MultipartStream.of(boundary, ex.request().body(), limits);
+        });
+  }
+
+  /** {@return the boundary of a {@code multipart/form-data} request} Else 415 or 400. */
+  private static String multipartBoundary(Request request) throws Rejection {
+    String type = mediaType(request);
+    if (!"multipart/form-data".equals(type)) {
+      throw Rejection.unsupportedMediaType(
+          "expected Content-Type multipart/form-data, got " + (type == null ? "none" : type));
+    }
+    String boundary = Multipart.boundary(request.header("content-type"));
+    if (boundary == null) {
+      throw Rejection.badRequest("multipart/form-data without a valid boundary parameter");
+    }
+    return boundary;
   }
 
   /**
