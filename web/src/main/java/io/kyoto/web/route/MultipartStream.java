@@ -42,8 +42,9 @@ import java.util.Objects;
  *
  * <p>The parser copies the body into a window of about 64 KiB, allocated once (more if {@link
  * MultipartLimits#maxHeaderBytes} asks for it), and hands data out as views of it: a chunk is valid
- * until the next poll of its part, as a {@link io.kyoto.web.Body}'s is; copy what you keep. Besides
- * the window, only the body's current chunk is held.
+ * until the next poll of the form or of any of its parts, as a {@link io.kyoto.web.Body}'s is until
+ * the body's next poll; copy what you keep. Besides the window, only the body's current chunk is
+ * held.
  *
  * <h2>Failures</h2>
  *
@@ -198,7 +199,8 @@ public final class MultipartStream implements Stream<MultipartStream.Part> {
 
   /**
    * One part of a streamed form: its header fields, and its data as a {@link Stream} of chunks.
-   * Each chunk is valid until the next poll; the stream ends where the part does.
+   * Each chunk is valid until the next poll of this part or of the form; the stream ends where the
+   * part does.
    *
    * <p><b>Cancel safety:</b> as the form's: polling is cancel safe; {@link #cancel()} gives the
    * part up without touching the body (the rest of its data is skipped when the next part is asked
@@ -255,7 +257,8 @@ public final class MultipartStream implements Stream<MultipartStream.Part> {
      * Polls for the next chunk of this part's data.
      *
      * @param cx the polling task's context
-     * @return a chunk (valid until the next poll), pending, or the end of the part's data
+     * @return a chunk (valid until the next poll of this part or the form), pending, or the end of
+     *     the part's data
      * @throws IllegalStateException if the form moved on to a later part before this part's data
      *     was read to its end
      * @throws Exception the form's failure
@@ -304,6 +307,8 @@ public final class MultipartStream implements Stream<MultipartStream.Part> {
     /**
      * {@return a future of the rest of this part's data, held in memory} Fails with a 413 {@link
      * Rejection} as soon as it exceeds {@code maxBytes}.
+     *
+     * <p><b>Cancel safety:</b> not cancel safe: cancelled, what it read is lost.
      *
      * @param maxBytes the most bytes to accept
      */

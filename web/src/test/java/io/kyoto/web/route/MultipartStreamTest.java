@@ -462,6 +462,21 @@ class MultipartStreamTest {
   }
 
   @Test
+  void cancellingTheFormCancelsTheBodyAndAPartsCancelOnlyGivesItUp() throws Exception {
+    byte[] body = trickyForm();
+    Chunks chunks = new Chunks(body, false, 50);
+    MultipartStream form = form(B, chunks);
+    MultipartStream.Part title = ready(form).value();
+    title.cancel();
+    assertEquals(false, chunks.cancelled, "a part's cancel leaves the body alone");
+    assertEquals("f", ready(form).value().name(), "the given-up part's data was skipped");
+    form.cancel();
+    form.cancel(); // idempotent
+    assertTrue(chunks.cancelled);
+    assertThrows(IllegalStateException.class, () -> form.pollNext(CX));
+  }
+
+  @Test
   void theFiltersAnswer415400And413AndTheFormStreams() {
     Router r =
         Router.create()
