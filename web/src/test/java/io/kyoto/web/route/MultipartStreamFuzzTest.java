@@ -28,7 +28,7 @@ import java.util.Random;
  * -Dsurefire.failIfNoSpecifiedTests=false}.
  *
  * <p>The chunkings: the body whole, one byte per chunk, and chunk sizes drawn from a generator
- * seeded with the body's hash (so a finding replays), each with a pending poll before some chunks;
+ * seeded with the body's hash (so a finding replays), each with a pending poll before every chunk;
  * through the smallest window and the default one. Invariants:
  *
  * <ul>
@@ -95,7 +95,9 @@ class MultipartStreamFuzzTest {
   private static String streamed(
       String boundary, byte[] body, MultipartLimits limits, int window, int[] sizes)
       throws Exception {
-    MultipartStream form = MultipartStream.of(boundary, new Chunks(body, sizes), limits, window);
+    MultipartStream form =
+        MultipartStream.of(
+            boundary, new MultipartStreamTest.Chunks(body, true, sizes), limits, window);
     StringBuilder out = new StringBuilder();
     try {
       while (true) {
@@ -124,8 +126,7 @@ class MultipartStreamFuzzTest {
   }
 
   private static <T> Poll<T> poll(Stream<T> s) throws Exception {
-    // Chunks answers pending at most once between two chunks, so each pending poll is preceded by
-    // a new chunk: more pending polls than chunks mean a stall.
+    // Chunks answers pending once before each chunk: more pending polls than chunks are a stall.
     for (int i = 0; i < (1 << 22); i++) {
       Poll<T> p = s.pollNext(CX);
       if (!p.isPending()) return p;
@@ -138,36 +139,5 @@ class MultipartStreamFuzzTest {
     List<String> fields = new ArrayList<>();
     for (int i = 0; i < h.size(); i++) fields.add(h.name(i) + "=" + h.value(i));
     return name + "|" + filename + "|" + contentType + "|" + fields + "|";
-  }
-
-  /** Hands out the body in chunks of the given sizes (cycled), pending once before every other. */
-  private static final class Chunks implements Stream<ByteBuffer> {
-    private final byte[] body;
-    private final int[] sizes;
-    private int at;
-    private int n;
-    private boolean owed;
-    private ByteBuffer last;
-
-    Chunks(byte[] body, int[] sizes) {
-      this.body = body;
-      this.sizes = sizes;
-    }
-
-    @Override
-    public Poll<ByteBuffer> pollNext(Context cx) {
-      if (last != null) Arrays.fill(last.array(), (byte) 0); // a chunk is valid until the next poll
-      last = null;
-      if (at == body.length) return Stream.end();
-      if ((n & 1) == 1 && !owed) {
-        owed = true;
-        return Poll.pending();
-      }
-      owed = false;
-      int len = Math.min(sizes[n++ % sizes.length], body.length - at);
-      last = ByteBuffer.wrap(Arrays.copyOfRange(body, at, at + len));
-      at += len;
-      return Poll.ready(last);
-    }
   }
 }
