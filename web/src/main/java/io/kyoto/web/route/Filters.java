@@ -387,28 +387,11 @@ public final class Filters {
    */
   public static Filter<MultipartStream> multipartStream(MultipartLimits limits) {
     Objects.requireNonNull(limits, "limits");
-    return new SyncFilter<>(
-        ex -> {
-          String boundary = multipartBoundary(ex.request());
-          String declared = ex.request().header("content-length");
-          if (declared != null) {
-            long length;
-            try {
-              length = Long.parseLong(declared.trim());
-            } catch (NumberFormatException e) {
-              throw Rejection.badRequest("invalid Content-Length");
-            }
-            if (length > limits.maxTotalBytes()) {
-              throw Rejection.payloadTooLarge(
-                  "multipart body larger than the limit of " + limits.maxTotalBytes() + " bytes");
-            }
-          }
-          return MultipartStream.of(boundary, ex.request().body(), limits);
-        });
+    return new SyncFilter<>(ex -> MultipartStream.from(ex.request(), limits));
   }
 
   /** {@return the boundary of a {@code multipart/form-data} request} Else 415 or 400. */
-  private static String multipartBoundary(Request request) throws Rejection {
+  static String multipartBoundary(Request request) throws Rejection {
     String type = mediaType(request);
     if (!"multipart/form-data".equals(type)) {
       throw Rejection.unsupportedMediaType(

@@ -8,6 +8,7 @@ import io.kyoto.runtime.fs.File;
 import io.kyoto.runtime.io.Io;
 import io.kyoto.runtime.stream.Stream;
 import io.kyoto.web.Headers;
+import io.kyoto.web.Request;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,8 +18,8 @@ import java.util.Objects;
  * A {@code multipart/form-data} body (RFC 7578) read as it arrives: a stream of {@link Part}s, each
  * with its header fields and its data as a stream of chunks, in bounded memory. warp's {@code
  * multipart::form()}, axum's {@code Multipart} ({@code next_field}, then the field's {@code
- * chunk}). {@link Filters#multipartStream()} makes one from a request; {@link Multipart} is the
- * same parse held whole in memory.
+ * chunk}). {@link Filters#multipartStream()} or {@link #from} makes one from a request; {@link
+ * Multipart} is the same parse held whole in memory.
  *
  * {@snippet :
  * Router.create()
@@ -95,6 +96,38 @@ public final class MultipartStream implements Stream<MultipartStream.Part> {
     Objects.requireNonNull(body, "body");
     Objects.requireNonNull(limits, "limits");
     return new MultipartStream(body, new MultipartParser(boundary, limits), limits.maxTotalBytes());
+  }
+
+  /**
+   * {@return the form of {@code request}'s body, read as it arrives} What {@link
+   * Filters#multipartStream(MultipartLimits)} extracts, for a handler that decides itself when to
+   * read a form.
+   *
+   * @param request the request; its body is owned by the form from now on
+   * @param limits the limits
+   * @throws Rejection 415 when the request is not {@code multipart/form-data}, 400 when it has no
+   *     valid boundary or an invalid {@code Content-Length}, 413 when its {@code Content-Length} is
+   *     over {@link MultipartLimits#maxTotalBytes}
+   */
+  public static MultipartStream from(Request request, MultipartLimits limits) throws Rejection {
+    Objects.requireNonNull(limits, "limits");
+    String boundary = Filters.multipartBoundary(request);
+    String declared = request.header("content-length");
+    if (declared != null) {
+      long length;
+      try {
+        length = Long.parseLong(declared.trim());
+      } catch (NumberFormatException e) {
+        throw Rejection.badRequest("invalid Content-Length");
+      }
+      if (length > limits.maxTotalBytes()) throw tooLarge(limits.maxTotalBytes());
+    }
+    return of(boundary, request.body(), limits);
+  }
+
+  private static Rejection tooLarge(long maxTotal) {
+    return Rejection.payloadTooLarge(
+        "multipart body larger than the limit of " + maxTotal + " bytes");
   }
 
   /** Tests: a form with a window of at least {@code window} bytes. */
@@ -185,8 +218,7 @@ public final class MultipartStream implements Stream<MultipartStream.Part> {
             chunk = p.value();
             bytesRead += chunk.remaining();
             if (bytesRead > maxTotal) {
-              throw Rejection.payloadTooLarge(
-                  "multipart body larger than the limit of " + maxTotal + " bytes");
+              throw tooLarge(maxTotal);
             }
           }
         }

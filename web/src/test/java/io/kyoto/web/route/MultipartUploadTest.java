@@ -76,6 +76,18 @@ class MultipartUploadTest {
         Router.create()
             .post("/store")
             .handleAsync(req -> store(req, store))
+            .post("/direct")
+            .handleAsync(
+                req ->
+                    MultipartStream.from(req, MultipartLimits.defaults().maxTotalBytes(1000))
+                        .then(
+                            p ->
+                                p.bytes(100)
+                                    .map(
+                                        b ->
+                                            p.name() + "=" + new String(b, StandardCharsets.UTF_8)))
+                        .toList()
+                        .map(l -> Response.text(String.join(",", l))))
             .post("/filter", Filters.multipartStream(MultipartLimits.defaults().maxParts(3)))
             .handleAsync(
                 (req, form) ->
@@ -246,6 +258,40 @@ class MultipartUploadTest {
           r.body().startsWith("jdk|big.bin|application/octet-stream|" + SIZE + "\n"), r.body());
     }
     assertStoredAndStreamed("jdk");
+  }
+
+  @Test
+  void aHandlerReadsTheFormItselfWithFromAndItsRejectionsAreResponses() throws Exception {
+    try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+      HttpResponse<String> ok =
+          client.send(
+              HttpRequest.newBuilder(URI.create(url("/direct")))
+                  .header("Content-Type", "multipart/form-data; boundary=\"a b\"")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "--a b\r\nContent-Disposition: form-data; name=x\r\n\r\n1\r\n--a b--"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, ok.statusCode(), ok.body());
+      assertEquals("x=1", ok.body());
+      HttpResponse<String> wrong =
+          client.send(
+              HttpRequest.newBuilder(URI.create(url("/direct")))
+                  .header("Content-Type", "text/plain")
+                  .POST(HttpRequest.BodyPublishers.ofString("x"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(415, wrong.statusCode());
+      HttpResponse<String> big =
+          client.send(
+              HttpRequest.newBuilder(URI.create(url("/direct")))
+                  .header("Content-Type", "multipart/form-data; boundary=b")
+                  .POST(HttpRequest.BodyPublishers.ofString("x".repeat(1001)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(413, big.statusCode());
+      assertEquals("multipart body larger than the limit of 1000 bytes", big.body());
+    }
   }
 
   @Test
