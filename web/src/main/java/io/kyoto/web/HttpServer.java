@@ -370,7 +370,7 @@ public final class HttpServer implements AutoCloseable {
                   stream,
                   config,
                   context,
-                  s -> new H1Connection(s, s, s, remote, handle, config, context));
+                  s -> new H1Connection(s, s, s.inner(), s, remote, handle, config, context));
       LiveTask task = new LiveTask(conn, held::close);
       track(task, tracker.spawn(task).abortHandle());
     }

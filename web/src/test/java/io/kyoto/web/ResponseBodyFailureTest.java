@@ -2,17 +2,32 @@ package io.kyoto.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.io.Io;
+import io.kyoto.runtime.net.TcpStream;
 import io.kyoto.runtime.service.Service;
 import io.kyoto.runtime.stream.Stream;
+import io.kyoto.runtime.tls.TlsAcceptor;
+import io.kyoto.runtime.tls.TlsConnector;
+import io.kyoto.runtime.tls.TlsStream;
+import java.io.EOFException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the client sees when a response body fails: a 500 when nothing of the response was sent yet,
@@ -143,6 +158,49 @@ class ResponseBodyFailureTest {
       assertTrue(reply.startsWith("HTTP/1.1 200 "), reply);
       assertTrue(reply.contains("content-length: 100\r\n"), reply);
       assertTrue(reply.endsWith("\r\n\r\npiece;piece;piece;"), reply);
+    }
+  }
+
+  /**
+   * Over TLS, a response cut off by its body's failure ends without close_notify, as when the
+   * connection is dropped: for a close-delimited body (HTTP/1.0) that missing close_notify is the
+   * only sign of the truncation (RFC 9112 section 9.8). A client that checks for it, as Kyoto's
+   * TlsStream (and OpenSSL without its ignore-unexpected-EOF option) does, then sees a truncated
+   * body rather than a whole one; a body that ends well still ends with close_notify.
+   */
+  @Test
+  void overTlsACutOffCloseDelimitedBodyEndsWithoutCloseNotify(@TempDir Path dir) throws Exception {
+    TestCertificates certs = new TestCertificates(dir);
+    try (ServerHarness h =
+        new ServerHarness(HttpServer.builder().tls(TlsAcceptor.of(certs.server)), APP)) {
+      InetSocketAddress addr = new InetSocketAddress("127.0.0.1", h.port());
+      List<TlsStream<TcpStream>> opened = new ArrayList<>();
+      Function<String, Future<byte[]>> get =
+          path ->
+              TcpStream.connect(addr)
+                  .flatMap(tcp -> TlsConnector.of(certs.client).connect("localhost", tcp))
+                  .flatMap(
+                      tls -> {
+                        opened.add(tls);
+                        byte[] req =
+                            ("GET " + path + " HTTP/1.0\r\nhost: x\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII);
+                        return tls.writeAll(ByteBuffer.wrap(req))
+                            .flatMap(v -> tls.flush())
+                            .flatMap(v -> Io.readToEnd(tls));
+                      });
+      try {
+        String whole = new String(h.rt.blockOn(get.apply("/a")), StandardCharsets.US_ASCII);
+        assertTrue(whole.startsWith("HTTP/1.1 200 ") && whole.endsWith("\r\n\r\nok /a"), whole);
+        Exception e =
+            assertThrows(
+                Exception.class,
+                () -> h.rt.blockOn(get.apply("/fail-later")),
+                "the cut-off body ended as cleanly as a whole one");
+        assertInstanceOf(EOFException.class, e, e.toString());
+      } finally {
+        for (TlsStream<TcpStream> tls : opened) tls.close();
+      }
     }
   }
 }

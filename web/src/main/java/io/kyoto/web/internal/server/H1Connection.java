@@ -77,6 +77,7 @@ public final class H1Connection implements Future<Void> {
 
   private final AsyncRead reader;
   private final AsyncWrite writer;
+  private final AsyncWrite transport; // the write side under any TLS: `writer` for plain TCP
   private final AutoCloseable closer;
   private final Service<Request, Response> service;
   private final ServerConfig config;
@@ -108,6 +109,10 @@ public final class H1Connection implements Future<Void> {
   private int lingered;
   private boolean lingerOnClose;
   private boolean closed;
+  // A response was cut off by its body's failure: the connection must not end as a whole response
+  // would, so under TLS it ends without close_notify (the only sign of truncation a close-delimited
+  // body has, RFC 9112 section 9.8), as when hyper drops a connection whose body failed.
+  private boolean cutOff;
 
   // the send timeout: while a write is pending, when the client last took bytes (-1: no write is
   // pending), how many bytes it had taken then, and the wake-up at the deadline
@@ -137,8 +142,35 @@ public final class H1Connection implements Future<Void> {
       Service<Request, Response> service,
       ServerConfig config,
       ServerContext server) {
+    this(reader, writer, writer, closer, remote, service, config, server);
+  }
+
+  /**
+   * Creates the connection over a transport that may be wrapped (TLS).
+   *
+   * @param reader the read side of the transport
+   * @param writer the write side
+   * @param transport the write side of the connection under {@code writer} (the TCP stream under
+   *     TLS, else {@code writer}): shut down directly, without TLS's {@code close_notify}, when a
+   *     response body failed after part of the response was sent
+   * @param closer closes the transport
+   * @param remote the peer address, or null
+   * @param service the application
+   * @param config the server settings
+   * @param server the server's shared state (shutdown, accounting)
+   */
+  public H1Connection(
+      AsyncRead reader,
+      AsyncWrite writer,
+      AsyncWrite transport,
+      AutoCloseable closer,
+      InetSocketAddress remote,
+      Service<Request, Response> service,
+      ServerConfig config,
+      ServerContext server) {
     this.reader = reader;
     this.writer = writer;
+    this.transport = transport;
     this.closer = closer;
     this.remote = remote;
     this.service = service;
@@ -230,7 +262,15 @@ public final class H1Connection implements Future<Void> {
           // the output is out, flush() is not called again: its success would restart the clock
           // of a shutdown that waits.
           if (!out.isEmpty() && !flush(cx)) return Poll.pending();
-          Poll<Void> s = writer.pollShutdown(cx);
+          Poll<Void> s;
+          if (cutOff && transport != writer) {
+            // The records already made go out, then the socket's write side closes: the client
+            // sees the end of the connection but no close_notify, so no clean end of the body.
+            s = writer.pollFlush(cx);
+            if (s.isReady()) s = transport.pollShutdown(cx);
+          } else {
+            s = writer.pollShutdown(cx);
+          }
           if (s.isPending()) {
             awaitWritable(cx);
             return Poll.pending();
@@ -638,8 +678,10 @@ public final class H1Connection implements Future<Void> {
    * The response body failed (or broke its declared length). If nothing of this response has
    * reached the client yet, it is replaced by the failure's response (500 for an application
    * failure); otherwise the client gets what was sent and then the end of the connection, without
-   * the last chunk or short of the declared length, which no client takes for a whole response. In
-   * both cases the responses before it go out intact and the connection closes.
+   * the last chunk or short of the declared length, which no client takes for a whole response;
+   * under TLS the end comes without close_notify, which is what tells a close-delimited (HTTP/1.0)
+   * body cut short from a whole one. In both cases the responses before it go out intact and the
+   * connection closes.
    */
   private void failBody(Exception e) {
     keepAlive = false;
@@ -651,6 +693,7 @@ public final class H1Connection implements Future<Void> {
       writeHead(r, head.version(), false, r.body().contentLength(), false);
       out.putBody(((Body.Full) r.body()).content(), null);
     } else {
+      cutOff = true;
       counters.failure();
       Log.LOG.log(
           System.Logger.Level.WARNING,
