@@ -95,6 +95,8 @@ public final class InflatingBody implements Body {
   private int fieldLength; // bytes of the current field read so far
   private final CRC32 headerCrc = new CRC32();
   private boolean following; // the header is that of a member after the first
+  // The inflater's input is the two bytes held back to tell zlib from raw deflate, not `input`
+  private boolean onHeldBytes;
   private boolean sourceEnded;
   private boolean badRequest;
 
@@ -170,6 +172,7 @@ public final class InflatingBody implements Body {
           if (!nextInput(cx)) return Poll.pending();
           if (input == null) throw new EOFException(name() + " stream truncated");
           inflater.setInput(input);
+          onHeldBytes = false;
         }
         case HEADER, TRAILER, IGNORE_REST -> {
           if (input == null || !input.hasRemaining()) {
@@ -230,8 +233,9 @@ public final class InflatingBody implements Body {
       return Poll.ready(ByteBuffer.wrap(out, 0, n));
     }
     if (inflater.finished()) {
-      // What the inflater did not use of this chunk is the trailer (or the next member).
-      if (input != null) input.position(input.limit() - inflater.getRemaining());
+      // What the inflater did not use of this chunk is the trailer (or the next member). If it
+      // ended within the two held-back bytes (03 00, the empty raw stream), the chunk is untouched.
+      if (input != null && !onHeldBytes) input.position(input.limit() - inflater.getRemaining());
       if (gzip) {
         state = State.TRAILER;
         pendingLen = 0;
@@ -458,6 +462,7 @@ public final class InflatingBody implements Body {
       boolean zlib = (cmf & 0x0F) == 8 && (cmf >>> 4) <= 7 && ((cmf << 8) | flg) % 31 == 0;
       inflater = new Inflater(!zlib);
       inflater.setInput(Arrays.copyOf(pending, 2));
+      onHeldBytes = true;
       // Those two bytes go through the inflater before the rest of the chunk: inflate them now,
       // so the inflater asks for input again when they are used up.
     }

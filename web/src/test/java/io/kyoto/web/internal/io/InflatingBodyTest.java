@@ -290,6 +290,32 @@ class InflatingBodyTest {
         readAll(InflatingBody.ofRequest(chunked(concat(member, member), 3), "gzip")));
   }
 
+  /**
+   * The empty raw deflate stream is two bytes ({@code 03 00}), exactly what is held back to tell
+   * zlib from raw deflate: the inflater finishes on those two alone, and what follows them in the
+   * same chunk is still trailing bytes to a request (and no data to a response).
+   */
+  @Test
+  void anEmptyRawDeflateStreamIsFollowedByTheSameTrailingBytesRulesAsAnyOther() throws Exception {
+    byte[] empty = zlib(new byte[0], true);
+    assertArrayEquals(new byte[] {3, 0}, empty);
+    assertArrayEquals(new byte[0], readAll(InflatingBody.ofRequest(Body.of(empty), "deflate")));
+    for (byte[] junk : trailingGarbage()) {
+      for (int size : new int[] {1, 4096}) {
+        HttpException e =
+            assertThrows(
+                HttpException.class,
+                () ->
+                    readAll(InflatingBody.ofRequest(chunked(concat(empty, junk), size), "deflate")),
+                Arrays.toString(junk) + " in chunks of " + size);
+        assertEquals(
+            "malformed deflate body: trailing bytes after the deflate data", e.getMessage());
+        assertArrayEquals(
+            new byte[0], readAll(new InflatingBody(chunked(concat(empty, junk), size), "deflate")));
+      }
+    }
+  }
+
   @Test
   void corruptOrTruncatedDataFailsTheRead() throws Exception {
     byte[] packed = gzip(TEXT);
