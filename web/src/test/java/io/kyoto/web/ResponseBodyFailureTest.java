@@ -88,6 +88,20 @@ class ResponseBodyFailureTest {
                                     failingAfter(3, true, new IllegalStateException("late boom")),
                                     100));
                     case "/short" -> Response.ok().body(Body.from(shortBody(), 50));
+                    case "/fail-at-once-204" ->
+                        Response.ok()
+                            .body(
+                                Body.from(
+                                    failingAfter(
+                                        1, false, new HttpException(Status.NO_CONTENT, "gone"))));
+                    case "/fail-at-once-304" ->
+                        Response.ok()
+                            .body(
+                                Body.from(
+                                    failingAfter(
+                                        0,
+                                        false,
+                                        new HttpException(Status.NOT_MODIFIED, "unchanged"))));
                     default -> Response.text("ok " + req.path());
                   }));
 
@@ -118,6 +132,24 @@ class ResponseBodyFailureTest {
               java.net.http.HttpRequest.newBuilder(URI.create(h.url("/fail-at-once"))).build(),
               HttpResponse.BodyHandlers.ofString());
       assertEquals(500, r.statusCode());
+    }
+  }
+
+  /**
+   * The answer that replaces a response whose body failed at once follows the same rules as any
+   * answer: an {@link HttpException} of 204 or 304 carries no body and no Content-Length, as when
+   * the handler's future fails with it (RFC 9110 sections 8.6, 15.3.5, 15.4.5).
+   */
+  @Test
+  void aBodyFailureAnsweredWith204Or304SendsNoBody() throws Exception {
+    try (ServerHarness h = new ServerHarness(APP)) {
+      for (String code : new String[] {"204", "304"}) {
+        String reply =
+            h.exchangeUntilClose("GET /fail-at-once-" + code + " HTTP/1.1\r\nhost: x\r\n\r\n");
+        assertTrue(reply.startsWith("HTTP/1.1 " + code + " "), reply);
+        assertFalse(reply.contains("content-length"), reply);
+        assertTrue(reply.endsWith("\r\n\r\n"), "no body after the head: " + reply);
+      }
     }
   }
 

@@ -689,21 +689,20 @@ public final class H1Connection implements Future<Void> {
       counters.withdrawResponse(response.status().code()); // its head is never sent
       Response r = failureResponse(e); // logs (and counts) the failure
       keepAlive = false;
-      response = r;
-      writeHead(r, head.version(), false, r.body().contentLength(), false);
-      out.putBody(((Body.Full) r.body()).content(), null);
-    } else {
-      cutOff = true;
-      counters.failure();
-      Log.LOG.log(
-          System.Logger.Level.WARNING,
-          "response body of "
-              + head.method()
-              + " "
-              + head.target()
-              + " failed after part of it was sent; closing the connection",
-          e);
+      // As any answer: a 204 or 304 (an HttpException's status) goes out without a body.
+      startResponse(r); // a full body: the exchange ends here
+      return;
     }
+    cutOff = true;
+    counters.failure();
+    Log.LOG.log(
+        System.Logger.Level.WARNING,
+        "response body of "
+            + head.method()
+            + " "
+            + head.target()
+            + " failed after part of it was sent; closing the connection",
+        e);
     finishExchange();
   }
 
