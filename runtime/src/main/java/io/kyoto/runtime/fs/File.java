@@ -4,6 +4,7 @@ import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Waker;
+import io.kyoto.runtime.internal.io.WithdrawingOp;
 import io.kyoto.runtime.internal.rt.BlockingJob;
 import io.kyoto.runtime.io.AsyncCloseable;
 import io.kyoto.runtime.io.AsyncRead;
@@ -45,10 +46,13 @@ import java.util.Objects;
  *       write reached the operating system, and {@link #syncAll()} to know it reached the disk.
  *   <li>{@link #close()} does not discard a write in flight: the file's descriptor is closed when
  *       that write ends. A write's failure is then lost; {@link #closeAsync()} reports it.
- *   <li>A cancelled read, write or flush future takes back the wake-up it left with the operation
- *       in flight ({@link #withdrawRead}, {@link #withdrawWrite}), so that operation's end (which
- *       may be late: a FIFO, a slow disk) neither wakes nor keeps reachable a task that stopped
- *       waiting. The operation itself goes on.
+ *   <li>A cancelled future of any operation (read, write, flush, {@link #seek seek}, {@link
+ *       #position()}, {@link #size()}, {@link #syncAll()}, {@link #syncData()}, {@link
+ *       #closeAsync()}) takes back the wake-up it left with the operation in flight, be it its own
+ *       or an earlier one ({@link #withdrawRead}, {@link #withdrawWrite}), so that operation's end
+ *       (which may be late: a FIFO, a slow disk) neither wakes nor keeps reachable a task that
+ *       stopped waiting. The operation itself goes on: a cancelled sync still syncs, and its
+ *       result, like a cancelled size's, is dropped.
  * </ul>
  *
  * <p><b>Thread safety:</b> one task uses a file at a time, as for sockets.
@@ -241,15 +245,16 @@ public final class File implements AsyncRead, AsyncWrite, AsyncCloseable {
     if (position < 0) {
       throw new IllegalArgumentException("negative position: " + position);
     }
-    return cx -> {
-      ensureOpen();
-      if (awaitIdle(cx)) {
-        return Poll.pending();
-      }
-      discardReadAhead();
-      channel.position(position);
-      return Poll.ready(position);
-    };
+    return withdrawing(
+        cx -> {
+          ensureOpen();
+          if (awaitIdle(cx)) {
+            return Poll.pending();
+          }
+          discardReadAhead();
+          channel.position(position);
+          return Poll.ready(position);
+        });
   }
 
   /**
@@ -257,14 +262,15 @@ public final class File implements AsyncRead, AsyncWrite, AsyncCloseable {
    * {@code stream_position}; waits for the operation in flight first.
    */
   public Future<Long> position() {
-    return cx -> {
-      ensureOpen();
-      if (awaitIdle(cx)) {
-        return Poll.pending();
-      }
-      discardReadAhead();
-      return Poll.ready(channel.position());
-    };
+    return withdrawing(
+        cx -> {
+          ensureOpen();
+          if (awaitIdle(cx)) {
+            return Poll.pending();
+          }
+          discardReadAhead();
+          return Poll.ready(channel.position());
+        });
   }
 
   /** {@return a future of the file's current size in bytes, after the writes issued so far} */
@@ -301,22 +307,23 @@ public final class File implements AsyncRead, AsyncWrite, AsyncCloseable {
   /** Flushes (reporting a failed write), then closes. */
   @Override
   public Future<Void> closeAsync() {
-    return cx -> {
-      Poll<Void> p;
-      try {
-        p = pollFlush(cx);
-      } catch (ClosedChannelException e) {
-        return Poll.ready(null); // closed already: nothing left to flush
-      } catch (IOException e) {
-        close();
-        throw e;
-      }
-      if (p.isPending()) {
-        return p;
-      }
-      close();
-      return p;
-    };
+    return withdrawing(
+        cx -> {
+          Poll<Void> p;
+          try {
+            p = pollFlush(cx);
+          } catch (ClosedChannelException e) {
+            return Poll.ready(null); // closed already: nothing left to flush
+          } catch (IOException e) {
+            close();
+            throw e;
+          }
+          if (p.isPending()) {
+            return p;
+          }
+          close();
+          return p;
+        });
   }
 
   /**
@@ -480,31 +487,50 @@ public final class File implements AsyncRead, AsyncWrite, AsyncCloseable {
   /** {@return a future that waits until idle, then runs {@code op} as the next operation} */
   private Future<Long> afterIdle(Op op) {
     Objects.requireNonNull(op, "op");
-    return new Future<>() {
-      private Future<Done> mine;
+    return withdrawing(
+        new Future<>() {
+          private Future<Done> mine;
+
+          @Override
+          public Poll<Long> poll(Context cx) throws IOException {
+            ensureOpen();
+            if (mine == null) {
+              if (awaitIdle(cx)) {
+                return Poll.pending();
+              }
+              discardReadAhead();
+              start(Kind.OTHER, op);
+              mine = inFlight;
+            }
+            if (inFlight != mine) {
+              throw new IllegalStateException("the file was used by another operation meanwhile");
+            }
+            Done d = finishInFlight(cx);
+            if (d == null) {
+              return Poll.pending();
+            }
+            if (d.error != null) {
+              throw d.error;
+            }
+            return Poll.ready(d.value);
+          }
+        });
+  }
+
+  /**
+   * {@return {@code op} as a future whose cancel takes back the waker its last pending poll left
+   * with the operation in flight} {@code op} itself must hold nothing to release.
+   */
+  private <T> Future<T> withdrawing(Future<T> op) {
+    return new WithdrawingOp<>() {
+      @Override
+      protected Poll<T> pollOperation(Context cx) throws Exception {
+        return op.poll(cx);
+      }
 
       @Override
-      public Poll<Long> poll(Context cx) throws IOException {
-        ensureOpen();
-        if (mine == null) {
-          if (awaitIdle(cx)) {
-            return Poll.pending();
-          }
-          discardReadAhead();
-          start(Kind.OTHER, op);
-          mine = inFlight;
-        }
-        if (inFlight != mine) {
-          throw new IllegalStateException("the file was used by another operation meanwhile");
-        }
-        Done d = finishInFlight(cx);
-        if (d == null) {
-          return Poll.pending();
-        }
-        if (d.error != null) {
-          throw d.error;
-        }
-        return Poll.ready(d.value);
+      protected void withdraw(Waker waker) {
+        withdrawFromInFlight(waker);
       }
     };
   }

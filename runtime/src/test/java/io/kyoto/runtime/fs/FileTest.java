@@ -17,6 +17,7 @@ import io.kyoto.runtime.io.BufReader;
 import io.kyoto.runtime.io.Io;
 import io.kyoto.runtime.io.IoTestSupport;
 import io.kyoto.runtime.io.IoTestSupport.CountingWaker;
+import io.kyoto.runtime.io.IoTestSupport.HeldBlockingThread;
 import io.kyoto.runtime.io.Lines;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,9 +25,11 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -221,6 +224,71 @@ class FileTest {
     String got = IoTestSupport.readReadyNow(rt, f);
     assertEquals("late", got);
     f.close();
+  }
+
+  /** A file operation other than read, write and flush, by name. */
+  private record Op(String name, Function<File, Future<?>> start) {}
+
+  private static final List<Op> RUN_THEIR_OWN_JOB =
+      List.of(
+          new Op("size", File::size),
+          new Op("syncAll", File::syncAll),
+          new Op("syncData", File::syncData));
+
+  private static final List<Op> WAIT_FOR_THE_OPERATION_IN_FLIGHT =
+      List.of(
+          new Op("seek", f -> f.seek(1)),
+          new Op("position", File::position),
+          new Op("closeAsync", File::closeAsync),
+          RUN_THEIR_OWN_JOB.get(0),
+          RUN_THEIR_OWN_JOB.get(1),
+          RUN_THEIR_OWN_JOB.get(2));
+
+  /**
+   * Every other operation's cancelled future takes back the waker it left with the write in flight,
+   * as a cancelled read does: the write still ends, and its end wakes nobody.
+   */
+  @Test
+  void aCancelledOperationWaitingForTheWriteInFlightLeavesItNoWaker() throws Exception {
+    for (Op op : WAIT_FOR_THE_OPERATION_IN_FLIGHT) {
+      try (HeldBlockingThread held = new HeldBlockingThread()) {
+        Runtime one = held.runtime();
+        Path p = dir.resolve(op.name());
+        File f = one.blockOn(File.create(p));
+        held.hold();
+        one.blockOn(f.writeAll(ascii("ab"))); // done at once; its job waits for the thread
+        CountingWaker cancelled = new CountingWaker();
+        cancelled.pollPendingThenCancel(one, () -> op.start().apply(f));
+        held.releaseAndDrain();
+        assertEquals(0, cancelled.wakes(), op.name() + ": the cancelled future's task was woken");
+        one.blockOn(f.flush());
+        assertEquals("ab", Files.readString(p), op.name());
+        f.close();
+      }
+    }
+  }
+
+  /**
+   * The cancelled future of an operation that runs its own blocking job (size, sync) takes back the
+   * waker it left with that job; the job itself still runs, and the file stays usable.
+   */
+  @Test
+  void aCancelledSizeOrSyncLeavesNoWakerWithItsOwnJob() throws Exception {
+    for (Op op : RUN_THEIR_OWN_JOB) {
+      try (HeldBlockingThread held = new HeldBlockingThread()) {
+        Runtime one = held.runtime();
+        Path p = dir.resolve(op.name());
+        File f = one.blockOn(File.create(p));
+        held.hold();
+        CountingWaker cancelled = new CountingWaker();
+        cancelled.pollPendingThenCancel(one, () -> op.start().apply(f));
+        held.releaseAndDrain();
+        assertEquals(0, cancelled.wakes(), op.name() + ": the cancelled future's task was woken");
+        one.blockOn(f.writeAll(ascii("x")).flatMap(v -> f.flush()));
+        assertEquals("x", Files.readString(p), op.name());
+        f.close();
+      }
+    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.Task;
 import io.kyoto.runtime.ThrowingSupplier;
 import io.kyoto.runtime.Waker;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +13,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 
@@ -90,6 +93,67 @@ public final class IoTestSupport {
         Thread.sleep(50);
       }
       return wakes.get();
+    }
+  }
+
+  /**
+   * A runtime with one blocking thread, which {@link #hold} keeps busy until {@link
+   * #releaseAndDrain}: a blocking job submitted meanwhile waits in the queue, so an operation that
+   * waits on it is pending whatever the timing, and the drain tells when that job has ended (the
+   * pool runs its queue in order on its one thread), with no sleep.
+   */
+  public static final class HeldBlockingThread implements AutoCloseable {
+    private final Runtime rt =
+        Runtime.builder().multiThread().workerThreads(1).maxBlockingThreads(1).enableAll().build();
+    private final CountDownLatch held = new CountDownLatch(1);
+
+    /** {@return the runtime} */
+    public Runtime runtime() {
+      return rt;
+    }
+
+    /**
+     * Occupies the blocking thread until {@link #releaseAndDrain}.
+     *
+     * @throws Exception if the runtime refuses the job
+     */
+    public void hold() throws Exception {
+      rt.blockOn(
+          Futures.fromSupplier(
+              () ->
+                  Task.spawnBlocking(
+                      () -> {
+                        held.await();
+                        return null;
+                      })));
+    }
+
+    /**
+     * Frees the blocking thread and waits until every job queued behind the held one has ended (and
+     * so has woken whatever waker it still had).
+     *
+     * @throws Exception if the queue does not drain within 10 seconds
+     */
+    public void releaseAndDrain() throws Exception {
+      CountDownLatch drained = new CountDownLatch(1);
+      rt.blockOn(
+          Futures.fromSupplier(
+              () ->
+                  Task.spawnBlocking(
+                      () -> {
+                        drained.countDown();
+                        return null;
+                      })));
+      held.countDown();
+      if (!drained.await(10, TimeUnit.SECONDS)) {
+        throw new AssertionError("the jobs queued on the blocking thread did not end");
+      }
+    }
+
+    @Override
+    public void close() {
+      held.countDown();
+      rt.close();
     }
   }
 
