@@ -114,6 +114,7 @@ final class ReadDir implements Stream<Path> {
     exhausted = true;
     ready.clear();
     if (inFlight != null) {
+      inFlight.cancel(); // takes back the waker: the job's end must not wake a task that left
       inFlight.abort();
       inFlight = null;
     }

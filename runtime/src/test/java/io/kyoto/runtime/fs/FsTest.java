@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.io.IoTestSupport.CountingWaker;
+import io.kyoto.runtime.io.IoTestSupport.HeldBlockingThread;
 import io.kyoto.runtime.stream.Stream;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -22,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -211,6 +216,48 @@ class FsTest {
     streams.forEach(Stream::cancel);
     long after = openFds();
     assertTrue(after < before + 10, "cancel closed them: " + before + " -> " + after);
+  }
+
+  /**
+   * A cancelled one-shot operation whose job has not started takes back the waker it left with the
+   * job: the job is dropped, and its end (as cancelled) wakes nobody. The same future type runs
+   * every {@code Fs} call, {@code File.open} and {@code Command.start}.
+   */
+  @Test
+  void aCancelledOneShotOperationLeavesNoWakerWithItsJob() throws Exception {
+    Path f = Files.writeString(dir.resolve("f"), "data");
+    List<Function<Path, Future<?>>> ops = List.of(Fs::read, Fs::metadata, File::open);
+    for (int i = 0; i < ops.size(); i++) {
+      Function<Path, Future<?>> op = ops.get(i);
+      try (HeldBlockingThread held = new HeldBlockingThread()) {
+        held.hold();
+        CountingWaker cancelled = new CountingWaker();
+        cancelled.pollPendingThenCancel(held.runtime(), () -> op.apply(f));
+        held.releaseAndDrain();
+        assertEquals(0, cancelled.wakes(), "operation " + i + ": the cancelled task was woken");
+      }
+    }
+  }
+
+  /** A cancelled {@code readDir} stream takes back the waker it left with its batch's job. */
+  @Test
+  void aCancelledReadDirLeavesNoWakerWithItsJob() throws Exception {
+    Files.createFile(dir.resolve("e"));
+    try (HeldBlockingThread held = new HeldBlockingThread()) {
+      held.hold();
+      CountingWaker cancelled = new CountingWaker();
+      held.runtime()
+          .blockOn(
+              Futures.lazy(
+                  () -> {
+                    Stream<Path> s = Fs.readDir(dir);
+                    assertTrue(s.pollNext(new Context(cancelled)).isPending(), "waits for a batch");
+                    s.cancel();
+                    return Futures.ready(null);
+                  }));
+      held.releaseAndDrain();
+      assertEquals(0, cancelled.wakes(), "the cancelled stream's task was woken");
+    }
   }
 
   private static long openFds() throws IOException {

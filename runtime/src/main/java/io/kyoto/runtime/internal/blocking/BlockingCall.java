@@ -14,7 +14,8 @@ import java.util.Objects;
  * blocking pool at the first poll, its own exception rethrown unwrapped (a {@link JoinException}
  * remains only for an {@link Error} or a cancelled job). Cancelling aborts a job that has not
  * started; one that has started runs to its end and its result is dropped, as tokio's {@code
- * spawn_blocking}.
+ * spawn_blocking}. Either way the cancel takes back the waker the call left with the job, so the
+ * job's end neither wakes nor keeps reachable the task that stopped waiting.
  *
  * @param <T> the result type
  */
@@ -55,9 +56,14 @@ public final class BlockingCall<T> implements Future<T> {
     return e.isFailure() && e.getCause() instanceof Exception own ? own : e;
   }
 
+  /**
+   * Takes back the waker left with the job, then aborts the job: one that has not started is
+   * dropped, one that runs goes on to its end, and that end wakes nobody.
+   */
   @Override
   public void cancel() {
     if (handle != null) {
+      handle.cancel(); // abort alone keeps the waker: the job's end would wake a task that left
       handle.abort();
     }
   }
