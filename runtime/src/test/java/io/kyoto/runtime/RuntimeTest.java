@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kyoto.runtime.io.IoTestSupport;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -253,6 +254,24 @@ class RuntimeTest {
       h.abort(); // too late: it runs to the end
       release.countDown();
       assertTrue(rt.blockOn(h).startsWith("kyoto-blocking-"));
+    }
+  }
+
+  /**
+   * Cancelling the join handle of a blocking job stops waiting only: the job still runs (as when
+   * tokio drops the handle), and its end wakes nobody, since the cancel took the waker back.
+   */
+  @Test
+  void aCancelledJoinHandleOfABlockingJobLetsItRunAndLeavesItNoWaker() throws Exception {
+    AtomicBoolean ran = new AtomicBoolean();
+    try (IoTestSupport.HeldBlockingThread held = new IoTestSupport.HeldBlockingThread()) {
+      held.hold();
+      IoTestSupport.CountingWaker cancelled = new IoTestSupport.CountingWaker();
+      cancelled.pollPendingThenCancel(
+          held.runtime(), () -> Task.spawnBlocking(() -> ran.getAndSet(true)));
+      held.releaseAndDrain();
+      assertTrue(ran.get(), "the job ran");
+      assertEquals(0, cancelled.wakes(), "the cancelled handle's task was woken");
     }
   }
 
