@@ -28,6 +28,9 @@ import java.util.Optional;
 public final class Child {
   private final Process process;
   private final boolean killOnDrop;
+  // Set before the JDK closes the pipes (Process.destroyForcibly does), so a pipe read that fails
+  // from then on is the pipe's end; volatile: the reads fail on blocking-pool threads.
+  private volatile boolean killed;
   private final ChildStdin stdin;
   private final ChildStdout stdout;
   private final ChildStderr stderr;
@@ -37,8 +40,8 @@ public final class Child {
     this.killOnDrop = killOnDrop;
     long pid = process.pid();
     this.stdin = pipedIn ? new ChildStdin(process.getOutputStream(), pid) : null;
-    this.stdout = pipedOut ? new ChildStdout(process.getInputStream(), pid) : null;
-    this.stderr = pipedErr ? new ChildStderr(process.getErrorStream(), pid) : null;
+    this.stdout = pipedOut ? new ChildStdout(process.getInputStream(), pid, () -> killed) : null;
+    this.stderr = pipedErr ? new ChildStderr(process.getErrorStream(), pid, () -> killed) : null;
   }
 
   /** {@return the operating system's process id} */
@@ -114,7 +117,7 @@ public final class Child {
           waiting.cancel();
         } finally {
           if (process.isAlive()) {
-            process.destroyForcibly(); // Command.killOnDrop: the waiter gave up on the child
+            startKill(); // Command.killOnDrop: the waiter gave up on the child
           }
         }
       }
@@ -157,13 +160,23 @@ public final class Child {
 
   /**
    * Sends {@code SIGKILL} without waiting, as tokio's {@code start_kill}. Harmless if the child has
-   * exited.
+   * exited, but the pipes are closed either way: see {@link #kill()}.
    */
   public void startKill() {
+    killed = true; // before the JDK closes the pipes
     process.destroyForcibly();
   }
 
-  /** {@return a future that kills the child ({@code SIGKILL}) and waits for its exit} */
+  /**
+   * {@return a future that kills the child ({@code SIGKILL}) and waits for its exit}
+   *
+   * <p><b>The pipes:</b> unlike tokio's, the JDK closes the child's standard input, output and
+   * error as it kills it (also when the child had exited already). What the child wrote to its
+   * output or error and nobody read yet may be lost, and a read of {@link #stdout()} or {@link
+   * #stderr()} after the kill, or in flight during it, reports the end of the stream: treat that
+   * end as "killed", not as all the child wrote. Read to the end before killing to keep the whole
+   * output. A write to {@link #stdin()} after the kill fails.
+   */
   public Future<ExitStatus> kill() {
     return Futures.lazy(
         () -> {

@@ -8,6 +8,7 @@ import io.kyoto.runtime.io.AsyncRead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
 
 /**
  * A child's standard output, piped: tokio's {@code ChildStdout}. Reads run on the blocking pool,
@@ -15,15 +16,28 @@ import java.nio.ByteBuffer;
  * read's future is cancelled, the bytes it brought are kept for the next read, and the cancelled
  * task is no longer woken by that read.
  *
+ * <p><b>After a kill:</b> {@link Child#kill()} (or {@link Child#startKill()}, or {@link
+ * Command#killOnDrop(boolean)}) makes the JDK close this pipe at once, and it may drop what the
+ * child wrote that was not read yet. A read after the kill, or one in flight during it, then
+ * reports the end of the stream (not the JDK's "Stream closed" error). To keep the whole output,
+ * read to the end before killing, or let the child exit on its own.
+ *
  * <p><b>Thread safety:</b> one task reads at a time.
  */
 public final class ChildStdout implements AsyncRead, AutoCloseable {
   private final BlockingReader pipe;
 
-  ChildStdout(InputStream in, long pid) {
-    this.pipe = new BlockingReader(in, "stdout of process " + pid);
+  ChildStdout(InputStream in, long pid, BooleanSupplier killed) {
+    this.pipe = new BlockingReader(in, "stdout of process " + pid, killed);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>After a {@linkplain Child#kill() kill} it reports the end of the stream rather than the
+   * "Stream closed" failure of the pipe the JDK closed: treat that end as the kill's, not as the
+   * end of what the child wrote.
+   */
   @Override
   public Poll<Void> pollRead(Context cx, ByteBuffer dst) throws IOException {
     return pipe.pollRead(cx, dst);

@@ -194,7 +194,7 @@ class ProcessTest {
    */
   @Test
   void aCancelledReadOfAChildsStdoutLeavesNoWakerWithTheBlockingRead() throws Exception {
-    // Not killed: destroying a process closes its pipes, so a read that starts late would fail.
+    // Not killed: the JDK closes the pipes of a process it kills, which may drop the answer.
     Child child = sh("read x; echo out").stdin(Stdio.PIPED).stdout(Stdio.PIPED).spawn();
     ChildStdout out = child.stdout();
     CountingWaker cancelled = new CountingWaker();
@@ -252,5 +252,42 @@ class ProcessTest {
               assertTrue(p.isReady(), "the blocking write had not ended before the check");
               return Futures.ready(null);
             }));
+  }
+
+  /**
+   * The JDK closes a child's pipes when it is killed, so a read after {@link Child#kill()} or one
+   * in flight during it would fail with "Stream closed": it reports the end of the stream instead.
+   * What the child wrote and nobody read before the kill may be gone.
+   */
+  @Test
+  void readingAPipeAfterOrDuringKillReachesTheEnd() throws Exception {
+    Child after =
+        sh("echo out; echo err >&2; exec sleep 60")
+            .stdin(Stdio.PIPED)
+            .stdout(Stdio.PIPED)
+            .stderr(Stdio.PIPED)
+            .spawn();
+    run(after.kill());
+    String out = new String(run(Io.readToEnd(after.stdout())), UTF_8);
+    String err = new String(run(Io.readToEnd(after.stderr())), UTF_8);
+    assertTrue(out.equals("") || out.equals("out\n"), out);
+    assertTrue(err.equals("") || err.equals("err\n"), err);
+    assertThrows(
+        IOException.class,
+        () ->
+            run(
+                after
+                    .stdin()
+                    .writeAll(ByteBuffer.wrap(new byte[] {1}))
+                    .flatMap(v -> after.stdin().flush())),
+        "a write after the kill fails");
+    // Whether the read is blocked in the pipe or not yet started when the JDK closes it varies.
+    for (int i = 0; i < 5; i++) {
+      Child during = sh("exec sleep 60").stdout(Stdio.PIPED).spawn();
+      Future<byte[]> all = Io.readToEnd(during.stdout());
+      byte[] got =
+          run(Futures.lazy(() -> Futures.join(all, during.kill(), (bytes, status) -> bytes)));
+      assertEquals(0, got.length, "run " + i);
+    }
   }
 }

@@ -7,12 +7,17 @@ import io.kyoto.runtime.internal.rt.BlockingJob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
 
 /**
  * The engine of {@code ChildStdout}, {@code ChildStderr} and {@code Io.stdin()}: reads of a
  * blocking pipe, one at a time on the blocking pool. Bytes a read brought after its future was
  * cancelled are kept for the next read, and the cancelled read {@linkplain #withdrawRead withdraws}
  * the waker it left with the job, which may wait for input for a long time.
+ *
+ * <p>A stream its owner may close underneath (the JDK closes a child's pipes when it kills it)
+ * comes with a test that says so: once it holds, a failed read is the end of the stream, not an
+ * error.
  */
 public final class BlockingReader {
   /** The most bytes one blocking read asks for. */
@@ -22,6 +27,7 @@ public final class BlockingReader {
 
   private final InputStream in;
   private final String name;
+  private final BooleanSupplier closedUnderneath;
   private BlockingJob<Chunk> inFlight;
   private byte[] kept;
   private int keptFrom;
@@ -32,12 +38,26 @@ public final class BlockingReader {
   /**
    * Wraps a blocking stream.
    *
-   * @param stream the stream, used from the blocking pool from now on
+   * @param in the stream, used from the blocking pool from now on
    * @param name what the stream is, for error messages
    */
   public BlockingReader(InputStream in, String name) {
+    this(in, name, () -> false);
+  }
+
+  /**
+   * Wraps a blocking stream that its owner may close underneath.
+   *
+   * @param in the stream, used from the blocking pool from now on
+   * @param name what the stream is, for error messages
+   * @param closedUnderneath whether the owner closed (or is closing) the stream: a read that fails
+   *     once it holds reports the end of the stream instead. The owner makes it hold before it
+   *     closes the stream, and it must stay true from then on.
+   */
+  public BlockingReader(InputStream in, String name, BooleanSupplier closedUnderneath) {
     this.in = in;
     this.name = name;
+    this.closedUnderneath = closedUnderneath;
   }
 
   /**
@@ -71,7 +91,14 @@ public final class BlockingReader {
             BlockingJob.spawn(
                 () -> {
                   byte[] b = new byte[n];
-                  return new Chunk(b, in.read(b, 0, n));
+                  try {
+                    return new Chunk(b, in.read(b, 0, n));
+                  } catch (IOException e) {
+                    if (closedUnderneath.getAsBoolean()) {
+                      return new Chunk(b, -1); // closed by the owner: that is where it ends
+                    }
+                    throw e;
+                  }
                 });
       }
       Poll<Chunk> p;
