@@ -94,6 +94,9 @@ final class FileChunks implements Stream<ByteBuffer> {
   @Override
   public void cancel() {
     if (inFlight != null) {
+      // Stop waiting first: abort alone keeps the waker, and the job's end (a read already
+      // running cannot be stopped) would wake a task that no longer reads this body.
+      inFlight.cancel();
       inFlight.abort();
       inFlight = null;
     }
