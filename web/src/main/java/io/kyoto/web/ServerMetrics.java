@@ -25,7 +25,9 @@ package io.kyoto.web;
  * @param applicationFailures calls whose future (or whose response body, before any of the response
  *     was sent) failed with an exception that is not an {@link HttpException} or one of tower's own
  *     (timeout, overload), answered 500; and response bodies that failed (or broke their declared
- *     length) after part of the response was sent, which are cut off
+ *     length) after part of the response was sent, which are cut off. An {@link
+ *     java.io.IOException} while the request's own body is still unread is taken for the client
+ *     cutting its request off: answered 400 and not counted here
  * @param headerReadTimeouts partial request heads not completed within the header-read timeout
  *     (answered 408, counted in {@code rejectedRequests} too)
  * @param sendTimeouts connections cut off because the client took no output for the send timeout
