@@ -41,6 +41,11 @@
  *       OnceCell.getOrInit} (for the cell) are cancel safe.
  * </ul>
  *
+ * <p>Java has no drop: a waiting future that is abandoned must be cancelled. What it was already
+ * handed (permits, the lock, a notification, channel capacity) is passed on only by {@code
+ * cancel()}; a future that is neither polled again nor cancelled keeps it. The combinators, {@code
+ * select}, timeouts and task abort cancel what they drop.
+ *
  * <h2>Java in place of Rust's ownership</h2>
  *
  * <p>Permits and guards are {@link java.lang.AutoCloseable}: close them (try-with-resources, or
