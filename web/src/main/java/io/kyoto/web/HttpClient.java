@@ -246,7 +246,8 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
           if (!toGet && !(request.body() instanceof Body.Full) && request.body() != Body.empty()) {
             return Futures.ready(r); // a streamed body cannot be sent twice
           }
-          URI to = resolve(uri, location);
+          URI to = resolveLocation(uri, location);
+          if (to == null) return Futures.ready(r); // no URL to go to: the 3xx is the answer
           Request next =
               new Request(
                       toGet && method != Method.HEAD ? Method.GET : method,
@@ -325,6 +326,37 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
   private static final String[] CREDENTIALS = {
     "authorization", "cookie", "cookie2", "proxy-authorization", "www-authenticate"
   };
+
+  /**
+   * {@return the URL a {@code Location} field leads to from {@code base}, or null if it is no URL
+   * even once encoded} Many servers send a {@code Location} with raw UTF-8 bytes or spaces, which
+   * RFC 3986 does not allow: as curl, each such byte (a field value holds one per char, as
+   * ISO-8859-1) is percent-encoded once, so {@code /café} (UTF-8 on the wire) is asked for as
+   * {@code /caf%C3%A9}, not double-encoded. A value that still is no URI reference ({@code
+   * http://[oops/}) gives null: as reqwest, the redirect is then not followed.
+   */
+  private static URI resolveLocation(URI base, String location) {
+    StringBuilder encoded = null;
+    for (int i = 0; i < location.length(); i++) {
+      char c = location.charAt(i);
+      boolean keep = c > ' ' && c < 0x7f && "\"<>\\^`{|}".indexOf(c) < 0;
+      if (keep && encoded == null) continue;
+      if (encoded == null)
+        encoded = new StringBuilder(location.length() + 16).append(location, 0, i);
+      if (keep) {
+        encoded.append(c);
+      } else {
+        encoded.append('%').append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+      }
+    }
+    try {
+      return resolve(base, encoded == null ? location : encoded.toString());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   /**
    * Resolves a {@code Location} against the request's URL (RFC 3986 section 5.2). The JDK's {@link
@@ -597,7 +629,9 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
      * {@code content-length}, {@code transfer-encoding}, {@code content-encoding}, {@code
      * content-language}, {@code content-location}, {@code expect}); 307/308 repeat the method and
      * body. A redirect to another origin (scheme, host or port) drops the credential fields ({@code
-     * authorization}, {@code cookie}, {@code proxy-authorization}).
+     * authorization}, {@code cookie}, {@code proxy-authorization}). A {@code Location} with raw
+     * non-ASCII bytes or spaces is followed with each such byte percent-encoded once, as curl does;
+     * one that is no URL even then ends the redirects, as in reqwest: that 3xx is the response.
      *
      * @param max zero or more
      * @return this

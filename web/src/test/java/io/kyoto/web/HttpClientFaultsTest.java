@@ -1,0 +1,313 @@
+package io.kyoto.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.stream.Streams;
+import io.kyoto.web.HttpClientTest.RawServer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The client against servers that misbehave on purpose. */
+@Timeout(60)
+class HttpClientFaultsTest {
+  private static Runtime rt() {
+    return Runtime.builder().currentThread().enableAll().build();
+  }
+
+  @Test
+  void aContentLengthBodyCutShortFails() throws Exception {
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  RawServer.readRequest(in);
+                  RawServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc");
+                });
+        Runtime rt = rt();
+        HttpClient client = HttpClient.create()) {
+      Response r = rt.blockOn(client.get(raw.url("/")));
+      Exception e = assertThrows(Exception.class, () -> rt.blockOn(r.body().string()));
+      assertInstanceOf(IOException.class, e);
+      assertEquals(0, client.idleConnections());
+    }
+  }
+
+  @Test
+  void aChunkedBodyCutShortFails() throws Exception {
+    for (String cut : new String[] {"5\r\nab", "3\r\nabc\r\n", "3\r\nabc\r\n0\r\n", "3\r\nabc"}) {
+      try (RawServer raw =
+              new RawServer(
+                  (i, s, in, out) -> {
+                    RawServer.readRequest(in);
+                    RawServer.write(
+                        out, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n" + cut);
+                  });
+          Runtime rt = rt();
+          HttpClient client = HttpClient.create()) {
+        Response r = rt.blockOn(client.get(raw.url("/")));
+        Exception e = assertThrows(Exception.class, () -> rt.blockOn(r.body().string()), cut);
+        assertInstanceOf(IOException.class, e, cut);
+        assertEquals(0, client.idleConnections());
+      }
+    }
+  }
+
+  @Test
+  void aPartlyReadCancelledBodyDoesNotLeakIntoTheNextResponse() throws Exception {
+    AtomicInteger conns = new AtomicInteger();
+    String big = "x".repeat(100_000);
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  conns.incrementAndGet();
+                  for (String req; (req = RawServer.readRequest(in)) != null; ) {
+                    String b = req.startsWith("GET /big") ? big : "small";
+                    RawServer.write(
+                        out, "HTTP/1.1 200 OK\r\ncontent-length: " + b.length() + "\r\n\r\n" + b);
+                  }
+                });
+        Runtime rt = rt();
+        HttpClient client = HttpClient.create()) {
+      Response r = rt.blockOn(client.get(raw.url("/big")));
+      ByteBuffer first = rt.blockOn(r.body().next()).orElseThrow();
+      assertTrue(first.remaining() > 0);
+      r.body().cancel();
+      Response next = rt.blockOn(client.get(raw.url("/small")));
+      assertEquals("small", rt.blockOn(next.body().string()));
+    }
+  }
+
+  @Test
+  void interimResponsesAreSkipped() throws Exception {
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  for (String req; (req = RawServer.readRequest(in)) != null; ) {
+                    RawServer.write(
+                        out,
+                        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </a.css>;"
+                            + " rel=preload\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+                  }
+                });
+        Runtime rt = rt();
+        HttpClient client = HttpClient.create()) {
+      for (int k = 0; k < 2; k++) {
+        Response r = rt.blockOn(client.get(raw.url("/")));
+        assertEquals(200, r.status().code());
+        assertEquals(null, r.header("link"));
+        assertEquals("ok", rt.blockOn(r.body().string()));
+      }
+      assertEquals(1, client.idleConnections());
+    }
+  }
+
+  @Test
+  void trailersAfterAChunkedBodyLeaveTheConnectionReusable() throws Exception {
+    AtomicInteger conns = new AtomicInteger();
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  conns.incrementAndGet();
+                  for (String req; (req = RawServer.readRequest(in)) != null; ) {
+                    RawServer.write(
+                        out,
+                        "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\ntrailer: x-sum\r\n\r\n"
+                            + "2\r\nok\r\n0\r\nx-sum: 1\r\nx-other: 2\r\n\r\n");
+                  }
+                });
+        Runtime rt = rt();
+        HttpClient client = HttpClient.create()) {
+      for (int k = 0; k < 3; k++) {
+        Response r = rt.blockOn(client.get(raw.url("/")));
+        assertEquals("ok", rt.blockOn(r.body().string()));
+      }
+      assertEquals(1, conns.get());
+    }
+  }
+
+  @Test
+  void closeDelimitedAndConnectionCloseResponsesAreNotPooled() throws Exception {
+    AtomicInteger conns = new AtomicInteger();
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  conns.incrementAndGet();
+                  String req = RawServer.readRequest(in);
+                  if (req.startsWith("GET /10")) {
+                    RawServer.write(out, "HTTP/1.0 200 OK\r\n\r\nuntil the end");
+                  } else {
+                    RawServer.write(
+                        out, "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 2\r\n\r\nok");
+                    Thread.sleep(300);
+                  }
+                });
+        Runtime rt = rt();
+        HttpClient client = HttpClient.create()) {
+      Response r = rt.blockOn(client.get(raw.url("/10")));
+      assertEquals("until the end", rt.blockOn(r.body().string()));
+      assertEquals(0, client.idleConnections());
+      Response c = rt.blockOn(client.get(raw.url("/close")));
+      assertEquals("ok", rt.blockOn(c.body().string()));
+      assertEquals(0, client.idleConnections());
+    }
+  }
+
+  @Test
+  void bodilessResponsesWithAContentLengthReuseTheConnection() throws Exception {
+    AtomicInteger conns = new AtomicInteger();
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  conns.incrementAndGet();
+                  for (String req; (req = RawServer.readRequest(in)) != null; ) {
+                    String status =
+                        req.startsWith("HEAD")
+                            ? "200 OK"
+                            : req.startsWith("GET /204") ? "204 No Content" : "304 Not Modified";
+                    RawServer.write(out, "HTTP/1.1 " + status + "\r\ncontent-length: 100\r\n\r\n");
+                  }
+                });
+        Runtime rt = rt();
+        HttpClient client = HttpClient.create()) {
+      Response h = rt.blockOn(client.send(Request.of(Method.HEAD, raw.url("/"))));
+      assertEquals("", rt.blockOn(h.body().string()));
+      Response n = rt.blockOn(client.get(raw.url("/204")));
+      assertEquals("", rt.blockOn(n.body().string()));
+      Response m = rt.blockOn(client.get(raw.url("/304")));
+      assertEquals(304, m.status().code());
+      assertEquals("", rt.blockOn(m.body().string()));
+      assertEquals(1, conns.get());
+    }
+  }
+
+  @Test
+  void aHugeOrCrowdedResponseHeadFailsClearly() throws Exception {
+    for (String fields :
+        new String[] {
+          "x-big: " + "a".repeat(1 << 20) + "\r\n", "x-f: 1\r\n".repeat(100_000),
+        }) {
+      try (RawServer raw =
+              new RawServer(
+                  (i, s, in, out) -> {
+                    RawServer.readRequest(in);
+                    RawServer.write(out, "HTTP/1.1 200 OK\r\n" + fields + "\r\n");
+                  });
+          Runtime rt = rt();
+          HttpClient client = HttpClient.create()) {
+        Exception e = assertThrows(Exception.class, () -> rt.blockOn(client.get(raw.url("/"))));
+        assertInstanceOf(HttpException.class, e, e.toString());
+      }
+    }
+  }
+
+  @Test
+  void redirectsKeepOrDropTheBody() throws Exception {
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  for (String req; (req = RawServer.readRequest(in)) != null; ) {
+                    seen.add(req.substring(0, req.indexOf("\r\n")));
+                    if (req.contains("transfer-encoding: chunked")) {
+                      String rest = "";
+                      while (!rest.endsWith("0\r\n\r\n")) rest += (char) in.read();
+                    }
+                    String loc =
+                        req.contains(" /303 ")
+                            ? "303 See Other\r\nlocation: /done"
+                            : req.contains(" /307 ")
+                                ? "307 Temporary Redirect\r\nlocation: /done"
+                                : req.contains(" /308 ")
+                                    ? "308 Permanent Redirect\r\nlocation: /done"
+                                    : "200 OK";
+                    RawServer.write(out, "HTTP/1.1 " + loc + "\r\ncontent-length: 0\r\n\r\n");
+                  }
+                });
+        Runtime rt = rt();
+        HttpClient client = HttpClient.builder().followRedirects(3).build()) {
+      Response a = rt.blockOn(client.send(Request.post(raw.url("/303"), Body.of("x"))));
+      assertEquals(200, a.status().code());
+      Response b = rt.blockOn(client.send(Request.post(raw.url("/307"), Body.of("x"))));
+      assertEquals(200, b.status().code());
+      Body streamed =
+          Body.from(Streams.of("x").map(x -> ByteBuffer.wrap(x.getBytes(StandardCharsets.UTF_8))));
+      Response c = rt.blockOn(client.send(Request.post(raw.url("/308"), streamed)));
+      assertEquals(308, c.status().code());
+      assertEquals(
+          java.util.List.of(
+              "POST /303 HTTP/1.1",
+              "GET /done HTTP/1.1",
+              "POST /307 HTTP/1.1",
+              "POST /done HTTP/1.1",
+              "POST /308 HTTP/1.1"),
+          seen);
+    }
+  }
+
+  @Test
+  void aRedirectLocationInRawUtf8IsSentWithThoseBytesPercentEncodedOnce() throws Exception {
+    // Servers send a Location with raw UTF-8 bytes and spaces (RFC 9110 wants them encoded; many
+    // do not): curl and browsers percent-encode each such byte once.
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  for (String req; (req = RawServer.readRequest(in)) != null; ) {
+                    seen.add(req.substring(0, req.indexOf("\r\n")));
+                    if (req.startsWith("GET /from ")) {
+                      out.write(
+                          "HTTP/1.1 302 Found\r\nlocation: /caf\u00e9 au lait?q=\u00fc\r\n"
+                              .getBytes(StandardCharsets.UTF_8));
+                      RawServer.write(out, "content-length: 0\r\n\r\n");
+                    } else {
+                      RawServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+                    }
+                  }
+                });
+        Runtime rt = rt();
+        HttpClient client = HttpClient.builder().followRedirects(1).build()) {
+      Response r = rt.blockOn(client.get(raw.url("/from")));
+      assertEquals(200, r.status().code());
+      assertEquals("ok", rt.blockOn(r.body().string()));
+      assertEquals(
+          java.util.List.of("GET /from HTTP/1.1", "GET /caf%C3%A9%20au%20lait?q=%C3%BC HTTP/1.1"),
+          seen);
+    }
+  }
+
+  @Test
+  void aRedirectWithAnUnusableLocationIsReturnedAsItCame() throws Exception {
+    // As reqwest: a Location that is no URL at all ends the redirects; the 3xx is the answer, its
+    // body readable and its connection reused afterwards.
+    AtomicInteger conns = new AtomicInteger();
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  conns.incrementAndGet();
+                  for (String req; (req = RawServer.readRequest(in)) != null; ) {
+                    RawServer.write(
+                        out,
+                        req.startsWith("GET /from ")
+                            ? "HTTP/1.1 302 Found\r\nlocation: http://[oops/\r\n"
+                                + "content-length: 5\r\n\r\nmoved"
+                            : "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+                  }
+                });
+        Runtime rt = rt();
+        HttpClient client = HttpClient.builder().followRedirects(1).build()) {
+      Response r = rt.blockOn(client.get(raw.url("/from")));
+      assertEquals(302, r.status().code());
+      assertEquals("moved", rt.blockOn(r.body().string()));
+      Response next = rt.blockOn(client.get(raw.url("/other")));
+      assertEquals("ok", rt.blockOn(next.body().string()));
+      assertEquals(1, conns.get());
+    }
+  }
+}
