@@ -4,6 +4,7 @@ import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Poll;
+import io.kyoto.runtime.Task;
 import io.kyoto.runtime.Time;
 import io.kyoto.runtime.net.TcpStream;
 import io.kyoto.runtime.stream.Stream;
@@ -28,7 +29,9 @@ import java.time.Duration;
 /**
  * One request on a pooled HTTP/1.1 connection: check out (or connect), write the request, read the
  * response head, and hand back a response whose body reads the connection and returns it to the
- * pool at its end. A request that fails on a reused connection before any response byte arrived is
+ * pool at its end. A pooled connection is checked before use and dropped if the server closed it;
+ * for a request that is not retried that check waits for one turn of the I/O driver first (see
+ * ACQUIRE in poll). A request that fails on a reused connection before any response byte arrived is
  * retried once on a new connection when it is idempotent and its body can be replayed (a stale
  * keep-alive connection the server already closed). A non-idempotent request (POST, PATCH, an
  * extension method) is not retried: the server may have acted on it before the connection died (RFC
@@ -145,6 +148,8 @@ public final class ClientExchange implements Future<Response> {
   private boolean responseStarted;
   private IOException writeFailure; // a failed request write; the response is still read
   private Future<ClientConnection> connecting;
+  private Future<Void> settle; // the yield before a pooled connection is checked
+  private boolean settled;
   private Body body;
   private boolean chunked;
   private long bodyRemaining; // of a streamed body with a declared length, else -1
@@ -283,6 +288,18 @@ public final class ClientExchange implements Future<Response> {
       try {
         switch (state) {
           case ACQUIRE -> {
+            if (!replayable && !settled && !retried && pool.hasIdle(origin.key())) {
+              // A request that is not retried checks a pooled connection only after one turn of
+              // the I/O driver: on a current-thread runtime, a close that came while no blockOn
+              // ran (between two requests) is not seen by the reactor before it turns, and the
+              // check would take the closed connection for an open one.
+              settled = true;
+              settle = Task.yieldNow();
+            }
+            if (settle != null) {
+              if (settle.poll(cx).isPending()) return Poll.pending();
+              settle = null;
+            }
             conn = retried ? null : takeOpen(cx);
             reused = conn != null;
             if (conn == null) {

@@ -72,6 +72,12 @@ public final class ConnectionPool {
     return found;
   }
 
+  /** {@return whether a connection to {@code key} sits idle (it may have expired)} */
+  synchronized boolean hasIdle(String key) {
+    ArrayDeque<ClientConnection> q = idle.get(key);
+    return q != null && !q.isEmpty();
+  }
+
   void give(ClientConnection c, long now) {
     c.in.releaseIfEmpty();
     c.out.releaseIfEmpty();
