@@ -30,6 +30,12 @@ import java.util.Objects;
  * every response body</b>: a body left unread keeps its connection. Cancelling a body (or the
  * response future) closes the connection.
  *
+ * <p>A body the server cuts off before its declared end (its {@code Content-Length}, or the last
+ * chunk) fails its read with an {@link java.io.EOFException}, never ends as if it were whole; only
+ * a close-delimited body (no length, no chunking) ends at the close. A malformed or over-limit
+ * response, head or chunked body, fails with an {@link HttpException} of status 502 Bad Gateway.
+ * Either way the connection is closed, not pooled.
+ *
  * <p>A pooled connection is checked before reuse, and dropped if the server has closed it while it
  * sat idle. For a request that is not retried (below), the check comes after one turn of the
  * runtime's I/O driver, so that a close which arrived while no {@code blockOn} ran on a

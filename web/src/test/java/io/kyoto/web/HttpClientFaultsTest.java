@@ -394,4 +394,30 @@ class HttpClientFaultsTest {
       assertEquals(java.util.List.of("GET"), firstConnection);
     }
   }
+
+  @Test
+  void aMalformedOrOverLimitChunkedResponseBodyIsABadGateway() throws Exception {
+    // As for a bad response head: the fault is upstream's. A 400 or 431 would blame the caller's
+    // own client when a handler relays the error.
+    for (String body :
+        new String[] {
+          "zz\r\n", "5;" + "e".repeat(10_000) + "\r\n", "0\r\n" + "x-t: 1\r\n".repeat(20_000)
+        }) {
+      try (RawServer raw =
+              new RawServer(
+                  (i, s, in, out) -> {
+                    RawServer.readRequest(in);
+                    RawServer.write(
+                        out, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n" + body);
+                    Thread.sleep(500);
+                  });
+          Runtime rt = rt();
+          HttpClient client = HttpClient.create()) {
+        Response r = rt.blockOn(client.get(raw.url("/")));
+        HttpException e = assertThrows(HttpException.class, () -> rt.blockOn(r.body().drain()));
+        assertEquals(502, e.status().code(), e.toString());
+        assertEquals(0, client.idleConnections());
+      }
+    }
+  }
 }

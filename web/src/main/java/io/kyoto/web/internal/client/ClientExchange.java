@@ -11,9 +11,11 @@ import io.kyoto.runtime.stream.Stream;
 import io.kyoto.runtime.tls.TlsConnector;
 import io.kyoto.web.Body;
 import io.kyoto.web.Headers;
+import io.kyoto.web.HttpException;
 import io.kyoto.web.Method;
 import io.kyoto.web.Request;
 import io.kyoto.web.Response;
+import io.kyoto.web.Status;
 import io.kyoto.web.Upgraded;
 import io.kyoto.web.internal.h1.H1Limits;
 import io.kyoto.web.internal.h1.ResponseHead;
@@ -607,7 +609,11 @@ public final class ClientExchange implements Future<Response> {
     public void cancel() {}
   }
 
-  /** A response body read from the connection; the connection goes back to the pool at its end. */
+  /**
+   * A response body read from the connection; the connection goes back to the pool at its end. A
+   * malformed or over-limit chunked body fails with an {@link HttpException} of status 502, as a
+   * bad response head does; a connection that ends early, with an {@link java.io.EOFException}.
+   */
   private final class ClientBody implements Body {
     private final ClientConnection c;
     private final BodyDecoder decoder;
@@ -639,6 +645,12 @@ public final class ClientExchange implements Future<Response> {
       Poll<ByteBuffer> p;
       try {
         p = decoder.next(cx, c.in);
+      } catch (HttpException e) {
+        finished = true;
+        c.close();
+        // The decoder speaks for a server (400, 431 for a bad request body); here the bad body
+        // is upstream's, as a bad response head is (502).
+        throw new HttpException(Status.BAD_GATEWAY, "invalid response body: " + e.getMessage(), e);
       } catch (Exception e) {
         finished = true;
         c.close();
