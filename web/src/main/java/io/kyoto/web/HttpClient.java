@@ -584,7 +584,9 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     }
 
     /**
-     * Sets the connect timeout (default 10 s).
+     * Sets the connect timeout (default 10 s): TCP connect, proxy tunnel and TLS handshake. When it
+     * fires the request fails with a {@link java.util.concurrent.TimeoutException} whose message
+     * reads {@code connecting to host:port timed out after <n> ms}.
      *
      * @param timeout positive
      * @return this

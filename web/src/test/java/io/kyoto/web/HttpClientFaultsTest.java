@@ -361,6 +361,11 @@ class HttpClientFaultsTest {
       long ms = (System.nanoTime() - t0) / 1_000_000;
       assertInstanceOf(java.util.concurrent.TimeoutException.class, e, e.toString());
       assertTrue(ms < 5_000, "the connect timeout, not the request timeout, fired: " + ms + " ms");
+      // Which timeout fired, and where to: not the bare "deadline has elapsed" of the request
+      // timeout.
+      assertEquals(
+          "connecting to 127.0.0.1:" + ss.getLocalPort() + " timed out after 300 ms",
+          e.getMessage());
       for (java.net.Socket s : held) s.close();
     }
   }

@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One request on a pooled HTTP/1.1 connection: check out (or connect), write the request, read the
@@ -211,6 +212,33 @@ public final class ClientExchange implements Future<Response> {
   }
 
   /**
+   * {@return {@link #connect()} limited to {@code timeout}} A timeout fails with a {@link
+   * TimeoutException} that says it was the connect (TCP, tunnel and TLS handshake), to where, and
+   * after how long; the request timeout's says only that its deadline elapsed.
+   */
+  private Future<ClientConnection> connectWithin(Duration timeout) {
+    return Time.timeout(timeout, connect())
+        .handle(
+            (c, e) -> {
+              if (e instanceof TimeoutException) {
+                Proxy proxy = origin.proxy();
+                TimeoutException named =
+                    new TimeoutException(
+                        "connecting to "
+                            + origin.hostPort()
+                            + (proxy == null ? "" : " through the proxy " + proxy.hostPort())
+                            + " timed out after "
+                            + timeout.toMillis()
+                            + " ms");
+                named.initCause(e);
+                throw named;
+              }
+              if (e != null) throw e;
+              return c;
+            });
+  }
+
+  /**
    * Opens a {@code CONNECT} tunnel through a proxy on {@code tcp}: sends the request, reads the
    * proxy's answer, and completes with the same stream once a 2xx came; any other answer fails with
    * an {@link IOException} naming its status.
@@ -305,7 +333,7 @@ public final class ClientExchange implements Future<Response> {
             conn = retried ? null : takeOpen(cx);
             reused = conn != null;
             if (conn == null) {
-              connecting = Time.timeout(settings.connectTimeout(), connect());
+              connecting = connectWithin(settings.connectTimeout());
               state = State.CONNECT;
             } else {
               writeHead();
