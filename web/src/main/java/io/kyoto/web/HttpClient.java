@@ -340,17 +340,23 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
    * even once encoded} Many servers send a {@code Location} with raw UTF-8 bytes or spaces, which
    * RFC 3986 does not allow: as curl, each such byte (a field value holds one per char, as
    * ISO-8859-1) is percent-encoded once, so {@code /café} (UTF-8 on the wire) is asked for as
-   * {@code /caf%C3%A9}, not double-encoded. A value that still is no URI reference ({@code
-   * http://[oops/}) gives null: as reqwest, the redirect is then not followed.
+   * {@code /caf%C3%A9}, not double-encoded; a {@code %} that starts no escape becomes {@code %25}.
+   * A value that still is no URI reference ({@code http://[oops/}) gives null: as reqwest, the
+   * redirect is then not followed.
    */
   private static URI resolveLocation(URI base, String location) {
     StringBuilder encoded = null;
     for (int i = 0; i < location.length(); i++) {
       char c = location.charAt(i);
-      boolean keep = c > ' ' && c < 0x7f && "\"<>\\^`{|}".indexOf(c) < 0;
+      boolean keep =
+          c > ' '
+              && c < 0x7f
+              && "\"<>\\^`{|}".indexOf(c) < 0
+              && (c != '%' || escapeAt(location, i));
       if (keep && encoded == null) continue;
-      if (encoded == null)
+      if (encoded == null) {
         encoded = new StringBuilder(location.length() + 16).append(location, 0, i);
+      }
       if (keep) {
         encoded.append(c);
       } else {
@@ -365,6 +371,13 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
   }
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  /** {@return whether a percent escape ({@code %} and two hex digits) starts at {@code i}} */
+  private static boolean escapeAt(String s, int i) {
+    return i + 2 < s.length()
+        && Character.digit(s.charAt(i + 1), 16) >= 0
+        && Character.digit(s.charAt(i + 2), 16) >= 0;
+  }
 
   /**
    * Resolves a {@code Location} against the request's URL (RFC 3986 section 5.2). The JDK's {@link

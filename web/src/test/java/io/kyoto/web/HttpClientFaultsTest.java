@@ -263,7 +263,7 @@ class HttpClientFaultsTest {
                     seen.add(req.substring(0, req.indexOf("\r\n")));
                     if (req.startsWith("GET /from ")) {
                       out.write(
-                          "HTTP/1.1 302 Found\r\nlocation: /caf\u00e9 au lait?q=\u00fc\r\n"
+                          "HTTP/1.1 302 Found\r\nlocation: /caf\u00e9 au lait?q=\u00fc&r=100%&s=%41\r\n"
                               .getBytes(StandardCharsets.UTF_8));
                       RawServer.write(out, "content-length: 0\r\n\r\n");
                     } else {
@@ -277,7 +277,8 @@ class HttpClientFaultsTest {
       assertEquals(200, r.status().code());
       assertEquals("ok", rt.blockOn(r.body().string()));
       assertEquals(
-          java.util.List.of("GET /from HTTP/1.1", "GET /caf%C3%A9%20au%20lait?q=%C3%BC HTTP/1.1"),
+          java.util.List.of(
+              "GET /from HTTP/1.1", "GET /caf%C3%A9%20au%20lait?q=%C3%BC&r=100%25&s=%41 HTTP/1.1"),
           seen);
     }
   }
