@@ -1,10 +1,13 @@
 package io.kyoto.web;
 
+import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Task;
 import io.kyoto.runtime.Time;
 import io.kyoto.runtime.service.Service;
+import io.kyoto.runtime.stream.Stream;
 import io.kyoto.runtime.tls.TlsConnector;
 import io.kyoto.web.internal.client.ClientExchange;
 import io.kyoto.web.internal.client.ConnectionPool;
@@ -12,6 +15,7 @@ import io.kyoto.web.internal.client.NoProxy;
 import io.kyoto.web.internal.h1.H1Limits;
 import io.kyoto.web.internal.io.InflatingBody;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -272,8 +276,51 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
             // Credentials meant for one origin are not handed to another (as reqwest and curl).
             for (String name : CREDENTIALS) next.headers().remove(name);
           }
-          return r.body().drain().flatMap(v -> sendFollowing(next, redirectsLeft - 1));
+          return skim(r.body()).flatMap(v -> sendFollowing(next, redirectsLeft - 1));
         });
+  }
+
+  /** The most of a redirect's own body read (and discarded) so its connection can be reused. */
+  private static final long REDIRECT_BODY_SKIM = 64 * 1024;
+
+  /**
+   * {@return a future that reads and discards a redirect's body if it is short, so its connection
+   * goes back to the pool} Past {@link #REDIRECT_BODY_SKIM} bytes the body is cancelled (closing
+   * its connection) instead, as reqwest drops it unread: a long or endless 3xx body must not hold
+   * the redirect up. A failure reading it is not the request's: the next hop goes on.
+   */
+  private static Future<Void> skim(Body body) {
+    if (body.contentLength() > REDIRECT_BODY_SKIM) {
+      body.cancel();
+      return Futures.ready(null);
+    }
+    return new Future<>() {
+      private long read;
+
+      @Override
+      public Poll<Void> poll(Context cx) {
+        try {
+          while (true) {
+            Poll<ByteBuffer> p = body.pollNext(cx);
+            if (p.isPending()) return Poll.pending();
+            if (Stream.isEnd(p)) return Poll.ready(null);
+            read += p.value().remaining();
+            if (read > REDIRECT_BODY_SKIM) {
+              body.cancel();
+              return Poll.ready(null);
+            }
+          }
+        } catch (Exception e) {
+          body.cancel(); // the client's body has closed its connection already; any other too
+          return Poll.ready(null);
+        }
+      }
+
+      @Override
+      public void cancel() {
+        body.cancel();
+      }
+    };
   }
 
   /**
@@ -654,7 +701,10 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
      * body. A redirect to another origin (scheme, host or port) drops the credential fields ({@code
      * authorization}, {@code cookie}, {@code proxy-authorization}). A {@code Location} with raw
      * non-ASCII bytes or spaces is followed with each such byte percent-encoded once, as curl does;
-     * one that is no URL even then ends the redirects, as in reqwest: that 3xx is the response.
+     * one that is no URL even then ends the redirects, as in reqwest: that 3xx is the response. A
+     * followed 3xx's own body is read and discarded when it is at most 64 KiB, so its connection is
+     * reused; a longer one (or one that fails) is dropped with its connection, as reqwest drops it,
+     * and the redirect goes on.
      *
      * @param max zero or more
      * @return this

@@ -426,4 +426,35 @@ class HttpClientFaultsTest {
       }
     }
   }
+
+  @Test
+  void aRedirectWithAnEndlessBodyIsFollowedWithoutReadingItAll() throws Exception {
+    // The 3xx's own body is read only while it is short (so its connection can be reused); past
+    // that it is dropped with its connection, as reqwest drops it: the redirect is followed
+    // rather than waiting on a body nobody wants.
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  String req = RawServer.readRequest(in);
+                  if (req.startsWith("GET /from ")) {
+                    RawServer.write(
+                        out,
+                        "HTTP/1.1 302 Found\r\nlocation: /to\r\n"
+                            + "transfer-encoding: chunked\r\n\r\n");
+                    byte[] chunk = ("1000\r\n" + "m".repeat(0x1000) + "\r\n").getBytes();
+                    while (true) out.write(chunk); // until the client closes
+                  }
+                  RawServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+                });
+        Runtime rt = rt();
+        HttpClient client =
+            HttpClient.builder()
+                .followRedirects(1)
+                .requestTimeout(java.time.Duration.ofSeconds(5))
+                .build()) {
+      Response r = rt.blockOn(client.get(raw.url("/from")));
+      assertEquals(200, r.status().code());
+      assertEquals("ok", rt.blockOn(r.body().string()));
+    }
+  }
 }
