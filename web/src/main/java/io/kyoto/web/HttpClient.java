@@ -41,12 +41,13 @@ import java.util.Objects;
  * Either way the connection is closed, not pooled.
  *
  * <p>A pooled connection is checked before reuse, and dropped if the server has closed it while it
- * sat idle. For a request that is not retried (below), the check comes after one turn of the
- * runtime's I/O driver, so that a close which arrived while no {@code blockOn} ran on a
- * current-thread runtime is seen. A request whose reused connection still closes before any
- * response byte arrived (a close racing with that check) is sent once more on a new connection if
- * it is idempotent (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) with a fully buffered body; any other
- * request fails with the I/O error, since the server may have acted on it.
+ * sat idle or sent bytes no request asked for (the connection is then out of sync). For a request
+ * that is not retried (below), and for any request whose connection sat idle a millisecond or more,
+ * the check comes after one turn of the runtime's I/O driver, so that what arrived while no {@code
+ * blockOn} ran on a current-thread runtime is seen. A request whose reused connection still closes
+ * before any response byte arrived (a close racing with that check) is sent once more on a new
+ * connection if it is idempotent (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) with a fully buffered
+ * body; any other request fails with the I/O error, since the server may have acted on it.
  *
  * <p>A {@code 101 Switching Protocols} response (or a 2xx answer to CONNECT) hands its connection
  * over: it has an empty body and {@link Response#upgraded()} gives the connection, which leaves the

@@ -457,4 +457,32 @@ class HttpClientFaultsTest {
       assertEquals("ok", rt.blockOn(r.body().string()));
     }
   }
+
+  @Test
+  void bytesThatCameOnAnIdleConnectionBetweenBlockOnCallsAreNotTheNextResponse() throws Exception {
+    // A server that sends more after a response (a body longer than its length, sent late): the
+    // connection is out of sync. On a current-thread runtime the reactor learns of those bytes
+    // only when it turns; the next request must not read them as its response.
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  for (String req; (req = RawServer.readRequest(in)) != null; ) {
+                    if (req.startsWith("GET /a ")) {
+                      RawServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+                      Thread.sleep(100);
+                      RawServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\njunk!");
+                    } else {
+                      RawServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nreal");
+                    }
+                  }
+                });
+        Runtime rt = rt();
+        HttpClient client = HttpClient.create()) {
+      Response a = rt.blockOn(client.get(raw.url("/a")));
+      assertEquals("ok", rt.blockOn(a.body().string()));
+      Thread.sleep(400);
+      Response b = rt.blockOn(client.get(raw.url("/b")));
+      assertEquals("real", rt.blockOn(b.body().string()));
+    }
+  }
 }

@@ -32,18 +32,23 @@ import java.util.concurrent.TimeoutException;
 /**
  * One request on a pooled HTTP/1.1 connection: check out (or connect), write the request, read the
  * response head, and hand back a response whose body reads the connection and returns it to the
- * pool at its end. A pooled connection is checked before use and dropped if the server closed it;
- * for a request that is not retried that check waits for one turn of the I/O driver first (see
- * ACQUIRE in poll). A request that fails on a reused connection before any response byte arrived is
- * retried once on a new connection when it is idempotent and its body can be replayed (a stale
- * keep-alive connection the server already closed). A non-idempotent request (POST, PATCH, an
- * extension method) is not retried: the server may have acted on it before the connection died (RFC
- * 9110 section 9.2.2). If writing the request fails because the server stopped reading, the answer
- * it may have sent first (an early 413, say) is still read and returned, and the connection is not
+ * pool at its end. A pooled connection is checked before use and dropped if the server closed it or
+ * sent bytes nobody asked for; the check waits for one turn of the I/O driver first when the
+ * request is not retried or the connection sat idle for a millisecond or more (see ACQUIRE in
+ * poll). A request that fails on a reused connection before any response byte arrived is retried
+ * once on a new connection when it is idempotent and its body can be replayed (a stale keep-alive
+ * connection the server already closed). A non-idempotent request (POST, PATCH, an extension
+ * method) is not retried: the server may have acted on it before the connection died (RFC 9110
+ * section 9.2.2). If writing the request fails because the server stopped reading, the answer it
+ * may have sent first (an early 413, say) is still read and returned, and the connection is not
  * reused; without one, the write error is reported.
  */
 public final class ClientExchange implements Future<Response> {
   private static final byte[] CRLF = {'\r', '\n'};
+
+  /** How long a pooled connection sits idle before its check waits for a driver turn first. */
+  private static final long SETTLE_AFTER_IDLE_NANOS = 1_000_000;
+
   private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
   /**
@@ -318,13 +323,19 @@ public final class ClientExchange implements Future<Response> {
       try {
         switch (state) {
           case ACQUIRE -> {
-            if (!replayable && !settled && !retried && pool.hasIdle(origin.key())) {
-              // A request that is not retried checks a pooled connection only after one turn of
-              // the I/O driver: on a current-thread runtime, a close that came while no blockOn
-              // ran (between two requests) is not seen by the reactor before it turns, and the
-              // check would take the closed connection for an open one.
+            if (!settled && !retried) {
+              // A pooled connection is checked only after one turn of the I/O driver: on a
+              // current-thread runtime, a close or stray bytes that came while no blockOn ran
+              // (between two requests) are not seen by the reactor before it turns, and the check
+              // would take the connection for a clean open one; the bytes would be read as this
+              // request's response. A request that is not retried always waits for that turn; one
+              // that is, when the connection sat idle long enough for something to have come
+              // (a tight loop of requests pays nothing).
               settled = true;
-              settle = Task.yieldNow();
+              long idle = pool.idleFor(origin.key(), Time.now());
+              if (idle >= 0 && (!replayable || idle >= SETTLE_AFTER_IDLE_NANOS)) {
+                settle = Task.yieldNow();
+              }
             }
             if (settle != null) {
               if (settle.poll(cx).isPending()) return Poll.pending();

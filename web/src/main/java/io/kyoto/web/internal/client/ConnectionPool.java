@@ -72,10 +72,13 @@ public final class ConnectionPool {
     return found;
   }
 
-  /** {@return whether a connection to {@code key} sits idle (it may have expired)} */
-  synchronized boolean hasIdle(String key) {
+  /**
+   * {@return how long the connection {@link #take} would offer first for {@code key} has been idle,
+   * in nanoseconds, or -1 if none is}
+   */
+  synchronized long idleFor(String key, long now) {
     ArrayDeque<ClientConnection> q = idle.get(key);
-    return q != null && !q.isEmpty();
+    return q == null || q.isEmpty() ? -1 : Math.max(0, now - q.peekFirst().idleSince);
   }
 
   void give(ClientConnection c, long now) {
