@@ -45,11 +45,10 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ClientExchange implements Future<Response> {
   private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
   /** How long a pooled connection sits idle before its check waits for a driver turn first. */
   private static final long SETTLE_AFTER_IDLE_NANOS = 1_000_000;
-
-  private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
   /**
    * The client's settings.
