@@ -35,9 +35,10 @@ import java.util.Objects;
  *
  * <p>Parts come one after the other, as the body does: the next part is there once the data of the
  * one before has been read to its end or skipped. Polling this stream for the next part skips what
- * is left of the current part's data (axum does the same); that part's stream then fails with
- * {@link IllegalStateException}. {@link Part#cancel()} only gives a part up: its data is skipped
- * when the next part is asked for.
+ * is left of the current part's data (axum does the same); if any of it was skipped, that part's
+ * stream then fails with {@link IllegalStateException}, and if none was (its data was read to the
+ * last byte), it ends. {@link Part#cancel()} only gives a part up: its data is skipped when the
+ * next part is asked for.
  *
  * <h2>Memory</h2>
  *
@@ -149,10 +150,13 @@ public final class MultipartStream implements Stream<MultipartStream.Part> {
   @Override
   public Poll<Part> pollNext(Context cx) throws Exception {
     while (current != null && !current.ended) {
-      current.skipped = true;
       int event = pump(cx);
       if (event == PENDING) return Poll.pending();
-      if (event == MultipartParser.PART_END) current.ended = true;
+      if (event == MultipartParser.PART_END) {
+        current.ended = true; // a part read to its last byte ends whole
+      } else {
+        current.skipped = true; // some of its data is discarded: its stream must not end quietly
+      }
     }
     int event = pump(cx);
     if (event == PENDING) return Poll.pending();
