@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kyoto.runtime.io.IoTestSupport;
+import io.kyoto.runtime.sync.CancellationToken;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -435,6 +436,38 @@ class RuntimeTest {
     assertEquals(0, rt.metrics().numAliveTasks());
     for (JoinHandle<Void> h : handles) {
       assertTrue(h.isFinished());
+    }
+  }
+
+  /**
+   * Spawns from tasks (counted by the spawning worker on a multi-thread runtime) and from outside:
+   * the counts add up, and the tasks are alive from their spawn until they end.
+   */
+  @ParameterizedTest
+  @EnumSource(Flavor.class)
+  void tasksSpawnedByTasksCountAsAliveUntilTheyEnd(Flavor flavor) throws Exception {
+    try (Runtime rt = runtime(flavor)) {
+      RuntimeMetrics m = rt.metrics();
+      CancellationToken release = new CancellationToken();
+      JoinHandle<List<JoinHandle<Void>>> parent =
+          rt.spawn(
+              Futures.lazy(
+                  () -> {
+                    List<JoinHandle<Void>> children = new ArrayList<>();
+                    for (int i = 0; i < 40; i++) {
+                      children.add(Task.spawn(release.cancelled()));
+                    }
+                    return Futures.ready(children);
+                  }));
+      List<JoinHandle<Void>> children = rt.blockOn(parent);
+      assertEquals(41, m.spawnedTasksCount());
+      waitUntil(() -> m.numAliveTasks() == 40); // the parent has ended; its children wait
+      assertEquals(40, m.numAliveTasks());
+      release.cancel();
+      rt.blockOn(Futures.join(children));
+      waitUntil(() -> m.numAliveTasks() == 0);
+      assertEquals(0, m.numAliveTasks());
+      assertEquals(41, m.spawnedTasksCount());
     }
   }
 

@@ -8,12 +8,27 @@ public final class CurrentRuntime {
   private static final ThreadLocal<RuntimeCore> CURRENT = new ThreadLocal<>();
   private static final ThreadLocal<Boolean> DRIVING = new ThreadLocal<>();
 
+  /**
+   * The runtime of the thread that entered one last (typically the one thread in {@code blockOn}),
+   * so that its {@code Task.spawn} calls skip the thread-local lookup, which costs more than the
+   * rest of a spawn. Each entry is immutable and names its thread; only that thread writes entries
+   * naming it, on every enter and restore, so an entry a thread finds for itself is its latest
+   * (other threads' writes replace it with their own, which it ignores).
+   */
+  private static volatile Entry last;
+
+  private record Entry(Thread thread, RuntimeCore core) {}
+
   private CurrentRuntime() {}
 
   /** {@return the current runtime, or null outside one} */
   public static RuntimeCore get() {
     if (Thread.currentThread() instanceof WorkerThread wt && wt.core != null) {
       return wt.core; // a worker's runtime never changes while it runs
+    }
+    Entry e = last;
+    if (e != null && e.thread == Thread.currentThread()) {
+      return e.core;
     }
     return CURRENT.get();
   }
@@ -27,6 +42,7 @@ public final class CurrentRuntime {
   public static RuntimeCore enter(RuntimeCore core) {
     RuntimeCore previous = CURRENT.get();
     CURRENT.set(core);
+    last = new Entry(Thread.currentThread(), core);
     if (core != null && core.config().rngSeed() != null) {
       FastRand.current().reseed(core.nextRngSeed());
     }
@@ -47,6 +63,8 @@ public final class CurrentRuntime {
     } else {
       CURRENT.set(previous);
     }
+    // null rather than an entry with no runtime: a static must not keep a finished thread alive.
+    last = previous == null ? null : new Entry(Thread.currentThread(), previous);
     if (Thread.currentThread() instanceof WorkerThread wt) {
       wt.core = previous;
     }

@@ -63,8 +63,6 @@ final class MultiThreadScheduler extends SchedulerBase {
   /** ...or this long (checked before each poll, so a slow poll delays it by that poll). */
   static final long NOTIFY_AFTER_NANOS = 50_000;
 
-  private static final ThreadLocal<Worker> CURRENT_WORKER = new ThreadLocal<>();
-
   private static final VarHandle POLLS;
 
   static {
@@ -112,9 +110,9 @@ final class MultiThreadScheduler extends SchedulerBase {
   }
 
   private static Worker currentWorker() {
-    return Thread.currentThread() instanceof WorkerThread wt
-        ? (Worker) wt.worker
-        : CURRENT_WORKER.get();
+    // Workers always run on WorkerThreads: other threads need no thread-local lookup to learn
+    // that they are not workers.
+    return Thread.currentThread() instanceof WorkerThread wt ? (Worker) wt.worker : null;
   }
 
   @Override
@@ -276,6 +274,15 @@ final class MultiThreadScheduler extends SchedulerBase {
   }
 
   @Override
+  TaskCounts[] taskCounts() {
+    TaskCounts[] counts = new TaskCounts[workers.length];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = workers[i].counts;
+    }
+    return counts;
+  }
+
+  @Override
   SchedulerMetrics metrics() {
     int n = workers.length;
     long[] polls = new long[n];
@@ -301,6 +308,7 @@ final class MultiThreadScheduler extends SchedulerBase {
     final ArrayDeque<TaskCore<?>> deferred = new ArrayDeque<>();
     final Parker parker = new Parker(core.driver());
     final PollSlot slot = new PollSlot();
+    final TaskCounts counts = new TaskCounts();
     volatile Thread thread; // written before start, read by shutdown
     volatile boolean wokenAsSearcher; // set by a notifier under sleepLock, before unpark
     TaskCore<?> lifo;
@@ -336,9 +344,9 @@ final class MultiThreadScheduler extends SchedulerBase {
     void run() {
       queue.bindOwner();
       slot.thread = Thread.currentThread();
-      CURRENT_WORKER.set(this);
       if (Thread.currentThread() instanceof WorkerThread wt) {
         wt.worker = this;
+        wt.counts = counts;
       }
       RuntimeCore previous = CurrentRuntime.enter(core);
       CurrentRuntime.setDriving(true);
@@ -353,9 +361,9 @@ final class MultiThreadScheduler extends SchedulerBase {
         core.threadStopped();
         CurrentRuntime.setDriving(false);
         CurrentRuntime.restore(previous);
-        CURRENT_WORKER.remove();
         if (Thread.currentThread() instanceof WorkerThread wt) {
           wt.worker = null;
+          wt.counts = null;
         }
       }
     }

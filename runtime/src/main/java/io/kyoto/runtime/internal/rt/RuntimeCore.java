@@ -27,9 +27,11 @@ public final class RuntimeCore {
   private final SchedulerBase scheduler;
   private final Scheduler blockingScheduler;
   private final OwnedTasks alive;
-  // Counted, not listed: the alive list holds only tasks that have been pending once.
+  // Counted, not listed: the alive list holds only tasks that have been pending once. A worker
+  // counts in its own TaskCounts; these hold the counts of every other thread.
   private final LongAdder spawned = new LongAdder();
   private final LongAdder terminated = new LongAdder();
+  private final TaskCounts[] workerCounts;
   // The future of each thread inside blockOn, for task dumps (one put and remove per blockOn).
   private final Map<Thread, Future<?>> blockOns = new ConcurrentHashMap<>();
   private final AtomicLong rngSeeds = new AtomicLong();
@@ -48,6 +50,7 @@ public final class RuntimeCore {
     this.scheduler =
         config.multiThread() ? new MultiThreadScheduler(this) : new CurrentThreadScheduler(this);
     this.blockingScheduler = new BlockingScheduler();
+    this.workerCounts = scheduler.taskCounts();
   }
 
   /**
@@ -140,11 +143,12 @@ public final class RuntimeCore {
    */
   public <T> TaskCore<T> spawn(Future<T> future) {
     TaskCore<T> task = new TaskCore<>(future, scheduler);
-    spawned.increment();
+    countSpawned();
     if (shutdown) {
       task.abort(); // as tokio: a task spawned during shutdown is cancelled, never polled
+    } else {
+      task.scheduleNew(); // listed in `alive` at its first pending poll (onFirstPending)
     }
-    task.wake(); // listed in `alive` at its first pending poll (onFirstPending)
     return task;
   }
 
@@ -175,14 +179,14 @@ public final class RuntimeCore {
    */
   public <T> TaskCore<T> spawnMandatoryBlocking(ThrowingSupplier<T> job) {
     TaskCore<T> task = new TaskCore<>(cx -> Poll.ready(job.get()), blockingScheduler);
-    spawned.increment();
+    countSpawned();
     task.wake();
     return task;
   }
 
   private void register(TaskCore<?> task) {
     // Blocking jobs are listed from the start: a queued job is reached through the list only.
-    spawned.increment();
+    countSpawned();
     onFirstPending(task); // listed at once, and cancelled if shutdown has begun
     task.wake();
   }
@@ -226,12 +230,20 @@ public final class RuntimeCore {
     // Terminated first: a task counted there was spawned before, so the difference is never
     // negative; exact whenever no task is being spawned or completed.
     long done = terminated.sum();
-    return (int) Math.max(0, spawned.sum() - done);
+    TaskCounts[] counts = workerCounts;
+    for (TaskCounts c : counts) {
+      done += c.terminatedCount();
+    }
+    return (int) Math.max(0, spawnedTasks() - done);
   }
 
   /** {@return the number of tasks spawned so far} */
   public long spawnedTasks() {
-    return spawned.sum();
+    long n = spawned.sum();
+    for (TaskCounts c : workerCounts) {
+      n += c.spawnedCount();
+    }
+    return n;
   }
 
   /** {@return the number of blocking jobs queued or running} */
@@ -275,7 +287,19 @@ public final class RuntimeCore {
 
   void onTerminated(TaskCore<?> task) {
     alive.remove(task);
-    terminated.increment();
+    if (Thread.currentThread() instanceof WorkerThread wt && wt.core == this) {
+      wt.counts.terminated();
+    } else {
+      terminated.increment();
+    }
+  }
+
+  private void countSpawned() {
+    if (Thread.currentThread() instanceof WorkerThread wt && wt.core == this) {
+      wt.counts.spawned();
+    } else {
+      spawned.increment();
+    }
   }
 
   void onFailure(TaskCore<?> task, Throwable failure) {

@@ -78,6 +78,13 @@ abstract sealed class SchedulerBase implements Scheduler
   /** {@return the slots of the threads that poll tasks, for the blocking-poll detector} */
   abstract PollSlot[] pollSlots();
 
+  /** {@return the workers' shares of the task counts (none for a current-thread scheduler)} */
+  TaskCounts[] taskCounts() {
+    return NO_COUNTS;
+  }
+
+  private static final TaskCounts[] NO_COUNTS = {};
+
   /** Counts the calling runtime thread as active for the blocking-poll detector. */
   void threadActive() {
     BlockingPollDetector d = core.detector();

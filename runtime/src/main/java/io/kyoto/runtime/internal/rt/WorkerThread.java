@@ -8,6 +8,7 @@ package io.kyoto.runtime.internal.rt;
 final class WorkerThread extends Thread {
   RuntimeCore core; // this thread only
   Object worker; // this thread only: the MultiThreadScheduler.Worker it runs
+  TaskCounts counts; // this thread only: its worker's share of the runtime's task counts
 
   WorkerThread(Runnable body, String name) {
     super(body, name);

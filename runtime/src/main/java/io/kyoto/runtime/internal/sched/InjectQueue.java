@@ -2,59 +2,126 @@ package io.kyoto.runtime.internal.sched;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * The scheduler's shared FIFO (tokio's inject queue): wakes from threads that are not workers of
- * this runtime, and the overflow of full {@link LocalQueue}s. Workers pull from it every {@code
- * globalQueueInterval} ticks and when their own queues are empty.
+ * The scheduler's shared FIFO (tokio's inject queue): wakes and spawns from threads that are not
+ * workers of this runtime (a {@code blockOn} thread, a blocking job, a timer or I/O thread), and
+ * the overflow of full {@link LocalQueue}s. Workers pull from it every {@code globalQueueInterval}
+ * ticks and when their own queues are empty.
  *
- * <p>Implementation: an {@link ArrayDeque} guarded by one monitor (tokio guards an intrusive list
- * with a mutex; a ring gives the same cost without a node per task). The length is mirrored in a
- * field that is read without the monitor, so an empty queue costs a load, not a lock. The ring is
- * replaced by a small one when it empties after a burst, so a spike does not pin memory.
+ * <h2>Implementation</h2>
  *
- * <p>Shutdown: after {@link #close()}, pushes return {@code false} and leave the tasks with the
- * caller; pops keep draining what was queued before.
+ * <p>A push is one compare-and-set, without a lock: producers reserve consecutive positions by
+ * advancing {@link #tail}, then store their tasks into the slots of those positions. The slots live
+ * in a linked list of fixed-size {@link Chunk}s; the producer that reserves the first position of a
+ * chunk allocates and links it, so each chunk is created exactly once. Consumers take one lock
+ * among themselves only (a worker pulls a batch at a time, so they rarely meet); a consumer never
+ * blocks a producer. tokio guards its inject list with one mutex for both sides, and so did this
+ * class: with a {@code blockOn} thread spawning while the workers pull, the monitor was contended
+ * and inflated, and the push cost most of a spawn.
+ *
+ * <p>A reserved position whose task is not stored yet is a <em>hole</em>: the producer is between
+ * its compare-and-set and its store. A consumer that reaches a hole waits for the store (spinning,
+ * then yielding the processor so a descheduled producer can run), which keeps the queue FIFO and
+ * linearizable: a push takes effect at its compare-and-set, and {@link #len()} counts it from then.
+ * Nothing a producer does between the two can fail: a batch is checked for nulls before anything is
+ * reserved.
+ *
+ * <p>Memory: a chunk is unreachable once consumers moved past it and producers reserved beyond it,
+ * so a burst does not pin memory; an idle queue holds one chunk.
+ *
+ * <p>Shutdown: {@link #close()} sets a bit in {@link #tail}, so no reservation can succeed after
+ * it; later pushes return {@code false} and leave the tasks with the caller, and pops keep draining
+ * what was pushed before (waiting out the stores of pushes that reserved before the close).
  *
  * <p>Thread safety: every method may be called from any thread. The {@code rest} callback of {@link
- * #popBatch} runs under the monitor.
+ * #popBatch} runs under the consumers' lock.
  *
  * @param <T> the element type (the scheduler's task)
  */
 public final class InjectQueue<T> {
-  /** A ring that held more than this many tasks is dropped when it empties. */
-  private static final int SHRINK_THRESHOLD = 1024;
+  /** Slots per chunk by default. */
+  static final int CHUNK = 256;
 
-  private static final VarHandle LEN;
+  /** The bit of {@link #tail} that marks the queue closed. */
+  private static final long CLOSED = Long.MIN_VALUE;
+
+  /** Spins on a hole before the waiting consumer starts yielding the processor to the producer. */
+  private static final int SPINS_BEFORE_YIELD = 64;
+
+  /** Attempts at a consistent {@link #len()} before settling for an approximate one. */
+  private static final int LEN_TRIES = 16;
+
+  private static final VarHandle TAIL;
+  private static final VarHandle HEAD;
+  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
 
   static {
     try {
-      LEN = MethodHandles.lookup().findVarHandle(InjectQueue.class, "len", int.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      TAIL = lookup.findVarHandle(InjectQueue.class, "tail", long.class);
+      HEAD = lookup.findVarHandle(InjectQueue.class, "head", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  private final Object lock = new Object();
+  /** A run of slots for the positions {@code base .. base + slots.length - 1}. */
+  private static final class Chunk {
+    final long base;
+    final Object[] slots;
+    volatile Chunk next; // set once, by the producer that reserved position base + slots.length
 
-  /** Guarded by {@link #lock}. */
-  private ArrayDeque<T> tasks = new ArrayDeque<>();
+    Chunk(long base, int size) {
+      this.base = base;
+      this.slots = new Object[size];
+    }
 
-  /** Largest size of {@link #tasks} since it was last replaced. Guarded by {@link #lock}. */
-  private int peak;
+    long end() {
+      return base + slots.length;
+    }
+  }
 
-  /** Guarded by {@link #lock}. */
-  private boolean closed;
+  /** The next position to reserve, with {@link #CLOSED}; advanced by producers through CAS. */
+  private volatile long tail;
 
-  /** Mirror of {@code tasks.size()}: stored under the lock, loaded anywhere; via {@link #LEN}. */
-  private int len;
+  /**
+   * A chunk whose base is at most every position not reserved yet: the newest chunk some producer
+   * linked (or an older one, when two producers publish out of order, which only costs a walk).
+   * Read before reserving, so the reserved position is never behind it.
+   */
+  private volatile Chunk producerChunk;
+
+  private final Object consumerLock = new Object();
+
+  /** The next position to take; written under {@link #consumerLock}, read anywhere. */
+  private volatile long head;
+
+  /** The chunk holding {@link #head} (or the one before, at a chunk boundary). */
+  private Chunk consumerChunk; // under consumerLock
 
   /** Creates an empty, open queue. */
-  public InjectQueue() {}
+  public InjectQueue() {
+    this(CHUNK);
+  }
+
+  /**
+   * Creates an empty, open queue with chunks of {@code chunkSize} slots (tests use tiny chunks so
+   * that model checking crosses chunk boundaries).
+   *
+   * @param chunkSize slots per chunk, at least 1
+   */
+  InjectQueue(int chunkSize) {
+    if (chunkSize < 1) {
+      throw new IllegalArgumentException("chunkSize must be at least 1: " + chunkSize);
+    }
+    Chunk first = new Chunk(0, chunkSize);
+    producerChunk = first;
+    consumerChunk = first;
+  }
 
   /**
    * Appends a task.
@@ -64,18 +131,19 @@ public final class InjectQueue<T> {
    */
   public boolean push(T task) {
     Objects.requireNonNull(task, "task");
-    synchronized (lock) {
-      if (closed) {
-        return false;
-      }
-      tasks.addLast(task);
-      grew();
-      return true;
+    Chunk c = producerChunk; // before the reservation: c.base <= the position we get
+    long at = reserve(1);
+    if (at < 0) {
+      return false;
     }
+    c = chunkOf(c, at, at, at + 1);
+    SLOT.setRelease(c.slots, (int) (at - c.base), task);
+    return true;
   }
 
   /**
-   * Appends tasks in order under one lock acquisition (a local queue's overflow).
+   * Appends tasks in order (a local queue's overflow), reserving their positions at once, so they
+   * stay together.
    *
    * @param batch the tasks, oldest first; read during the call only
    * @return false if the queue is closed; no task was taken
@@ -83,18 +151,76 @@ public final class InjectQueue<T> {
   public boolean pushBatch(List<? extends T> batch) {
     int n = batch.size();
     for (int i = 0; i < n; i++) {
-      Objects.requireNonNull(batch.get(i), "task");
+      Objects.requireNonNull(batch.get(i), "task"); // before reserving: a hole must not stay
     }
-    synchronized (lock) {
-      if (closed) {
-        return false;
-      }
-      for (int i = 0; i < n; i++) {
-        tasks.addLast(batch.get(i));
-      }
-      grew();
-      return true;
+    if (n == 0) {
+      return !isClosed();
     }
+    Chunk c = producerChunk;
+    long at = reserve(n);
+    if (at < 0) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      long pos = at + i;
+      c = chunkOf(c, pos, at, at + n);
+      SLOT.setRelease(c.slots, (int) (pos - c.base), batch.get(i));
+    }
+    return true;
+  }
+
+  /** Reserves {@code n} positions; returns the first, or -1 if the queue is closed. */
+  private long reserve(int n) {
+    while (true) {
+      long t = tail;
+      if ((t & CLOSED) != 0) {
+        return -1;
+      }
+      if (TAIL.compareAndSet(this, t, t + n)) {
+        return t;
+      }
+    }
+  }
+
+  /**
+   * Walks from {@code c} to the chunk holding {@code pos}, linking a new chunk when its first
+   * position is in this producer's reservation {@code [from, to)}, else waiting for its owner to.
+   */
+  private Chunk chunkOf(Chunk c, long pos, long from, long to) {
+    while (pos >= c.end()) {
+      Chunk next = c.next;
+      if (next == null) {
+        long base = c.end();
+        if (base >= from && base < to) {
+          next = new Chunk(base, c.slots.length);
+          c.next = next;
+          producerChunk = next;
+        } else {
+          next = awaitNext(c);
+        }
+      }
+      c = next;
+    }
+    return c;
+  }
+
+  /** Waits for the producer that owns the next chunk's first position to link it. */
+  private static Chunk awaitNext(Chunk c) {
+    Chunk next;
+    int spins = 0;
+    while ((next = c.next) == null) {
+      spins = backOff(spins);
+    }
+    return next;
+  }
+
+  private static int backOff(int spins) {
+    if (spins < SPINS_BEFORE_YIELD) {
+      Thread.onSpinWait();
+    } else {
+      Thread.yield(); // the producer may be descheduled: let it finish its store
+    }
+    return spins + 1;
   }
 
   /**
@@ -106,11 +232,13 @@ public final class InjectQueue<T> {
     if (isEmpty()) {
       return null;
     }
-    synchronized (lock) {
-      T task = tasks.pollFirst();
-      if (task != null) {
-        shrank();
+    synchronized (consumerLock) {
+      long h = head;
+      if (h == (tail & ~CLOSED)) {
+        return null;
       }
+      T task = take(h);
+      HEAD.setRelease(this, h + 1);
       return task;
     }
   }
@@ -133,35 +261,74 @@ public final class InjectQueue<T> {
     if (isEmpty()) {
       return null;
     }
-    synchronized (lock) {
-      T first = tasks.pollFirst();
-      if (first == null) {
+    synchronized (consumerLock) {
+      long h = head;
+      long available = (tail & ~CLOSED) - h;
+      if (available <= 0) {
         return null;
       }
+      long n = Math.min(max, available);
+      T first = take(h);
+      long taken = 1;
       try {
-        for (int i = 1; i < max; i++) {
-          T task = tasks.pollFirst();
-          if (task == null) {
-            break;
-          }
-          rest.accept(task);
+        while (taken < n) {
+          T next = take(h + taken);
+          taken++; // taken before the hand-over: a throwing `rest` must not leave a taken slot
+          rest.accept(next);
         }
       } finally {
-        shrank();
+        HEAD.setRelease(this, h + taken);
       }
       return first;
     }
   }
 
   /**
-   * Number of queued tasks, without taking the lock (tokio's {@code global_queue_depth}).
+   * Takes the task at {@code pos} (reserved, not taken yet), waiting out a hole. Under the lock.
+   */
+  private T take(long pos) {
+    Chunk c = consumerChunk;
+    if (pos >= c.end()) {
+      c = c.next;
+      if (c == null) {
+        c = awaitNext(consumerChunk);
+      }
+      consumerChunk = c; // the old chunk is left to the collector
+    }
+    int i = (int) (pos - c.base);
+    Object task;
+    int spins = 0;
+    while ((task = SLOT.getAcquire(c.slots, i)) == null) {
+      spins = backOff(spins);
+    }
+    c.slots[i] = null; // no stale reference to a finished task
+    @SuppressWarnings("unchecked") // only push/pushBatch store, and only T
+    T t = (T) task;
+    return t;
+  }
+
+  /**
+   * Number of queued tasks (pushes that took effect, not yet popped), without taking the lock
+   * (tokio's {@code global_queue_depth}).
    *
    * @return the length as of the latest push or pop
    */
   public int len() {
-    // acquire: pairs with the release store under the lock, so a reader that sees n > 0 and then
-    // locks finds the tasks (the lock orders that anyway); cheap enough to keep the reasoning flat.
-    return (int) LEN.getAcquire(this);
+    // A snapshot: the tail read twice around the head. If it did not move, both values held at
+    // once (when the head was read). Under a storm of pushes, give up after a few tries and take
+    // the last reads, which are at worst a few pushes off and never negative.
+    long t = tail & ~CLOSED;
+    long h;
+    for (int tries = 0; ; tries++) {
+      h = head;
+      long again = tail & ~CLOSED;
+      if (again == t || tries == LEN_TRIES) {
+        t = again;
+        break;
+      }
+      t = again;
+    }
+    return (int) Math.min(Integer.MAX_VALUE, t - h);
   }
 
   /**
@@ -179,12 +346,14 @@ public final class InjectQueue<T> {
    * @return true if this call closed it, false if it was already closed
    */
   public boolean close() {
-    synchronized (lock) {
-      if (closed) {
+    while (true) {
+      long t = tail;
+      if ((t & CLOSED) != 0) {
         return false;
       }
-      closed = true;
-      return true;
+      if (TAIL.compareAndSet(this, t, t | CLOSED)) {
+        return true;
+      }
     }
   }
 
@@ -194,32 +363,11 @@ public final class InjectQueue<T> {
    * @return true if closed
    */
   public boolean isClosed() {
-    synchronized (lock) {
-      return closed;
-    }
-  }
-
-  /** After adding, under the lock. */
-  private void grew() {
-    int size = tasks.size();
-    peak = Math.max(peak, size);
-    // release: publishes the new length to lock-free readers.
-    LEN.setRelease(this, size);
-  }
-
-  /** After removing, under the lock. */
-  private void shrank() {
-    int size = tasks.size();
-    if (size == 0 && peak > SHRINK_THRESHOLD) {
-      tasks = new ArrayDeque<>();
-      peak = 0;
-    }
-    // release: publishes the new length to lock-free readers.
-    LEN.setRelease(this, size);
+    return (tail & CLOSED) != 0;
   }
 
   @Override
   public String toString() {
-    return "InjectQueue[len=" + len() + "]";
+    return "InjectQueue[len=" + len() + (isClosed() ? ", closed" : "") + "]";
   }
 }

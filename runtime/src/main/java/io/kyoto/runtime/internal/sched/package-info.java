@@ -82,10 +82,16 @@
  *
  * <h2>InjectQueue</h2>
  *
- * <p>A FIFO guarded by one monitor, like tokio's mutex-protected list. Its length is mirrored in a
- * field written under the monitor (release) and read without it (acquire), so workers can skip the
- * lock when the queue is empty. Shutdown: {@code close()} makes every later push return {@code
- * false} (the caller keeps the rejected tasks and shuts them down); pops keep draining what was
- * queued before the close.
+ * <p>An unbounded FIFO whose pushes take no lock: a producer reserves positions by advancing the
+ * tail with one compare-and-set (the closed flag is a bit of the same word, so no push can take
+ * effect after {@code close()}), then stores its tasks into the slots of those positions, in a
+ * linked list of fixed-size chunks that the producer reserving a chunk's first position links.
+ * Consumers take one lock among themselves (workers pull batches, so they seldom meet), wait out a
+ * reserved slot whose store has not landed yet, and never block a producer. The length is the tail
+ * minus the head, read as a consistent pair. tokio guards a linked list with one mutex for both
+ * sides; that shape (and this class's earlier monitor) made a {@code blockOn} thread that spawns
+ * while the workers pull contend on the lock for every spawn. Shutdown: {@code close()} makes every
+ * later push return {@code false} (the caller keeps the rejected tasks and shuts them down); pops
+ * keep draining what was queued before the close.
  */
 package io.kyoto.runtime.internal.sched;

@@ -40,9 +40,9 @@ public final class OwnedTasks {
     mask = n - 1;
   }
 
-  private Shard shard(TaskCore<?> task) {
-    return shards[(int) task.id() & mask];
-  }
+  // Spreads tasks over the shards in turn. Racy on purpose: a lost increment only puts two tasks in
+  // one shard; an atomic here would be one more contended operation per task.
+  private int nextShard;
 
   /**
    * Adds a new task.
@@ -50,7 +50,8 @@ public final class OwnedTasks {
    * @param task a task not yet in the list
    */
   public void add(TaskCore<?> task) {
-    Shard s = shard(task);
+    int index = nextShard++ & mask;
+    Shard s = shards[index];
     synchronized (s) {
       TaskCore<?> h = s.head;
       task.ownedNext = h;
@@ -59,7 +60,7 @@ public final class OwnedTasks {
         h.ownedPrev = task;
       }
       s.head = task;
-      task.owned = true;
+      task.ownedIn = index + 1;
       s.count++;
     }
   }
@@ -70,12 +71,13 @@ public final class OwnedTasks {
    * @param task the task
    */
   public void remove(TaskCore<?> task) {
-    if (!task.owned) {
-      return; // never added; only the runner writes `owned`, and the runner is calling
+    int in = task.ownedIn;
+    if (in == 0) {
+      return; // never added; only the runner writes `ownedIn`, and the runner is calling
     }
-    Shard s = shard(task);
+    Shard s = shards[in - 1];
     synchronized (s) {
-      if (!task.owned) {
+      if (task.ownedIn == 0) {
         return;
       }
       TaskCore<?> p = task.ownedPrev;
@@ -90,7 +92,7 @@ public final class OwnedTasks {
       }
       task.ownedPrev = null;
       task.ownedNext = null;
-      task.owned = false;
+      task.ownedIn = 0;
       s.count--;
     }
   }

@@ -58,17 +58,21 @@ public final class TaskCore<T> extends Context implements Waker {
   public static final int COMPLETE = 1 << 3;
 
   private static final VarHandle STATE;
+  private static final VarHandle ID;
   private static final AtomicLong IDS = new AtomicLong(1);
 
   static {
     try {
       STATE = MethodHandles.lookup().findVarHandle(TaskCore.class, "state", int.class);
+      ID = MethodHandles.lookup().findVarHandle(TaskCore.class, "id", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  private final long id;
+  // Assigned on first use (a dump, a join failure, the alive list): 0 until then. Most tasks of a
+  // server never need one, and a shared counter bumped on every spawn is a contended atomic.
+  private volatile long id;
   private final Scheduler scheduler;
   private Future<T> future; // runner only
   private volatile int state;
@@ -81,7 +85,7 @@ public final class TaskCore<T> extends Context implements Waker {
   // OwnedTasks links, under the monitor of the task's shard.
   TaskCore<?> ownedPrev;
   TaskCore<?> ownedNext;
-  boolean owned;
+  int ownedIn; // 0: not listed; else the index of its shard + 1
 
   /**
    * Creates a task; it is not queued until {@link #wake()}.
@@ -90,15 +94,33 @@ public final class TaskCore<T> extends Context implements Waker {
    * @param scheduler where the task runs
    */
   public TaskCore(Future<T> future, Scheduler scheduler) {
-    this.id = IDS.getAndIncrement();
     this.future = future;
     this.scheduler = scheduler;
     // The task is its own Context (and waker): no separate object per task.
   }
 
-  /** {@return the task's id, unique in this JVM} */
+  /**
+   * {@return the task's id, unique in this JVM} Assigned on the first call, so ids follow the order
+   * in which they were first asked for, not the spawn order (tokio promises uniqueness only).
+   */
   public long id() {
-    return id;
+    long current = id;
+    if (current != 0) {
+      return current;
+    }
+    long fresh = IDS.getAndIncrement();
+    long witness = (long) ID.compareAndExchange(this, 0L, fresh);
+    return witness == 0 ? fresh : witness; // a racing caller's id wins; ours is skipped
+  }
+
+  /**
+   * Queues a task that was just created and never woken: the state becomes {@link #NOTIFIED}
+   * without a compare-and-set (no other thread can see the task yet; the run queue publishes it).
+   * Only for a task that nothing else has touched since its constructor.
+   */
+  public void scheduleNew() {
+    STATE.set(this, NOTIFIED);
+    scheduler.schedule(this);
   }
 
   /** {@return the state bits, for diagnostics and tests} */
@@ -221,9 +243,9 @@ public final class TaskCore<T> extends Context implements Waker {
     if (budget() == 0) {
       scheduler.onForcedYield();
     }
-    if (!owned) {
+    if (ownedIn == 0) {
       // First pending poll: join the alive list while still RUNNING, so that no other thread can
-      // complete the task (and skip its removal) before it is in the list. `owned` is only
+      // complete the task (and skip its removal) before it is in the list. `ownedIn` is only
       // written by the task's runner (here and on completion), so reading it here needs no lock.
       scheduler.onFirstPending(this);
     }
@@ -333,7 +355,7 @@ public final class TaskCore<T> extends Context implements Waker {
   public String toString() {
     int s = state;
     return "Task{id="
-        + id
+        + id()
         + ((s & RUNNING) != 0 ? ", running" : "")
         + ((s & NOTIFIED) != 0 ? ", notified" : "")
         + ((s & CANCELLED) != 0 ? ", cancelled" : "")

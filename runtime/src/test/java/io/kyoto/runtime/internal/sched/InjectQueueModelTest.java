@@ -12,12 +12,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Linearizability of {@link InjectQueue} against a sequential FIFO with a closed flag, including
- * the lock-free {@code len()} and empty fast paths.
+ * the lock-free {@code len()} and empty fast paths, with tiny chunks so that the producers' chunk
+ * linking and the consumers' chunk hand-over are part of every run.
  */
 @Param(name = "task", gen = IntGen.class, conf = "1:9")
 @Param(name = "max", gen = IntGen.class, conf = "1:3")
 public class InjectQueueModelTest {
-  private final InjectQueue<Integer> queue = new InjectQueue<>();
+  // Chunks of two slots: pushes and pops cross chunk boundaries (and race to link chunks) often.
+  private final InjectQueue<Integer> queue = new InjectQueue<>(2);
 
   @Operation
   public boolean push(@Param(name = "task") int task) {

@@ -126,7 +126,35 @@ class InjectQueueTest {
   /** Several producers and consumers at once: every task comes out exactly once. */
   @Test
   void everyTaskIsPoppedExactlyOnceUnderContention() throws Exception {
-    InjectQueue<Integer> queue = new InjectQueue<>();
+    popsEveryTaskOnce(new InjectQueue<>());
+  }
+
+  /** The same with chunks of three slots: producers link a chunk every few pushes, in races. */
+  @Test
+  void everyTaskIsPoppedExactlyOnceAcrossTinyChunks() throws Exception {
+    popsEveryTaskOnce(new InjectQueue<>(3));
+  }
+
+  /** A batch consumer that throws loses the task it was handed, and nothing else. */
+  @Test
+  void aThrowingBatchConsumerLeavesTheQueueUsable() {
+    InjectQueue<Integer> queue = new InjectQueue<>(2);
+    queue.pushBatch(List.of(1, 2, 3, 4, 5));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            queue.popBatch(
+                4,
+                t -> {
+                  throw new IllegalStateException("boom at " + t);
+                }));
+    assertEquals(3, queue.len());
+    assertEquals(List.of(3, 4, 5), drain(queue));
+    queue.push(6);
+    assertEquals(6, queue.pop());
+  }
+
+  private static void popsEveryTaskOnce(InjectQueue<Integer> queue) throws Exception {
     int producers = 2;
     int consumers = 2;
     int perProducer = 200_000;
