@@ -33,7 +33,7 @@ public final class IoDriver {
   private int[] free = new int[64]; // under slabLock
   private int freeCount; // under slabLock
   private int nextUnused; // under slabLock
-  private int registered; // under slabLock
+  private volatile int registered; // written under slabLock; read anywhere
   private boolean shutdown; // under slabLock
   private int tick; // driver thread only
 
@@ -55,12 +55,7 @@ public final class IoDriver {
 
   /** {@return how many resources are registered} */
   public int registeredCount() {
-    slabLock.lock();
-    try {
-      return registered;
-    } finally {
-      slabLock.unlock();
-    }
+    return registered;
   }
 
   /**

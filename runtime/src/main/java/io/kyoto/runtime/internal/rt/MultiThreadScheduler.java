@@ -392,33 +392,42 @@ final class MultiThreadScheduler extends SchedulerBase {
     }
 
     private void loop() {
+      // The body is its own method, called once per task: the JIT compiles it (and what it
+      // inlines) as an ordinary method, early and once. A loop this long-lived would otherwise be
+      // compiled on-stack-replaced, with the whole scheduler inlined into it, and again after every
+      // deoptimization: most of the compiler's time in a short benchmark run.
       while (!shutdown) {
-        TaskCore<?> t = nextTask();
-        if (t == null) {
-          t = steal();
+        step();
+      }
+    }
+
+    /** One turn of the worker loop: run a task, or release deferred tasks, or park. */
+    private void step() {
+      TaskCore<?> t = nextTask();
+      if (t == null) {
+        t = steal();
+      }
+      if (t != null) {
+        if (isSearching) {
+          stopSearching();
         }
-        if (t != null) {
-          if (isSearching) {
-            stopSearching();
-          }
-          if (notifyPending) {
-            checkPendingNotify();
-          }
-          runTask(t);
-          if (--eventCountdown <= 0) {
-            eventCountdown = eventInterval;
-            turnDriverNow();
-            releaseDeferred();
-          }
-          continue;
+        if (notifyPending) {
+          checkPendingNotify();
         }
-        if (!deferred.isEmpty()) {
+        runTask(t);
+        if (--eventCountdown <= 0) {
+          eventCountdown = eventInterval;
           turnDriverNow();
           releaseDeferred();
-          continue;
         }
-        park();
+        return;
       }
+      if (!deferred.isEmpty()) {
+        turnDriverNow();
+        releaseDeferred();
+        return;
+      }
+      park();
     }
 
     private void turnDriverNow() {
