@@ -61,10 +61,11 @@ public final class Task {
           return Poll.ready(null);
         }
         yielded = true;
-        if (cx.waker() instanceof TaskCore<?> task) {
-          task.requestDeferredWake();
+        Waker waker = cx.waker();
+        if (waker instanceof TaskCore<?> task && task.yieldFromOwnPoll()) {
+          return Poll.pending(); // requeued behind the driver turn when this poll returns
         }
-        cx.waker().wake();
+        waker.wake(); // a waker of some other executor (blockOn, a hand-polled future)
         return Poll.pending();
       }
     };

@@ -89,7 +89,10 @@ public final class Driver implements AutoCloseable {
   void turn(long timeoutNanos, boolean mayAutoAdvance) {
     assert lock.isHeldByCurrentThread() : "turn without the driver lock";
     long wait = timeoutNanos;
-    if (time != null) {
+    // A turn that does not wait (timeoutNanos 0: the eventInterval turn, the release of yielded
+    // tasks) needs no timer arithmetic: nothing has to wake it, and its fired timers come from
+    // processExpired below. Two clock reads fewer per such turn.
+    if (time != null && wait != 0) {
       // First "wake me for any timer", then the real instant once computed: a timer registered in
       // between sees MAX_VALUE and wakes us (at worst a spurious wake), never nothing.
       time.driverWakesAt(Long.MAX_VALUE);
@@ -109,7 +112,7 @@ public final class Driver implements AutoCloseable {
         }
       }
     }
-    if (time != null) {
+    if (time != null && wait != 0) {
       time.driverWakesAt(wait < 0 ? Long.MAX_VALUE : saturatedAdd(time.now(), wait));
     }
     turning = Thread.currentThread();
@@ -135,7 +138,9 @@ public final class Driver implements AutoCloseable {
     }
     turning = null;
     if (time != null) {
-      time.driverWakesAt(Long.MIN_VALUE);
+      if (wait != 0) {
+        time.driverWakesAt(Long.MIN_VALUE);
+      }
       time.processExpired();
     }
   }

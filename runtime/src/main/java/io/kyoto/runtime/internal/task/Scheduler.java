@@ -12,9 +12,11 @@ public interface Scheduler {
 
   /**
    * Queues {@code task} to run only after the scheduler has polled its driver (tokio's deferred
-   * wake, used by {@code yieldNow}).
+   * wake, used by {@code yieldNow}). Called by the task's runner right after a poll that yielded;
+   * the task is still RUNNING (see {@link TaskCore#yieldFromOwnPoll}), and the queue must publish
+   * the runner's writes to whichever thread takes it (release/acquire), as for any queued task.
    *
-   * @param task a task that has just been marked notified
+   * @param task a task that yielded in the poll that just ended
    */
   void defer(TaskCore<?> task);
 

@@ -33,6 +33,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       once however often it is woken.
  *   <li>run: NOTIFIED → RUNNING (clearing NOTIFIED), then poll; then RUNNING → idle, or → NOTIFIED
  *       and reschedule if woken meanwhile, or → COMPLETE.
+ *   <li>yield ({@code yieldNow}, {@link #yieldFromOwnPoll}): after a pending poll that yielded (and
+ *       was not aborted), the runner keeps RUNNING, marks the task {@code heldRunning} and defers
+ *       it; the run that takes it from the queue inherits RUNNING without a compare-and-set (it
+ *       only clears a NOTIFIED set by a wake in between). While queued so, the task is RUNNING for
+ *       everyone else: a wake sets NOTIFIED, an abort sets CANCELLED, neither schedules it, and the
+ *       next run handles both. So the task is still queued at most once, and the held entry is the
+ *       only way back to a worker.
  *   <li>abort: sets CANCELLED (an abort that arrives during a poll that completes the task is
  *       dropped: the output wins, as in tokio); if the task was idle it also sets NOTIFIED and
  *       schedules it, so a worker runs the cancellation (the future's {@code cancel()} always runs
@@ -81,7 +88,13 @@ public final class TaskCore<T> extends Context implements Waker {
   // read after seeing it (acquire).
   private Object result;
   private volatile Waker joinWaker;
-  private boolean deferred; // yieldNow asked for a deferred wake; the runner's thread only
+  // yieldNow in the current poll: requeue behind the driver turn, keeping RUNNING. Runner only.
+  private boolean yielded;
+  // Queued by a yield while still RUNNING: the next run takes RUNNING over instead of setting it.
+  // Written by the runner before it queues the task, read by the next runner; the run queue's
+  // release/acquire orders the two (as it orders the poll's own writes).
+  private boolean heldRunning;
+  private Thread runner; // the thread inside this task's poll, else null; written by the runner
   // OwnedTasks links, under the monitor of the task's shard.
   TaskCore<?> ownedPrev;
   TaskCore<?> ownedNext;
@@ -164,11 +177,31 @@ public final class TaskCore<T> extends Context implements Waker {
   }
 
   /**
-   * Asks that the next wake, made during the current poll, be deferred until the scheduler has
-   * polled its driver ({@code yieldNow}).
+   * {@code yieldNow} from inside this task's poll: the task will be queued again once the poll
+   * returns pending, behind the scheduler's next driver turn ({@link Scheduler#defer}), without
+   * giving up {@link #RUNNING} in between. A yield is a wake the task gives itself, so it needs
+   * none of the three compare-and-sets a wake through the state word costs (set NOTIFIED during the
+   * poll, release RUNNING after it, take RUNNING back in the next run); foreign wakes and aborts
+   * meanwhile see RUNNING and only set their bit, which the next run handles, exactly as during a
+   * poll.
+   *
+   * @return true if the yield was recorded; false if the caller is not polling this task (a waker
+   *     used outside its task's poll), and must wake the task instead
    */
-  public void requestDeferredWake() {
-    deferred = true;
+  public boolean yieldFromOwnPoll() {
+    if (runner != Thread.currentThread()) {
+      return false;
+    }
+    yielded = true;
+    return true;
+  }
+
+  /**
+   * {@return whether the task is queued after a yield (it keeps {@link #RUNNING} meanwhile)} A
+   * racy, best-effort read for task dumps.
+   */
+  public boolean isQueuedAfterYield() {
+    return heldRunning;
   }
 
   /** Requests cancellation at the next suspension point; idempotent. */
@@ -210,12 +243,17 @@ public final class TaskCore<T> extends Context implements Waker {
    */
   public boolean run(int budget) {
     int s;
-    do {
-      s = state;
-      if ((s & (COMPLETE | RUNNING)) != 0 || (s & NOTIFIED) == 0) {
-        return false; // already done, or a stale queue entry
-      }
-    } while (!STATE.compareAndSet(this, s, (s & ~NOTIFIED) | RUNNING));
+    if (heldRunning) {
+      heldRunning = false;
+      s = takeOverAfterYield();
+    } else {
+      do {
+        s = state;
+        if ((s & (COMPLETE | RUNNING)) != 0 || (s & NOTIFIED) == 0) {
+          return false; // already done, or a stale queue entry
+        }
+      } while (!STATE.compareAndSet(this, s, (s & ~NOTIFIED) | RUNNING));
+    }
     Future<T> f = future;
     if ((s & CANCELLED) != 0) {
       cancelFuture(f);
@@ -224,9 +262,12 @@ public final class TaskCore<T> extends Context implements Waker {
     Poll<T> p;
     try {
       setBudget(budget);
-      deferred = false;
+      yielded = false;
+      runner = Thread.currentThread();
       p = f.poll(this);
+      runner = null;
     } catch (Throwable t) {
+      runner = null;
       future = null;
       // The failed future is dropped: its cancel() releases what it still holds (a queued waiter,
       // a timer), as tokio's drop of a panicked future does, before the joiner can see the failure.
@@ -249,6 +290,14 @@ public final class TaskCore<T> extends Context implements Waker {
       // written by the task's runner (here and on completion), so reading it here needs no lock.
       scheduler.onFirstPending(this);
     }
+    if (yielded) {
+      yielded = false;
+      if ((state & CANCELLED) == 0) {
+        heldRunning = true; // an abort from now on is seen by the next run
+        scheduler.defer(this);
+        return false;
+      }
+    }
     // Pending: release RUNNING; if woken or aborted meanwhile, go round again.
     while (true) {
       s = state;
@@ -260,16 +309,27 @@ public final class TaskCore<T> extends Context implements Waker {
       int next = s & ~RUNNING;
       if (STATE.compareAndSet(this, s, next)) {
         if ((s & NOTIFIED) != 0) {
-          if (deferred) {
-            deferred = false;
-            scheduler.defer(this);
-          } else {
-            scheduler.schedule(this);
-          }
+          scheduler.schedule(this);
         }
         return false;
       }
     }
+  }
+
+  /**
+   * Takes RUNNING over from the run that queued this task after a yield: clears NOTIFIED, set by a
+   * wake while the task waited (this run's poll covers it), and returns the state as it was.
+   */
+  private int takeOverAfterYield() {
+    int s = state;
+    while ((s & NOTIFIED) != 0) {
+      int witness = (int) STATE.compareAndExchange(this, s, s & ~NOTIFIED);
+      if (witness == s) {
+        break;
+      }
+      s = witness;
+    }
+    return s;
   }
 
   private void cancelFuture(Future<T> f) {

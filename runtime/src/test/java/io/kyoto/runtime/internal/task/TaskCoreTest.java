@@ -78,11 +78,10 @@ class TaskCoreTest {
   }
 
   @Test
-  void deferredWakeGoesToDefer() {
+  void aYieldGoesToDeferKeepingRunningAndTheNextRunTakesItOver() {
     future.then(
         cx -> {
-          task.requestDeferredWake();
-          cx.waker().wake();
+          assertTrue(task.yieldFromOwnPoll());
           return Poll.pending();
         });
     future.then(
@@ -92,13 +91,76 @@ class TaskCoreTest {
         });
     task.wake();
 
-    task.run(Context.INITIAL_BUDGET);
+    assertFalse(task.run(Context.INITIAL_BUDGET));
 
     assertEquals(List.of(task), scheduler.deferred);
+    assertEquals(1, scheduler.scheduled.size(), "only the spawn's entry");
+    assertEquals(TaskCore.RUNNING, task.state(), "held for the next run");
+    assertTrue(task.isQueuedAfterYield());
+    task.wake(); // a wake while queued after the yield must not queue it twice
     assertEquals(1, scheduler.scheduled.size());
-    task.run(Context.INITIAL_BUDGET);
+    assertEquals(TaskCore.RUNNING | TaskCore.NOTIFIED, task.state());
+
+    assertFalse(task.run(Context.INITIAL_BUDGET));
+
+    assertEquals(2, future.polls);
+    assertFalse(task.isQueuedAfterYield());
     assertEquals(1, scheduler.deferred.size());
-    assertEquals(2, scheduler.scheduled.size());
+    assertEquals(2, scheduler.scheduled.size(), "the plain wake of the second poll");
+    assertEquals(TaskCore.NOTIFIED, task.state());
+  }
+
+  @Test
+  void anAbortWhileQueuedAfterAYieldCancelsInTheNextRun() {
+    future.then(
+        cx -> {
+          assertTrue(task.yieldFromOwnPoll());
+          return Poll.pending();
+        });
+    task.wake();
+    task.run(Context.INITIAL_BUDGET);
+
+    task.abort();
+    assertEquals(1, scheduler.scheduled.size(), "queued already: the abort schedules nothing");
+
+    assertTrue(task.run(Context.INITIAL_BUDGET));
+    assertEquals(1, future.polls);
+    assertEquals(1, future.cancels);
+    assertTrue(task.isComplete());
+  }
+
+  @Test
+  void anAbortDuringAYieldingPollCancelsAtOnce() {
+    future.then(
+        cx -> {
+          assertTrue(task.yieldFromOwnPoll());
+          task.abort();
+          return Poll.pending();
+        });
+    task.wake();
+
+    assertTrue(task.run(Context.INITIAL_BUDGET));
+    assertEquals(List.of(), scheduler.deferred);
+    assertEquals(1, future.cancels);
+  }
+
+  @Test
+  void onlyTheTaskRunnerMayYieldForIt() throws Exception {
+    assertFalse(task.yieldFromOwnPoll(), "not being polled");
+    Thread[] other = new Thread[1];
+    boolean[] fromOther = new boolean[1];
+    future.then(
+        cx -> {
+          other[0] = Thread.ofPlatform().start(() -> fromOther[0] = task.yieldFromOwnPoll());
+          other[0].join();
+          return Poll.pending();
+        });
+    task.wake();
+    task.run(Context.INITIAL_BUDGET);
+
+    assertFalse(fromOther[0], "another thread is not this task's runner");
+    assertEquals(List.of(), scheduler.deferred);
+    assertEquals(0, task.state(), "idle: nothing yielded");
   }
 
   @Test
