@@ -351,7 +351,6 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private void spawn(TcpStream stream, SemaphorePermit held) {
-      accepted.incrementAndGet();
       InetSocketAddress remote;
       try {
         stream.setNoDelay(true);
@@ -359,6 +358,7 @@ public final class HttpServer implements AutoCloseable {
       } catch (IOException e) {
         held.close();
         stream.close();
+        accepted.incrementAndGet();
         return;
       }
       Service<Request, Response> handle = app.newHandle();
@@ -373,6 +373,9 @@ public final class HttpServer implements AutoCloseable {
                   s -> new H1Connection(s, s, s.inner(), s, remote, handle, config, context));
       LiveTask task = new LiveTask(conn, held::close);
       track(task, tracker.spawn(task).abortHandle());
+      // Counted once the connection is among the open ones, so whoever sees it accepted and not
+      // open knows that it ended (counted first, it was accepted-but-not-yet-open for a moment).
+      accepted.incrementAndGet();
     }
 
     private void startDraining() {
