@@ -7,6 +7,11 @@
 #   benchmarks/rtbench.sh [ROUNDS]   Kyoto's rounds, default 3 as the peers (tokio and the JDK always run 3;
 #                                    a larger value shows Kyoto warmed up, not a like-for-like run).
 #   REPEAT=N (default 5)             how many times each of the three harnesses runs, interleaved.
+#   WARM=N (default 3; 0 to skip)    after them, N runs of Kyoto alone with 20 rounds each, for the
+#                                    "Kyoto warm" column: the median of rounds 11-20, then over the
+#                                    runs. It shows the per-operation cost without the JIT's warm-up
+#                                    (tokio has none; the JDK's harness has far less code to compile),
+#                                    and is not the like-for-like figure, which stays the third round.
 #   The peers must be built first: ../shared/anchors/build.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +46,14 @@ for rep in $(seq "$REPEAT"); do
   echo "--" >> "$OUT/kyoto.txt"
 done
 
+WARM=${WARM:-3}
+for rep in $(seq "$WARM"); do
+  echo "== Kyoto warm (20 rounds, run $rep of $WARM)" >&2
+  "$J" --enable-native-access=ALL-UNNAMED -cp benchmarks/target/kyoto-benchmarks.jar \
+    io.kyoto.benchmarks.RtBench 20 | tee -a "$OUT/warm.txt" >&2
+  echo "--" >> "$OUT/warm.txt"
+done
+
 python3 - "$OUT" <<'PY'
 import re, sys, os, statistics
 out = sys.argv[1]
@@ -58,14 +71,30 @@ def last(path):
             vals[m.group(1).strip()] = float(m.group(2))
     names = {n for r in runs for n in r}
     return {n: statistics.median([r[n] for r in runs if n in r]) for n in names}
-tokio, jdk, kyoto = last('tokio.txt'), last('jdk.txt'), last('kyoto.txt')
+def warm(path):
+    # Each warm run's rounds 11-20 per case: their median, then the median over runs.
+    if not os.path.exists(os.path.join(out, path)):
+        return {}
+    runs, vals = [], {}
+    for line in open(os.path.join(out, path)):
+        if line.strip() == '--':
+            if vals:
+                runs.append({n: statistics.median(v[10:] or v) for n, v in vals.items()})
+            vals = {}
+            continue
+        m = re.match(r'\s*(.+?)\s+ops=\d+\s+ns/op=([\d.]+)', line)
+        if m:
+            vals.setdefault(m.group(1).strip(), []).append(float(m.group(2)))
+    names = {n for r in runs for n in r}
+    return {n: statistics.median([r[n] for r in runs if n in r]) for n in names}
+tokio, jdk, kyoto, kwarm = last('tokio.txt'), last('jdk.txt'), last('kyoto.txt'), warm('warm.txt')
 cases = [('spawn_many', 'spawn_many'), ('yield_many', 'yield_many'), ('ping_pong', 'ping_pong'),
          ('chained_spawn', 'chained_spawn'), ('mpsc_bounded_4x250k', 'mpsc_4x250k'),
          ('timeout_never_fires', 'timeout_never_fires'), ('sleep_1ms_10k_tasks_x10', None)]
 def fmt(v): return '—' if v is None else f'{v:.1f}'
 def ratio(a, b): return '—' if a is None or b is None else f'{a / b:.2f}'
-print('| case | Kyoto ns/op | tokio ns/op | best JDK ns/op (variant) | Kyoto ÷ tokio | Kyoto ÷ JDK |')
-print('|---|---|---|---|---|---|')
+print('| case | Kyoto ns/op | tokio ns/op | best JDK ns/op (variant) | Kyoto ÷ tokio | Kyoto ÷ JDK | Kyoto warm ns/op (÷ tokio / ÷ JDK) |')
+print('|---|---|---|---|---|---|---|')
 for name, jdkname in cases:
     k = kyoto.get(name); t = tokio.get(name)
     j = None; jv = ''
@@ -73,6 +102,8 @@ for name, jdkname in cases:
         cands = {n: v for n, v in jdk.items() if n.endswith(jdkname)}
         if cands:
             jv, j = min(cands.items(), key=lambda kv: kv[1])
-    print(f'| {name} | {fmt(k)} | {fmt(t)} | {fmt(j)}{" (" + jv + ")" if jv else ""} | {ratio(k, t)} | {ratio(k, j)} |')
+    w = kwarm.get(name)
+    wcol = '—' if w is None else f'{w:.1f} ({ratio(w, t)} / {ratio(w, j)})'
+    print(f'| {name} | {fmt(k)} | {fmt(t)} | {fmt(j)}{" (" + jv + ")" if jv else ""} | {ratio(k, t)} | {ratio(k, j)} | {wcol} |')
 PY
 rm -rf "$OUT"

@@ -389,7 +389,7 @@ job_idle_tasks() {
 # ---- job: runtime micro-benchmarks against tokio and the JDK (rtbench.sh) -----------------------
 job_rtbench() {
   log "rtbench: Kyoto RtBench vs tokio rtbench vs JDK"
-  REPEAT=$([ -n "$QUICK" ] && echo 1 || echo 5) KYOTO_ANCHORS=$ANCHORS "$ROOT/benchmarks/rtbench.sh" 3 > "$RAW/rtbench.md" 2> "$RAW/rtbench.log" \
+  REPEAT=$([ -n "$QUICK" ] && echo 1 || echo 5) WARM=$([ -n "$QUICK" ] && echo 1 || echo 3) KYOTO_ANCHORS=$ANCHORS "$ROOT/benchmarks/rtbench.sh" 3 > "$RAW/rtbench.md" 2> "$RAW/rtbench.log" \
     || log "rtbench failed; see $RAW/rtbench.log"
 }
 
