@@ -298,13 +298,15 @@ final class MultiThreadScheduler extends SchedulerBase {
       overflows[i] = w.queue.overflowCount();
       busy[i] = w.busyNanos;
     }
-    return new SchedulerMetrics(n, inject.len(), polls, parks, steals, overflows, busy);
+    return new SchedulerMetrics(n, inject.sizeHint(), polls, parks, steals, overflows, busy);
   }
 
   /** One worker thread and its queues. Fields without comments are touched by its thread only. */
   private final class Worker {
     final int index;
     final LocalQueue<TaskCore<?>> queue = new LocalQueue<>();
+    // The inject queue's batch consumer, made once (a method reference per pull allocates).
+    private final java.util.function.Consumer<TaskCore<?>> pushBack = queue::pushBack;
     final ArrayDeque<TaskCore<?>> deferred = new ArrayDeque<>();
     final Parker parker = new Parker(core.driver());
     final PollSlot slot = new PollSlot();
@@ -529,16 +531,17 @@ final class MultiThreadScheduler extends SchedulerBase {
       if (t != null) {
         return t;
       }
-      if (inject.isEmpty()) {
+      int len = inject.sizeHint(); // 0 when empty: one read of the producers' line
+      if (len == 0) {
         return null;
       }
       int max =
           Math.max(
               1,
               Math.min(
-                  Math.min(inject.len() / workers.length + 1, queue.remainingSlots()),
+                  Math.min(len / workers.length + 1, queue.remainingSlots()),
                   LocalQueue.CAPACITY / 2));
-      return inject.popBatch(max, queue::pushBack);
+      return inject.popBatch(max, pushBack);
     }
 
     private int nextRandom() {

@@ -52,9 +52,6 @@ public final class InjectQueue<T> {
   /** Spins on a hole before the waiting consumer starts yielding the processor to the producer. */
   private static final int SPINS_BEFORE_YIELD = 64;
 
-  /** Attempts at a consistent {@link #len()} before settling for an approximate one. */
-  private static final int LEN_TRIES = 16;
-
   private static final VarHandle TAIL;
   private static final VarHandle HEAD;
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
@@ -247,10 +244,16 @@ public final class InjectQueue<T> {
    * Removes up to {@code max} tasks under one lock acquisition: returns the oldest, and hands the
    * others, oldest first, to {@code rest}. A worker runs the first and pushes the rest into its
    * local queue with {@link LocalQueue#pushBack}, sizing {@code max} as tokio does: {@code max(1,
-   * min(len() / workers + 1, localQueue.remainingSlots(), capacity / 2))}.
+   * min(sizeHint() / workers + 1, localQueue.remainingSlots(), capacity / 2))}.
+   *
+   * <p>A pop takes effect when it reads the tail, under the lock; it publishes the new head when
+   * done. Only lock-free readers see the head before that, and they only use it to tell that the
+   * queue is empty ({@link #isEmpty}, which a stale head can only make answer "not empty") or to
+   * estimate its length ({@link #sizeHint}); {@link #len()} takes the lock.
    *
    * @param max the most tasks to remove, at least 1
-   * @param rest receives the tasks after the first, under the lock; it must not throw or block
+   * @param rest receives the tasks after the first, under the lock; it must not throw or block (if
+   *     it throws, the tasks not yet handed over stay queued)
    * @return the oldest task, or {@code null} if the queue is empty
    */
   public T popBatch(int max, Consumer<? super T> rest) {
@@ -308,27 +311,27 @@ public final class InjectQueue<T> {
   }
 
   /**
-   * Number of queued tasks (pushes that took effect, not yet popped), without taking the lock
-   * (tokio's {@code global_queue_depth}).
+   * Number of queued tasks (pushes that took effect, not yet popped), exactly: it takes the
+   * consumers' lock. Hot paths use {@link #sizeHint()}.
    *
-   * @return the length as of the latest push or pop
+   * @return the length now
    */
   public int len() {
-    // A snapshot: the tail read twice around the head. If it did not move, both values held at
-    // once (when the head was read). Under a storm of pushes, give up after a few tries and take
-    // the last reads, which are at worst a few pushes off and never negative.
-    long t = tail & ~CLOSED;
-    long h;
-    for (int tries = 0; ; tries++) {
-      h = head;
-      long again = tail & ~CLOSED;
-      if (again == t || tries == LEN_TRIES) {
-        t = again;
-        break;
-      }
-      t = again;
+    synchronized (consumerLock) {
+      return (int) Math.min(Integer.MAX_VALUE, (tail & ~CLOSED) - head);
     }
-    return (int) Math.min(Integer.MAX_VALUE, t - h);
+  }
+
+  /**
+   * An estimate of {@link #len()} without the lock (tokio's {@code global_queue_depth}, and the
+   * workers' batch sizing): the tail minus the head, each read once. Pushes and pops in between
+   * make it off by as many; it is never negative.
+   *
+   * @return the estimate
+   */
+  public int sizeHint() {
+    long h = head; // first: the tail read after it is never behind it
+    return (int) Math.min(Integer.MAX_VALUE, (tail & ~CLOSED) - h);
   }
 
   /**
@@ -337,7 +340,12 @@ public final class InjectQueue<T> {
    * @return true if empty
    */
   public boolean isEmpty() {
-    return len() == 0;
+    // The head, then the tail, once each: if they are equal, the queue was empty when the tail was
+    // read (the head never passes the tail). Workers call this before every pull and before they
+    // park, and the tail's cache line is the one producers keep writing: one read, not len()'s
+    // three.
+    long h = head;
+    return h == (tail & ~CLOSED);
   }
 
   /**

@@ -87,11 +87,12 @@
  * effect after {@code close()}), then stores its tasks into the slots of those positions, in a
  * linked list of fixed-size chunks that the producer reserving a chunk's first position links.
  * Consumers take one lock among themselves (workers pull batches, so they seldom meet), wait out a
- * reserved slot whose store has not landed yet, and never block a producer. The length is the tail
- * minus the head, read as a consistent pair. tokio guards a linked list with one mutex for both
- * sides; that shape (and this class's earlier monitor) made a {@code blockOn} thread that spawns
- * while the workers pull contend on the lock for every spawn. Shutdown: {@code close()} makes every
- * later push return {@code false} (the caller keeps the rejected tasks and shuts them down); pops
- * keep draining what was queued before the close.
+ * reserved slot whose store has not landed yet, and never block a producer. {@code len()} takes the
+ * consumers' lock (a pop takes effect when it reads the tail and moves the head when done); {@code
+ * isEmpty()} and the workers' {@code sizeHint()} read the head, then the tail, without it. tokio
+ * guards a linked list with one mutex for both sides; that shape (and this class's earlier monitor)
+ * made a {@code blockOn} thread that spawns while the workers pull contend on the lock for every
+ * spawn. Shutdown: {@code close()} makes every later push return {@code false} (the caller keeps
+ * the rejected tasks and shuts them down); pops keep draining what was queued before the close.
  */
 package io.kyoto.runtime.internal.sched;

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Linearizability of {@link InjectQueue} against a sequential FIFO with a closed flag, including
- * the lock-free {@code len()} and empty fast paths, with tiny chunks so that the producers' chunk
- * linking and the consumers' chunk hand-over are part of every run.
+ * the lock-free {@code isEmpty()} (and the empty fast paths of the pops), with tiny chunks so that
+ * the producers' chunk linking and the consumers' chunk hand-over are part of every run.
  */
 @Param(name = "task", gen = IntGen.class, conf = "1:9")
 @Param(name = "max", gen = IntGen.class, conf = "1:3")
@@ -49,6 +49,12 @@ public class InjectQueueModelTest {
   @Operation
   public int len() {
     return queue.len();
+  }
+
+  /** Lock-free, and linearizable: a stale head can only make it answer "not empty" too early. */
+  @Operation
+  public boolean isEmpty() {
+    return queue.isEmpty();
   }
 
   @Operation(runOnce = true)
@@ -92,6 +98,10 @@ public class InjectQueueModelTest {
 
     public int len() {
       return tasks.size();
+    }
+
+    public boolean isEmpty() {
+      return tasks.isEmpty();
     }
 
     public boolean close() {
