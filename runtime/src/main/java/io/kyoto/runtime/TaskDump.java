@@ -81,7 +81,7 @@ public record TaskDump(long id, State state, String futureClass, String future) 
     } else if ((s & TaskCore.CANCELLED) != 0) {
       state = State.CANCELLING;
     } else if ((s & TaskCore.RUNNING) != 0) {
-      state = task.isQueuedAfterYield() ? State.SCHEDULED : State.RUNNING;
+      state = task.isQueuedRunning() ? State.SCHEDULED : State.RUNNING;
     } else if ((s & TaskCore.NOTIFIED) != 0) {
       state = State.SCHEDULED;
     } else {

@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       once however often it is woken.
  *   <li>run: NOTIFIED → RUNNING (clearing NOTIFIED), then poll; then RUNNING → idle, or → NOTIFIED
  *       and reschedule if woken meanwhile, or → COMPLETE.
+ *   <li>spawn ({@link #scheduleNew}): a new task is queued holding RUNNING, as after a yield.
  *   <li>yield ({@code yieldNow}, {@link #yieldFromOwnPoll}): after a pending poll that yielded (and
  *       was not aborted), the runner keeps RUNNING, marks the task {@code heldRunning} and defers
  *       it; the run that takes it from the queue inherits RUNNING without a compare-and-set (it
@@ -90,9 +91,10 @@ public final class TaskCore<T> extends Context implements Waker {
   private volatile Waker joinWaker;
   // yieldNow in the current poll: requeue behind the driver turn, keeping RUNNING. Runner only.
   private boolean yielded;
-  // Queued by a yield while still RUNNING: the next run takes RUNNING over instead of setting it.
-  // Written by the runner before it queues the task, read by the next runner; the run queue's
-  // release/acquire orders the two (as it orders the poll's own writes).
+  // Queued holding RUNNING (new from scheduleNew, or after a yield): the next run takes RUNNING
+  // over instead of setting it. Written by the spawner or runner before it queues the task, read
+  // by the next runner; the run queue's release/acquire orders the two (as it orders the poll's
+  // own writes).
   private boolean heldRunning;
   private Thread runner; // the thread inside this task's poll, else null; written by the runner
   // OwnedTasks links, under the monitor of the task's shard.
@@ -127,12 +129,15 @@ public final class TaskCore<T> extends Context implements Waker {
   }
 
   /**
-   * Queues a task that was just created and never woken: the state becomes {@link #NOTIFIED}
-   * without a compare-and-set (no other thread can see the task yet; the run queue publishes it).
-   * Only for a task that nothing else has touched since its constructor.
+   * Queues a task that was just created and never woken, already holding {@link #RUNNING} for its
+   * first run, as a yielded task does (see {@link #yieldFromOwnPoll}): no compare-and-set now (no
+   * other thread can see the task yet; the run queue publishes it) and none when its first run
+   * starts. Until then a wake or an abort only sets its bit. Only for a task that nothing else has
+   * touched since its constructor.
    */
   public void scheduleNew() {
-    STATE.set(this, NOTIFIED);
+    STATE.set(this, RUNNING);
+    heldRunning = true;
     scheduler.schedule(this);
   }
 
@@ -197,10 +202,10 @@ public final class TaskCore<T> extends Context implements Waker {
   }
 
   /**
-   * {@return whether the task is queued after a yield (it keeps {@link #RUNNING} meanwhile)} A
-   * racy, best-effort read for task dumps.
+   * {@return whether the task is queued holding {@link #RUNNING}: spawned and not run yet, or after
+   * a yield} A racy, best-effort read for task dumps.
    */
-  public boolean isQueuedAfterYield() {
+  public boolean isQueuedRunning() {
     return heldRunning;
   }
 

@@ -23,12 +23,13 @@ import org.junit.jupiter.api.Test;
  * The {@link TaskCore} state machine against a sequential model in which a run is atomic, plus its
  * safety invariants checked directly.
  *
- * <p>One task, spawned (woken once) before the scenario, lives on a test scheduler whose run queue
- * is a single slot: a second entry while one is queued is itself a violation ("queued twice").
- * Every thread may {@link #wake()}, {@link #abort()}, {@link #join()}, or act as a worker with
- * {@link #runOnce(Action)}, which takes the queued entry and runs the task; the {@code action}
- * tells the scripted future what to do if this run polls it: stay pending, wake itself, wake itself
- * deferred as {@code yieldNow} does (keeping RUNNING until the next run), complete, or throw.
+ * <p>One task, spawned ({@code scheduleNew}: queued holding RUNNING) before the scenario, lives on
+ * a test scheduler whose run queue is a single slot: a second entry while one is queued is itself a
+ * violation ("queued twice"). Every thread may {@link #wake()}, {@link #abort()}, {@link #join()},
+ * or act as a worker with {@link #runOnce(Action)}, which takes the queued entry and runs the task;
+ * the {@code action} tells the scripted future what to do if this run polls it: stay pending, wake
+ * itself, wake itself deferred as {@code yieldNow} does (keeping RUNNING until the next run),
+ * complete, or throw.
  *
  * <h2>Why the results are linearizable</h2>
  *
@@ -67,8 +68,8 @@ import org.junit.jupiter.api.Test;
  *       failure is visible, and one that returned ready never;
  *   <li>a wake issued after the latest poll started is not lost: the task is complete or queued;
  *   <li>an aborted task that is not complete is queued (abort of an idle task scheduled it);
- *   <li>queued iff NOTIFIED or held RUNNING after a yield (then queued as deferred), and nothing
- *       else is RUNNING;
+ *   <li>queued iff NOTIFIED or held RUNNING (spawned and not run yet, or after a yield), and
+ *       nothing else is RUNNING;
  *   <li>a joiner that got {@code PENDING} is woken once if the task completed; nobody is woken
  *       twice, or before completion; the join sees the future's own value or exception, or a {@link
  *       CancellationException} exactly when {@code cancel()} ran on a future that had not thrown;
@@ -117,7 +118,7 @@ public class TaskCoreModelTest {
   private final TaskCore<Integer> task = new TaskCore<>(future, new SlotScheduler());
 
   public TaskCoreModelTest() {
-    task.wake(); // spawned: queued once
+    task.scheduleNew(); // spawned: queued once, holding RUNNING for its first run
   }
 
   @Operation
@@ -210,9 +211,9 @@ public class TaskCoreModelTest {
     int s = task.state();
     boolean complete = (s & TaskCore.COMPLETE) != 0;
     boolean queued = slot.get() != null;
-    // A task queued after a yield keeps RUNNING until its next run (and is queued as "D").
-    boolean held = task.isQueuedAfterYield();
-    check(!held || "D".equals(slot.get()), "held RUNNING but not queued as deferred");
+    // A task queued new or after a yield keeps RUNNING until its next run.
+    boolean held = task.isQueuedRunning();
+    check(!held || queued, "held RUNNING but not queued");
     check((s & TaskCore.RUNNING) == 0 || held, "RUNNING at quiescence");
     if (complete) {
       check(!queued, "a complete task is still queued");

@@ -78,6 +78,38 @@ class TaskCoreTest {
   }
 
   @Test
+  void aNewTaskIsQueuedHoldingRunningAndItsFirstRunTakesItOver() {
+    future.then(cx -> Poll.pending());
+    task.scheduleNew();
+
+    assertEquals(List.of(task), scheduler.scheduled);
+    assertEquals(TaskCore.RUNNING, task.state());
+    assertTrue(task.isQueuedRunning());
+    task.wake(); // before the first run: already queued
+    task.abort(); // likewise: the first run cancels instead of polling
+    assertEquals(1, scheduler.scheduled.size());
+
+    assertTrue(task.run(Context.INITIAL_BUDGET));
+    assertEquals(0, future.polls);
+    assertEquals(1, future.cancels);
+    assertTrue(task.isComplete());
+    assertFalse(task.isQueuedRunning());
+  }
+
+  @Test
+  void aNewTaskRunsOnceAndIsIdleAfterAPendingPoll() {
+    future.then(cx -> Poll.pending());
+    task.scheduleNew();
+
+    assertFalse(task.run(Context.INITIAL_BUDGET));
+
+    assertEquals(1, future.polls);
+    assertEquals(0, task.state(), "idle");
+    assertFalse(task.run(Context.INITIAL_BUDGET), "no entry left: a second run is stale");
+    assertEquals(1, future.polls);
+  }
+
+  @Test
   void aYieldGoesToDeferKeepingRunningAndTheNextRunTakesItOver() {
     future.then(
         cx -> {
@@ -96,7 +128,7 @@ class TaskCoreTest {
     assertEquals(List.of(task), scheduler.deferred);
     assertEquals(1, scheduler.scheduled.size(), "only the spawn's entry");
     assertEquals(TaskCore.RUNNING, task.state(), "held for the next run");
-    assertTrue(task.isQueuedAfterYield());
+    assertTrue(task.isQueuedRunning());
     task.wake(); // a wake while queued after the yield must not queue it twice
     assertEquals(1, scheduler.scheduled.size());
     assertEquals(TaskCore.RUNNING | TaskCore.NOTIFIED, task.state());
@@ -104,7 +136,7 @@ class TaskCoreTest {
     assertFalse(task.run(Context.INITIAL_BUDGET));
 
     assertEquals(2, future.polls);
-    assertFalse(task.isQueuedAfterYield());
+    assertFalse(task.isQueuedRunning());
     assertEquals(1, scheduler.deferred.size());
     assertEquals(2, scheduler.scheduled.size(), "the plain wake of the second poll");
     assertEquals(TaskCore.NOTIFIED, task.state());
