@@ -29,6 +29,10 @@ public final class Driver implements AutoCloseable {
   private final TimeDriver time;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile Thread turning; // the thread inside turn(), for timer wake-ups without I/O
+  // Set by wakeup() before it writes the reactor's eventfd: a non-waiting turn that would skip
+  // the reactor (nothing registered) still polls it then, to consume that event, so that it does
+  // not end the next waiting turn at once for nothing.
+  private volatile boolean wakePending;
 
   Driver(boolean enableIo, io.kyoto.reactor.Backend backend, TimeDriver time) {
     this.time = time;
@@ -117,13 +121,15 @@ public final class Driver implements AutoCloseable {
     }
     turning = Thread.currentThread();
     if (poll != null) {
-      // A turn that must not wait, with no resource registered, has nothing to ask the kernel: no
-      // event can be pending but the waker's, which only interrupts a waiting turn (a later
-      // waiting turn sees it and returns at once). Such turns come every eventInterval polls and
+      // A turn that must not wait, with no resource registered and no wake-up sent, has nothing
+      // to ask the kernel: no event can be pending. Such turns come every eventInterval polls and
       // whenever a worker releases yielded tasks, so a runtime of CPU-bound tasks would otherwise
       // make an epoll_wait call per ~60 polls for nothing. A resource registered meanwhile keeps
       // its events in the kernel's ready list until the next turn that asks.
-      if (wait != 0 || ioDriver.registeredCount() != 0) {
+      if (wait != 0 || ioDriver.registeredCount() != 0 || wakePending) {
+        if (wakePending) {
+          wakePending = false; // before the poll: a wake-up from now on is seen by the next turn
+        }
         try {
           poll.poll(events, wait < 0 ? null : Duration.ofNanos(wait));
         } catch (IOException e) {
@@ -157,6 +163,7 @@ public final class Driver implements AutoCloseable {
    */
   void wakeup(Thread parked) {
     if (reactorWaker != null) {
+      wakePending = true;
       try {
         reactorWaker.wake();
       } catch (IOException e) {
