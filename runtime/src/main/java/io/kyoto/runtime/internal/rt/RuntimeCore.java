@@ -287,19 +287,26 @@ public final class RuntimeCore {
 
   void onTerminated(TaskCore<?> task) {
     alive.remove(task);
-    if (Thread.currentThread() instanceof WorkerThread wt && wt.core == this) {
-      wt.counts.terminated();
+    TaskCounts own = ownWorkerCounts();
+    if (own != null) {
+      own.terminated();
     } else {
       terminated.increment();
     }
   }
 
   private void countSpawned() {
-    if (Thread.currentThread() instanceof WorkerThread wt && wt.core == this) {
-      wt.counts.spawned();
+    TaskCounts own = ownWorkerCounts();
+    if (own != null) {
+      own.spawned();
     } else {
       spawned.increment();
     }
+  }
+
+  /** {@return the counts of this runtime's worker running on this thread, or null elsewhere} */
+  private TaskCounts ownWorkerCounts() {
+    return Thread.currentThread() instanceof WorkerThread wt && wt.core == this ? wt.counts : null;
   }
 
   void onFailure(TaskCore<?> task, Throwable failure) {

@@ -49,6 +49,9 @@ public final class InjectQueue<T> {
   /** The bit of {@link #tail} that marks the queue closed. */
   private static final long CLOSED = Long.MIN_VALUE;
 
+  /** The {@code rest} of {@link #pop}'s batch of one, which has none. */
+  private static final Consumer<Object> NO_REST = task -> {};
+
   /** Spins on a hole before the waiting consumer starts yielding the processor to the producer. */
   private static final int SPINS_BEFORE_YIELD = 64;
 
@@ -226,18 +229,7 @@ public final class InjectQueue<T> {
    * @return the task, or {@code null} if the queue is empty
    */
   public T pop() {
-    if (isEmpty()) {
-      return null;
-    }
-    synchronized (consumerLock) {
-      long h = head;
-      if (h == (tail & ~CLOSED)) {
-        return null;
-      }
-      T task = take(h);
-      HEAD.setRelease(this, h + 1);
-      return task;
-    }
+    return popBatch(1, NO_REST);
   }
 
   /**

@@ -250,7 +250,7 @@ public final class TaskCore<T> extends Context implements Waker {
     int s;
     if (heldRunning) {
       heldRunning = false;
-      s = takeOverAfterYield();
+      s = takeOverHeld();
     } else {
       do {
         s = state;
@@ -322,10 +322,11 @@ public final class TaskCore<T> extends Context implements Waker {
   }
 
   /**
-   * Takes RUNNING over from the run that queued this task after a yield: clears NOTIFIED, set by a
-   * wake while the task waited (this run's poll covers it), and returns the state as it was.
+   * Takes RUNNING over from whoever queued this task holding it (the spawner, or the run that
+   * yielded): clears NOTIFIED, set by a wake while the task waited (this run's poll covers it), and
+   * returns the state as it was.
    */
-  private int takeOverAfterYield() {
+  private int takeOverHeld() {
     int s = state;
     while ((s & NOTIFIED) != 0) {
       int witness = (int) STATE.compareAndExchange(this, s, s & ~NOTIFIED);
