@@ -224,6 +224,12 @@ final class CurrentThreadScheduler extends SchedulerBase {
     }
   }
 
+  @Override
+  public boolean isPolling(TaskCore<?> task) {
+    // The slot is written by the thread that runs the batch, so this thread sees its own writes.
+    return slot.current() == task && slot.thread == Thread.currentThread();
+  }
+
   /** Runs up to {@code eventInterval} tasks; returns whether any ran. */
   private boolean runBatch() {
     boolean ran = false;

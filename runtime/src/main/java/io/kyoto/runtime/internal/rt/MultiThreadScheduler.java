@@ -143,6 +143,12 @@ final class MultiThreadScheduler extends SchedulerBase {
   }
 
   @Override
+  public boolean isPolling(TaskCore<?> task) {
+    Worker w = currentWorker();
+    return w != null && w.slot.current() == task; // a worker's slot is written by it alone
+  }
+
+  @Override
   public void defer(TaskCore<?> task) {
     Worker w = currentWorker();
     if (w != null && w.owner() == this) {

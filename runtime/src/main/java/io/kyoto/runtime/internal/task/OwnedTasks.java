@@ -60,7 +60,7 @@ public final class OwnedTasks {
         h.ownedPrev = task;
       }
       s.head = task;
-      task.ownedIn = index + 1;
+      task.setOwnedIn(index + 1);
       s.count++;
     }
   }
@@ -71,13 +71,13 @@ public final class OwnedTasks {
    * @param task the task
    */
   public void remove(TaskCore<?> task) {
-    int in = task.ownedIn;
+    int in = task.ownedIn();
     if (in == 0) {
-      return; // never added; only the runner writes `ownedIn`, and the runner is calling
+      return; // never added; only the runner writes the shard, and the runner is calling
     }
     Shard s = shards[in - 1];
     synchronized (s) {
-      if (task.ownedIn == 0) {
+      if (task.ownedIn() == 0) {
         return;
       }
       TaskCore<?> p = task.ownedPrev;
@@ -92,7 +92,7 @@ public final class OwnedTasks {
       }
       task.ownedPrev = null;
       task.ownedNext = null;
-      task.ownedIn = 0;
+      task.setOwnedIn(0);
       s.count--;
     }
   }

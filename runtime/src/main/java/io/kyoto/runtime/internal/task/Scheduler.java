@@ -36,6 +36,18 @@ public interface Scheduler {
   void onTaskTerminated(TaskCore<?> task);
 
   /**
+   * {@return whether the calling thread is, right now, inside {@code task}'s poll on behalf of this
+   * scheduler} {@link TaskCore#yieldFromOwnPoll} asks before it keeps the task RUNNING across a
+   * yield: a waker (or a context) used from another thread, or outside the poll, must wake the task
+   * instead. The default, false, makes every yield an ordinary wake.
+   *
+   * @param task a task of this scheduler
+   */
+  default boolean isPolling(TaskCore<?> task) {
+    return false;
+  }
+
+  /**
    * Called by the runner, before it releases the task, when the task's poll ends pending for the
    * first time: the task joins the runtime's alive-task list only then (a task that completes in
    * its first poll never does, and costs no list update). Tasks not yet polled are in a run queue

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <h2>State bits</h2>
  *
  * <ul>
- *   <li>{@link #RUNNING}: a worker is polling the future. Only the thread that set it touches
- *       {@link #future} and the context's budget.
+ *   <li>{@link #RUNNING}: a worker is polling the future. Only the thread that set it touches the
+ *       future (in {@code stage}), the runner's {@code flags} and the context's budget.
  *   <li>{@link #NOTIFIED}: the task must be polled (again). Set by {@link #wake()}; while it is set
  *       and the task is not running, the task is in exactly one run queue (or about to be).
  *   <li>{@link #CANCELLED}: abort was requested; the next run cancels the future instead of polling
@@ -35,12 +35,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *       and reschedule if woken meanwhile, or → COMPLETE.
  *   <li>spawn ({@link #scheduleNew}): a new task is queued holding RUNNING, as after a yield.
  *   <li>yield ({@code yieldNow}, {@link #yieldFromOwnPoll}): after a pending poll that yielded (and
- *       was not aborted), the runner keeps RUNNING, marks the task {@code heldRunning} and defers
- *       it; the run that takes it from the queue inherits RUNNING without a compare-and-set (it
- *       only clears a NOTIFIED set by a wake in between). While queued so, the task is RUNNING for
- *       everyone else: a wake sets NOTIFIED, an abort sets CANCELLED, neither schedules it, and the
- *       next run handles both. So the task is still queued at most once, and the held entry is the
- *       only way back to a worker.
+ *       was not aborted), the runner keeps RUNNING, marks the task {@code HELD} and defers it; the
+ *       run that takes it from the queue inherits RUNNING without a compare-and-set (it only clears
+ *       a NOTIFIED set by a wake in between). While queued so, the task is RUNNING for everyone
+ *       else: a wake sets NOTIFIED, an abort sets CANCELLED, neither schedules it, and the next run
+ *       handles both. So the task is still queued at most once, and the held entry is the only way
+ *       back to a worker.
  *   <li>abort: sets CANCELLED (an abort that arrives during a poll that completes the task is
  *       dropped: the output wins, as in tokio); if the task was idle it also sets NOTIFIED and
  *       schedules it, so a worker runs the cancellation (the future's {@code cancel()} always runs
@@ -82,25 +82,27 @@ public final class TaskCore<T> extends Context implements Waker {
   // server never need one, and a shared counter bumped on every spawn is a contended atomic.
   private volatile long id;
   private final Scheduler scheduler;
-  private Future<T> future; // runner only
+  // The future while the task runs, then its output, or a Failed holding the failure (a
+  // CancellationException when cancelled): one field for both, as tokio's task stage. The runner
+  // alone touches it until COMPLETE, which is set (release) after the output is written and read
+  // (acquire) by the joiner before it reads the output.
+  private Object stage;
   private volatile int state;
-  // The output, or a Failed holding the failure (a CancellationException when cancelled): one
-  // field, not two, keeps an idle task's object at 56 bytes. Written before COMPLETE (release),
-  // read after seeing it (acquire).
-  private Object result;
   private volatile Waker joinWaker;
-  // yieldNow in the current poll: requeue behind the driver turn, keeping RUNNING. Runner only.
-  private boolean yielded;
-  // Queued holding RUNNING (new from scheduleNew, or after a yield): the next run takes RUNNING
-  // over instead of setting it. Written by the spawner or runner before it queues the task, read
-  // by the next runner; the run queue's release/acquire orders the two (as it orders the poll's
-  // own writes).
-  private boolean heldRunning;
-  private Thread runner; // the thread inside this task's poll, else null; written by the runner
+  // The runner's bits, written only by the thread that holds RUNNING (or, for HELD, by the spawner
+  // before the task is published): the OwnedTasks shard (index + 1; 0 when not listed), YIELDED
+  // (yieldNow in the current poll: requeue behind the driver turn, keeping RUNNING) and HELD
+  // (queued holding RUNNING, new from scheduleNew or after a yield: the next run takes RUNNING over
+  // instead of setting it). A run queue's release/acquire orders them from one runner to the next,
+  // as it orders the poll's own writes. One int instead of four fields keeps a task at 56 bytes.
+  private int flags;
   // OwnedTasks links, under the monitor of the task's shard.
   TaskCore<?> ownedPrev;
   TaskCore<?> ownedNext;
-  int ownedIn; // 0: not listed; else the index of its shard + 1
+
+  private static final int OWNED_MASK = (1 << 24) - 1;
+  private static final int YIELDED = 1 << 24;
+  private static final int HELD = 1 << 25;
 
   /**
    * Creates a task; it is not queued until {@link #wake()}.
@@ -109,7 +111,7 @@ public final class TaskCore<T> extends Context implements Waker {
    * @param scheduler where the task runs
    */
   public TaskCore(Future<T> future, Scheduler scheduler) {
-    this.future = future;
+    this.stage = future;
     this.scheduler = scheduler;
     // The task is its own Context (and waker): no separate object per task.
   }
@@ -137,7 +139,7 @@ public final class TaskCore<T> extends Context implements Waker {
    */
   public void scheduleNew() {
     STATE.set(this, RUNNING);
-    heldRunning = true;
+    flags |= HELD;
     scheduler.schedule(this);
   }
 
@@ -158,8 +160,11 @@ public final class TaskCore<T> extends Context implements Waker {
    * {@return the task's future for a task dump, or null once the task completed} Read without
    * synchronization from any thread: a best-effort look at a future another thread may be polling.
    */
-  public Future<T> futureForDump() {
-    return future;
+  public Future<?> futureForDump() {
+    Object s = stage;
+    // A completed task's output may itself be a future: the state tells the two apart (best
+    // effort: a completion racing with this read may still show the output).
+    return (state & COMPLETE) == 0 && s instanceof Future<?> f ? f : null;
   }
 
   /** {@return whether the task completed, failed or was cancelled} */
@@ -194,10 +199,12 @@ public final class TaskCore<T> extends Context implements Waker {
    *     used outside its task's poll), and must wake the task instead
    */
   public boolean yieldFromOwnPoll() {
-    if (runner != Thread.currentThread()) {
+    // The scheduler knows which task each of its threads is polling: asking it costs the yield a
+    // lookup and saves every other run storing its thread in the task.
+    if (!scheduler.isPolling(this)) {
       return false;
     }
-    yielded = true;
+    flags |= YIELDED;
     return true;
   }
 
@@ -206,7 +213,20 @@ public final class TaskCore<T> extends Context implements Waker {
    * a yield} A racy, best-effort read for task dumps.
    */
   public boolean isQueuedRunning() {
-    return heldRunning;
+    return (flags & HELD) != 0;
+  }
+
+  /** {@return the task's shard in {@link OwnedTasks} plus one, or 0 when it is not listed} */
+  int ownedIn() {
+    return flags & OWNED_MASK;
+  }
+
+  /** Records the task's shard in {@link OwnedTasks} (plus one; 0 when removed). Runner only. */
+  void setOwnedIn(int in) {
+    if (in < 0 || in > OWNED_MASK) {
+      throw new IllegalArgumentException("shard out of range: " + in);
+    }
+    flags = (flags & ~OWNED_MASK) | in;
   }
 
   /** Requests cancellation at the next suspension point; idempotent. */
@@ -248,8 +268,9 @@ public final class TaskCore<T> extends Context implements Waker {
    */
   public boolean run(int budget) {
     int s;
-    if (heldRunning) {
-      heldRunning = false;
+    int fl = flags;
+    if ((fl & HELD) != 0) {
+      flags = fl & ~HELD;
       s = takeOverHeld();
     } else {
       do {
@@ -259,7 +280,8 @@ public final class TaskCore<T> extends Context implements Waker {
         }
       } while (!STATE.compareAndSet(this, s, (s & ~NOTIFIED) | RUNNING));
     }
-    Future<T> f = future;
+    @SuppressWarnings("unchecked") // not complete, so the stage holds the future
+    Future<T> f = (Future<T>) stage;
     if ((s & CANCELLED) != 0) {
       cancelFuture(f);
       return true;
@@ -267,13 +289,9 @@ public final class TaskCore<T> extends Context implements Waker {
     Poll<T> p;
     try {
       setBudget(budget);
-      yielded = false;
-      runner = Thread.currentThread();
       p = f.poll(this);
-      runner = null;
     } catch (Throwable t) {
-      runner = null;
-      future = null;
+      stage = null;
       // The failed future is dropped: its cancel() releases what it still holds (a queued waiter,
       // a timer), as tokio's drop of a panicked future does, before the joiner can see the failure.
       Cancel.afterFailure(f, t);
@@ -282,26 +300,26 @@ public final class TaskCore<T> extends Context implements Waker {
       return true;
     }
     if (p.isReady()) {
-      future = null;
-      complete(p.value(), null);
+      complete(p.value(), null); // the output replaces the future in the stage
       return true;
     }
     if (budget() == 0) {
       scheduler.onForcedYield();
     }
-    if (ownedIn == 0) {
+    if ((flags & OWNED_MASK) == 0) {
       // First pending poll: join the alive list while still RUNNING, so that no other thread can
       // complete the task (and skip its removal) before it is in the list. `ownedIn` is only
       // written by the task's runner (here and on completion), so reading it here needs no lock.
       scheduler.onFirstPending(this);
     }
-    if (yielded) {
-      yielded = false;
+    fl = flags;
+    if ((fl & YIELDED) != 0) {
       if ((state & CANCELLED) == 0) {
-        heldRunning = true; // an abort from now on is seen by the next run
+        flags = (fl & ~YIELDED) | HELD; // an abort from now on is seen by the next run
         scheduler.defer(this);
         return false;
       }
+      flags = fl & ~YIELDED;
     }
     // Pending: release RUNNING; if woken or aborted meanwhile, go round again.
     while (true) {
@@ -339,7 +357,7 @@ public final class TaskCore<T> extends Context implements Waker {
   }
 
   private void cancelFuture(Future<T> f) {
-    future = null;
+    stage = null;
     try {
       if (f != null) {
         f.cancel();
@@ -347,11 +365,11 @@ public final class TaskCore<T> extends Context implements Waker {
     } catch (Throwable t) {
       // A failing cancel must not hide the cancellation; the future is gone either way.
     }
-    complete(null, new CancellationException("task " + id + " was aborted"));
+    complete(null, new CancellationException("task " + id() + " was aborted"));
   }
 
   private void complete(T value, Throwable error) {
-    result = error != null ? new Failed(error) : value;
+    stage = error != null ? new Failed(error) : value;
     // Leave the alive set before a joiner can observe completion, so a joined task never counts
     // as alive in the metrics.
     scheduler.onTaskTerminated(this);
@@ -385,7 +403,7 @@ public final class TaskCore<T> extends Context implements Waker {
         return Poll.pending();
       }
     }
-    Object r = result;
+    Object r = stage;
     if (r instanceof Failed f) {
       throw new TaskFailure(f.error);
     }

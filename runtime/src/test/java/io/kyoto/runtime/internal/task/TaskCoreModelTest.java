@@ -260,6 +260,7 @@ public class TaskCoreModelTest {
   /** Does what the current run asks, and checks how it is polled and cancelled. */
   final class ScriptedFuture implements Future<Integer> {
     final AtomicInteger inPoll = new AtomicInteger();
+    volatile Thread polling; // the thread inside poll(), else null: the scheduler's slot
     Run current; // set by the worker that took the queue entry, before run()
     int cancels;
     boolean finished;
@@ -270,6 +271,7 @@ public class TaskCoreModelTest {
       if (inPoll.incrementAndGet() != 1) {
         fail("two polls at once");
       }
+      polling = Thread.currentThread();
       try {
         lastPollStart.accumulateAndGet(clock.incrementAndGet(), Math::max);
         if (task.isComplete() || cancels > 0 || finished) {
@@ -301,6 +303,7 @@ public class TaskCoreModelTest {
         }
         return Poll.pending();
       } finally {
+        polling = null;
         inPoll.decrementAndGet();
       }
     }
@@ -364,6 +367,11 @@ public class TaskCoreModelTest {
     @Override
     public void onTaskTerminated(TaskCore<?> t) {
       terminated.incrementAndGet();
+    }
+
+    @Override
+    public boolean isPolling(TaskCore<?> t) {
+      return future.polling == Thread.currentThread(); // what a worker's poll slot tells
     }
   }
 

@@ -358,6 +358,8 @@ class TaskCoreTest {
     TaskCore.TaskFailure f =
         assertThrows(TaskCore.TaskFailure.class, () -> task.pollJoin(new Context(Waker.noop())));
     assertInstanceOf(CancellationException.class, f.getCause());
+    // Ids are assigned on first use: the message must not show an unassigned 0.
+    assertEquals("task " + task.id() + " was aborted", f.getCause().getMessage());
     assertEquals(1, scheduler.terminated);
     assertEquals(List.of(), scheduler.failures);
   }
@@ -427,6 +429,17 @@ class TaskCoreTest {
     @Override
     public void onTaskTerminated(TaskCore<?> task) {
       terminated++;
+    }
+
+    // Stands in for a worker's poll slot: the test thread runs every task, and a task is being
+    // polled while it holds RUNNING taken from a queue entry (not held for a queued run).
+    private final Thread runner = Thread.currentThread();
+
+    @Override
+    public boolean isPolling(TaskCore<?> task) {
+      return Thread.currentThread() == runner
+          && (task.state() & TaskCore.RUNNING) != 0
+          && !task.isQueuedRunning();
     }
   }
 
