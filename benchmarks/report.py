@@ -151,7 +151,7 @@ def markdown(meta, data, units, notes, jmh, rtbench=""):
         out.append("")
         out.append(
             "`benchmarks/rtbench.sh`: tokio's rtbench and the JDK's `anchors.JdkRtBench` against Kyoto's "
-            "`RtBench`, each run 5 times interleaved (once in quick mode); every cell is the median of the "
+            "`RtBench`, each run 7 times interleaved (once in quick mode); every cell is the median of the "
             "runs' third (last) rounds. Here the ratios are Kyoto ÷ peer as columns. The last column is "
             "Kyoto alone, warmed up (3 runs of 20 rounds: the median of rounds 11-20): the cost per "
             "operation without the JIT's warm-up, not the like-for-like figure."

@@ -25,7 +25,7 @@
 #   idle-tasks  heap bytes per sleeping task after full GC: N Kyoto tasks in Time.sleep(1h) vs N
 #               virtual threads in Thread.sleep(1h) (IdleTasks); lower is better
 #   rtbench     benchmarks/rtbench.sh: tokio's rtbench cases, ns/op, Kyoto (RtBench, 3 rounds) vs
-#               tokio ($ANCHORS/rtbench) vs the JDK (anchors.JdkRtBench), each harness run 5 times
+#               tokio ($ANCHORS/rtbench) vs the JDK (anchors.JdkRtBench), each harness run 7 times
 #               interleaved (1 in quick mode), median of the runs' last rounds; lower is better
 #   jmh         the JMH micro-benchmarks (kyoto-benchmarks-jmh.jar): runtime, channels, timers,
 #               select (generated / hand-written / Select / CompletableFuture.anyOf), HTTP codec
@@ -389,7 +389,7 @@ job_idle_tasks() {
 # ---- job: runtime micro-benchmarks against tokio and the JDK (rtbench.sh) -----------------------
 job_rtbench() {
   log "rtbench: Kyoto RtBench vs tokio rtbench vs JDK"
-  REPEAT=$([ -n "$QUICK" ] && echo 1 || echo 5) WARM=$([ -n "$QUICK" ] && echo 1 || echo 3) KYOTO_ANCHORS=$ANCHORS "$ROOT/benchmarks/rtbench.sh" 3 > "$RAW/rtbench.md" 2> "$RAW/rtbench.log" \
+  REPEAT=$([ -n "$QUICK" ] && echo 1 || echo 7) WARM=$([ -n "$QUICK" ] && echo 1 || echo 3) KYOTO_ANCHORS=$ANCHORS "$ROOT/benchmarks/rtbench.sh" 3 > "$RAW/rtbench.md" 2> "$RAW/rtbench.log" \
     || log "rtbench failed; see $RAW/rtbench.log"
 }
 
