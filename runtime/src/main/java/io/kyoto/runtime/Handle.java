@@ -53,7 +53,7 @@ public final class Handle {
    * @return the handle to join or abort it
    */
   public <T> JoinHandle<T> spawn(Future<T> future) {
-    return new JoinHandle<>(core.spawn(Objects.requireNonNull(future, "future")));
+    return core.spawn(Objects.requireNonNull(future, "future"));
   }
 
   /**
@@ -64,7 +64,7 @@ public final class Handle {
    * @return the handle; aborting only prevents a job that has not started
    */
   public <T> JoinHandle<T> spawnBlocking(ThrowingSupplier<T> job) {
-    return new JoinHandle<>(core.spawnBlocking(Objects.requireNonNull(job, "job")));
+    return core.spawnBlocking(Objects.requireNonNull(job, "job"));
   }
 
   /**

@@ -18,15 +18,13 @@ import io.kyoto.runtime.internal.task.TaskCore;
  *
  * @param <T> the task's value type
  */
-public final class JoinHandle<T> implements Future<T> {
-  private final TaskCore<T> task;
-
-  JoinHandle(TaskCore<T> task) {
-    this.task = task;
-  }
+public sealed interface JoinHandle<T> extends Future<T> permits TaskCore {
+  // The task is its own handle: a spawn allocates one object, not a task and a wrapper (tokio's
+  // JoinHandle is a pointer to the task too). TaskCore is this interface's only implementation.
 
   @Override
-  public Poll<T> poll(Context cx) throws JoinException {
+  default Poll<T> poll(Context cx) throws JoinException {
+    TaskCore<T> task = (TaskCore<T>) this;
     try {
       return task.pollJoin(cx);
     } catch (TaskCore.TaskFailure f) {
@@ -36,36 +34,24 @@ public final class JoinHandle<T> implements Future<T> {
 
   /** Stops waiting for the task; the task itself keeps running (use {@link #abort()} for that). */
   @Override
-  public void cancel() {
-    task.clearJoinWaker();
+  default void cancel() {
+    ((TaskCore<T>) this).clearJoinWaker();
   }
 
   /**
    * Requests cancellation of the task at its next suspension point. Idempotent; returns at once. If
    * the task completes before it reaches a suspension point, joining still yields its value.
    */
-  public void abort() {
-    task.abort();
-  }
+  void abort();
 
   /** {@return whether the task has completed, failed or been cancelled} */
-  public boolean isFinished() {
-    return task.isComplete();
-  }
+  boolean isFinished();
 
   /** {@return a handle that can abort the task without owning its result} */
-  public AbortHandle abortHandle() {
-    return new AbortHandle(task);
+  default AbortHandle abortHandle() {
+    return new AbortHandle((TaskCore<T>) this);
   }
 
   /** {@return the task's id, unique in this JVM} */
-  public long id() {
-    return task.id();
-  }
-
-  @Override
-  public String toString() {
-    // e.g. JoinHandle{Task{id=7}}: the task's own future is in the task dump under that id.
-    return "JoinHandle{" + task + "}";
-  }
+  long id();
 }

@@ -29,7 +29,7 @@ public final class Task {
     if (core == null) {
       return Handle.current().spawn(future); // throws the "no reactor running" error
     }
-    return new JoinHandle<>(core.spawn(Objects.requireNonNull(future, "future")));
+    return core.spawn(Objects.requireNonNull(future, "future"));
   }
 
   /**

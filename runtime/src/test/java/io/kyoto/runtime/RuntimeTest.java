@@ -134,6 +134,32 @@ class RuntimeTest {
   }
 
   @Test
+  void aSpawnAllocatesOnlyItsTaskWhichIsItsOwnJoinHandle() throws Exception {
+    var threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    Future<Void> ready = cx -> Poll.ready(null);
+    try (Runtime rt = Runtime.builder().multiThread().workerThreads(1).build()) {
+      long perSpawn =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    for (int i = 0; i < 1_000; i++) {
+                      Task.spawn(ready); // the inject queue's first chunks, the spawn counter
+                    }
+                    int n = 10_000;
+                    long before = threads.getCurrentThreadAllocatedBytes();
+                    for (int i = 0; i < n; i++) {
+                      Task.spawn(ready);
+                    }
+                    return Futures.ready((threads.getCurrentThreadAllocatedBytes() - before) / n);
+                  }));
+      // A 56-byte task (handle included) and the queue's chunks, 1 KiB per 256 spawns; a handle
+      // wrapping the task would add 16 bytes.
+      assertTrue(perSpawn <= 64, "bytes allocated per spawn: " + perSpawn);
+    }
+  }
+
+  @Test
   void aTaskThatCompletesBeforeItsAbortIsSeenKeepsItsValue() throws Exception {
     try (Runtime rt = Runtime.builder().currentThread().build()) {
       JoinHandle<Integer> h = rt.spawn(Futures.ready(1));

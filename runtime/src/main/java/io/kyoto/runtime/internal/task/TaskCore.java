@@ -2,6 +2,7 @@ package io.kyoto.runtime.internal.task;
 
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
+import io.kyoto.runtime.JoinHandle;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Waker;
 import java.lang.invoke.MethodHandles;
@@ -52,7 +53,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * @param <T> the output's type
  */
-public final class TaskCore<T> extends Context implements Waker {
+public final class TaskCore<T> extends Context implements Waker, JoinHandle<T> {
   /** Being polled. */
   public static final int RUNNING = 1;
 
@@ -120,6 +121,7 @@ public final class TaskCore<T> extends Context implements Waker {
    * {@return the task's id, unique in this JVM} Assigned on the first call, so ids follow the order
    * in which they were first asked for, not the spawn order (tokio promises uniqueness only).
    */
+  @Override
   public long id() {
     long current = id;
     if (current != 0) {
@@ -170,6 +172,11 @@ public final class TaskCore<T> extends Context implements Waker {
   /** {@return whether the task completed, failed or was cancelled} */
   public boolean isComplete() {
     return (state & COMPLETE) != 0;
+  }
+
+  @Override
+  public boolean isFinished() {
+    return isComplete();
   }
 
   @Override
@@ -230,6 +237,7 @@ public final class TaskCore<T> extends Context implements Waker {
   }
 
   /** Requests cancellation at the next suspension point; idempotent. */
+  @Override
   public void abort() {
     int s;
     int next;
