@@ -30,7 +30,10 @@ public final class Describe {
     }
     depth[0]++;
     try {
-      String s = object.toString();
+      // A task described as a future (what another future awaits) is a join handle on it: the task
+      // is its own JoinHandle, and "Task{id=7}" alone would not say that something joins it.
+      String s =
+          object instanceof TaskCore<?> task ? "JoinHandle{" + task + "}" : object.toString();
       if (s == null) {
         return object.getClass().getName();
       }
