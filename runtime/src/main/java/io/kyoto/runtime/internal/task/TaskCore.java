@@ -11,7 +11,9 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A spawned task: the future, its state word, its output, and the waker of its joiner.
+ * A spawned task: the future, its state word, its output, and the waker of its joiner. One object
+ * per task: it is also the {@link Context} its future is polled with, the {@link Waker} that future
+ * hands out, and the {@link JoinHandle} that {@code spawn} returns.
  *
  * <h2>State bits</h2>
  *
