@@ -51,7 +51,11 @@ import java.util.Objects;
  *
  * <p>A {@code 101 Switching Protocols} response (or a 2xx answer to CONNECT) hands its connection
  * over: it has an empty body and {@link Response#upgraded()} gives the connection, which leaves the
- * pool and must be closed by the caller ({@code WebSocket.connect} is built on it).
+ * pool and must be closed by the caller ({@code WebSocket.connect} is built on it). A {@code 101}
+ * to a request without an {@code Upgrade} field is a server's error (RFC 9110 section 15.2.2) and
+ * fails with an {@link HttpException} of status 502. Interim responses ({@code 100 Continue},
+ * {@code 103 Early Hints}, ...) are skipped, at most five per request (as Go's client); a sixth
+ * fails the same way.
  *
  * <p>Requests carry an absolute {@code http://} or {@code https://} target ({@code
  * Request.get("https://host/path")}). {@code https} checks the server's certificate and name with

@@ -109,6 +109,92 @@ class HttpClientFaultsTest {
   }
 
   @Test
+  void fiveInterimResponsesAreSkippedAndASixthOrAnEndlessStreamFails() throws Exception {
+    String interim = "HTTP/1.1 103 Early Hints\r\nlink: </a.css>; rel=preload\r\n\r\n";
+    String ok = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok";
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  RawServer.readRequest(in);
+                  RawServer.write(out, interim.repeat(5) + ok);
+                });
+        Runtime rt = rt();
+        HttpClient client = HttpClient.create()) {
+      Response r = rt.blockOn(client.get(raw.url("/")));
+      assertEquals(200, r.status().code());
+      assertEquals("ok", rt.blockOn(r.body().string()));
+    }
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  RawServer.readRequest(in);
+                  RawServer.write(out, interim.repeat(6) + ok);
+                });
+        Runtime rt = rt();
+        HttpClient client = HttpClient.create()) {
+      HttpException e =
+          assertThrows(HttpException.class, () -> rt.blockOn(client.get(raw.url("/"))));
+      assertEquals(502, e.status().code());
+      assertEquals("more than 5 interim (1xx) responses to one request", e.getMessage());
+      assertEquals(0, client.idleConnections());
+    }
+    // A server that sends interim responses without end: the exchange ends instead of reading on.
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  RawServer.readRequest(in);
+                  try {
+                    while (true) {
+                      RawServer.write(out, "HTTP/1.1 100 Continue\r\n\r\n");
+                    }
+                  } catch (IOException closed) {
+                    // the client gave up and closed the connection
+                  }
+                });
+        Runtime rt = rt();
+        HttpClient client = HttpClient.create()) {
+      HttpException e =
+          assertThrows(HttpException.class, () -> rt.blockOn(client.get(raw.url("/"))));
+      assertEquals(502, e.status().code());
+    }
+  }
+
+  @Test
+  void aSwitchToAProtocolTheRequestDidNotOfferFails() throws Exception {
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  for (String req; (req = RawServer.readRequest(in)) != null; ) {
+                    RawServer.write(
+                        out,
+                        "HTTP/1.1 101 Switching Protocols\r\nconnection: upgrade\r\n"
+                            + "upgrade: x-proto\r\n\r\nnot http");
+                  }
+                });
+        Runtime rt = rt();
+        HttpClient client = HttpClient.create()) {
+      HttpException e =
+          assertThrows(HttpException.class, () -> rt.blockOn(client.get(raw.url("/"))));
+      assertEquals(502, e.status().code());
+      assertEquals(
+          "the server switched protocols (101) though the request asked for no upgrade",
+          e.getMessage());
+      assertEquals(0, client.idleConnections());
+      // The same answer to a request that offered the protocol hands the connection over.
+      Response r =
+          rt.blockOn(
+              client.send(
+                  Request.get(raw.url("/"))
+                      .header("connection", "upgrade")
+                      .header("upgrade", "x-proto")));
+      assertEquals(101, r.status().code());
+      try (Upgraded up = r.upgraded()) {
+        assertTrue(up != null);
+      }
+    }
+  }
+
+  @Test
   void trailersAfterAChunkedBodyLeaveTheConnectionReusable() throws Exception {
     AtomicInteger conns = new AtomicInteger();
     try (RawServer raw =

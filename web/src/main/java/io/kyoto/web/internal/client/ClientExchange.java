@@ -51,6 +51,13 @@ public final class ClientExchange implements Future<Response> {
   private static final long SETTLE_AFTER_IDLE_NANOS = 1_000_000;
 
   /**
+   * The most interim (1xx) responses read before a final one, as Go's client (5): without a bound,
+   * a server that sends them without end would hold the exchange forever, each one under the head
+   * size limit.
+   */
+  static final int MAX_INTERIM_RESPONSES = 5;
+
+  /**
    * The client's settings.
    *
    * @param connectTimeout the connect timeout
@@ -153,6 +160,7 @@ public final class ClientExchange implements Future<Response> {
   private boolean reused;
   private boolean retried;
   private boolean responseStarted;
+  private int interimResponses; // 1xx heads skipped so far
   private IOException writeFailure; // a failed request write; the response is still read
   private Future<ClientConnection> connecting;
   private Future<Void> settle; // the yield before a pooled connection is checked
@@ -555,7 +563,21 @@ public final class ClientExchange implements Future<Response> {
         ResponseHead head = parser.parse(buf, request.method());
         if (head != null) {
           int code = head.status().code();
-          if (code >= 100 && code < 200 && code != 101) continue; // interim response
+          if (code == 101 && !request.headers().contains("upgrade")) {
+            // RFC 9110 section 15.2.2: a server must not switch to a protocol the request did not
+            // offer. What follows is not HTTP the exchange can read, nor a connection to hand over.
+            throw new HttpException(
+                Status.BAD_GATEWAY,
+                "the server switched protocols (101) though the request asked for no upgrade");
+          }
+          if (code >= 100 && code < 200 && code != 101) { // interim: the final response follows
+            if (++interimResponses > MAX_INTERIM_RESPONSES) {
+              throw new HttpException(
+                  Status.BAD_GATEWAY,
+                  "more than " + MAX_INTERIM_RESPONSES + " interim (1xx) responses to one request");
+            }
+            continue;
+          }
           return Poll.ready(toResponse(head));
         }
       }
