@@ -14,6 +14,7 @@ import io.kyoto.web.internal.client.ConnectionPool;
 import io.kyoto.web.internal.client.NoProxy;
 import io.kyoto.web.internal.h1.H1Limits;
 import io.kyoto.web.internal.io.InflatingBody;
+import java.net.IDN;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -60,9 +61,11 @@ import java.util.Objects;
  * <p>Requests carry an absolute {@code http://} or {@code https://} target ({@code
  * Request.get("https://host/path")}). {@code https} checks the server's certificate and name with
  * the JDK's default trust unless {@link Builder#tls} says otherwise; connections to an origin are
- * pooled per scheme, host and port. A URL's userinfo ({@code http://user:password@host/}) is sent
- * as {@code Authorization: Basic}, as reqwest does, unless the request has an {@code Authorization}
- * of its own; like that field, it is not forwarded on a redirect to another origin.
+ * pooled per scheme, host and port. An internationalized host name ({@code http://bücher.example/})
+ * is asked for in its ASCII form ({@code xn--bcher-kva.example}), as browsers and reqwest do. A
+ * URL's userinfo ({@code http://user:password@host/}) is sent as {@code Authorization: Basic}, as
+ * reqwest does, unless the request has an {@code Authorization} of its own; like that field, it is
+ * not forwarded on a redirect to another origin.
  *
  * <p><b>Thread safety:</b> thread safe; share one client.
  */
@@ -498,11 +501,49 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     return "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
   }
 
+  /**
+   * {@return {@code uri} with an internationalized host name in its ASCII form} {@code
+   * http://bücher.example/} (or {@code http://b%C3%BCcher.example/}, as a redirect's {@code
+   * Location} with raw UTF-8 arrives) asks {@code xn--bcher-kva.example}, the name DNS, the {@code
+   * Host} field and TLS's server name use, as reqwest's url crate and browsers do (IDNA, here the
+   * JDK's {@link IDN}). A URI whose authority has no host for another reason is returned as it is.
+   *
+   * @throws IllegalArgumentException if the host is no valid internationalized name
+   */
+  private static URI withAsciiHost(URI uri, String target) {
+    String authority = uri.getRawAuthority();
+    int at = authority.lastIndexOf('@');
+    String hostPort = authority.substring(at + 1);
+    if (hostPort.startsWith("[")) return uri; // an IP literal: nothing to convert
+    int colon = hostPort.lastIndexOf(':');
+    String host = colon >= 0 ? hostPort.substring(0, colon) : hostPort;
+    String decoded = percentDecode(host);
+    if (decoded.chars().allMatch(c -> c < 0x80)) return uri; // not an internationalized name
+    String ascii;
+    try {
+      ascii = IDN.toASCII(decoded, IDN.USE_STD3_ASCII_RULES);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid host name \"" + decoded + "\" in " + target, e);
+    }
+    return URI.create(
+        uri.getScheme()
+            + "://"
+            + authority.substring(0, at + 1)
+            + ascii
+            + (colon >= 0 ? hostPort.substring(colon) : "")
+            + (uri.getRawPath() == null ? "" : uri.getRawPath())
+            + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
+            + (uri.getRawFragment() == null ? "" : "#" + uri.getRawFragment()));
+  }
+
   private static URI parse(String target) throws HttpException {
     URI uri;
     try {
       // A request target is ASCII on the wire: non-ASCII characters go as UTF-8 escapes.
       uri = URI.create(URI.create(target).toASCIIString());
+      if (uri.getHost() == null && uri.getRawAuthority() != null) {
+        uri = withAsciiHost(uri, target);
+      }
     } catch (IllegalArgumentException e) {
       throw new HttpException(Status.BAD_REQUEST, "invalid URL: " + target, e);
     }

@@ -720,6 +720,54 @@ class HttpClientTest {
   }
 
   @Test
+  void anInternationalizedHostIsAskedForInItsAsciiForm() throws Exception {
+    // The raw peer plays a forward proxy, so the names need no DNS: it answers with the request
+    // line and the Host field it got. The second URL redirects to a Location in raw UTF-8.
+    try (RawServer proxy =
+            new RawServer(
+                (i, s, in, out) -> {
+                  for (String head; (head = RawServer.readRequest(in)) != null; ) {
+                    String line = head.substring(0, head.indexOf("\r\n"));
+                    if (line.contains("/away")) {
+                      RawServer.write(
+                          out,
+                          "HTTP/1.1 302 Found\r\nlocation: http://"
+                              + new String(
+                                  "bücher.example/caf\u00e9".getBytes(StandardCharsets.UTF_8),
+                                  StandardCharsets.ISO_8859_1)
+                              + "\r\ncontent-length: 0\r\n\r\n");
+                      continue;
+                    }
+                    java.util.regex.Matcher host =
+                        java.util.regex.Pattern.compile("(?im)^host: *(\\S+)").matcher(head);
+                    String body = line + " | " + (host.find() ? host.group(1) : "-");
+                    RawServer.write(
+                        out,
+                        "HTTP/1.1 200 OK\r\ncontent-length: " + body.length() + "\r\n\r\n" + body);
+                  }
+                });
+        io.kyoto.runtime.Runtime rt =
+            io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build();
+        HttpClient client = HttpClient.builder().proxy(proxy.url("")).followRedirects(2).build()) {
+      assertEquals(
+          "GET http://xn--bcher-kva.example:8080/caf%C3%A9?q=%C3%BC HTTP/1.1"
+              + " | xn--bcher-kva.example:8080",
+          rt.blockOn(
+              client.get("http://Bücher.example:8080/café?q=ü").flatMap(r -> r.body().string())));
+      assertEquals(
+          "GET http://xn--bcher-kva.example/caf%C3%A9 HTTP/1.1 | xn--bcher-kva.example",
+          rt.blockOn(client.get("http://example.com/away").flatMap(r -> r.body().string())));
+      HttpException bad =
+          assertThrows(
+              HttpException.class, () -> rt.blockOn(client.get("http://bü_cher.example/")));
+      assertEquals(400, bad.status().code());
+      assertTrue(
+          bad.getCause().getMessage().startsWith("invalid host name \"bü_cher.example\""),
+          bad.getCause().getMessage());
+    }
+  }
+
+  @Test
   void aCancelledRequestClosesItsConnectionEvenWhenCancellingTheRequestBodyThrows()
       throws Exception {
     // The request's streamed body never produces a chunk and throws from cancel(). Once the peer
