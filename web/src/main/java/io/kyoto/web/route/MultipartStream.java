@@ -2,6 +2,7 @@ package io.kyoto.web.route;
 
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Handle;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.fs.File;
@@ -9,7 +10,9 @@ import io.kyoto.runtime.io.Io;
 import io.kyoto.runtime.stream.Stream;
 import io.kyoto.web.Headers;
 import io.kyoto.web.Request;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
@@ -234,13 +237,30 @@ public final class MultipartStream implements Stream<MultipartStream.Part> {
   }
 
   /**
+   * Removes the file of a cancelled {@link Part#writeTo} on the blocking pool; with the runtime
+   * shutting down (the pool refuses jobs), at once on this thread. Best effort: a file that cannot
+   * be removed is left, as there is nobody to tell.
+   */
+  private static void removeAfterCancel(Handle handle, Path path) {
+    try {
+      handle.spawnBlocking(() -> Files.deleteIfExists(path));
+    } catch (RuntimeException refused) {
+      try {
+        Files.deleteIfExists(path);
+      } catch (IOException | RuntimeException e) {
+        // best effort: see above
+      }
+    }
+  }
+
+  /**
    * One part of a streamed form: its header fields, and its data as a {@link Stream} of chunks.
    * Each chunk is valid until the next poll of this part or of the form; the stream ends where the
    * part does.
    *
    * <p><b>Cancel safety:</b> as the form's: polling is cancel safe; {@link #cancel()} gives the
    * part up without touching the body (the rest of its data is skipped when the next part is asked
-   * for). {@link #writeTo} is not: cancelled, it leaves a partial file.
+   * for). {@link #writeTo} is not: cancelled, it removes its file.
    *
    * <p><b>Thread safety:</b> not thread safe; it belongs to the form's task.
    */
@@ -379,22 +399,69 @@ public final class MultipartStream implements Stream<MultipartStream.Part> {
      * chunk through the runtime's blocking pool ({@link File}), so the part is never held whole; it
      * is flushed and closed before the future completes.
      *
-     * <p><b>Cancel safety:</b> not cancel safe: cancelled, it leaves what was written so far.
+     * <p>A write that does not complete leaves no partial file behind, as multer's disk storage: if
+     * it fails (the client went away, the part is over a limit, the disk is full), the file is
+     * removed before the failure is reported; if it is cancelled (a timeout, a lost select), the
+     * file is removed on the blocking pool right after.
+     *
+     * <p><b>Cancel safety:</b> cancelled, the part's data read so far is lost with the file.
      *
      * @param path the file
      */
     public Future<Long> writeTo(Path path) {
       Objects.requireNonNull(path, "path");
       long before = size;
-      return File.create(path)
-          .flatMap(
-              file ->
-                  Io.using(
-                      file,
-                      f ->
-                          forEachAsync(f::writeAll)
-                              .flatMap(v -> f.flush())
-                              .map(v -> size - before)));
+      boolean[] created = {false}; // the file is ours from then on (not a directory, say)
+      Future<Long> write =
+          File.create(path)
+              .flatMap(
+                  file -> {
+                    created[0] = true;
+                    return Io.using(
+                            file,
+                            f ->
+                                forEachAsync(f::writeAll)
+                                    .flatMap(v -> f.flush())
+                                    .map(v -> size - before))
+                        .recoverWith(
+                            failure ->
+                                Handle.current()
+                                    .spawnBlocking(() -> Files.deleteIfExists(path))
+                                    .handle(
+                                        (removed, e) -> {
+                                          if (e != null) failure.addSuppressed(e);
+                                          throw failure;
+                                        }));
+                  });
+      return new Future<>() {
+        private Handle handle;
+        private boolean finished;
+
+        @Override
+        public Poll<Long> poll(Context cx) throws Exception {
+          if (handle == null) handle = Handle.current();
+          Poll<Long> p;
+          try {
+            p = write.poll(cx);
+          } catch (Exception e) {
+            finished = true; // a file this future created is gone already
+            throw e;
+          }
+          if (p.isReady()) finished = true;
+          return p;
+        }
+
+        @Override
+        public void cancel() {
+          if (finished) return;
+          finished = true;
+          try {
+            write.cancel();
+          } finally {
+            if (created[0]) removeAfterCancel(handle, path);
+          }
+        }
+      };
     }
 
     @Override
