@@ -234,6 +234,41 @@ public final class Futures {
   }
 
   /**
+   * {@return a future that runs {@code body} with {@code resource} and closes it when the body's
+   * future completes, fails or is cancelled} The asynchronous try-with-resources for a resource
+   * closed synchronously: a {@link io.kyoto.runtime.sync.SemaphorePermit} held across awaits, a
+   * {@link io.kyoto.runtime.sync.MutexGuard}, any {@link AutoCloseable}. Java has no destructors,
+   * so where tokio drops a permit with the cancelled future that held it, a permit released in
+   * {@code handle(...)} or {@code inspect(...)} stays taken when the future is cancelled instead (a
+   * lost select, a timeout, an aborted task); here it is returned. For resources with an
+   * asynchronous close (streams, connections), use {@link io.kyoto.runtime.io.Io#using}.
+   *
+   * {@snippet :
+   * Semaphore limit = new Semaphore(8);
+   * Future<Response> call = limit.acquire()
+   *     .flatMap(permit -> Futures.using(permit, p -> client.get(url)));
+   * }
+   *
+   * <p>The resource is closed exactly once, right after the body's outcome (before the returned
+   * future completes), or when it is cancelled. The body's failure comes first, with a failure of
+   * {@code close()} added as suppressed; a {@code close()} that fails after the body succeeded
+   * fails the future. A failure of {@code close()} during cancellation is logged (WARNING, logger
+   * {@code io.kyoto.runtime.Futures}), as nobody is left to receive it.
+   *
+   * <p><b>Cancel safety:</b> as cancel safe as the body; the resource is closed either way.
+   *
+   * @param resource the resource; owned by the returned future from now on
+   * @param body the work to do with it
+   * @param <R> the resource's type
+   * @param <T> the body's value type
+   */
+  public static <R extends AutoCloseable, T> Future<T> using(
+      R resource, ThrowingFunction<? super R, ? extends Future<T>> body) {
+    return new UsingResource<>(
+        Objects.requireNonNull(resource, "resource"), Objects.requireNonNull(body, "body"));
+  }
+
+  /**
    * {@return a future that polls {@code future} with an unconstrained coop budget} As tokio's
    * {@code unconstrained}: use sparingly, it lets one future starve the others on its worker.
    *

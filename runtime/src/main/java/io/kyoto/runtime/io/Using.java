@@ -133,13 +133,20 @@ final class Using<R extends AsyncCloseable, T> implements Future<T> {
     Future<?> c = closing;
     running = null;
     closing = null;
-    if (r != null) {
-      r.cancel();
+    // A cancel that throws must not keep the resource open: the close runs either way.
+    try {
+      if (r != null) {
+        r.cancel();
+      }
+    } finally {
+      try {
+        if (c != null) {
+          c.cancel();
+        }
+      } finally {
+        closeQuietly();
+      }
     }
-    if (c != null) {
-      c.cancel();
-    }
-    closeQuietly();
   }
 
   private void closeQuietly() {

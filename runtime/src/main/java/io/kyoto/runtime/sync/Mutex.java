@@ -23,6 +23,14 @@ import java.util.Optional;
  * });
  * }
  *
+ * <p>A guard held across awaits (the point of an async mutex) is scoped with {@link
+ * io.kyoto.runtime.Futures#using}, which unlocks when the work completes, fails or is cancelled:
+ *
+ * {@snippet :
+ * Future<Void> saved = state.lock()
+ *     .flatMap(guard -> Futures.using(guard, g -> store.save(g.get())));
+ * }
+ *
  * <p><b>Which lock to use.</b> As tokio advises, prefer a blocking lock ({@code synchronized},
  * {@code ReentrantLock}) when the value is only touched between suspension points: it is cheaper.
  * This lock is for holding the value <em>across</em> asynchronous steps, such as a connection used

@@ -20,6 +20,15 @@ import io.kyoto.runtime.internal.sync.BatchSemaphore;
  * });
  * }
  *
+ * <p>To hold a permit across awaits, scope it with {@link io.kyoto.runtime.Futures#using}: the
+ * permit goes back when the work completes or fails, and also when it is cancelled (a timeout, a
+ * lost select, an aborted task), which a release in {@code handle(...)} would miss:
+ *
+ * {@snippet :
+ * Future<Response> call = limit.acquire()
+ *     .flatMap(permit -> Futures.using(permit, p -> client.get(url)));
+ * }
+ *
  * <h2>Fairness</h2>
  *
  * <p>Waiters are served strictly in the order they first polled their acquire futures, batch

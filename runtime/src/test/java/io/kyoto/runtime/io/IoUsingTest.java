@@ -210,4 +210,25 @@ class IoUsingTest {
       assertEquals(List.of("close"), log);
     }
   }
+
+  @Test
+  void aBodyWhoseCancelThrowsStillHasItsResourceClosed() throws Exception {
+    Resource res = new Resource(null);
+    Future<Integer> stuck =
+        new Future<>() {
+          @Override
+          public Poll<Integer> poll(Context cx) {
+            return Poll.pending();
+          }
+
+          @Override
+          public void cancel() {
+            throw new IllegalStateException("cancel failed");
+          }
+        };
+    Future<Integer> using = Io.using(res, r -> stuck);
+    assertEquals(Poll.pending(), using.poll(new Context(io.kyoto.runtime.Waker.noop())));
+    assertThrows(IllegalStateException.class, using::cancel);
+    assertEquals(List.of("close"), res.log);
+  }
 }
