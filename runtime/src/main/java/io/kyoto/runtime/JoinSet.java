@@ -1,6 +1,8 @@
 package io.kyoto.runtime;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -10,9 +12,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A set of tasks whose results are collected in completion order, as tokio's {@code JoinSet}.
  *
- * <p>{@link #joinNext()} yields the result of whichever task finishes first. Closing the set aborts
- * every task still in it (tokio's drop), so a {@code JoinSet} in try-with-resources scopes its
- * tasks to the block.
+ * <p>{@link #joinNext()} yields the result of whichever task finishes first; {@link #joinAll()}
+ * collects them all, in that order. Closing the set aborts every task still in it (tokio's drop),
+ * so a {@code JoinSet} in try-with-resources scopes its tasks to the block.
  *
  * <p>
  *
@@ -160,6 +162,55 @@ public final class JoinSet<T> implements AutoCloseable {
         }
       }
     };
+  }
+
+  /**
+   * {@return a future of every task's value, in the order the tasks completed} tokio's {@code
+   * join_all}: {@link #joinNext()} in a loop until the set is empty, collecting the values ({@code
+   * null} ones included, so a {@code JoinSet<Void>} yields a list of nulls, one per task). Tasks
+   * spawned into the set while it runs are joined too.
+   *
+   * <p>If a task failed or was aborted, the future fails with that task's {@link JoinException} and
+   * aborts every task still in the set, as tokio's does; they stay in the set until joined (see
+   * {@link #shutdown()}) or the set is closed. To go on past failures, loop over {@code joinNext()}
+   * instead.
+   *
+   * {@snippet :
+   * try (JoinSet<Integer> set = new JoinSet<>()) {
+   *   for (int i = 0; i < 10; i++) {
+   *     set.spawn(work(i));
+   *   }
+   *   return set.joinAll(); // completes with the ten values, fastest first
+   * }
+   * }
+   *
+   * <p><b>Cancel safety:</b> not cancel safe: the values joined before the cancellation are lost.
+   * The tasks not joined yet stay in the set, running.
+   */
+  public Future<List<T>> joinAll() {
+    return Futures.lazy(
+        () -> {
+          List<T> values = new ArrayList<>(entries.size());
+          Future<List<T>> all =
+              Futures.<List<T>, List<T>>loop(
+                  values,
+                  acc ->
+                      isEmpty()
+                          ? Futures.ready(Futures.Step.done(acc))
+                          : joinNext()
+                              .map(
+                                  v -> {
+                                    acc.add(v.orElse(null));
+                                    return isEmpty()
+                                        ? Futures.Step.done(acc)
+                                        : Futures.Step.next(acc);
+                                  }));
+          return all.recoverWith(
+              failure -> {
+                abortAll(); // as tokio's join_all: one failure cancels the rest
+                throw failure;
+              });
+        });
   }
 
   /** The waker of one {@code joinNext()} future, as registered; compared by identity. */

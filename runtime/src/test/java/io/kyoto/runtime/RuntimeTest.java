@@ -12,6 +12,7 @@ import io.kyoto.runtime.sync.CancellationToken;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -741,6 +742,71 @@ class RuntimeTest {
                   }));
       assertEquals(4, joined);
       assertEquals(4, ran.get());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Flavor.class)
+  void joinAllYieldsEveryValueInCompletionOrder(Flavor flavor) throws Exception {
+    // The sleeps complete in deadline order, whatever the spawn order.
+    try (Runtime rt = Runtime.builder().flavor(flavor).workerThreads(2).enableTime().build()) {
+      List<Integer> values =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    JoinSet<Integer> set = new JoinSet<>();
+                    set.spawn(Time.sleep(Duration.ofMillis(300)).map(v -> 3));
+                    set.spawn(Time.sleep(Duration.ofMillis(20)).map(v -> 1));
+                    set.spawn(Time.sleep(Duration.ofMillis(150)).map(v -> 2));
+                    return set.joinAll().inspect(v -> assertTrue(set.isEmpty()));
+                  }));
+      assertEquals(List.of(1, 2, 3), values);
+      List<Void> voids =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    JoinSet<Void> set = new JoinSet<>();
+                    for (int i = 0; i < 3; i++) {
+                      set.spawn(Time.sleep(Duration.ofMillis(1)));
+                    }
+                    return set.joinAll();
+                  }));
+      assertEquals(Arrays.asList(null, null, null), voids, "one null per Void task");
+      assertEquals(List.of(), rt.blockOn(Futures.lazy(() -> new JoinSet<Integer>().joinAll())));
+    }
+  }
+
+  @Test
+  void joinAllFailsWithTheFirstFailureAndAbortsTheRest() throws Exception {
+    try (Runtime rt = Runtime.builder().currentThread().enableTime().build()) {
+      AtomicInteger finished = new AtomicInteger();
+      JoinSet<Integer> set = new JoinSet<>();
+      JoinException e =
+          assertThrows(
+              JoinException.class,
+              () ->
+                  rt.blockOn(
+                      Futures.lazy(
+                          () -> {
+                            set.spawn(Time.sleep(Duration.ofMillis(1)).map(v -> 1));
+                            set.spawn(
+                                Time.sleep(Duration.ofMillis(5))
+                                    .map(
+                                        v -> {
+                                          throw new IllegalStateException("task failed");
+                                        }));
+                            for (int i = 0; i < 3; i++) {
+                              set.spawn(
+                                  Time.sleep(Duration.ofDays(1))
+                                      .map(v -> finished.incrementAndGet()));
+                            }
+                            return set.joinAll();
+                          })));
+      assertInstanceOf(IllegalStateException.class, e.getCause(), e.toString());
+      assertEquals(3, set.size(), "the aborted tasks stay in the set until joined");
+      rt.blockOn(set.shutdown());
+      assertEquals(0, set.size());
+      assertEquals(0, finished.get(), "the rest were aborted, not run to the end");
     }
   }
 
