@@ -180,4 +180,55 @@ class FuturesUsingTest {
       assertEquals(2, limit.availablePermits(), "the cancelled calls kept their permits");
     }
   }
+
+  @Test
+  void withPermitWithLockAndWithWriteReleaseOnSuccessFailureAndCancellation() throws Exception {
+    try (Runtime rt = runtime()) {
+      Semaphore limit = new Semaphore(1);
+      assertEquals(5, rt.blockOn(limit.withPermit(() -> Futures.ready(5))));
+      assertThrows(
+          IOException.class,
+          () -> rt.blockOn(limit.withPermit(() -> Futures.failed(new IOException("failed")))));
+      assertThrows(
+          TimeoutException.class,
+          () ->
+              rt.blockOn(
+                  limit
+                      .withPermit(() -> Time.sleep(Duration.ofHours(1)))
+                      .timeout(Duration.ofMillis(2))));
+      assertEquals(1, limit.availablePermits());
+
+      io.kyoto.runtime.sync.Mutex<Integer> counter = new io.kyoto.runtime.sync.Mutex<>(0);
+      assertThrows(
+          TimeoutException.class,
+          () ->
+              rt.blockOn(
+                  counter
+                      .withLock(g -> Time.sleep(Duration.ofHours(1)).map(v -> 1))
+                      .timeout(Duration.ofMillis(2))));
+      Integer after =
+          rt.blockOn(
+              counter.withLock(
+                  g -> {
+                    g.set(g.get() + 1);
+                    return Futures.ready(g.get());
+                  }));
+      assertEquals(1, after, "the cancelled holder unlocked");
+
+      io.kyoto.runtime.sync.RwLock<String> doc = new io.kyoto.runtime.sync.RwLock<>("a");
+      assertThrows(
+          TimeoutException.class,
+          () ->
+              rt.blockOn(
+                  doc.withWrite(g -> Time.sleep(Duration.ofHours(1)).map(v -> 1))
+                      .timeout(Duration.ofMillis(2))));
+      rt.blockOn(
+          doc.withWrite(
+              g -> {
+                g.set("b");
+                return Futures.ready(null);
+              }));
+      assertEquals("b", rt.blockOn(doc.withRead(g -> Futures.ready(g.get()))));
+    }
+  }
 }

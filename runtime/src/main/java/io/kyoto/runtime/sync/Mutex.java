@@ -1,8 +1,11 @@
 package io.kyoto.runtime.sync;
 
 import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.ThrowingFunction;
 import io.kyoto.runtime.internal.sync.AcquireFuture;
 import io.kyoto.runtime.internal.sync.BatchSemaphore;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -23,12 +26,12 @@ import java.util.Optional;
  * });
  * }
  *
- * <p>A guard held across awaits (the point of an async mutex) is scoped with {@link
- * io.kyoto.runtime.Futures#using}, which unlocks when the work completes, fails or is cancelled:
+ * <p>A guard held across awaits (the point of an async mutex) is scoped by {@link #withLock} (or
+ * {@link io.kyoto.runtime.Futures#using}), which unlocks when the work completes, fails or is
+ * cancelled:
  *
  * {@snippet :
- * Future<Void> saved = state.lock()
- *     .flatMap(guard -> Futures.using(guard, g -> store.save(g.get())));
+ * Future<Void> saved = state.withLock(guard -> store.save(guard.get()));
  * }
  *
  * <p><b>Which lock to use.</b> As tokio advises, prefer a blocking lock ({@code synchronized},
@@ -73,6 +76,26 @@ public final class Mutex<T> {
         semaphore.acquire(1),
         () -> new MutexGuard<>(this),
         () -> new IllegalStateException("a mutex's semaphore is never closed"));
+  }
+
+  /**
+   * {@return a future that runs {@code body} with the lock held} Kotlin's {@code withLock}: {@link
+   * #lock()}, then {@link io.kyoto.runtime.Futures#using} with the guard, so the mutex is unlocked
+   * when the body's future completes, fails or is cancelled.
+   *
+   * {@snippet :
+   * Future<Void> saved = state.withLock(guard -> store.save(guard.get()));
+   * }
+   *
+   * <p><b>Cancel safety:</b> as {@link #lock()} while waiting, then as cancel safe as the body; the
+   * mutex is unlocked either way.
+   *
+   * @param body the work to do with the guard; called once the lock is held
+   * @param <R> the body's value type
+   */
+  public <R> Future<R> withLock(ThrowingFunction<? super MutexGuard<T>, ? extends Future<R>> body) {
+    Objects.requireNonNull(body, "body");
+    return lock().flatMap(guard -> Futures.using(guard, body));
   }
 
   /**

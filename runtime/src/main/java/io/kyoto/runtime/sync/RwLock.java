@@ -1,8 +1,11 @@
 package io.kyoto.runtime.sync;
 
 import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.ThrowingFunction;
 import io.kyoto.runtime.internal.sync.AcquireFuture;
 import io.kyoto.runtime.internal.sync.BatchSemaphore;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -99,6 +102,34 @@ public final class RwLock<T> {
   public Future<RwLockWriteGuard<T>> write() {
     return new AcquireFuture<>(
         semaphore.acquire(maxReaders), () -> new RwLockWriteGuard<>(this), RwLock::neverClosed);
+  }
+
+  /**
+   * {@return a future that runs {@code body} with a read lock held} {@link #read()}, then {@link
+   * io.kyoto.runtime.Futures#using} with the guard: the read lock is released when the body's
+   * future completes, fails or is cancelled.
+   *
+   * @param body the work to do with the guard; called once the read lock is held
+   * @param <R> the body's value type
+   */
+  public <R> Future<R> withRead(
+      ThrowingFunction<? super RwLockReadGuard<T>, ? extends Future<R>> body) {
+    Objects.requireNonNull(body, "body");
+    return read().flatMap(guard -> Futures.using(guard, body));
+  }
+
+  /**
+   * {@return a future that runs {@code body} with the write lock held} {@link #write()}, then
+   * {@link io.kyoto.runtime.Futures#using} with the guard: the write lock is released when the
+   * body's future completes, fails or is cancelled.
+   *
+   * @param body the work to do with the guard; called once the write lock is held
+   * @param <R> the body's value type
+   */
+  public <R> Future<R> withWrite(
+      ThrowingFunction<? super RwLockWriteGuard<T>, ? extends Future<R>> body) {
+    Objects.requireNonNull(body, "body");
+    return write().flatMap(guard -> Futures.using(guard, body));
   }
 
   /**

@@ -1,8 +1,11 @@
 package io.kyoto.runtime.sync;
 
 import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.ThrowingSupplier;
 import io.kyoto.runtime.internal.sync.AcquireFuture;
 import io.kyoto.runtime.internal.sync.BatchSemaphore;
+import java.util.Objects;
 
 /**
  * A counting semaphore for tasks, fair across every kind of request (tokio's {@code Semaphore}).
@@ -20,13 +23,13 @@ import io.kyoto.runtime.internal.sync.BatchSemaphore;
  * });
  * }
  *
- * <p>To hold a permit across awaits, scope it with {@link io.kyoto.runtime.Futures#using}: the
- * permit goes back when the work completes or fails, and also when it is cancelled (a timeout, a
- * lost select, an aborted task), which a release in {@code handle(...)} would miss:
+ * <p>To hold a permit across awaits, use {@link #withPermit} (or scope a permit with {@link
+ * io.kyoto.runtime.Futures#using}): the permit goes back when the work completes or fails, and also
+ * when it is cancelled (a timeout, a lost select, an aborted task), which a release in {@code
+ * handle(...)} would miss:
  *
  * {@snippet :
- * Future<Response> call = limit.acquire()
- *     .flatMap(permit -> Futures.using(permit, p -> client.get(url)));
+ * Future<Response> call = limit.withPermit(() -> client.get(url));
  * }
  *
  * <h2>Fairness</h2>
@@ -111,6 +114,26 @@ public final class Semaphore {
    */
   public Future<SemaphorePermit> acquire() {
     return acquire(1);
+  }
+
+  /**
+   * {@return a future that runs {@code body} while holding one permit} Kotlin's {@code withPermit}:
+   * {@link #acquire()}, then {@link io.kyoto.runtime.Futures#using} with the permit, so the permit
+   * goes back when the body's future completes, fails or is cancelled.
+   *
+   * {@snippet :
+   * Future<Response> call = limit.withPermit(() -> client.get(url));
+   * }
+   *
+   * <p><b>Cancel safety:</b> as {@link #acquire()} while waiting, then as cancel safe as the body;
+   * the permit is returned either way.
+   *
+   * @param body makes the work to do with the permit held; called once the permit is acquired
+   * @param <T> the body's value type
+   */
+  public <T> Future<T> withPermit(ThrowingSupplier<? extends Future<T>> body) {
+    Objects.requireNonNull(body, "body");
+    return acquire().flatMap(permit -> Futures.using(permit, p -> body.get()));
   }
 
   /**
