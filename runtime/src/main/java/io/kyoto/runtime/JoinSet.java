@@ -89,6 +89,19 @@ public final class JoinSet<T> implements AutoCloseable {
     return add(handle.spawn(Objects.requireNonNull(future, "future")));
   }
 
+  /**
+   * Runs {@code job} on the current runtime's blocking pool as a task of this set (tokio's {@code
+   * JoinSet::spawn_blocking}). As {@link Task#spawnBlocking}, aborting it only prevents a job that
+   * has not started.
+   *
+   * @param job the blocking work
+   * @return a handle to abort this job alone
+   * @throws IllegalStateException outside a runtime
+   */
+  public AbortHandle spawnBlocking(ThrowingSupplier<T> job) {
+    return add(Task.spawnBlocking(Objects.requireNonNull(job, "job")));
+  }
+
   private AbortHandle add(JoinHandle<T> handle) {
     Entry e = new Entry(handle);
     entries.add(e);

@@ -777,6 +777,30 @@ class RuntimeTest {
   }
 
   @Test
+  void aJoinSetJoinsBlockingJobsWithItsTasks() throws Exception {
+    try (Runtime rt = Runtime.builder().multiThread().workerThreads(1).enableTime().build()) {
+      Set<String> threads = ConcurrentHashMap.newKeySet();
+      List<Integer> values =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    JoinSet<Integer> set = new JoinSet<>();
+                    set.spawnBlocking(
+                        () -> {
+                          threads.add(Thread.currentThread().getName());
+                          Thread.sleep(50);
+                          return 2;
+                        });
+                    set.spawn(Time.sleep(Duration.ofMillis(1)).map(v -> 1));
+                    return set.joinAll();
+                  }));
+      assertEquals(List.of(1, 2), values);
+      assertEquals(1, threads.size());
+      assertTrue(threads.iterator().next().contains("blocking"), threads.toString());
+    }
+  }
+
+  @Test
   void joinAllFailsWithTheFirstFailureAndAbortsTheRest() throws Exception {
     try (Runtime rt = Runtime.builder().currentThread().enableTime().build()) {
       AtomicInteger finished = new AtomicInteger();
