@@ -195,6 +195,38 @@ class HttpClientFaultsTest {
   }
 
   @Test
+  void aTlsHandshakeThatOutlastsTheConnectTimeoutClosesItsSocket() throws Exception {
+    // The peer accepts TCP and reads the ClientHello, but never answers: the connect timeout
+    // cancels the handshake, and the socket under it must be closed (the peer then reads EOF), not
+    // left open for nobody.
+    java.util.concurrent.CompletableFuture<Integer> afterHello =
+        new java.util.concurrent.CompletableFuture<>();
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  byte[] hello = new byte[5];
+                  in.readNBytes(hello, 0, 5); // the TLS record header of the ClientHello
+                  in.skipNBytes(((hello[3] & 0xff) << 8) | (hello[4] & 0xff));
+                  try {
+                    afterHello.complete(in.read()); // -1 once the client closed the socket
+                  } catch (IOException e) {
+                    afterHello.complete(-2); // timed out: the client kept the socket open
+                  }
+                });
+        Runtime rt = rt();
+        HttpClient client =
+            HttpClient.builder().connectTimeout(java.time.Duration.ofMillis(300)).build()) {
+      String url = "https" + raw.url("/").substring("http".length());
+      Exception e = assertThrows(Exception.class, () -> rt.blockOn(client.get(url)));
+      assertInstanceOf(java.util.concurrent.TimeoutException.class, e, e.toString());
+      assertEquals(
+          -1,
+          afterHello.get(20, java.util.concurrent.TimeUnit.SECONDS),
+          "the peer sees the socket closed (-2: still open)");
+    }
+  }
+
+  @Test
   void trailersAfterAChunkedBodyLeaveTheConnectionReusable() throws Exception {
     AtomicInteger conns = new AtomicInteger();
     try (RawServer raw =
