@@ -27,6 +27,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * }
  * }
  *
+ * <p>Scoped with {@link Futures#using}, a set is Kotlin's {@code coroutineScope}: its tasks end
+ * with the scope, whether it completes, fails or is cancelled (a timeout, a lost select):
+ *
+ * {@snippet :
+ * Future<List<Integer>> all = Futures.using(new JoinSet<Integer>(), set -> {
+ *   urls.forEach(url -> set.spawn(fetch(url)));
+ *   return set.joinAll(); // a failure, or a cancellation from outside, aborts the rest
+ * });
+ * }
+ *
  * <p><b>Thread safety:</b> not thread safe: owned by one task. Tasks completing on other threads
  * are handed over through a concurrent queue.
  *

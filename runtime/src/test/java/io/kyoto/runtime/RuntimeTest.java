@@ -801,6 +801,34 @@ class RuntimeTest {
   }
 
   @Test
+  void aJoinSetScopedByFuturesUsingAbortsItsTasksWhenTheScopeIsCancelled() throws Exception {
+    try (Runtime rt = Runtime.builder().multiThread().workerThreads(2).enableTime().build()) {
+      AtomicInteger finished = new AtomicInteger();
+      assertThrows(
+          java.util.concurrent.TimeoutException.class,
+          () ->
+              rt.blockOn(
+                  Futures.using(
+                          new JoinSet<Integer>(),
+                          set -> {
+                            for (int i = 0; i < 4; i++) {
+                              set.spawn(
+                                  Time.sleep(Duration.ofDays(1))
+                                      .map(v -> finished.incrementAndGet()));
+                            }
+                            return set.joinAll();
+                          })
+                      .timeout(Duration.ofMillis(20))));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (rt.metrics().numAliveTasks() > 0 && System.nanoTime() < deadline) {
+        rt.blockOn(Time.sleep(Duration.ofMillis(5)));
+      }
+      assertEquals(0, rt.metrics().numAliveTasks(), "the scope's tasks were aborted with it");
+      assertEquals(0, finished.get());
+    }
+  }
+
+  @Test
   void joinAllFailsWithTheFirstFailureAndAbortsTheRest() throws Exception {
     try (Runtime rt = Runtime.builder().currentThread().enableTime().build()) {
       AtomicInteger finished = new AtomicInteger();
