@@ -399,10 +399,12 @@ public final class MultipartStream implements Stream<MultipartStream.Part> {
      * chunk through the runtime's blocking pool ({@link File}), so the part is never held whole; it
      * is flushed and closed before the future completes.
      *
-     * <p>A write that does not complete leaves no partial file behind, as multer's disk storage: if
-     * it fails (the client went away, the part is over a limit, the disk is full), the file is
-     * removed before the failure is reported; if it is cancelled (a timeout, a lost select), the
-     * file is removed on the blocking pool right after.
+     * <p>A write that does not complete leaves no partial file behind, as multer's disk storage:
+     * once the file is created, if the write fails (the client went away, the part is over a limit,
+     * the disk is full) the file is removed before the failure is reported, and if it is cancelled
+     * (a timeout, a lost select) it is removed on the blocking pool right after. A path that could
+     * not be created (a directory, say) is left alone; a cancel that comes while the file is still
+     * being opened leaves it as the open makes it (empty).
      *
      * <p><b>Cancel safety:</b> cancelled, the part's data read so far is lost with the file.
      *
