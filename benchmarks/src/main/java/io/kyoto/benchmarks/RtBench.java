@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 /**
  * The runtime micro-benchmarks of {@code ../shared/anchors} {@code rtbench} (after tokio's own
  * {@code benches/}), on Kyoto: same cases, same sizes, a multi-thread runtime with 2 workers.
- * Prints one line per case and round: {@code name ops=N ns/op=X}, three rounds; compare the third.
+ * Prints one line per case and round, {@code name ops=N ns/op=X B/op=Y gc=N/Tms jit=Tms} (see
+ * {@link #report}), three rounds; compare the third.
  *
  * <p>Run with {@code benchmarks/rtbench.sh}, which runs tokio's and the JDK's versions in the same
  * run and prints the table.
@@ -25,21 +26,62 @@ public final class RtBench {
 
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+  private static final java.lang.management.CompilationMXBean JIT =
+      java.lang.management.ManagementFactory.getCompilationMXBean();
+  private static final List<java.lang.management.GarbageCollectorMXBean> GCS =
+      java.lang.management.ManagementFactory.getGarbageCollectorMXBeans();
   private static long allocatedAtStart;
+  private static long gcsAtStart;
+  private static long gcMillisAtStart;
+  private static long jitMillisAtStart;
 
-  /** Starts a case: records the JVM's total allocated bytes; returns the start time. */
+  /**
+   * Starts a case: records the JVM's total allocated bytes, collections and compile time; returns
+   * the start time.
+   */
   static long start() {
     allocatedAtStart = THREADS.getTotalThreadAllocatedBytes();
+    gcsAtStart = collections();
+    gcMillisAtStart = collectionMillis();
+    jitMillisAtStart = JIT.getTotalCompilationTime();
     return System.nanoTime();
   }
 
-  /** Prints ns/op and the heap bytes allocated per operation (all threads) since {@link #start}. */
+  private static long collections() {
+    long n = 0;
+    for (var gc : GCS) {
+      n += Math.max(0, gc.getCollectionCount());
+    }
+    return n;
+  }
+
+  private static long collectionMillis() {
+    long ms = 0;
+    for (var gc : GCS) {
+      ms += Math.max(0, gc.getCollectionTime());
+    }
+    return ms;
+  }
+
+  /**
+   * Prints ns/op and the heap bytes allocated per operation (all threads) since {@link #start},
+   * then what else the JVM did meanwhile: the garbage collections ({@code gc=}count{@code /}ms, the
+   * collectors' own accounting) and the JIT compilers' time ({@code jit=}ms, summed over the
+   * compiler threads, which share the two cores with the case). A slow third round usually shows
+   * one or the other.
+   */
   static void report(String name, long ops, long t0) {
     long nanos = System.nanoTime() - t0;
     long bytes = THREADS.getTotalThreadAllocatedBytes() - allocatedAtStart;
     System.out.printf(
-        "%-28s ops=%-9d ns/op=%.1f B/op=%.0f%n",
-        name, ops, nanos / (double) ops, bytes / (double) ops);
+        "%-28s ops=%-9d ns/op=%.1f B/op=%.0f gc=%d/%dms jit=%dms%n",
+        name,
+        ops,
+        nanos / (double) ops,
+        bytes / (double) ops,
+        collections() - gcsAtStart,
+        collectionMillis() - gcMillisAtStart,
+        JIT.getTotalCompilationTime() - jitMillisAtStart);
   }
 
   /**
