@@ -224,9 +224,7 @@ public final class JoinSet<T> implements AutoCloseable {
                               .map(
                                   v -> {
                                     acc.add(v.orElse(null));
-                                    return isEmpty()
-                                        ? Futures.Step.done(acc)
-                                        : Futures.Step.next(acc);
+                                    return Futures.Step.next(acc);
                                   }));
           return all.recoverWith(
               failure -> {

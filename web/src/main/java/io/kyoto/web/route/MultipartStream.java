@@ -413,12 +413,14 @@ public final class MultipartStream implements Stream<MultipartStream.Part> {
     public Future<Long> writeTo(Path path) {
       Objects.requireNonNull(path, "path");
       long before = size;
-      boolean[] created = {false}; // the file is ours from then on (not a directory, say)
+      // The runtime the file was created in, once it is: the file is ours from then on (not a
+      // directory, say), and a cancel removes it through that runtime's blocking pool.
+      Handle[] createdIn = {null};
       Future<Long> write =
           File.create(path)
               .flatMap(
                   file -> {
-                    created[0] = true;
+                    createdIn[0] = Handle.current();
                     return Io.using(
                             file,
                             f ->
@@ -436,12 +438,10 @@ public final class MultipartStream implements Stream<MultipartStream.Part> {
                                         }));
                   });
       return new Future<>() {
-        private Handle handle;
         private boolean finished;
 
         @Override
         public Poll<Long> poll(Context cx) throws Exception {
-          if (handle == null) handle = Handle.current();
           Poll<Long> p;
           try {
             p = write.poll(cx);
@@ -460,7 +460,7 @@ public final class MultipartStream implements Stream<MultipartStream.Part> {
           try {
             write.cancel();
           } finally {
-            if (created[0]) removeAfterCancel(handle, path);
+            if (createdIn[0] != null) removeAfterCancel(createdIn[0], path);
           }
         }
       };
