@@ -12,6 +12,11 @@
 #                                    runs. It shows the per-operation cost without the JIT's warm-up
 #                                    (tokio has none; the JDK's harness has far less code to compile),
 #                                    and is not the like-for-like figure, which stays the third round.
+#   AOT=1                            both Java harnesses run with a JDK AOT cache of their own
+#                                    (-XX:AOTCache, JDK 25: classes loaded and linked, method
+#                                    profiles), each trained first by one 3-round run of itself.
+#                                    tokio is compiled ahead of time; this is the JVM's nearest
+#                                    equivalent, given to Kyoto and the JDK alike. Off by default.
 #   The peers must be built first: ../shared/anchors/build.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +31,21 @@ if [ ! -f benchmarks/target/kyoto-benchmarks.jar ]; then
   mvn -B -q -DskipTests -pl benchmarks -am package
 fi
 
+KYOTO_CP=benchmarks/target/kyoto-benchmarks.jar
+KYOTO_OPTS=(--enable-native-access=ALL-UNNAMED)
+JDK_OPTS=()
+if [ "${AOT:-0}" = 1 ]; then
+  echo "== training AOT caches (one 3-round run of each Java harness)" >&2
+  "$J" -XX:AOTCacheOutput="$OUT/kyoto.aot" "${KYOTO_OPTS[@]}" -cp "$KYOTO_CP" \
+    io.kyoto.benchmarks.RtBench 3 > "$OUT/train.log" 2>&1
+  KYOTO_OPTS+=(-XX:AOTCache="$OUT/kyoto.aot")
+  if [ -f "$ANCHORS/java-peers.classpath" ]; then
+    "$J" -XX:AOTCacheOutput="$OUT/jdk.aot" -cp "$(cat "$ANCHORS/java-peers.classpath")" \
+      anchors.JdkRtBench >> "$OUT/train.log" 2>&1
+    JDK_OPTS+=(-XX:AOTCache="$OUT/jdk.aot")
+  fi
+fi
+
 [ -x "$ANCHORS/rtbench" ] ||
   echo "tokio rtbench not found in $ANCHORS (run ../shared/anchors/build.sh); skipping" >&2
 for rep in $(seq "$REPEAT"); do
@@ -37,20 +57,18 @@ for rep in $(seq "$REPEAT"); do
   echo "--" >> "$OUT/tokio.txt"
   if [ -f "$ANCHORS/java-peers.classpath" ]; then
     echo "== JDK (anchors.JdkRtBench, run $rep of $REPEAT)" >&2
-    "$J" -cp "$(cat "$ANCHORS/java-peers.classpath")" anchors.JdkRtBench | tee -a "$OUT/jdk.txt" >&2
+    "$J" ${JDK_OPTS[@]+"${JDK_OPTS[@]}"} -cp "$(cat "$ANCHORS/java-peers.classpath")" anchors.JdkRtBench | tee -a "$OUT/jdk.txt" >&2
   fi
   echo "--" >> "$OUT/jdk.txt"
   echo "== Kyoto (io.kyoto.benchmarks.RtBench, run $rep of $REPEAT)" >&2
-  "$J" --enable-native-access=ALL-UNNAMED -cp benchmarks/target/kyoto-benchmarks.jar \
-    io.kyoto.benchmarks.RtBench "$ROUNDS" | tee -a "$OUT/kyoto.txt" >&2
+  "$J" "${KYOTO_OPTS[@]}" -cp "$KYOTO_CP" io.kyoto.benchmarks.RtBench "$ROUNDS" | tee -a "$OUT/kyoto.txt" >&2
   echo "--" >> "$OUT/kyoto.txt"
 done
 
 WARM=${WARM:-3}
 for rep in $(seq "$WARM"); do
   echo "== Kyoto warm (20 rounds, run $rep of $WARM)" >&2
-  "$J" --enable-native-access=ALL-UNNAMED -cp benchmarks/target/kyoto-benchmarks.jar \
-    io.kyoto.benchmarks.RtBench 20 | tee -a "$OUT/warm.txt" >&2
+  "$J" "${KYOTO_OPTS[@]}" -cp "$KYOTO_CP" io.kyoto.benchmarks.RtBench 20 | tee -a "$OUT/warm.txt" >&2
   echo "--" >> "$OUT/warm.txt"
 done
 
@@ -93,6 +111,8 @@ cases = [('spawn_many', 'spawn_many'), ('yield_many', 'yield_many'), ('ping_pong
          ('timeout_never_fires', 'timeout_never_fires'), ('sleep_1ms_10k_tasks_x10', None)]
 def fmt(v): return '—' if v is None else f'{v:.1f}'
 def ratio(a, b): return '—' if a is None or b is None else f'{a / b:.2f}'
+if os.environ.get('AOT') == '1':
+    print('Both Java harnesses ran with an AOT cache trained on themselves (AOT=1).\n')
 print('| case | Kyoto ns/op | tokio ns/op | best JDK ns/op (variant) | Kyoto ÷ tokio | Kyoto ÷ JDK | Kyoto warm ns/op (÷ tokio / ÷ JDK) |')
 print('|---|---|---|---|---|---|---|')
 for name, jdkname in cases:
