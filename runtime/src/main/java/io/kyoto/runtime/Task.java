@@ -45,6 +45,30 @@ public final class Task {
   }
 
   /**
+   * {@return a future that spends one unit of the task's coop budget: ready at once while the
+   * budget lasts, else it yields to the scheduler once and completes in the task's next poll} As
+   * tokio's {@code consume_budget}: put it in a loop that makes progress without touching a runtime
+   * resource (a computation over in-memory data, a loop over ready futures), so that the loop
+   * yields every 128 steps as a loop over a channel or a socket would, instead of keeping its
+   * worker from the other tasks. Cheaper than {@link #yieldNow()} in every iteration, which yields
+   * each time.
+   *
+   * <p><b>Cancel safety:</b> cancel safe; nothing is lost.
+   */
+  public static Future<Void> consumeBudget() {
+    return CONSUME_BUDGET;
+  }
+
+  private static final Future<Void> CONSUME_BUDGET = // stateless, so one serves every caller
+      cx -> {
+        if (cx.tryConsumeBudget()) {
+          return Poll.ready(null);
+        }
+        cx.waker().wake(); // polled again with a fresh budget, after the other ready tasks
+        return Poll.pending();
+      };
+
+  /**
    * {@return a future that yields once to the scheduler, then completes} As tokio's {@code
    * yield_now}, the wake-up is deferred until the scheduler has run the other ready tasks and
    * polled its drivers, so a task looping on {@code yieldNow} lets I/O and timers make progress.

@@ -74,6 +74,26 @@ public final class Time {
   }
 
   /**
+   * {@return a future of {@code future}'s value that fails with {@link TimeoutException} if it is
+   * not done when the runtime clock reaches {@code deadlineNanos}} tokio's {@code timeout_at}: one
+   * deadline for several steps, e.g. {@code Time.now() + budget} taken once per request and given
+   * to each call it makes. Otherwise as {@link #timeout}: the inner future is polled first (a ready
+   * future succeeds even past the deadline) and is cancelled when the deadline fires.
+   *
+   * <p><b>Cancel safety:</b> as cancel safe as {@code future}.
+   *
+   * @param deadlineNanos a value of the runtime clock ({@link #now()})
+   * @param future the future
+   * @param <T> the value type
+   * @throws IllegalStateException outside a runtime with time enabled (the deadline is a reading of
+   *     its clock)
+   */
+  public static <T> Future<T> timeoutAt(long deadlineNanos, Future<T> future) {
+    Objects.requireNonNull(future, "future");
+    return new Timeout<>(future, null, null, deadlineNanos, Sleep.currentDriver(), null);
+  }
+
+  /**
    * {@return a future of {@code future}'s value that fails with a {@link TimeoutWithDumpException}
    * if it takes longer than {@code duration}} As {@link #timeout}, but when the deadline fires,
    * before cancelling {@code future}, it takes a diagnosis of the hang: the description of {@code
@@ -213,7 +233,7 @@ public final class Time {
   /** The future behind {@link #timeout}. */
   private static final class Timeout<T> implements Future<T> {
     private Future<T> inner; // null once it completed, failed (and was dropped) or was cancelled
-    private final Duration duration;
+    private final Duration duration; // null for timeoutAt
     private final long deadline;
     private final TimeDriver driver;
     private final String what; // non-null for timeoutWithDump
@@ -264,7 +284,10 @@ public final class Time {
         try {
           e =
               what == null
-                  ? new TimeoutException("deadline has elapsed (" + duration + ")")
+                  ? new TimeoutException(
+                      duration == null
+                          ? "deadline has elapsed"
+                          : "deadline has elapsed (" + duration + ")")
                   : dumped(what, duration, in); // before the cancel: it describes the hang
         } catch (Throwable t) {
           Cancel.afterFailure(in, t); // the inner future is dropped even so
@@ -326,7 +349,7 @@ public final class Time {
       }
       Future<T> in = inner;
       return "Timeout["
-          + duration
+          + (duration == null ? "at a deadline" : duration)
           + ", "
           + left
           + ", "

@@ -267,6 +267,45 @@ class RuntimeTest {
   }
 
   @Test
+  void consumeBudgetYieldsOnceTheTaskHasSpentItsBudget() throws Exception {
+    try (Runtime rt = Runtime.builder().currentThread().build()) {
+      boolean[] otherRan = new boolean[1];
+      int[] polls = new int[1];
+      Future<Integer> busy = // a loop over in-memory work: no runtime resource of its own
+          new Future<>() {
+            private final Future<Void> step = Task.consumeBudget();
+            private int i;
+            private int sawOtherAt = -1;
+
+            @Override
+            public Poll<Integer> poll(Context cx) throws Exception {
+              polls[0]++;
+              while (i < 1000) {
+                if (step.poll(cx).isPending()) {
+                  return Poll.pending();
+                }
+                if (otherRan[0] && sawOtherAt < 0) {
+                  sawOtherAt = i;
+                }
+                i++;
+              }
+              return Poll.ready(sawOtherAt);
+            }
+          };
+      int sawOtherAt =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    JoinHandle<Integer> a = Task.spawn(busy);
+                    Task.spawn(Futures.fromSupplier(() -> otherRan[0] = true));
+                    return a;
+                  }));
+      assertEquals(Context.INITIAL_BUDGET, sawOtherAt, "the other task ran after 128 steps");
+      assertEquals(1000 / Context.INITIAL_BUDGET + 1, polls[0], "one poll per budget, no more");
+    }
+  }
+
+  @Test
   void spawnBlockingRunsOnTheBlockingPoolAndCannotBeAbortedOnceStarted() throws Exception {
     try (Runtime rt = Runtime.builder().currentThread().build()) {
       CountDownLatch started = new CountDownLatch(1);

@@ -197,6 +197,45 @@ class TimeTest {
   }
 
   @Test
+  void timeoutAtGivesSeveralStepsOneDeadline() throws Exception {
+    try (Runtime rt = paused()) {
+      long[] at = new long[2];
+      TimeoutException e =
+          assertThrows(
+              TimeoutException.class,
+              () ->
+                  rt.blockOn(
+                      Futures.lazy(
+                          () -> {
+                            long deadline = Time.now() + Duration.ofSeconds(3).toNanos();
+                            at[0] = deadline;
+                            Future<String> step = Time.sleep(Duration.ofSeconds(2)).map(v -> "ok");
+                            return Time.timeoutAt(deadline, step) // fits: 2 s of 3
+                                .flatMap(
+                                    v ->
+                                        Time.timeoutAt( // 1 s left for another 2 s: fails
+                                                deadline, Time.sleep(Duration.ofSeconds(2)))
+                                            .handle(
+                                                (w, x) -> {
+                                                  at[1] = Time.now();
+                                                  throw x;
+                                                }));
+                          })));
+      assertEquals("deadline has elapsed", e.getMessage());
+      assertEquals(at[0], at[1], "failed exactly at the deadline");
+      // Past the deadline, a ready future still succeeds: the inner future is polled first.
+      assertEquals(
+          7, rt.blockOn(Futures.lazy(() -> Time.timeoutAt(Time.now() - 1, Futures.ready(7)))));
+      assertThrows(
+          TimeoutException.class,
+          () -> rt.blockOn(Futures.lazy(() -> Time.timeoutAt(Time.now(), Task.yieldNow()))));
+    }
+    IllegalStateException outside =
+        assertThrows(IllegalStateException.class, () -> Time.timeoutAt(0, Futures.ready(1)));
+    assertTrue(outside.getMessage().contains("Kyoto runtime"), outside.getMessage());
+  }
+
+  @Test
   void timeoutFiresWhenTheInnerFutureSpendsTheWholeBudget() throws Exception {
     // tokio polls the delay unconstrained when the inner future exhausted the budget; otherwise a
     // future that always spends the budget (a busy loop over ready items) never times out.
