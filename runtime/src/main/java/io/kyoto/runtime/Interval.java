@@ -65,6 +65,7 @@ public final class Interval {
   public Future<Long> tick() {
     return new Future<>() {
       private Sleep sleep;
+      private long armedFor; // the value of `next` the sleep was created for
 
       @Override
       public Poll<Long> poll(Context cx) {
@@ -72,8 +73,13 @@ public final class Interval {
           next = start != null ? start : Sleep.currentDriver().now();
           started = true;
         }
+        if (sleep != null && armedFor != next) {
+          sleep.cancel(); // reset() moved the schedule while this tick was waiting
+          sleep = null;
+        }
         if (sleep == null) {
           sleep = Time.sleepUntil(next);
+          armedFor = next;
         }
         if (sleep.poll(cx).isPending()) {
           return Poll.pending();
@@ -106,7 +112,10 @@ public final class Interval {
     };
   }
 
-  /** Restarts the schedule: the next tick is one period from now. */
+  /**
+   * Restarts the schedule: the next tick is one period from now. A {@link #tick()} future already
+   * waiting (kept across a {@code select} with {@code Select.borrow}) waits for that instant too.
+   */
   public void reset() {
     next = Time.now() + period;
     started = true;

@@ -306,6 +306,52 @@ class TimeTest {
   }
 
   @Test
+  void resetMovesATickThatIsAlreadyWaiting() throws Exception {
+    // A heartbeat loop keeps its tick across a select (Select.borrow) and resets the interval when
+    // a message comes: the waiting tick must follow the new schedule, and report the instant it
+    // fired at.
+    try (Runtime rt = paused()) {
+      long[] result =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    long t0 = Time.now();
+                    Interval every = Time.interval(Duration.ofMillis(10));
+                    return every
+                        .tick()
+                        .flatMap(
+                            first -> {
+                              Future<Long> tick = every.tick(); // waits for 10 ms
+                              return Select.<Long>builder()
+                                  .biased()
+                                  .branch(Select.borrow(tick), t -> -1L)
+                                  .branch(Time.sleep(Duration.ofMillis(5)), v -> 0L)
+                                  .build()
+                                  .flatMap(
+                                      lost -> {
+                                        assertEquals(0L, lost, "the sleep wins at 5 ms");
+                                        every.reset(); // next tick: 15 ms
+                                        return tick;
+                                      })
+                                  .flatMap(
+                                      t -> {
+                                        long firedAt = (Time.now() - t0) / MS;
+                                        long scheduled = (t - t0) / MS;
+                                        return every
+                                            .tick()
+                                            .map(
+                                                u ->
+                                                    new long[] {firedAt, scheduled, (u - t0) / MS});
+                                      });
+                            });
+                  }));
+      assertEquals(15, result[0], "fired at");
+      assertEquals(15, result[1], "reported");
+      assertEquals(25, result[2], "the tick after it");
+    }
+  }
+
+  @Test
   void intervalTicksAtOnceThenEveryPeriod() throws Exception {
     try (Runtime rt = paused()) {
       List<Long> ticks =
