@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *       requested again. So requested minus taken never exceeds {@code prefetch}: neither the
  *       outstanding demand nor the inbox ever holds more than {@code prefetch} items.
  *   <li>The inbox is a single-producer single-consumer ring of {@code prefetch} slots: the
- *       publisher's signals are serialized (§1.3), the owning task is the only consumer. A
- *       publisher that sends more than requested (§1.1) overflows it; that fails the stream.
+ *       publisher's signals are serialized (§1.3), the owning task is the only consumer. An item
+ *       beyond the demand requested so far (§1.1) fails the stream, even if the ring has room.
  *   <li>{@code onError}/{@code onComplete} are seen after the items before them: the consumer reads
  *       {@code done} before it looks at the ring a last time.
  *   <li>Cancelling swaps the subscription slot to {@code CANCELLED} and cancels what it held; an
@@ -72,6 +72,7 @@ final class PublisherStream<T> implements Stream<T> {
       Flow.Subscription s = inbox.subscription();
       if (s != null) {
         requested = true;
+        inbox.demand = prefetch; // before the request: its items may come on another thread
         s.request(prefetch);
       }
     }
@@ -80,6 +81,7 @@ final class PublisherStream<T> implements Stream<T> {
       if (++taken >= batch && !inbox.done) {
         Flow.Subscription s = inbox.subscription();
         if (s != null) {
+          inbox.demand += taken;
           s.request(taken);
         }
         taken = 0;
@@ -142,6 +144,13 @@ final class PublisherStream<T> implements Stream<T> {
     /** Written by the producer only; volatile to publish the slot written before it. */
     private volatile long tail;
 
+    /**
+     * The items requested so far, written by the consumer before each {@code request}: an item
+     * beyond it breaks §1.1, even while the ring has room (the consumer took items and has not
+     * requested them again yet).
+     */
+    volatile long demand;
+
     volatile boolean done;
     volatile boolean overflow;
     volatile Throwable error;
@@ -193,7 +202,7 @@ final class PublisherStream<T> implements Stream<T> {
         return;
       }
       long t = tail;
-      if (t - head >= capacity) {
+      if (t >= demand || t - head >= capacity) {
         error =
             new IllegalStateException(
                 "the publisher signalled more items than were requested (Reactive Streams §1.1)");

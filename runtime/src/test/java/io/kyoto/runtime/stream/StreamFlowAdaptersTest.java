@@ -150,6 +150,44 @@ class StreamFlowAdaptersTest {
   }
 
   @Test
+  void anItemBeyondTheDemandFailsTheStreamEvenWhenTheInboxHasRoom() throws Exception {
+    List<Flow.Subscriber<? super Integer>> subscriber = new ArrayList<>();
+    long[] requested = new long[1];
+    AtomicInteger cancels = new AtomicInteger();
+    Flow.Publisher<Integer> pub =
+        sub -> {
+          subscriber.add(sub);
+          sub.onSubscribe(
+              new Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                  requested[0] += n;
+                }
+
+                @Override
+                public void cancel() {
+                  cancels.incrementAndGet();
+                }
+              });
+        };
+    Stream<Integer> s = FlowAdapters.toStream(pub, 4); // re-requests after 3 taken
+    assertTrue(pollOnce(s).isPending()); // subscribes and requests 4
+    assertEquals(4, requested[0]);
+    for (int i = 0; i < 4; i++) {
+      subscriber.get(0).onNext(i);
+    }
+    assertEquals(0, pollOnce(s).value());
+    assertEquals(1, pollOnce(s).value()); // two slots free, nothing requested again yet
+    assertEquals(4, requested[0]);
+    subscriber.get(0).onNext(4); // breaks §1.1
+    assertEquals(2, pollOnce(s).value()); // what came within the demand is still delivered
+    assertEquals(3, pollOnce(s).value());
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> pollOnce(s));
+    assertTrue(e.getMessage().contains("§1.1"), e.getMessage());
+    assertEquals(1, cancels.get());
+  }
+
+  @Test
   void aSecondSubscriptionIsCancelledAndNullSignalsAreRejected() throws Exception {
     AtomicInteger secondCancelled = new AtomicInteger();
     List<Flow.Subscriber<? super Integer>> subscribers = new ArrayList<>();
