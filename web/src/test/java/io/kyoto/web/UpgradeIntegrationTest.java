@@ -84,6 +84,32 @@ class UpgradeIntegrationTest {
   }
 
   @Test
+  void aHandshakeWithABodyOrFromHttp10IsNotUpgraded() throws Exception {
+    // The body's bytes would follow the handshake on the connection and be read as frames: here
+    // a masked text frame "BODY" that the client never sent as WebSocket traffic.
+    byte[] frame = {(byte) 0x81, (byte) 0x84, 1, 2, 3, 4, 'B' ^ 1, 'O' ^ 2, 'D' ^ 3, 'Y' ^ 4};
+    String handshake =
+        "GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade, close\r\nUpgrade: websocket\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+    try (ServerHarness h = new ServerHarness(APP)) {
+      String withLength =
+          h.exchangeUntilClose(
+              handshake
+                  + "Content-Length: 10\r\n\r\n"
+                  + new String(frame, java.nio.charset.StandardCharsets.ISO_8859_1));
+      assertTrue(withLength.startsWith("HTTP/1.1 400 "), withLength);
+      assertTrue(withLength.contains("has no body"), withLength);
+      String chunked =
+          h.exchangeUntilClose(
+              handshake + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+      assertTrue(chunked.startsWith("HTTP/1.1 400 "), chunked);
+      String http10 = h.exchangeUntilClose(handshake.replace("HTTP/1.1", "HTTP/1.0") + "\r\n");
+      assertTrue(http10.startsWith("HTTP/1.1 400 "), http10);
+      assertTrue(http10.contains("requires HTTP/1.1"), http10);
+    }
+  }
+
+  @Test
   void serverSentEventsThroughTheServer() throws Exception {
     try (ServerHarness h = new ServerHarness(APP)) {
       HttpResponse<String> r =

@@ -19,6 +19,7 @@ import io.kyoto.web.Request;
 import io.kyoto.web.Response;
 import io.kyoto.web.Status;
 import io.kyoto.web.Upgraded;
+import io.kyoto.web.Version;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -230,11 +231,13 @@ public final class WebSocket implements Stream<Message> {
    *
    * <ul>
    *   <li>a method other than GET: 405 with {@code Allow: GET};
+   *   <li>an HTTP/1.0 request, or one with a body ({@code Transfer-Encoding}, or a {@code
+   *       Content-Length} other than 0): 400;
    *   <li>no {@code upgrade} token in {@code Connection}, no {@code websocket} token in {@code
    *       Upgrade}, a missing {@code Sec-WebSocket-Key} or one that is not the base64 of 16 bytes:
    *       400;
    *   <li>a missing {@code Sec-WebSocket-Version} or one other than 13: 426 with {@code
-   *       Sec-WebSocket-Version: 13}.
+   *       Sec-WebSocket-Version: 13} and {@code Upgrade: websocket}.
    * </ul>
    *
    * @param request the upgrade request
@@ -252,6 +255,14 @@ public final class WebSocket implements Stream<Message> {
       return reject(Status.METHOD_NOT_ALLOWED, "WebSocket handshake requires GET")
           .header("allow", "GET");
     }
+    if (request.version() != Version.HTTP_1_1) {
+      return reject(Status.BAD_REQUEST, "WebSocket handshake requires HTTP/1.1");
+    }
+    if (h.contains("transfer-encoding")
+        || (h.contains("content-length") && !h.get("content-length").trim().equals("0"))) {
+      // Its bytes would follow the handshake on the connection, where they are not frames.
+      return reject(Status.BAD_REQUEST, "a WebSocket handshake request has no body");
+    }
     if (!h.containsToken("connection", "upgrade")) {
       return reject(Status.BAD_REQUEST, "Connection header does not hold \"upgrade\"");
     }
@@ -261,7 +272,9 @@ public final class WebSocket implements Stream<Message> {
     String version = h.get("sec-websocket-version");
     if (version == null || !version.trim().equals("13")) {
       return reject(Status.UPGRADE_REQUIRED, "unsupported WebSocket version")
-          .header("sec-websocket-version", "13");
+          .header("sec-websocket-version", "13")
+          .header("upgrade", "websocket") // RFC 9110 §7.8: a 426 names what to upgrade to
+          .header("connection", "upgrade");
     }
     String key = h.get("sec-websocket-key");
     if (key == null || !isValidKey(key.trim())) {

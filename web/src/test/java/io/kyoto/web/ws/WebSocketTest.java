@@ -113,6 +113,7 @@ class WebSocketTest {
     Response r = WebSocket.accept(req, ws -> Futures.ready(null));
     assertEquals(426, r.status().code());
     assertEquals("13", r.header("sec-websocket-version"));
+    assertEquals("websocket", r.header("upgrade"), "RFC 9110 §7.8: a 426 says what to upgrade to");
     Request missing = handshake();
     missing.headers().remove("Sec-WebSocket-Version");
     assertEquals(426, WebSocket.accept(missing, ws -> Futures.ready(null)).status().code());

@@ -500,7 +500,9 @@ public final class RequestHeadParser {
         chunked,
         keepAlive,
         expectContinue && version == Version.HTTP_1_1,
-        upgradeToken && upgradeField);
+        // RFC 9110 §7.8: an HTTP/1.0 request's Upgrade is ignored. A request with a body is not
+        // upgraded either (Kestrel's rule): its body would otherwise be read as the new protocol.
+        upgradeToken && upgradeField && version == Version.HTTP_1_1 && !chunked && length <= 0);
   }
 
   private static HttpException bad(String message) {

@@ -484,7 +484,8 @@ public final class H1Connection implements Future<Void> {
     if (upgrading && !head.upgrade()) {
       Log.LOG.log(
           System.Logger.Level.WARNING,
-          "101 response to a request without Connection: upgrade; answering 500");
+          "101 response to a request that cannot be upgraded (no Connection: upgrade and"
+              + " Upgrade fields, HTTP/1.0, or a request body); answering 500");
       r.body().cancel();
       r = Response.text("Internal Server Error\n").status(Status.INTERNAL_SERVER_ERROR);
       response = r;

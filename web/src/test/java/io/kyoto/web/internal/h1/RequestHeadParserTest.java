@@ -100,6 +100,19 @@ class RequestHeadParserTest {
         parseAll("GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
             .upgrade());
     assertFalse(parseAll("GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n").upgrade());
+    String upgrade = "Connection: Upgrade\r\nUpgrade: websocket\r\n";
+    // RFC 9110 §7.8: an HTTP/1.0 request's Upgrade is ignored.
+    assertFalse(parseAll("GET /ws HTTP/1.0\r\nHost: a\r\n" + upgrade + "\r\n").upgrade());
+    // A request with a body is not upgraded: the body would be read as the new protocol.
+    assertFalse(
+        parseAll("GET /ws HTTP/1.1\r\nHost: a\r\n" + upgrade + "Content-Length: 5\r\n\r\n")
+            .upgrade());
+    assertFalse(
+        parseAll("GET /ws HTTP/1.1\r\nHost: a\r\n" + upgrade + "Transfer-Encoding: chunked\r\n\r\n")
+            .upgrade());
+    assertTrue(
+        parseAll("GET /ws HTTP/1.1\r\nHost: a\r\n" + upgrade + "Content-Length: 0\r\n\r\n")
+            .upgrade());
   }
 
   @Test
