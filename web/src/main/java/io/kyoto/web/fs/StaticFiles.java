@@ -37,10 +37,11 @@ import java.util.Map;
  *
  * <ul>
  *   <li>Only GET and HEAD: anything else gets 405 with {@code Allow: GET, HEAD}.
- *   <li>A segment that is {@code ..} (also when written {@code %2e%2e}), or holds {@code \}, {@code
- *       :}, NUL or an encoded {@code /}, an undecodable escape, or a target that is not a path:
- *       404. So is a file whose real path (symbolic links resolved) is not under the root's real
- *       path, and anything that is not a regular file.
+ *   <li>A segment that is or starts with {@code ..} (also when written {@code %2e%2e}: names such
+ *       as {@code ...} resolve to the parent on some file systems), or holds {@code \}, {@code :},
+ *       NUL or an encoded {@code /}, an undecodable escape, or a target that is not a path: 404. So
+ *       is a file whose real path (symbolic links resolved) is not under the root's real path, and
+ *       anything that is not a regular file.
  *   <li>A directory serves its {@code index.html}, with or without a trailing slash (no redirect,
  *       as warp); a file named with a trailing slash is 404. Hidden files (names starting with
  *       {@code .}) are served like any other: keep secrets out of the root.
@@ -48,7 +49,9 @@ import java.util.Map;
  *   <li>Validators: a weak {@code ETag} from the size and the modification time, {@code
  *       Last-Modified}. {@code If-None-Match} (weak comparison, or {@code *}) gives 304; without
  *       it, {@code If-Modified-Since} at or after the modification time (to the second) gives 304.
- *       {@code If-Unmodified-Since} before it gives 412.
+ *       {@code If-Match} gives 412 unless it is {@code *}: it asks for a strong comparison, which a
+ *       weak tag never passes (RFC 9110 section 13.1.1); without it, {@code If-Unmodified-Since}
+ *       before the modification time gives 412.
  *   <li>One range ({@code Range: bytes=a-b}, {@code a-}, {@code -n}) gives 206 with {@code
  *       Content-Range}; a range that starts past the end (or {@code -0}, or any range of an empty
  *       file) gives 416 with {@code Content-Range: bytes *}{@code /size}. Several ranges, a
@@ -197,7 +200,7 @@ public final class StaticFiles implements Service<Request, Response> {
       String s = percentDecode(raw);
       if (s == null) return null;
       if (s.isEmpty() || s.equals(".")) continue;
-      if (s.equals("..") || s.startsWith("..")) return null;
+      if (s.startsWith("..")) return null;
       for (int i = 0; i < s.length(); i++) {
         char c = s.charAt(i);
         if (c == '/' || c == '\\' || c == ':' || c == 0) return null;
@@ -298,8 +301,12 @@ public final class StaticFiles implements Service<Request, Response> {
     if (precompressed) out.add("vary", "Accept-Encoding");
 
     // Conditionals (RFC 9110 section 13.2.2 order).
+    List<String> ifMatch = h.getAll("if-match");
+    if (!ifMatch.isEmpty() && !strongMatch(ifMatch, etag)) {
+      return new Response(Status.PRECONDITION_FAILED, out, Body.empty());
+    }
     String ius = h.get("if-unmodified-since");
-    if (ius != null && !h.contains("if-match")) {
+    if (ius != null && ifMatch.isEmpty()) {
       Instant t = parseDate(ius);
       if (t != null && modifiedSecond > t.getEpochSecond()) {
         return new Response(Status.PRECONDITION_FAILED, out, Body.empty());
@@ -370,6 +377,19 @@ public final class StaticFiles implements Service<Request, Response> {
     if (v.startsWith("\"") || v.startsWith("W/")) return false; // our tags are weak
     Instant t = parseDate(v);
     return t != null && t.getEpochSecond() == modifiedSecond;
+  }
+
+  /** {@code If-Match}: {@code *}, or a strong tag equal to ours (ours are weak: never). */
+  private static boolean strongMatch(List<String> fields, String etag) {
+    for (String field : fields) {
+      for (String part : field.split(",")) {
+        String p = part.trim();
+        if (p.equals("*") || (!p.startsWith("W/") && !etag.startsWith("W/") && p.equals(etag))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean etagMatches(String header, String etag) {

@@ -131,6 +131,7 @@ class StaticFilesTest {
       assertEquals(404, r.status().code(), t);
     }
     assertNull(StaticFiles.segments("/../x"));
+    assertNull(StaticFiles.segments("/.../x")); // a parent on some file systems: refused too
     assertEquals(List.of("a", "b c"), StaticFiles.segments("/a/./b%20c/"));
   }
 
@@ -242,6 +243,30 @@ class StaticFilesTest {
                     .header("If-Unmodified-Since", "Mon, 06 May 2024 07:08:09 GMT"))
             .status()
             .code());
+  }
+
+  @Test
+  void ifMatchGives412UnlessItIsAStar() throws Exception {
+    // If-Match compares strongly (RFC 9110 section 13.1.1): our weak tag never passes, not even
+    // itself; and it takes the place of If-Unmodified-Since, so adding it cannot lift a 412.
+    String ours = serve(Request.get("/hello.txt")).header("etag");
+    String unmodifiedBefore = "Sun, 05 May 2024 00:00:00 GMT"; // alone: 412
+    for (String ifMatch : List.of("\"no-such-tag\"", ours, "\"a\", " + ours)) {
+      assertEquals(
+          412,
+          serve(Request.get("/hello.txt").header("If-Match", ifMatch)).status().code(),
+          ifMatch);
+      assertEquals(
+          412,
+          serve(
+                  Request.get("/hello.txt")
+                      .header("If-Match", ifMatch)
+                      .header("If-Unmodified-Since", unmodifiedBefore))
+              .status()
+              .code(),
+          ifMatch);
+    }
+    assertEquals(200, serve(Request.get("/hello.txt").header("If-Match", "*")).status().code());
   }
 
   private Response range(String value) throws Exception {
