@@ -248,6 +248,7 @@ public final class RequestHeadParser {
       }
       return;
     }
+    if (target.indexOf('#') >= 0) throw bad("a request-target has no fragment"); // RFC 9112 §3.2
     if (first == '/') return; // origin-form
     if (first == '*') {
       if (target.length() == 1 && method == Method.OPTIONS) return; // asterisk-form
@@ -258,6 +259,9 @@ public final class RequestHeadParser {
       if (hostStart >= target.length() || target.charAt(hostStart) == '/') {
         throw bad("absolute-form target without a host");
       }
+      if (!isHostAndPort(absoluteAuthority(target))) {
+        throw bad("invalid host in absolute-form target");
+      }
       return;
     }
     throw bad("unsupported request-target form");
@@ -265,6 +269,14 @@ public final class RequestHeadParser {
 
   private static boolean startsWithIgnoreCase(String s, String prefix) {
     return s.regionMatches(true, 0, prefix, 0, prefix.length());
+  }
+
+  /** {@return the authority of an absolute-form target ({@code http://a:1/x} gives {@code a:1})} */
+  static String absoluteAuthority(String target) {
+    int start = target.indexOf("//") + 2;
+    int end = start;
+    while (end < target.length() && "/?".indexOf(target.charAt(end)) < 0) end++;
+    return target.substring(start, end);
   }
 
   /**
@@ -470,6 +482,11 @@ public final class RequestHeadParser {
     if (hosts == 0 && version == Version.HTTP_1_1) throw bad("missing Host field");
     if (host != null && !host.isEmpty() && !isHostAndPort(host)) {
       throw bad("invalid Host field value");
+    }
+    if (target.charAt(0) != '/' && method != Method.CONNECT && target.contains("://")) {
+      // RFC 9112 §3.2.2: with an absolute-form target the origin server ignores the Host field
+      // and uses the target's authority, so what the application sees is what a proxy routed on.
+      h.set("host", absoluteAuthority(target));
     }
 
     long length = -1;

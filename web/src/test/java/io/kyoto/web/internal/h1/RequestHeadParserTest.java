@@ -134,6 +134,19 @@ class RequestHeadParserTest {
   }
 
   @Test
+  void anAbsoluteFormTargetReplacesTheHostFieldAndAFragmentIsRefused() throws Exception {
+    // RFC 9112 section 3.2.2: the origin server ignores Host and uses the target's authority, so
+    // the application routes on what a proxy in front routed on.
+    RequestHead h = parseAll("GET http://other.example:81/x?q HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertEquals("other.example:81", h.headers().get("host"));
+    assertEquals(1, h.headers().getAll("host").size());
+    assertEquals("a", parseAll("GET http://a HTTP/1.1\r\nHost: b\r\n\r\n").headers().get("host"));
+    assertStatus(400, "GET http://user@a/ HTTP/1.1\r\nHost: a\r\n\r\n"); // no userinfo
+    assertStatus(400, "GET /a#frag HTTP/1.1\r\nHost: a\r\n\r\n"); // RFC 9112 section 3.2
+    assertStatus(400, "GET http://a/#f HTTP/1.1\r\nHost: a\r\n\r\n");
+  }
+
+  @Test
   void everyFormOfHostIsAccepted() throws Exception {
     // RFC 9110 section 7.2: Host = uri-host [ ":" port ], port = *DIGIT; RFC 9112 section 3.2
     // allows an empty value. uri-host is an IP-literal (IPv6, with a zone per RFC 6874, or
