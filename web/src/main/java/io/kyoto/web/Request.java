@@ -1,8 +1,7 @@
 package io.kyoto.web;
 
+import io.kyoto.web.internal.UriDecoding;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +99,9 @@ public final class Request {
 
   /**
    * {@return the first value of query parameter {@code name}, decoded, or null} {@code +} decodes
-   * to a space, as in HTML forms.
+   * to a space, as in HTML forms. A value with a malformed escape, or whose escapes are not UTF-8,
+   * is taken for an absent one (the router's query filters answer 400 instead); pairs whose name
+   * does not decode are skipped.
    *
    * @param name the parameter name (decoded)
    */
@@ -117,7 +118,7 @@ public final class Request {
 
   private static String decode(String s) {
     try {
-      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+      return UriDecoding.percentDecode(s, true);
     } catch (IllegalArgumentException e) {
       return null;
     }

@@ -3,7 +3,7 @@ package io.kyoto.web.route;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
 import io.kyoto.web.Request;
-import java.net.URLDecoder;
+import io.kyoto.web.internal.UriDecoding;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
@@ -126,7 +126,7 @@ public final class Filters {
       int eq = pair.indexOf('=');
       String key;
       try {
-        key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        key = UriDecoding.percentDecode(eq < 0 ? pair : pair.substring(0, eq), true);
       } catch (IllegalArgumentException e) {
         continue;
       }
@@ -134,15 +134,11 @@ public final class Filters {
       if (eq < 0) return "";
       String raw = pair.substring(eq + 1);
       try {
-        return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        return UriDecoding.percentDecode(raw, true);
       } catch (IllegalArgumentException e) {
         String shown = raw.length() > 64 ? raw.substring(0, 64) + "…" : raw;
         throw Rejection.badRequest(
-            "invalid query parameter "
-                + name
-                + ": malformed percent-encoding in \""
-                + shown
-                + "\"");
+            "invalid query parameter " + name + ": " + e.getMessage() + " in \"" + shown + "\"");
       }
     }
     return null;

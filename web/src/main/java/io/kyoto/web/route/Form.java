@@ -1,7 +1,6 @@
 package io.kyoto.web.route;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import io.kyoto.web.internal.UriDecoding;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -32,7 +31,7 @@ public record Form(List<String> names, List<String> values) {
    * {@return the pairs in {@code encoded}} {@code +} decodes to a space.
    *
    * @param encoded {@code a=1&b=x+y}, or null for none
-   * @throws IllegalArgumentException if a percent escape is malformed
+   * @throws IllegalArgumentException if a percent escape is malformed or does not decode as UTF-8
    */
   public static Form parse(String encoded) {
     List<String> names = new ArrayList<>();
@@ -49,7 +48,7 @@ public record Form(List<String> names, List<String> values) {
   }
 
   private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    return UriDecoding.percentDecode(s, true);
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.kyoto.web.route;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import io.kyoto.web.internal.UriDecoding;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -67,24 +66,11 @@ final class Paths {
   }
 
   private static String decode(String seg) throws Rejection {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(seg.length());
-    for (int i = 0; i < seg.length(); i++) {
-      char c = seg.charAt(i);
-      if (c == '%') {
-        if (i + 2 >= seg.length()) throw bad(seg);
-        int hi = Character.digit(seg.charAt(i + 1), 16);
-        int lo = Character.digit(seg.charAt(i + 2), 16);
-        if (hi < 0 || lo < 0) throw bad(seg);
-        out.write(hi << 4 | lo);
-        i += 2;
-      } else if (c < 0x80) {
-        out.write(c);
-      } else {
-        byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-        out.write(b, 0, b.length);
-      }
+    try {
+      return UriDecoding.percentDecode(seg, false);
+    } catch (IllegalArgumentException e) {
+      throw Rejection.badRequest(e.getMessage() + " in path segment \"" + seg + "\"");
     }
-    return out.toString(StandardCharsets.UTF_8);
   }
 
   private static Rejection bad(String seg) {

@@ -183,6 +183,27 @@ class RouterTest {
         "invalid query parameter q: malformed percent-encoding in \"%G1\"",
         c.get("/search?q=%G1").assertStatus(400).text());
     assertEquals("x|2|-1", c.get("/search?q=x&page=2&%zz=1").text()); // a bad name is skipped
+    // Bytes that are not UTF-8 are refused, not turned into U+FFFD (as warp): %C0%AF is an
+    // overlong "/", and two different requests must not decode to one value.
+    assertEquals(
+        "invalid query parameter q: percent-encoding that is not UTF-8 in \"%C0%AF\"",
+        c.get("/search?q=%C0%AF").assertStatus(400).text());
+    assertEquals("é ü|1|-1", c.get("/search?q=%C3%A9+%C3%BC").text());
+  }
+
+  @Test
+  void aPathSegmentThatIsNotUtf8IsA400() {
+    var c =
+        client(
+            Router.create()
+                .get("/files/{name}", path("name"))
+                .handle((req, name) -> Response.text(name)));
+    assertEquals("café", c.get("/files/caf%C3%A9").text());
+    c.get("/files/%C0%AF").assertStatus(400);
+    c.get("/files/%FF").assertStatus(400);
+    // Request.queryParam takes such a value for an absent one, as a malformed escape.
+    assertNull(Request.get("/x?q=%C0%AF").queryParam("q"));
+    assertEquals("é", Request.get("/x?q=%C3%A9").queryParam("q"));
   }
 
   @Test
