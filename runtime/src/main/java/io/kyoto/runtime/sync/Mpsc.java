@@ -11,6 +11,7 @@ import io.kyoto.runtime.internal.chan.SendTimeoutOp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -101,6 +102,56 @@ public final class Mpsc {
      * @return the message, or null if it was sent (or handed back by a failure) before
      */
     T cancelAndReclaim();
+  }
+
+  /**
+   * A handle to a bounded channel that does not count as a sender (tokio's {@code WeakSender}): the
+   * channel ends for its receiver when every {@link Sender} is closed, whatever weak handles
+   * remain. Nothing to close.
+   *
+   * <p><b>Thread safety:</b> thread safe.
+   *
+   * @param <T> the message type
+   */
+  public static final class WeakSender<T> {
+    private final MpscChan<T> chan;
+
+    WeakSender(MpscChan<T> chan) {
+      this.chan = chan;
+    }
+
+    /** {@return a new sender (to close after use), or empty if every sender was already closed} */
+    public Optional<Sender<T>> upgrade() {
+      return chan.tryAddSender() ? Optional.of(new Sender<>(chan)) : Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+      return "Mpsc.WeakSender{" + chan.senderCount() + " senders}";
+    }
+  }
+
+  /**
+   * A handle to an unbounded channel that does not count as a sender; as {@link WeakSender}.
+   *
+   * @param <T> the message type
+   */
+  public static final class WeakUnboundedSender<T> {
+    private final MpscChan<T> chan;
+
+    WeakUnboundedSender(MpscChan<T> chan) {
+      this.chan = chan;
+    }
+
+    /** {@return a new sender (to close after use), or empty if every sender was already closed} */
+    public Optional<UnboundedSender<T>> upgrade() {
+      return chan.tryAddSender() ? Optional.of(new UnboundedSender<>(chan)) : Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+      return "Mpsc.WeakUnboundedSender{" + chan.senderCount() + " senders}";
+    }
   }
 
   /**
@@ -250,6 +301,18 @@ public final class Mpsc {
     }
 
     /**
+     * {@return a handle that does not keep the channel open} tokio's {@code downgrade}: an actor
+     * keeps a weak handle to its own inbox, so that the inbox ends when every other sender is
+     * closed, and {@linkplain WeakSender#upgrade() upgrades} it only to send.
+     *
+     * @throws IllegalStateException if this handle is closed
+     */
+    public WeakSender<T> downgrade() {
+      ensureOpen();
+      return new WeakSender<>(chan);
+    }
+
+    /**
      * Closes this handle (tokio's drop). When the last handle closes, the receiver drains the
      * buffer and then receives null. Idempotent. Sends already started still complete.
      */
@@ -329,6 +392,16 @@ public final class Mpsc {
      */
     public boolean sameChannel(UnboundedSender<?> other) {
       return other.chan == chan;
+    }
+
+    /**
+     * {@return a handle that does not keep the channel open} As {@link Sender#downgrade()}.
+     *
+     * @throws IllegalStateException if this handle is closed
+     */
+    public WeakUnboundedSender<T> downgrade() {
+      ensureOpen();
+      return new WeakUnboundedSender<>(chan);
     }
 
     /** Closes this handle; the last close ends the channel once it is drained. Idempotent. */

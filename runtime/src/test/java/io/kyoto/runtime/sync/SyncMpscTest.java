@@ -573,4 +573,27 @@ class SyncMpscTest {
     org.junit.jupiter.api.Assertions.assertFalse(
         next.isWoken(), "the cancelled stream's waker was still registered");
   }
+
+  @Test
+  void aWeakSenderDoesNotKeepTheChannelOpenAndUpgradesWhileASenderIsOpen() throws Exception {
+    try (Runtime rt = Runtime.builder().currentThread().build()) {
+      var ch = Mpsc.<String>channel(4);
+      Mpsc.WeakSender<String> weak = ch.tx().downgrade();
+      Mpsc.Sender<String> strong = weak.upgrade().orElseThrow(); // counts as a sender
+      rt.blockOn(strong.send("via upgrade"));
+      strong.close();
+      assertEquals("via upgrade", rt.blockOn(ch.rx().recv()));
+      ch.tx().close(); // the last sender: the weak handle does not hold the channel open
+      assertNull(rt.blockOn(ch.rx().recv()), "ended");
+      assertTrue(weak.upgrade().isEmpty(), "no sender is left to upgrade to");
+      assertThrows(IllegalStateException.class, () -> ch.tx().downgrade()); // a closed handle
+
+      var unbounded = Mpsc.<Integer>unboundedChannel();
+      Mpsc.WeakUnboundedSender<Integer> uweak = unbounded.tx().downgrade();
+      uweak.upgrade().orElseThrow().send(7); // upgraded, then never closed: keeps it open
+      unbounded.tx().close();
+      assertEquals(7, rt.blockOn(unbounded.rx().recv()));
+      assertTrue(uweak.upgrade().isPresent(), "the upgraded handle is still open");
+    }
+  }
 }

@@ -65,6 +65,24 @@ public final class MpscChan<T> {
     SENDERS.getAndAdd(this, 1);
   }
 
+  /**
+   * Counts one more sender handle if any is still open (a weak sender's upgrade): once the count
+   * reached zero the channel has ended for its receiver, and stays so.
+   *
+   * @return whether a handle was counted
+   */
+  public boolean tryAddSender() {
+    int n = senders;
+    while (n > 0) {
+      int witness = (int) SENDERS.compareAndExchange(this, n, n + 1);
+      if (witness == n) {
+        return true;
+      }
+      n = witness;
+    }
+    return false;
+  }
+
   /** Counts one sender handle fewer; the last one wakes the receiver so it can see the end. */
   public void dropSender() {
     if ((int) SENDERS.getAndAdd(this, -1) == 1) {
