@@ -70,7 +70,7 @@ public final class Time {
    * @param <T> the value type
    */
   public static <T> Future<T> timeout(Duration duration, Future<T> future) {
-    return timeout(duration, future, null);
+    return runtimeClockTimeout(duration, future);
   }
 
   /**
@@ -90,40 +90,48 @@ public final class Time {
    */
   public static <T> Future<T> timeoutAt(long deadlineNanos, Future<T> future) {
     Objects.requireNonNull(future, "future");
-    return new Timeout<>(future, null, null, deadlineNanos, Sleep.currentDriver(), null);
+    return new Timeout<>(future, null, null, deadlineNanos, Sleep.currentDriver());
   }
 
   /**
    * {@return a future of {@code future}'s value that fails with a {@link TimeoutWithDumpException}
-   * if it takes longer than {@code duration}} As {@link #timeout}, but when the deadline fires,
-   * before cancelling {@code future}, it takes a diagnosis of the hang: the description of {@code
-   * future} (its {@code toString()}: Kyoto's futures say what they wait for) and a task dump of the
-   * runtime ({@link Handle#dumpTasks()}). The exception's message reads {@code <what> timed out
-   * after <n> ms}, followed by both. {@code @AsyncTest} uses it.
+   * if it takes longer than {@code duration} of real time} When the limit passes, before cancelling
+   * {@code future}, it takes a diagnosis of the hang: the description of {@code future} (its {@code
+   * toString()}: Kyoto's futures say what they wait for) and a task dump of the runtime ({@link
+   * Handle#dumpTasks()}). The exception's message reads {@code <what> timed out after <n> ms},
+   * followed by both. {@code @AsyncTest} uses it.
+   *
+   * <p>Unlike {@link #timeout}, the limit is wall-clock time, as Kotlin's {@code runTest}: it is
+   * there to catch hangs, so a paused clock's jumps do not count (a test that sleeps an hour of
+   * paused time passes a 5 s limit), and it needs no time driver. The future is polled first, as
+   * {@link #timeout}; the limit is checked at each poll and, while the future waits, by a shared
+   * daemon thread ({@code kyoto-timeout-watchdog}) that wakes it when the limit passes.
    *
    * <p><b>Cancel safety:</b> as cancel safe as {@code future}.
    *
-   * @param duration the limit
+   * @param duration the limit, in real time
    * @param what names what is timed, for the message (e.g. {@code "@AsyncTest Spec.m()"})
    * @param future the future
    * @param <T> the value type
    */
   public static <T> Future<T> timeoutWithDump(Duration duration, String what, Future<T> future) {
-    return timeout(duration, future, Objects.requireNonNull(what, "what"));
+    Objects.requireNonNull(duration, "duration");
+    Objects.requireNonNull(what, "what");
+    Objects.requireNonNull(future, "future");
+    return new WallClockTimeout<>(future, duration, what);
   }
 
-  private static <T> Future<T> timeout(Duration duration, Future<T> future, String what) {
+  private static <T> Future<T> runtimeClockTimeout(Duration duration, Future<T> future) {
     Objects.requireNonNull(duration, "duration");
     Objects.requireNonNull(future, "future");
     TimeDriver driver = Sleep.currentDriverOrNull();
     if (driver == null) {
-      return new Timeout<>(
-          future, new Sleep(saturatedNanos(duration), false), duration, 0, null, what);
+      return new Timeout<>(future, new Sleep(saturatedNanos(duration), false), duration, 0, null);
     }
     // The deadline is fixed now, as tokio's; the timer itself is created only if the inner future
     // is pending, so a timeout that never fires on a ready future allocates no Sleep.
     long deadline = Sleep.saturatedAdd(driver.now(), saturatedNanos(duration));
-    return new Timeout<>(future, null, duration, deadline, driver, what);
+    return new Timeout<>(future, null, duration, deadline, driver);
   }
 
   /** The diagnosis of {@link #timeoutWithDump}, taken on the thread that polled the timeout. */
@@ -230,24 +238,135 @@ public final class Time {
     }
   }
 
+  /** The future behind {@link #timeoutWithDump}: a wall-clock limit, watched by a daemon thread. */
+  private static final class WallClockTimeout<T> implements Future<T> {
+    private Future<T> inner; // null once done or cancelled
+    private final Duration duration;
+    private final String what;
+    private final long start = System.nanoTime();
+    private final long limit;
+    private volatile Waker waker; // read by the watchdog
+    private java.util.concurrent.ScheduledFuture<?> watch;
+
+    WallClockTimeout(Future<T> inner, Duration duration, String what) {
+      this.inner = inner;
+      this.duration = duration;
+      this.what = what;
+      this.limit = Math.max(0, saturatedNanos(duration));
+    }
+
+    /** The shared watchdog thread, started on first use. */
+    private static final class Watchdog {
+      static final java.util.concurrent.ScheduledThreadPoolExecutor EXEC;
+
+      static {
+        EXEC =
+            new java.util.concurrent.ScheduledThreadPoolExecutor(
+                1,
+                r -> {
+                  Thread t = new Thread(r, "kyoto-timeout-watchdog");
+                  t.setDaemon(true);
+                  return t;
+                });
+        EXEC.setRemoveOnCancelPolicy(true); // a passed test leaves no entry behind
+      }
+    }
+
+    @Override
+    public Poll<T> poll(Context cx) throws Exception {
+      Future<T> in = inner;
+      if (in == null) {
+        throw new IllegalStateException("a completed or cancelled timeout was polled again");
+      }
+      Poll<T> p;
+      try {
+        p = in.poll(cx);
+      } catch (Throwable t) {
+        inner = null;
+        Cancel.afterFailure(in, t);
+        stopWatch();
+        throw t;
+      }
+      if (p.isReady()) {
+        inner = null;
+        stopWatch();
+        return p;
+      }
+      long left = limit - (System.nanoTime() - start);
+      if (left <= 0) {
+        inner = null;
+        stopWatch();
+        TimeoutException e;
+        try {
+          e = dumped(what, duration, in); // before the cancel: it describes the hang
+        } catch (Throwable t) {
+          Cancel.afterFailure(in, t);
+          throw t;
+        }
+        throw Cancel.afterFailure(in, e);
+      }
+      waker = cx.waker();
+      if (watch == null || watch.isDone()) { // none yet, or it woke us a moment early
+        watch =
+            Watchdog.EXEC.schedule(
+                () -> {
+                  Waker w = waker;
+                  if (w != null) {
+                    w.wake();
+                  }
+                },
+                left,
+                java.util.concurrent.TimeUnit.NANOSECONDS);
+      }
+      return Poll.pending();
+    }
+
+    private void stopWatch() {
+      waker = null;
+      var w = watch;
+      if (w != null) {
+        watch = null;
+        w.cancel(false);
+      }
+    }
+
+    @Override
+    public void cancel() {
+      Future<T> in = inner;
+      inner = null;
+      try {
+        if (in != null) {
+          in.cancel();
+        }
+      } finally {
+        stopWatch();
+      }
+    }
+
+    @Override
+    public String toString() {
+      Future<T> in = inner;
+      long left = Math.max(0, limit - (System.nanoTime() - start));
+      return "TimeoutWithDump["
+          + duration
+          + " of real time, "
+          + Describe.millis(left)
+          + " left, "
+          + (in == null ? "done" : Describe.of(in))
+          + "]";
+    }
+  }
+
   /** The future behind {@link #timeout}. */
   private static final class Timeout<T> implements Future<T> {
     private Future<T> inner; // null once it completed, failed (and was dropped) or was cancelled
     private final Duration duration; // null for timeoutAt
     private final long deadline;
     private final TimeDriver driver;
-    private final String what; // non-null for timeoutWithDump
     private Sleep sleep; // created at the first pending poll when the driver is known
 
-    Timeout(
-        Future<T> inner,
-        Sleep sleep,
-        Duration duration,
-        long deadline,
-        TimeDriver driver,
-        String what) {
+    Timeout(Future<T> inner, Sleep sleep, Duration duration, long deadline, TimeDriver driver) {
       this.inner = inner;
-      this.what = what;
       this.sleep = sleep;
       this.duration = duration;
       this.deadline = deadline;
@@ -279,20 +398,12 @@ public final class Time {
         sleep = new Sleep(deadline, driver);
       }
       if (pollSleep(cx, hadBudget && !cx.hasBudgetRemaining()).isReady()) {
-        TimeoutException e;
         inner = null;
-        try {
-          e =
-              what == null
-                  ? new TimeoutException(
-                      duration == null
-                          ? "deadline has elapsed"
-                          : "deadline has elapsed (" + duration + ")")
-                  : dumped(what, duration, in); // before the cancel: it describes the hang
-        } catch (Throwable t) {
-          Cancel.afterFailure(in, t); // the inner future is dropped even so
-          throw t;
-        }
+        TimeoutException e =
+            new TimeoutException(
+                duration == null
+                    ? "deadline has elapsed"
+                    : "deadline has elapsed (" + duration + ")");
         // The deadline is the outcome: what the drop of the inner future throws is suppressed.
         throw Cancel.afterFailure(in, e);
       }

@@ -28,10 +28,12 @@ class TaskDumpTest {
   }
 
   @Test
-  void timeoutWithDumpNamesThePendingReceiveAndTheSleepingTask() {
-    AtomicLong sleeper = new AtomicLong();
+  void timeoutWithDumpNamesThePendingReceiveAndTheWaitingTask() {
+    AtomicLong waiter = new AtomicLong();
     Mpsc.Channel<String> ch = Mpsc.channel(4); // the sender stays open: the receive never ends
+    Notify never = new Notify();
     TimeoutWithDumpException e;
+    long t0 = System.nanoTime();
     try (Runtime rt = paused()) {
       Exception thrown =
           assertThrows(
@@ -40,24 +42,51 @@ class TaskDumpTest {
                   rt.blockOn(
                       Futures.lazy(
                           () -> {
-                            sleeper.set(Task.spawn(Time.sleep(Duration.ofHours(1))).id());
+                            waiter.set(Task.spawn(never.notified()).id());
+                            Task.spawn(Time.sleep(Duration.ofHours(1))); // the paused clock skips
                             return Time.timeoutWithDump(
-                                Duration.ofMillis(5000), "@AsyncTest Spec.hangs()", ch.rx().recv());
+                                Duration.ofMillis(300), "@AsyncTest Spec.hangs()", ch.rx().recv());
                           })));
       e = assertInstanceOf(TimeoutWithDumpException.class, thrown);
     }
+    long took = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(took >= 300, "the limit is real time: " + took + " ms");
     assertInstanceOf(TimeoutException.class, e);
     String m = e.getMessage();
-    assertTrue(m.startsWith("@AsyncTest Spec.hangs() timed out after 5000 ms"), m);
+    assertTrue(m.startsWith("@AsyncTest Spec.hangs() timed out after 300 ms"), m);
     assertTrue(m.contains("pending: Mpsc.recv[waiting for a message, senders=1]"), m);
-    assertTrue(m.contains("task " + sleeper.get() + " [idle] Sleep{deadline in 3595000ms}"), m);
+    assertTrue(m.contains("task " + waiter.get() + " [idle] "), m);
     assertEquals("@AsyncTest Spec.hangs()", e.what());
     assertEquals("Mpsc.recv[waiting for a message, senders=1]", e.pending());
-    assertEquals(1, e.tasks().size(), m);
+    assertEquals(1, e.tasks().size(), m); // the hour-long sleeper finished on the paused clock
     TaskDump t = e.tasks().get(0);
-    assertEquals(sleeper.get(), t.id());
+    assertEquals(waiter.get(), t.id());
     assertEquals(TaskDump.State.IDLE, t.state());
-    assertEquals(Sleep.class.getName(), t.futureClass());
+  }
+
+  @Test
+  void anHourOfPausedTimePassesARealTimeLimitOfASecond() throws Exception {
+    try (Runtime rt = paused()) {
+      long t0 = System.nanoTime();
+      String v =
+          rt.blockOn(
+              Futures.lazy(
+                  () ->
+                      Time.timeoutWithDump(
+                          Duration.ofSeconds(1),
+                          "@AsyncTest Spec.sleepsAnHour()",
+                          Time.sleep(Duration.ofHours(1)).map(ignored -> "woke"))));
+      assertEquals("woke", v);
+      assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(1).toNanos());
+    }
+    // No time driver needed: the limit is not a runtime timer.
+    try (Runtime rt = Runtime.builder().currentThread().build()) {
+      assertThrows(
+          TimeoutWithDumpException.class,
+          () ->
+              rt.blockOn(
+                  Time.timeoutWithDump(Duration.ofMillis(50), "no time", new Notify().notified())));
+    }
   }
 
   @Test

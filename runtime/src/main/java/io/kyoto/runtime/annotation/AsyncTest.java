@@ -41,7 +41,7 @@ import java.lang.annotation.Target;
  * &#64;AsyncTest EchoSpec.echoes() timed out after 5000 ms
  *   pending: Mpsc.recv[waiting for a message, senders=1]
  *   alive tasks (1):
- *     task 12 [idle] Sleep{deadline in 3595000ms}
+ *     task 12 [idle] Notified{waiting for a notification}
  * </pre>
  *
  * <p>Without a timeout a hanging test hangs, as tokio's tests do.
@@ -77,8 +77,11 @@ public @interface AsyncTest {
   boolean startPaused() default false;
 
   /**
-   * {@return the test's time limit in milliseconds, measured on the runtime's clock; 0 (the
-   * default) for none}
+   * {@return the test's time limit in milliseconds of real time; 0 (the default) for none}
+   *
+   * <p>Real time, as Kotlin's {@code runTest}, not the runtime's clock: the limit is there to catch
+   * hangs, so with {@link #startPaused()} the clock's jumps do not count, and a test that sleeps an
+   * hour of paused time passes a 10 s limit.
    *
    * <p>On expiry the test's future is described, the runtime's tasks are dumped, the future is
    * cancelled, and the test fails with a {@link io.kyoto.runtime.TimeoutWithDumpException} (a

@@ -52,7 +52,7 @@ class EchoSpec {
     return roundTrip("x".repeat(100_000));
   }
 
-  @AsyncTest(startPaused = true)
+  @AsyncTest(startPaused = true, timeout = 5_000) // a real-time limit: the hour is paused time
   Future<Void> pausedClockSkipsAnHour() {
     return Time.sleep(Duration.ofHours(1)).map(done -> null);
   }
