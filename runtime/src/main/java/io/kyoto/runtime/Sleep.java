@@ -10,7 +10,8 @@ import io.kyoto.runtime.internal.time.TimerEntry;
  * The future of {@link Time#sleep}: ready once the runtime clock reaches its deadline.
  *
  * <p>The deadline is fixed when the sleep is created inside a runtime, else at its first poll. The
- * timer is registered at the first poll and removed by {@link #cancel()}.
+ * timer is registered at the first poll and removed by {@link #cancel()}; a cancelled sleep that is
+ * polled again registers anew, for the same deadline.
  *
  * <p><b>Cancel safety:</b> cancel safe; cancelling releases the timer.
  */
@@ -137,11 +138,17 @@ public final class Sleep implements Future<Void> {
     return e.fired ? Poll.ready(null) : Poll.pending();
   }
 
+  /**
+   * Removes the timer. The deadline stays: polled again (a sleep created once and raced in a loop
+   * that cancels the losers), the sleep registers anew and completes at the same instant, as
+   * tokio's {@code &mut sleep} in {@code select!}.
+   */
   @Override
   public void cancel() {
     Entry e = entry;
     if (e != null && !e.fired) {
       driver.cancel(e);
+      entry = null;
     }
   }
 

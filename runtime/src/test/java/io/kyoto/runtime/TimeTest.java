@@ -306,6 +306,38 @@ class TimeTest {
   }
 
   @Test
+  void aSleepCancelledByALostSelectFiresWhenRacedAgain() throws Exception {
+    // A deadline made once, outside the loop, and raced against a tick in every iteration: the
+    // select cancels it each time it loses, and it must still fire at its deadline.
+    try (Runtime rt = paused()) {
+      long[] result =
+          rt.blockOn(
+              Futures.lazy(
+                  () -> {
+                    long t0 = Time.now();
+                    Sleep deadline = Time.sleep(Duration.ofMillis(100));
+                    Interval tick = Time.interval(Duration.ofMillis(10));
+                    return Futures.loop(
+                        0L,
+                        ticks ->
+                            Select.<Boolean>builder()
+                                .biased()
+                                .branch(deadline, v -> true)
+                                .branch(tick.tick(), t -> false)
+                                .build()
+                                .map(
+                                    done ->
+                                        done
+                                            ? Futures.Step.<Long, long[]>done(
+                                                new long[] {(Time.now() - t0) / MS, ticks})
+                                            : Futures.Step.next(ticks + 1)));
+                  }));
+      assertEquals(100, result[0], "fired at its deadline");
+      assertEquals(10, result[1], "ticks at 0, 10, ..., 90 won before it");
+    }
+  }
+
+  @Test
   void resetMovesATickThatIsAlreadyWaiting() throws Exception {
     // A heartbeat loop keeps its tick across a select (Select.borrow) and resets the interval when
     // a message comes: the waiting tick must follow the new schedule, and report the instant it

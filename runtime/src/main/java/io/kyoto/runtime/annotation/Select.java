@@ -38,6 +38,12 @@ import java.lang.annotation.Target;
  * every other branch future is cancelled before its handler runs; a failing branch cancels the
  * others and fails the select; when every branch is disabled the else method runs, or the select
  * fails with {@link io.kyoto.runtime.Select#allBranchesDisabled()}. Polling allocates nothing.
+ *
+ * <p>Because losers are cancelled, a future made once and offered in every iteration of a loop (a
+ * shutdown signal, a receive that must not lose its place) is passed as {@link
+ * io.kyoto.runtime.Select#borrow Select.borrow(future)}, tokio's {@code &mut fut}: the select polls
+ * it but never cancels it. A {@link io.kyoto.runtime.Sleep} is the exception that needs no borrow:
+ * cancelled, it keeps its deadline and registers again when polled.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
