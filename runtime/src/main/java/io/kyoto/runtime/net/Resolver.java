@@ -2,7 +2,7 @@ package io.kyoto.runtime.net;
 
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
-import io.kyoto.runtime.Task;
+import io.kyoto.runtime.internal.blocking.BlockingCall;
 import io.kyoto.runtime.internal.io.IoDriver;
 import io.kyoto.runtime.internal.io.Registration;
 import java.io.IOException;
@@ -13,8 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns {@code "host:port"} into socket addresses: IP literals at once, names through {@link
- * Task#spawnBlocking} (the JDK resolver blocks), as tokio's {@code ToSocketAddrs}.
+ * Turns {@code "host:port"} into socket addresses: IP literals at once, names on the blocking pool
+ * (the JDK resolver blocks), as tokio's {@code ToSocketAddrs}. A name that does not resolve fails
+ * with {@link java.net.UnknownHostException}.
  */
 final class Resolver {
   private Resolver() {}
@@ -54,7 +55,10 @@ final class Resolver {
     }
     String name = host;
     int p = port;
-    return Task.spawnBlocking(
+    // A BlockingCall, not a bare spawnBlocking handle: a failed lookup is the
+    // UnknownHostException itself (an IOException), not a JoinException around it.
+    return new BlockingCall<>(
+        "lookup of " + name,
         () -> {
           InetAddress[] all;
           try {

@@ -123,6 +123,19 @@ abstract class NetContract {
   }
 
   @Test
+  void anUnknownHostFailsWithUnknownHostExceptionItself() {
+    // Not a JoinException around it (the lookup runs on the blocking pool): a retry rule that
+    // tests `e instanceof IOException` must see it.
+    try (Runtime rt = single()) {
+      java.net.UnknownHostException e =
+          assertThrows(
+              java.net.UnknownHostException.class,
+              () -> rt.blockOn(TcpStream.connect("no-such-host.invalid:80")));
+      assertTrue(e.getMessage().contains("no-such-host.invalid"), e.getMessage());
+    }
+  }
+
+  @Test
   void halfCloseLetsThePeerReadToEndAndStillAnswer() throws Exception {
     try (Runtime rt = multi()) {
       String reply =
