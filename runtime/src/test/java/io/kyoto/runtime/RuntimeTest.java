@@ -266,6 +266,62 @@ class RuntimeTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(
+      value = io.kyoto.reactor.Backend.class,
+      names = {"EPOLL", "NIO"})
+  void anInterruptEndsABlockOnWaitingInTheReactor(io.kyoto.reactor.Backend backend)
+      throws Exception {
+    // A current-thread blockOn blocks in the reactor (epoll_wait, or a NIO selector); an interrupt
+    // must end it there too, or JUnit's @Timeout cannot stop a hung test.
+    for (boolean paused : new boolean[] {false, true}) {
+      try (Runtime rt =
+          Runtime.builder()
+              .currentThread()
+              .enableIo(backend)
+              .enableTime()
+              .startPaused(paused)
+              .build()) {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        Future<Void> never =
+            new Future<>() {
+              @Override
+              public Poll<Void> poll(Context cx) {
+                return Poll.pending();
+              }
+
+              @Override
+              public void cancel() {
+                cancelled.set(true);
+              }
+            };
+        Exception[] thrown = new Exception[1];
+        Thread caller =
+            new Thread(
+                () -> {
+                  try {
+                    rt.blockOn(never);
+                  } catch (Exception e) {
+                    thrown[0] = e;
+                  }
+                });
+        caller.start();
+        Thread.sleep(100); // parked in the reactor by now
+        caller.interrupt();
+        caller.join(10_000);
+        assertFalse(caller.isAlive(), backend + " paused=" + paused + ": still blocked");
+        assertInstanceOf(InterruptedException.class, thrown[0], backend + " paused=" + paused);
+        assertTrue(cancelled.get(), "the future was cancelled");
+        // An interrupt that comes before blockOn parks ends it at once as well.
+        Thread.currentThread().interrupt();
+        assertThrows(
+            InterruptedException.class,
+            () -> rt.blockOn(new io.kyoto.runtime.sync.Notify().notified()));
+        assertFalse(Thread.interrupted(), "blockOn cleared the interrupt it reported");
+      }
+    }
+  }
+
   @Test
   void consumeBudgetYieldsOnceTheTaskHasSpentItsBudget() throws Exception {
     try (Runtime rt = Runtime.builder().currentThread().build()) {

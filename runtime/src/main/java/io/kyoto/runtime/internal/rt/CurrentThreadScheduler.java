@@ -44,7 +44,7 @@ final class CurrentThreadScheduler extends SchedulerBase {
 
   CurrentThreadScheduler(RuntimeCore core) {
     super(core);
-    this.parker = new Parker(core.driver());
+    this.parker = new Parker(core.driver(), true); // only blockOn callers turn it
     this.eventInterval = core.config().eventInterval();
     int g = core.config().globalQueueInterval();
     this.globalInterval = g > 0 ? g : 31;

@@ -151,6 +151,95 @@ public final class Driver implements AutoCloseable {
     }
   }
 
+  /**
+   * {@link #turn}, woken by {@link Thread#interrupt()} too: for a thread in {@code blockOn}, whose
+   * interrupt must end the wait. Without I/O the turn parks in {@link LockSupport}, which an
+   * interrupt already ends; with I/O it blocks in the reactor, which the JDK's hook for blocking
+   * I/O ({@link InterruptHook}) wakes through the driver's waker. The caller clears the interrupt
+   * (by throwing {@code InterruptedException}), or the next turn would return at once.
+   */
+  void turnInterruptibly(long timeoutNanos, boolean mayAutoAdvance) {
+    if (poll == null || timeoutNanos == 0) {
+      turn(timeoutNanos, mayAutoAdvance);
+      return;
+    }
+    InterruptHook hook = interruptHook;
+    if (hook == null) {
+      interruptHook = hook = new InterruptHook(this); // under the driver lock
+    }
+    hook.enter();
+    try {
+      turn(timeoutNanos, mayAutoAdvance);
+    } finally {
+      hook.exit();
+    }
+  }
+
+  private InterruptHook interruptHook;
+
+  /**
+   * The JDK's hook for interruptible blocking I/O, which only selectors and channels may use: while
+   * a thread is between {@code begin()} and {@code end()}, {@link Thread#interrupt()} calls {@link
+   * #wakeup()} (and {@code begin()} does at once if the thread is already interrupted). Nothing
+   * else of the selector is used.
+   */
+  private static final class InterruptHook extends java.nio.channels.spi.AbstractSelector {
+    private final Driver driver;
+
+    InterruptHook(Driver driver) {
+      super(null);
+      this.driver = driver;
+    }
+
+    void enter() {
+      begin();
+    }
+
+    void exit() {
+      end();
+    }
+
+    @Override
+    public java.nio.channels.Selector wakeup() {
+      driver.wakeup(null);
+      return this;
+    }
+
+    @Override
+    protected void implCloseSelector() {}
+
+    @Override
+    protected java.nio.channels.SelectionKey register(
+        java.nio.channels.spi.AbstractSelectableChannel ch, int ops, Object att) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public java.util.Set<java.nio.channels.SelectionKey> keys() {
+      return java.util.Set.of();
+    }
+
+    @Override
+    public java.util.Set<java.nio.channels.SelectionKey> selectedKeys() {
+      return java.util.Set.of();
+    }
+
+    @Override
+    public int selectNow() {
+      return 0;
+    }
+
+    @Override
+    public int select(long timeout) {
+      return 0;
+    }
+
+    @Override
+    public int select() {
+      return 0;
+    }
+  }
+
   private static long saturatedAdd(long a, long b) {
     long r = a + b;
     return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;

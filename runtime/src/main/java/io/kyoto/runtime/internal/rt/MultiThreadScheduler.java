@@ -331,7 +331,7 @@ final class MultiThreadScheduler extends SchedulerBase {
     // The inject queue's batch consumer, made once (a method reference per pull allocates).
     private final java.util.function.Consumer<TaskCore<?>> pushBack = queue::pushBack;
     final ArrayDeque<TaskCore<?>> deferred = new ArrayDeque<>();
-    final Parker parker = new Parker(core.driver());
+    final Parker parker = new Parker(core.driver(), false);
     final PollSlot slot = new PollSlot();
     final TaskCounts counts = new TaskCounts();
     volatile Thread thread; // written before start, read by shutdown

@@ -21,11 +21,20 @@ final class Parker {
 
   private final AtomicInteger state = new AtomicInteger();
   private final Driver driver;
+  private final boolean interruptible;
   private volatile Thread thread;
   private long parks;
 
-  Parker(Driver driver) {
+  /**
+   * Creates a parker.
+   *
+   * @param driver the driver
+   * @param interruptible whether {@link Thread#interrupt()} ends a park in the driver: for {@code
+   *     blockOn} callers, whose loop then throws {@code InterruptedException}; not for workers
+   */
+  Parker(Driver driver, boolean interruptible) {
     this.driver = driver;
+    this.interruptible = interruptible;
   }
 
   /** {@return how many times this parker blocked, for metrics} */
@@ -53,7 +62,11 @@ final class Parker {
           return;
         }
         parks++;
-        driver.turn(timeoutNanos, mayAutoAdvance);
+        if (interruptible) {
+          driver.turnInterruptibly(timeoutNanos, mayAutoAdvance);
+        } else {
+          driver.turn(timeoutNanos, mayAutoAdvance);
+        }
         state.set(EMPTY);
       } finally {
         driver.unlock();
