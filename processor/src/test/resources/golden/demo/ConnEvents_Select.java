@@ -6,6 +6,7 @@ import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Select;
 import java.lang.Exception;
 import java.lang.Long;
+import java.lang.NullPointerException;
 import java.lang.Override;
 import java.lang.String;
 import java.lang.SuppressWarnings;
@@ -167,12 +168,17 @@ public final class ConnEvents_Select implements Future<String> {
    *
    * @param p the branch future's ready poll
    * @return the handler's value
+   * @throws NullPointerException if the value is null: the handler takes a {@code long}
    * @throws Exception what the handler or a cancel throws
    */
   private Poll<String> tickWon(Poll<? extends Long> p) throws Exception {
     tickFuture = null;
+    Long value = p.value();
+    if (value == null) {
+      throw new NullPointerException("branch `tick` of the select `demo.ConnEvents` completed with null, which its handler's `long` parameter cannot take: declare the parameter `Long` to receive null, or use `@Branch(disableOnNull = true)` to disable the branch on null (a closed channel's `recv()` completes with null)");
+    }
     cancel();
-    return Poll.ready(handlers.tick(p.value()));
+    return Poll.ready(handlers.tick(value));
   }
 
   /**

@@ -9,6 +9,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import io.kyoto.processor.internal.Diagnostic;
 import io.kyoto.processor.internal.Diagnostics;
+import io.kyoto.processor.internal.LocalDeclarations;
 import io.kyoto.processor.internal.Model;
 import io.kyoto.processor.internal.RuntimeOptions;
 import io.kyoto.processor.internal.TypeProcessor;
@@ -53,6 +54,11 @@ public final class AsyncTestProcessor extends TypeProcessor {
   /** Creates the processor; javac calls this through the service loader. */
   public AsyncTestProcessor() {
     super(ANNOTATION);
+  }
+
+  @Override
+  protected void reportLocal(LocalDeclarations.Found found) {
+    error(found, found.declaration(), Diagnostics.TEST_014_LOCAL_CLASS.formatted(found.where()));
   }
 
   @Override

@@ -12,6 +12,7 @@ import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.WildcardTypeName;
 import io.kyoto.processor.internal.Diagnostic;
 import io.kyoto.processor.internal.Diagnostics;
+import io.kyoto.processor.internal.LocalDeclarations;
 import io.kyoto.processor.internal.Model;
 import io.kyoto.processor.internal.TypeProcessor;
 import java.io.IOException;
@@ -52,6 +53,16 @@ public final class SelectProcessor extends TypeProcessor {
   private static final ClassName RUNTIME_SELECT = ClassName.get("io.kyoto.runtime", "Select");
   private static final int MAX_BRANCHES = 64;
 
+  /**
+   * The failure of a select whose branch future completed with null when its handler takes a
+   * primitive: branch, select type, primitive, boxed type.
+   */
+  static final String NULL_INTO_PRIMITIVE =
+      "branch `%s` of the select `%s` completed with null, which its handler's `%s` parameter"
+          + " cannot take: declare the parameter `%s` to receive null, or use `@Branch(disableOnNull"
+          + " = true)` to disable the branch on null (a closed channel's `recv()` completes with"
+          + " null)";
+
   /** Creates the processor; javac calls this through the service loader. */
   public SelectProcessor() {
     super(SELECT, BRANCH, ELSE);
@@ -80,6 +91,21 @@ public final class SelectProcessor extends TypeProcessor {
     }
   }
 
+  /**
+   * Reports a local {@code @Select} type, which the processor cannot see; and branch and else
+   * methods in local or anonymous classes that are not {@code @Select} types (those in one are
+   * covered by its error).
+   */
+  @Override
+  protected void reportLocal(LocalDeclarations.Found found) {
+    if (found.annotation().equals(SELECT)) {
+      error(found, found.tree(), Diagnostics.SELECT_014_LOCAL_TYPE.formatted(found.where()));
+    } else if (!found.classAnnotations().contains(SELECT)) {
+      String simple = found.annotation().substring(found.annotation().lastIndexOf('.') + 1);
+      error(found, found.tree(), Diagnostics.SELECT_009_OUTSIDE_SELECT.formatted(simple));
+    }
+  }
+
   /** One validated branch; {@code valueType} is null for a handler without a parameter. */
   private record BranchModel(
       ExecutableElement method, TypeMirror valueType, boolean disableOnNull) {
@@ -98,6 +124,11 @@ public final class SelectProcessor extends TypeProcessor {
     /** {@return the handler's argument list: the value, or nothing} */
     String args(String value) {
       return valueType == null ? "" : value;
+    }
+
+    /** {@return whether the handler takes its value as a primitive, which null cannot be} */
+    boolean primitive() {
+      return valueType != null && valueType.getKind().isPrimitive();
     }
 
     String name() {
@@ -461,6 +492,30 @@ public final class SelectProcessor extends TypeProcessor {
             .endControlFlow()
             .addStatement("cancel()")
             .addStatement("return $T.ready(handlers.$N($L))", POLL, b.name(), b.args("value"));
+      } else if (b.primitive()) {
+        // Unboxing a null would throw an NPE naming Poll.value() and nothing the user wrote.
+        won.addJavadoc(
+                "Branch {@code $L} completed: cancels the others and runs its handler.\n\n"
+                    + "@param p the branch future's ready poll\n"
+                    + "@return the handler's value\n"
+                    + "@throws NullPointerException if the value is null: the handler takes a"
+                    + " {@code $L}\n"
+                    + "@throws Exception what the handler or a cancel throws\n",
+                b.name(),
+                b.valueType())
+            .addStatement("$T value = p.value()", v)
+            .beginControlFlow("if (value == null)")
+            .addStatement(
+                "throw new $T($S)",
+                NullPointerException.class,
+                NULL_INTO_PRIMITIVE.formatted(
+                    b.name(),
+                    type.getQualifiedName(),
+                    b.valueType(),
+                    v instanceof ClassName boxed ? boxed.simpleName() : v))
+            .endControlFlow()
+            .addStatement("cancel()")
+            .addStatement("return $T.ready(handlers.$N(value))", POLL, b.name());
       } else {
         won.addJavadoc(
                 "Branch {@code $L} completed: cancels the others and runs its handler.\n\n"

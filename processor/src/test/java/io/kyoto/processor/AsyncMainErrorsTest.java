@@ -168,6 +168,41 @@ class AsyncMainErrorsTest {
   }
 
   @Test
+  void main008LocalClass() {
+    // javac does not show classes declared in a method body to processors: without this error the
+    // method would be silently ignored, and no launcher generated.
+    assertError(
+        """
+          static void launch() {
+            class Local {
+              @AsyncMain
+              static Future<Void> run() { return Futures.ready(null); }
+            }
+          }
+        """,
+        "run()",
+        "[KYOTO-MAIN-008] the `@AsyncMain` method may not be declared in a local or anonymous"
+            + " class: annotation processors do not see the local class `Local`, so no launcher"
+            + " would be generated for it; declare the method in a top-level or static nested"
+            + " type");
+  }
+
+  @Test
+  void main008AnonymousClass() {
+    assertError(
+        """
+          final Object app = new Object() {
+            @AsyncMain
+            Future<Void> run() { return Futures.ready(null); }
+          };
+        """,
+        "run()",
+        "[KYOTO-MAIN-008] the `@AsyncMain` method may not be declared in a local or anonymous"
+            + " class: annotation processors do not see an anonymous class, so no launcher would be"
+            + " generated for it; declare the method in a top-level or static nested type");
+  }
+
+  @Test
   void reportsEveryErrorOfAnElementAndGoesOnWithOthers() {
     String bad =
         """

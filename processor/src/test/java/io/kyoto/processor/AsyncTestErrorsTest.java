@@ -300,6 +300,45 @@ class AsyncTestErrorsTest {
   }
 
   @Test
+  void test014LocalClass() {
+    // javac does not show classes declared in a method body to processors (nor are they test
+    // classes to JUnit): without this error the test would silently never run.
+    assertMethodError(
+        """
+          void group() {
+            class Local {
+              @AsyncTest
+              Future<Void> run() { return Futures.ready(null); }
+            }
+          }
+        """,
+        "run()",
+        "[KYOTO-TEST-014] the `@AsyncTest` method may not be declared in a local or anonymous"
+            + " class: annotation processors do not see the local class `Local`, so no test would"
+            + " be generated for it; declare the method in a top-level or static nested class");
+  }
+
+  @Test
+  void test014NestedInALocalClass() {
+    assertMethodError(
+        """
+          void group() {
+            class Local {
+              static class Inner {
+                @AsyncTest
+                Future<Void> run() { return Futures.ready(null); }
+              }
+            }
+          }
+        """,
+        "run()",
+        "[KYOTO-TEST-014] the `@AsyncTest` method may not be declared in a local or anonymous"
+            + " class: annotation processors do not see `Inner`, nested in the local class"
+            + " `Local`, so no test would be generated for it; declare the method in a top-level or"
+            + " static nested class");
+  }
+
+  @Test
   void test011ImplementedAbstractMethodsAreFine() {
     String text =
         """

@@ -233,6 +233,135 @@ class SelectErrorsTest {
   }
 
   @Test
+  void select014LocalClass() {
+    // javac does not show classes declared in a method body to processors: without this error no
+    // select is generated, and the only error is javac's "cannot find symbol" for its use.
+    assertError(
+        """
+        package demo;
+
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.Branch;
+        import io.kyoto.runtime.annotation.Select;
+
+        final class Events {
+          Future<String> next() {
+            @Select
+            class Local {
+              @Branch String line(String v) { return v; }
+            }
+            return Events_Local_Select.of(new Local(), Futures.ready("x"));
+          }
+        }
+        """,
+        "@Select",
+        "[KYOTO-SELECT-014] a `@Select` type may not be local, or nested in a local or anonymous"
+            + " class: annotation processors do not see the local class `Local`, so no select would"
+            + " be generated for it; declare it top level or static nested");
+  }
+
+  @Test
+  void select014NestedInAnAnonymousClassQualifiedName() {
+    assertError(
+        """
+        package demo;
+
+        class Events {
+          final Object handlers = new Object() {
+            @io.kyoto.runtime.annotation.Select
+            interface Local {
+              @io.kyoto.runtime.annotation.Branch
+              default String line(String v) { return v; }
+            }
+          };
+        }
+        """,
+        "@io.kyoto.runtime.annotation.Select",
+        "[KYOTO-SELECT-014] a `@Select` type may not be local, or nested in a local or anonymous"
+            + " class: annotation processors do not see `Local`, nested in an anonymous class, so"
+            + " no select would be generated for it; declare it top level or static nested");
+  }
+
+  @Test
+  void select014LocalInterfaceOnDemandImport() {
+    assertError(
+        """
+        package demo;
+
+        import io.kyoto.runtime.annotation.*;
+
+        class Events {
+          void run() {
+            @Select
+            interface Local {
+              @Branch default String line(String v) { return v; }
+            }
+          }
+        }
+        """,
+        "@Select",
+        "[KYOTO-SELECT-014] a `@Select` type may not be local, or nested in a local or anonymous"
+            + " class: annotation processors do not see the local interface `Local`");
+  }
+
+  @Test
+  void select009InAnAnonymousClass() {
+    assertError(
+        """
+        package demo;
+
+        import io.kyoto.runtime.annotation.Branch;
+
+        class Events {
+          final Object handlers = new Object() {
+            @Branch String line(String v) { return v; }
+          };
+        }
+        """,
+        "@Branch",
+        "[KYOTO-SELECT-009] `@Branch` is only allowed in a type annotated `@Select`");
+  }
+
+  @Test
+  void anotherSelectAnnotationOnALocalClassIsNotReported() {
+    // Processors see local classes' annotations as written, unresolved: a Select of the user's
+    // own, single-type imported or in the same package, shadows io.kyoto.runtime.annotation.*.
+    String imported =
+        """
+        package demo;
+
+        import io.kyoto.runtime.annotation.*;
+        import other.Select;
+
+        class Events {
+          void run() {
+            @Select class Local {}
+          }
+        }
+        """;
+    String samePackage =
+        """
+        package demo;
+
+        import io.kyoto.runtime.annotation.*;
+
+        class Branches {
+          void run() {
+            @Select class Local {}
+          }
+        }
+        """;
+    Compilation c =
+        compile(
+            source("other.Select", "package other; public @interface Select {}"),
+            source("demo.Select", "package demo; @interface Select {}"),
+            source("demo.Events", imported),
+            source("demo.Branches", samePackage));
+    assertThat(c).succeededWithoutWarnings();
+  }
+
+  @Test
   void reportsAllErrorsOfOneType() {
     String text =
         select(

@@ -78,6 +78,12 @@ public final class Diagnostics {
           + " `Exception`), found `%s`: the launcher calls it where only an Exception may be"
           + " thrown";
 
+  /** A method in a local or anonymous class, which processors do not see. */
+  public static final String MAIN_008_LOCAL_CLASS =
+      "[KYOTO-MAIN-008] the `@AsyncMain` method may not be declared in a local or anonymous class:"
+          + " annotation processors do not see %s, so no launcher would be generated for it;"
+          + " declare the method in a top-level or static nested type";
+
   // @AsyncTest.
 
   /** A static method. */
@@ -145,6 +151,12 @@ public final class Diagnostics {
           + " generates its test, once; repeated, parameterized and template tests of an async"
           + " method are not supported";
 
+  /** A method in a local or anonymous class, which processors (and JUnit) do not see. */
+  public static final String TEST_014_LOCAL_CLASS =
+      "[KYOTO-TEST-014] the `@AsyncTest` method may not be declared in a local or anonymous class:"
+          + " annotation processors do not see %s, so no test would be generated for it; declare"
+          + " the method in a top-level or static nested class";
+
   // @Select.
 
   /** More branches than the enabled mask holds. */
@@ -204,6 +216,12 @@ public final class Diagnostics {
   public static final String SELECT_013_THROWS =
       "[KYOTO-SELECT-013] a select handler may throw only exceptions (subclasses of `Exception`),"
           + " found `%s`: the generated future's poll cannot throw it";
+
+  /** A local type, or a type nested in a local or anonymous class, which processors do not see. */
+  public static final String SELECT_014_LOCAL_TYPE =
+      "[KYOTO-SELECT-014] a `@Select` type may not be local, or nested in a local or anonymous"
+          + " class: annotation processors do not see %s, so no select would be generated for it;"
+          + " declare it top level or static nested";
 
   /** A generated file that could not be written. */
   public static final String GEN_001_WRITE_FAILED =

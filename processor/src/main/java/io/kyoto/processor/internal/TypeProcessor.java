@@ -1,8 +1,12 @@
 package io.kyoto.processor.internal;
 
+import com.sun.source.tree.Tree;
+import com.sun.source.util.Trees;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
@@ -14,11 +18,20 @@ import javax.lang.model.type.TypeKind;
  * The skeleton the three Kyoto processors share: each round, collect the types that use the
  * processor's main annotation (plus the ones deferred from earlier rounds), in name order, and
  * expand them one by one; never claim the annotations, so other processors see them too.
+ *
+ * <p>Each processor also reports its annotations where no processor can see them: on local and
+ * anonymous classes and their members (see {@link LocalDeclarations}). For that it declares {@code
+ * "*"}: javac runs a processor only when a type it supports is found on an element it can see, so
+ * that a compilation whose only Kyoto annotation is on a local class would otherwise not run it at
+ * all.
  */
 public abstract class TypeProcessor extends AbstractProcessor {
   private final Set<String> supported;
   private final TypeCollector collector;
   private final Set<String> warnedAuxiliary = new java.util.HashSet<>();
+
+  /** The compiler's trees, or null when the compiler is not javac (local classes go unchecked). */
+  private Trees trees;
 
   /**
    * Creates the skeleton.
@@ -34,9 +47,24 @@ public abstract class TypeProcessor extends AbstractProcessor {
     this.supported = Set.of(all);
   }
 
+  /**
+   * {@return {@code "*"}} See the class comment: the processor must also run when its annotations
+   * are only on local classes, which javac does not count. It claims nothing, and {@link #process}
+   * keeps only its own annotations.
+   */
   @Override
   public final Set<String> getSupportedAnnotationTypes() {
-    return supported;
+    return Set.of("*");
+  }
+
+  @Override
+  public synchronized void init(ProcessingEnvironment env) {
+    super.init(env);
+    try {
+      trees = Trees.instance(env);
+    } catch (IllegalArgumentException | LinkageError e) {
+      trees = null; // not javac, or javac behind a wrapper: the trees are not available
+    }
   }
 
   @Override
@@ -45,7 +73,20 @@ public abstract class TypeProcessor extends AbstractProcessor {
   }
 
   @Override
-  public final boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+  public final boolean process(Set<? extends TypeElement> all, RoundEnvironment round) {
+    Set<TypeElement> annotations = new LinkedHashSet<>();
+    for (TypeElement a : all) {
+      if (supported.contains(a.getQualifiedName().toString())) {
+        annotations.add(a);
+      }
+    }
+    if (trees != null) {
+      for (LocalDeclarations.Found found :
+          LocalDeclarations.find(
+              trees, processingEnv.getElementUtils(), round.getRootElements(), supported)) {
+        reportLocal(found);
+      }
+    }
     beforeTypes(annotations, round);
     for (TypeElement type :
         collector.collect(processingEnv.getElementUtils(), annotations, round)) {
@@ -85,6 +126,25 @@ public abstract class TypeProcessor extends AbstractProcessor {
                   simple, fileName, simple, simple, primary),
               type);
     }
+  }
+
+  /**
+   * Reports one of the processor's annotations on a local or anonymous class, or on a member of
+   * one: javac does not show those to processors, so nothing would be generated for it.
+   *
+   * @param found the annotation
+   */
+  protected abstract void reportLocal(LocalDeclarations.Found found);
+
+  /**
+   * Reports an error at {@code tree}, a part of {@code found}'s compilation unit.
+   *
+   * @param found where the tree is
+   * @param tree the tree to point at
+   * @param message the message
+   */
+  protected final void error(LocalDeclarations.Found found, Tree tree, String message) {
+    trees.printMessage(javax.tools.Diagnostic.Kind.ERROR, message, tree, found.unit());
   }
 
   /**
