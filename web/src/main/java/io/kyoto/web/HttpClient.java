@@ -20,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeoutException;
 
 /**
  * An HTTP/1.1 client with a keep-alive connection pool: hyper's client with hyper-util's pool. It
@@ -66,6 +67,13 @@ import java.util.Objects;
  * URL's userinfo ({@code http://user:password@host/}) is sent as {@code Authorization: Basic}, as
  * reqwest does, unless the request has an {@code Authorization} of its own; like that field, it is
  * not forwarded on a redirect to another origin.
+ *
+ * <p>Failures say where they happened, as reqwest's do. A connection that cannot be made fails with
+ * a {@link java.net.ConnectException} ({@link java.net.UnknownHostException} for a name that does
+ * not resolve), both {@link java.io.IOException}s, whose message reads {@code connecting to
+ * host:port failed: <the system's error>}, that error as cause; the connect timeout's and the
+ * request timeout's {@link java.util.concurrent.TimeoutException}s name the address and the request
+ * ({@link Builder#connectTimeout}, {@link Builder#requestTimeout}).
  *
  * <p><b>Thread safety:</b> thread safe; share one client.
  */
@@ -144,7 +152,56 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     Future<Response> exchange =
         Futures.lazy(() -> sendFollowing(sent, maxRedirects)).map(HttpClient::takeUpgrade);
     if (decode) exchange = exchange.map(r -> decoded(r, request.method()));
-    return requestTimeout == null ? exchange : Time.timeout(requestTimeout, exchange);
+    return requestTimeout == null ? exchange : withRequestTimeout(request, exchange);
+  }
+
+  /**
+   * {@return {@code exchange} limited to the request timeout} Its {@link TimeoutException} names
+   * the request ({@code GET http://host/path timed out after <n> ms (the request timeout)}), the
+   * bare one of {@link Time#timeout} as cause; a failure of the exchange itself, a connect timeout
+   * included, passes as it is.
+   */
+  private Future<Response> withRequestTimeout(Request request, Future<Response> exchange) {
+    Duration limit = requestTimeout;
+    Exception[] own = new Exception[1]; // the exchange's own failure, told from the deadline's
+    Future<Response> watched =
+        exchange.handle(
+            (r, e) -> {
+              if (e != null) {
+                own[0] = e;
+                throw e;
+              }
+              return r;
+            });
+    return Time.timeout(limit, watched)
+        .handle(
+            (r, e) -> {
+              if (e == null) return r;
+              if (e instanceof TimeoutException && e != own[0]) {
+                TimeoutException named =
+                    new TimeoutException(
+                        request.method()
+                            + " "
+                            + withoutUserinfo(request.target())
+                            + " timed out after "
+                            + limit.toMillis()
+                            + " ms (the request timeout)");
+                named.initCause(e);
+                throw named;
+              }
+              throw e;
+            });
+  }
+
+  /** {@return {@code url} without its userinfo (a password, maybe), to be shown in a message} */
+  static String withoutUserinfo(String url) {
+    int scheme = url.indexOf("://");
+    if (scheme < 0) return url;
+    int start = scheme + 3;
+    int end = start;
+    while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) end++;
+    int at = url.lastIndexOf('@', end - 1);
+    return at < start ? url : url.substring(0, start) + url.substring(at + 1);
   }
 
   /**
@@ -704,7 +761,9 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
 
     /**
      * Sets the time allowed from sending a request to its response head (default 30 s), or null for
-     * none.
+     * none. When it passes the request fails with a {@link java.util.concurrent.TimeoutException}
+     * whose message names the request: {@code GET http://host/path timed out after <n> ms (the
+     * request timeout)} (the URL without its userinfo).
      *
      * @param timeout the timeout or null
      * @return this

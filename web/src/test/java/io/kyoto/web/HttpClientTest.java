@@ -234,6 +234,49 @@ class HttpClientTest {
   }
 
   @Test
+  void aRefusedConnectionAndTheRequestTimeoutNameTheirTarget() throws Exception {
+    // The system's "connect: Connection refused (ECONNREFUSED)" and the runtime's "deadline has
+    // elapsed (PT0.2S)" said neither where nor what; reqwest names the URL.
+    try (ServerHarness h = new ServerHarness(APP);
+        HttpClient client = HttpClient.builder().requestTimeout(Duration.ofMillis(200)).build()) {
+      String slow = "http://user:secret@127.0.0.1:" + h.port() + "/slow?q=1";
+      Exception e = assertThrows(Exception.class, () -> h.rt.blockOn(client.get(slow)));
+      assertInstanceOf(TimeoutException.class, e, e.toString());
+      assertEquals(
+          "GET http://127.0.0.1:"
+              + h.port()
+              + "/slow?q=1 timed out after 200 ms (the request timeout)",
+          e.getMessage());
+      assertInstanceOf(TimeoutException.class, e.getCause());
+      int port = h.port();
+      h.close();
+      try (io.kyoto.runtime.Runtime rt =
+          io.kyoto.runtime.Runtime.builder().currentThread().enableAll().build()) {
+        Exception refused =
+            assertThrows(
+                Exception.class, () -> rt.blockOn(client.get("http://127.0.0.1:" + port + "/")));
+        // Still an IOException (retry rules test for it), the system's error as cause.
+        assertInstanceOf(java.net.ConnectException.class, refused, refused.toString());
+        assertTrue(
+            refused.getMessage().startsWith("connecting to 127.0.0.1:" + port + " failed: "),
+            refused.getMessage());
+        assertInstanceOf(IOException.class, refused.getCause());
+        assertTrue(
+            refused.getMessage().endsWith(refused.getCause().getMessage()), refused.getMessage());
+        // A name that does not resolve: an UnknownHostException naming host and port, not the
+        // resolver task's JoinException.
+        Exception unknown =
+            assertThrows(
+                Exception.class, () -> rt.blockOn(client.get("http://no-such-host.invalid/x")));
+        assertInstanceOf(java.net.UnknownHostException.class, unknown, unknown.toString());
+        assertTrue(
+            unknown.getMessage().startsWith("connecting to no-such-host.invalid:80 failed: "),
+            unknown.getMessage());
+      }
+    }
+  }
+
+  @Test
   void aStalePooledConnectionIsRetriedOnce() throws Exception {
     try (ServerHarness h =
             new ServerHarness(

@@ -51,7 +51,11 @@ public final class Filters {
   public static <T> Filter<T> path(String name, Parser<T> parser) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(parser, "parser");
-    return new SyncFilter<>(ex -> parse("path parameter", name, ex.pathParam(name), parser), name);
+    // As text, a parameter the pattern has (checked at registration) is always there: no rejection.
+    return new SyncFilter<>(
+        ex -> parse("path parameter", name, ex.pathParam(name), parser),
+        name,
+        parser == Parser.STRING);
   }
 
   /**

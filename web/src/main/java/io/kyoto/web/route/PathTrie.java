@@ -47,6 +47,9 @@ final class PathTrie {
    * Adds a route.
    *
    * @param segments the pattern's segments: literals, {@code {name}} or {@code {*name}}
+   * @throws IllegalStateException if a route added before for the same method and path (parameter
+   *     names aside) {@linkplain RouteDef#acceptsAll accepts every request}: this one could never
+   *     run (axum refuses such an overlap too)
    */
   void add(List<String> segments, RouteDef route) {
     Node n = root;
@@ -63,7 +66,36 @@ final class PathTrie {
       }
     }
     if (n.routes == null) n.routes = new LinkedHashMap<>();
-    n.routes.computeIfAbsent(route.method(), k -> new ArrayList<>(1)).add(route);
+    List<RouteDef> same = n.routes.computeIfAbsent(route.method(), k -> new ArrayList<>(1));
+    for (RouteDef earlier : same) {
+      if (earlier.acceptsAll()) throw unreachable(earlier, route);
+    }
+    same.add(route);
+  }
+
+  private static IllegalStateException unreachable(RouteDef earlier, RouteDef route) {
+    String m = route.method().name();
+    String why = " has no guard or filter that can reject, so ";
+    return new IllegalStateException(
+        earlier.pattern().equals(route.pattern())
+            ? "duplicate route "
+                + m
+                + " "
+                + route.pattern()
+                + ": the one added before it"
+                + why
+                + "this one would never run"
+            : "route "
+                + m
+                + " "
+                + route.pattern()
+                + " would never run: "
+                + m
+                + " "
+                + earlier.pattern()
+                + ", added before it, matches the same paths and"
+                + why
+                + "it answers them all");
   }
 
   /**

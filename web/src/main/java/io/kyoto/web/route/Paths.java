@@ -58,6 +58,16 @@ final class Paths {
       } else if (p.indexOf('{') >= 0 || p.indexOf('}') >= 0) {
         throw new IllegalArgumentException(
             "a parameter must be a whole segment: \"" + p + "\" in \"" + pattern + "\"");
+      } else if (p.length() > 1 && p.charAt(0) == ':') {
+        // Express's and axum 0.7's parameter syntax: taken as a literal it would quietly 404.
+        throw new IllegalArgumentException(
+            "\""
+                + p
+                + "\" in \""
+                + pattern
+                + "\" is not a parameter: write {"
+                + p.substring(1)
+                + "} (a segment may not start with ':')");
       } else {
         out.add(p);
       }

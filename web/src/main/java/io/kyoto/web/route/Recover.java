@@ -10,6 +10,11 @@ import io.kyoto.web.Response;
  * it to the default mapping: an {@link io.kyoto.web.HttpException} answers with its status and
  * message, anything else with a bare 500.
  *
+ * <p>A response with status 405 returned for a 405 rejection gets the rejection's {@code Allow}
+ * header (its {@linkplain Rejection#allowed allowed} methods, as the default mapping sends them)
+ * unless it has an {@code Allow} header of its own: a hook that turns rejections into JSON keeps
+ * the header RFC 9110 requires without knowing of it. A response with another status gets none.
+ *
  * {@snippet :
  * router.recover((req, error) -> {
  *   if (error instanceof Rejection r && r.isNotFound()) {

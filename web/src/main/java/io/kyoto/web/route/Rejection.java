@@ -101,7 +101,11 @@ public final class Rejection extends HttpException {
     return status().code() == 404;
   }
 
-  /** {@return the methods allowed on the path, for a 405 rejection; otherwise empty} */
+  /**
+   * {@return the methods allowed on the path, for a 405 rejection; otherwise empty} The router
+   * sends them in the {@code Allow} header of the default 405 response, and adds that header to a
+   * 405 response {@link Router#recover} builds for this rejection if it has none.
+   */
   public Set<Method> allowed() {
     return allowed;
   }

@@ -12,4 +12,16 @@ record RouteDef(
     String[] paramNames,
     Filter<?>[] filters,
     int argOffset,
-    Invoker invoker) {}
+    Invoker invoker) {
+
+  /**
+   * {@return whether this route accepts every request that reaches it} It has no guard and no
+   * filter that can reject, so a later route for the same method and path could never run.
+   */
+  boolean acceptsAll() {
+    for (Filter<?> f : filters) {
+      if (!(f instanceof SyncFilter<?> s && s.infallible)) return false;
+    }
+    return true;
+  }
+}

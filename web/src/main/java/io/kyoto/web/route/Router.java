@@ -33,7 +33,9 @@ import java.util.function.Consumer;
  * one non-empty segment ({@code {id}}, read with {@link Filters#path}), or, last, a tail that takes
  * the rest of the path ({@code {*file}}). Literals win over parameters, parameters over tails.
  * Segments are percent-decoded before matching; matching is exact (a trailing slash is a segment of
- * its own).
+ * its own). A segment that starts with {@code :} (Express's {@code /users/:id}) is refused with an
+ * {@link IllegalArgumentException} that suggests {@code {id}}; a colon further in ({@code
+ * /v1/items:batch}) is literal.
  *
  * <h2>Rejections</h2>
  *
@@ -43,6 +45,14 @@ import java.util.function.Consumer;
  * Rejection#preferred preferred} rejection answers, after {@link #recover} has had its say. A
  * handler's {@link io.kyoto.web.HttpException} answers with its status; any other exception with
  * 500.
+ *
+ * <p>A route that could never run fails when its handler is set, with an {@link
+ * IllegalStateException} naming it: one added after a route for the same method and path (parameter
+ * names aside: {@code /a/{id}} and {@code /a/{name}} are the same path) that has no guard and no
+ * filter able to reject ({@link Filters#path(String)} cannot; a parser can). A duplicate route is
+ * the usual cause. Overlaps the router resolves are fine: a literal and a parameter or tail at the
+ * same place, other methods, or an earlier route with a guard or a filter that rejects what the
+ * later one takes.
  *
  * <p><b>Thread safety:</b> the builder is not thread safe; the built service is immutable,
  * stateless and always ready, so one instance serves every connection.

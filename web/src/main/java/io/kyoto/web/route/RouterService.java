@@ -116,12 +116,28 @@ final class RouterService implements Service<Request, Response> {
     if (recover != null) {
       try {
         Response r = recover.recover(request, error);
-        if (r != null) return r;
+        if (r != null) {
+          // RFC 9110 section 15.5.6: a 405 MUST have Allow; the hook need not know how to add it.
+          if (r.status().code() == 405
+              && error instanceof Rejection rej
+              && !r.headers().contains("allow")) {
+            addAllow(r, rej);
+          }
+          return r;
+        }
       } catch (Exception again) {
         error = again;
       }
     }
     return defaultResponse(request, error);
+  }
+
+  /** Adds the {@code Allow} header of a 405 rejection to {@code r}; none for other rejections. */
+  private static void addAllow(Response r, Rejection rejection) {
+    if (rejection.allowed().isEmpty()) return;
+    StringJoiner allow = new StringJoiner(", ");
+    for (Method m : rejection.allowed()) allow.add(m.name());
+    r.header("allow", allow.toString());
   }
 
   /**
@@ -137,11 +153,7 @@ final class RouterService implements Service<Request, Response> {
           msg == null || msg.isEmpty()
               ? Response.text(h.status().reason()).status(h.status())
               : Response.text(msg).status(h.status());
-      if (error instanceof Rejection rej && !rej.allowed().isEmpty()) {
-        StringJoiner allow = new StringJoiner(", ");
-        for (Method m : rej.allowed()) allow.add(m.name());
-        r.header("allow", allow.toString());
-      }
+      if (error instanceof Rejection rej) addAllow(r, rej);
       return r;
     }
     Log.LOG.log(System.Logger.Level.WARNING, "handler failed for " + request, error);

@@ -11,13 +11,25 @@ final class SyncFilter<T> implements Filter<T> {
   /** The path parameter this filter reads, checked against the pattern at registration; or null. */
   final String pathParam;
 
+  /**
+   * Whether {@link #get} never rejects (a path parameter read as text): a route whose filters all
+   * are such accepts every request that reaches it, so a later route for the same method and path
+   * could never run (see {@link PathTrie#add}).
+   */
+  final boolean infallible;
+
   SyncFilter(ThrowingFunction<Exchange, T> fn) {
     this(fn, null);
   }
 
   SyncFilter(ThrowingFunction<Exchange, T> fn, String pathParam) {
+    this(fn, pathParam, false);
+  }
+
+  SyncFilter(ThrowingFunction<Exchange, T> fn, String pathParam, boolean infallible) {
     this.fn = fn;
     this.pathParam = pathParam;
+    this.infallible = infallible;
   }
 
   T get(Exchange exchange) throws Exception {

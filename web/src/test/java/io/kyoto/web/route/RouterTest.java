@@ -361,6 +361,126 @@ class RouterTest {
   }
 
   @Test
+  void duplicateRoutesAndExpressStyleParametersFailAtRegistration() {
+    // Before, the second GET /x never ran and /x/:id was a literal segment that answered 404.
+    IllegalStateException dup =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                Router.create()
+                    .get("/x")
+                    .handle(q -> Response.text("first"))
+                    .get("/x")
+                    .handle(q -> Response.text("second")));
+    assertEquals(
+        "duplicate route GET /x: the one added before it has no guard or filter that can reject,"
+            + " so this one would never run",
+        dup.getMessage());
+    IllegalStateException renamed =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                Router.create()
+                    .get("/users/{id}", path("id"))
+                    .handle((q, id) -> Response.ok())
+                    .get("/users/{name}", path("name"))
+                    .handle((q, name) -> Response.ok()));
+    assertEquals(
+        "route GET /users/{name} would never run: GET /users/{id}, added before it, matches the"
+            + " same paths and has no guard or filter that can reject, so it answers them all",
+        renamed.getMessage());
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            Router.create()
+                .scope("/api", api -> api.get("/files/{*p}").handle(q -> Response.ok()))
+                .get("/api/files/{*rest}", path("rest"))
+                .handle((q, p) -> Response.ok()));
+    IllegalArgumentException colon =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Router.create().get("/x/:id").handle(q -> Response.ok()));
+    assertEquals(
+        "\":id\" in \"/x/:id\" is not a parameter: write {id} (a segment may not start with ':')",
+        colon.getMessage());
+  }
+
+  @Test
+  void overlapsTheRouterResolvesAreAccepted() {
+    var c =
+        client(
+            Router.create()
+                .get("/a/me")
+                .handle(q -> Response.text("literal"))
+                .get("/a/{id}")
+                .handle(q -> Response.text("param"))
+                .get("/a/{*rest}")
+                .handle(q -> Response.text("tail"))
+                .post("/a/{id}")
+                .handle(q -> Response.text("post"))
+                // An earlier route that can reject leaves room for a later one.
+                .get("/n/{id}", path("id", Parser.LONG))
+                .handle((q, id) -> Response.text("number " + id))
+                .get("/n/{slug}", path("slug"))
+                .handle((q, slug) -> Response.text("slug " + slug))
+                .get("/g")
+                .guard(headerExact("accept", "text/plain"))
+                .handle(q -> Response.text("guarded"))
+                .get("/g")
+                .handle(q -> Response.text("fallback"))
+                // A colon inside a segment is literal (Google-API style custom methods).
+                .post("/v1/items:batch")
+                .handle(q -> Response.text("batch"))
+                .get("/t/a:")
+                .handle(q -> Response.text("colon last")));
+    assertEquals("literal", c.get("/a/me").text());
+    assertEquals("param", c.get("/a/7").text());
+    assertEquals("tail", c.get("/a/7/8").text());
+    assertEquals("post", c.request(Method.POST, "/a/7").send().text());
+    assertEquals("number 5", c.get("/n/5").text());
+    assertEquals("slug five", c.get("/n/five").text());
+    assertEquals(
+        "guarded", c.request(Method.GET, "/g").header("accept", "text/plain").send().text());
+    assertEquals("fallback", c.get("/g").text());
+    assertEquals("batch", c.request(Method.POST, "/v1/items:batch").send().text());
+    assertEquals("colon last", c.get("/t/a:").text());
+  }
+
+  @Test
+  void aRecoveredMethodNotAllowedKeepsItsAllowHeader() {
+    // A recover hook that turns rejections into JSON lost the Allow header RFC 9110 requires.
+    var c =
+        client(
+            Router.create()
+                .get("/x")
+                .handle(q -> Response.text("x"))
+                .get("/own")
+                .handle(q -> Response.text("own"))
+                .get("/hidden")
+                .handle(q -> Response.text("hidden"))
+                .recover(
+                    (req, e) -> {
+                      if (req.path().equals("/own")) {
+                        return Response.text("own")
+                            .status(Status.METHOD_NOT_ALLOWED)
+                            .header("allow", "GET");
+                      }
+                      if (req.path().equals("/hidden")) return Response.of(Status.NOT_FOUND);
+                      return e instanceof HttpException h
+                          ? Json.response(h.status(), java.util.Map.of("error", h.getMessage()))
+                          : null;
+                    }));
+    TestResponse r = c.request(Method.PUT, "/x").send().assertStatus(405);
+    assertEquals("GET, HEAD", r.header("allow"));
+    assertEquals("{\"error\":\"Method Not Allowed\"}", r.text());
+    // The hook's own Allow stays; a 405 turned into another status gets none.
+    assertEquals("GET", c.request(Method.PUT, "/own").send().assertStatus(405).header("allow"));
+    assertNull(c.request(Method.PUT, "/hidden").send().assertStatus(404).header("allow"));
+    // Not a rejection: nothing to add.
+    assertNull(c.get("/nothing").assertStatus(404).header("allow"));
+  }
+
+  @Test
   void routerIsAServiceUsableWithoutTheTestClient() throws Exception {
     Service<Request, Response> app =
         Router.create().get("/").handle(req -> Response.text("root")).build();

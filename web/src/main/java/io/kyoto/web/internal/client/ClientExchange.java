@@ -3,6 +3,7 @@ package io.kyoto.web.internal.client;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
+import io.kyoto.runtime.JoinException;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Task;
 import io.kyoto.runtime.Time;
@@ -24,6 +25,8 @@ import io.kyoto.web.internal.io.BodyDecoder;
 import io.kyoto.web.internal.io.UpgradedConnection;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -197,6 +200,11 @@ public final class ClientExchange implements Future<Response> {
     int maxHead = settings.limits().maxRequestLineBytes() + settings.limits().maxHeaderBytes();
     Proxy proxy = origin.proxy();
     return TcpStream.connect(proxy != null ? proxy.hostPort() : origin.hostPort())
+        .handle(
+            (tcp, e) -> {
+              if (e != null) throw connectFailure(e);
+              return tcp;
+            })
         .flatMap(
             tcp -> {
               tcp.setNoDelay(true);
@@ -221,6 +229,33 @@ public final class ClientExchange implements Future<Response> {
                     return c;
                   });
             });
+  }
+
+  /**
+   * {@return the failure of the TCP connect (or of the name's lookup), naming where to} The
+   * system's error ({@code connect: Connection refused (ECONNREFUSED)}) says neither host nor port:
+   * an {@link IOException} becomes a {@link ConnectException} (an {@link UnknownHostException}
+   * stays one) whose message starts {@code connecting to host:port failed: }, the original as
+   * cause. A lookup failure that comes wrapped in the blocking task's {@link JoinException} is
+   * unwrapped first, so that it is an {@link IOException} too. Anything else passes as it is.
+   */
+  private Exception connectFailure(Exception e) {
+    Exception cause =
+        e instanceof JoinException j && j.getCause() instanceof IOException io ? io : e;
+    if (!(cause instanceof IOException)) return e;
+    Proxy proxy = origin.proxy();
+    String message =
+        "connecting to "
+            + origin.hostPort()
+            + (proxy == null ? "" : " through the proxy " + proxy.hostPort())
+            + " failed: "
+            + cause.getMessage();
+    IOException named =
+        cause instanceof UnknownHostException
+            ? new UnknownHostException(message)
+            : new ConnectException(message);
+    named.initCause(cause);
+    return named;
   }
 
   /**
