@@ -225,7 +225,7 @@ public final class Diagnostics {
 
   /** A generated file that could not be written. */
   public static final String GEN_001_WRITE_FAILED =
-      "[KYOTO-GEN-001] could not write the generated class `%s`: %s";
+      "[KYOTO-GEN-002] could not write the generated class `%s`: %s";
 
   /** Prints every diagnostic in {@code report}. */
   public static void print(Messager messager, List<Diagnostic> report) {

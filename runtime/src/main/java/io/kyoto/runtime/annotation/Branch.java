@@ -20,6 +20,10 @@ public @interface Branch {
    * {@return whether a {@code null} value disables the branch instead of running the handler} The
    * select keeps waiting on the other branches, as tokio's {@code Some(v) = rx.recv()} does when a
    * channel closes.
+   *
+   * <p>Without it, a handler whose parameter is primitive ({@code long at}) cannot take a null:
+   * such a value fails the select with a {@link NullPointerException} that names the branch.
+   * Declare the parameter boxed to receive null, or set this.
    */
   boolean disableOnNull() default false;
 }
