@@ -306,6 +306,9 @@ public final class TaskCore<T> extends Context implements Waker, JoinHandle<T> {
       // a timer), as tokio's drop of a panicked future does, before the joiner can see the failure.
       Cancel.afterFailure(f, t);
       complete(null, t);
+      if (stage instanceof Failed failed) { // not yet joined away
+        UnobservedFailures.watch(this, failed, id());
+      }
       scheduler.onTaskFailure(this, t);
       return true;
     }
@@ -415,6 +418,7 @@ public final class TaskCore<T> extends Context implements Waker, JoinHandle<T> {
     }
     Object r = stage;
     if (r instanceof Failed f) {
+      f.observed = true;
       throw new TaskFailure(f.error);
     }
     @SuppressWarnings("unchecked") // only complete(T, null) stores anything else
@@ -422,8 +426,18 @@ public final class TaskCore<T> extends Context implements Waker, JoinHandle<T> {
     return Poll.ready(value);
   }
 
-  /** A failed task's result, so that no output value can be mistaken for a failure. */
-  private record Failed(Throwable error) {}
+  /**
+   * A failed task's result, so that no output value can be mistaken for a failure; {@code observed}
+   * once a joiner has been given it (see {@link UnobservedFailures}).
+   */
+  static final class Failed {
+    final Throwable error;
+    volatile boolean observed;
+
+    Failed(Throwable error) {
+      this.error = error;
+    }
+  }
 
   /** Forgets the joiner's waker (the join handle was cancelled). */
   public void clearJoinWaker() {
