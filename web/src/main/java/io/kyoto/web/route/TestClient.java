@@ -23,15 +23,17 @@ import java.util.Objects;
  * }
  * }
  *
- * <p>{@link #of(Service)} creates a current-thread runtime with time enabled and closes it in
- * {@link #close()}; {@link #of(Service, Runtime)} borrows one. The blocking methods must be called
- * from outside the runtime; inside a task (an {@code @AsyncTest}) use {@link #sendAsync}.
+ * <p>{@link #of(Service)} creates a current-thread runtime with time enabled for the blocking
+ * methods, at the first of them, and closes it in {@link #close()}; {@link #of(Service, Runtime)}
+ * borrows one. The blocking methods must be called from outside the runtime; inside a task (an
+ * {@code @AsyncTest}) use {@link #sendAsync}, which runs where it is awaited and needs no runtime
+ * of the client's: a client used only that way creates none, so leaving it unclosed leaks nothing.
  *
  * <p><b>Thread safety:</b> not thread safe.
  */
 public final class TestClient implements AutoCloseable {
   private final Service<Request, Response> service;
-  private final Runtime runtime;
+  private Runtime runtime; // of(service): created by the first blocking send
   private final boolean ownsRuntime;
   private final Headers defaults = new Headers();
 
@@ -42,12 +44,13 @@ public final class TestClient implements AutoCloseable {
   }
 
   /**
-   * {@return a client with its own current-thread runtime (time enabled)}
+   * {@return a client with its own current-thread runtime (time enabled), created by the first
+   * blocking send}
    *
    * @param service the application
    */
   public static TestClient of(Service<Request, Response> service) {
-    return new TestClient(service, Runtime.builder().currentThread().enableTime().build(), true);
+    return new TestClient(service, null, true);
   }
 
   /**
@@ -149,7 +152,11 @@ public final class TestClient implements AutoCloseable {
    */
   public TestResponse send(Request request) {
     try {
-      return runtime.blockOn(sendAsync(request));
+      Runtime rt = runtime;
+      if (rt == null) {
+        runtime = rt = Runtime.builder().currentThread().enableTime().build();
+      }
+      return rt.blockOn(sendAsync(request));
     } catch (RuntimeException | Error e) {
       throw e;
     } catch (Exception e) {
@@ -179,7 +186,11 @@ public final class TestClient implements AutoCloseable {
   /** Closes the runtime if this client created it. */
   @Override
   public void close() {
-    if (ownsRuntime) runtime.close();
+    Runtime rt = runtime;
+    if (ownsRuntime && rt != null) {
+      runtime = null;
+      rt.close();
+    }
   }
 
   /** A request under construction; {@link #send()} sends it. */

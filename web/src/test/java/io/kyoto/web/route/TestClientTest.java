@@ -56,6 +56,24 @@ class TestClientTest {
   }
 
   @Test
+  void aClientUsedOnlyInsideATaskStartsNoThreads() throws Exception {
+    // An @AsyncTest makes a client per test and awaits sendAsync; an unclosed client must not
+    // leave a runtime (and its threads) behind each time.
+    try (Runtime rt = Runtime.builder().currentThread().enableTime().build()) {
+      int before = Thread.activeCount();
+      for (int i = 0; i < 20; i++) {
+        TestClient c = TestClient.of(ECHO); // never closed, as a test would
+        TestResponse r =
+            rt.blockOn(c.sendAsync(Request.post("/echo", io.kyoto.web.Body.of("x" + i))));
+        assertEquals("-:x" + i, r.text());
+      }
+      assertTrue(
+          Thread.activeCount() <= before + 1,
+          "threads: " + before + " before, " + Thread.activeCount() + " after");
+    }
+  }
+
+  @Test
   void runsOnABorrowedRuntimeAndAsyncInsideATask() throws Exception {
     try (Runtime rt = Runtime.builder().currentThread().enableTime().build()) {
       TestClient c = TestClient.of(ECHO, rt);
