@@ -106,7 +106,7 @@ public final class ParkerStress {
     int verdict;
 
     ParkUnpark(Driver driver) {
-      parker = new Parker(driver);
+      parker = new Parker(driver, false);
       state = stateWord(parker);
     }
 
