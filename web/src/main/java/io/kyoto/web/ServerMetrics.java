@@ -32,6 +32,9 @@ package io.kyoto.web;
  *     (answered 408, counted in {@code rejectedRequests} too)
  * @param sendTimeouts connections cut off because the client took no output for the send timeout
  * @param upgrades connections handed over to the protocol of a {@code 101} response
+ * @param clientsGone requests (without a body) whose client closed or reset the connection while
+ *     the application was still answering: the application's future was cancelled and nothing was
+ *     sent
  */
 public record ServerMetrics(
     long acceptedConnections,
@@ -46,7 +49,8 @@ public record ServerMetrics(
     long applicationFailures,
     long headerReadTimeouts,
     long sendTimeouts,
-    long upgrades) {
+    long upgrades,
+    long clientsGone) {
 
   /** {@return the response heads written, every status class together} */
   public long responses() {

@@ -62,7 +62,7 @@ class ServerMetricsTest {
   void countsWhatClientsSawByKind() throws Exception {
     try (ServerHarness h =
         new ServerHarness(HttpServer.builder().headerReadTimeout(Duration.ofMillis(300)), APP)) {
-      assertEquals(new ServerMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), h.server.metrics());
+      assertEquals(new ServerMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), h.server.metrics());
 
       // The JDK client: three requests on one keep-alive connection.
       java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();

@@ -50,6 +50,14 @@ public final class InBuffer {
     }
   }
 
+  /** {@return whether {@link #fill} can add a byte: the buffer is not full at its maximum} */
+  public boolean hasRoom() {
+    return buf == null
+        || buf.limit() < buf.capacity()
+        || buf.position() > 0
+        || buf.capacity() < maxCapacity;
+  }
+
   /**
    * Reads once more from the transport, compacting or growing the buffer first when it is full.
    *

@@ -238,6 +238,14 @@ public final class H1Connection implements Future<Void> {
             r = failureResponse(e);
           }
           if (r == null) {
+            if (requestBody == null && clientLeft(cx)) {
+              // The client closed the connection while its request was being handled: nobody is
+              // left to answer, so the handler is cancelled (hyper drops its future) instead of
+              // running to its end and holding a graceful shutdown back for it.
+              counters.clientLeft();
+              closeNow();
+              return Poll.ready(null);
+            }
             // A 100 Continue the body asked for goes out behind the earlier pipelined responses.
             if (requestBody != null) requestBody.queueRequestedContinue();
             // Output of earlier pipelined responses should not wait for a slow handler. Outside
@@ -294,6 +302,27 @@ public final class H1Connection implements Future<Void> {
           return Poll.ready(null);
         }
       }
+    }
+  }
+
+  /**
+   * While a request without a body is handled: reads what the client sends meanwhile (the next
+   * pipelined request, kept for later) and {@return whether it closed its side or reset the
+   * connection} A client that half-closes after its request is taken for gone, as by hyper's
+   * default ({@code h1_half_close(false)}). Requests with a body are not watched: the application
+   * may be reading the body from this buffer on another task. Pending reads only register interest,
+   * so a handler that is simply slow costs nothing.
+   */
+  private boolean clientLeft(Context cx) {
+    try {
+      while (in.hasRoom()) {
+        int n = in.fill(cx);
+        if (n < 0) return false; // nothing more now; woken if the client writes or closes
+        if (n == 0) return true; // end of stream
+      }
+      return false; // a pipelined backlog fills the buffer: read no further until it is served
+    } catch (IOException e) {
+      return true; // reset
     }
   }
 

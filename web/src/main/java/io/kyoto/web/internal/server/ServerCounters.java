@@ -20,6 +20,7 @@ public final class ServerCounters {
   private final LongAdder headerReadTimeouts = new LongAdder();
   private final LongAdder sendTimeouts = new LongAdder();
   private final LongAdder upgrades = new LongAdder();
+  private final LongAdder clientsGone = new LongAdder();
 
   /** Creates zeroed counters. */
   public ServerCounters() {}
@@ -75,6 +76,11 @@ public final class ServerCounters {
     upgrades.increment();
   }
 
+  /** The client left while its request was being answered; the application was cancelled. */
+  void clientLeft() {
+    clientsGone.increment();
+  }
+
   /**
    * {@return a snapshot, each counter read once (not atomically as a whole)}
    *
@@ -95,6 +101,7 @@ public final class ServerCounters {
         failures.sum(),
         headerReadTimeouts.sum(),
         sendTimeouts.sum(),
-        upgrades.sum());
+        upgrades.sum(),
+        clientsGone.sum());
   }
 }

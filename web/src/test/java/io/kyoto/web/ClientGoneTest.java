@@ -1,0 +1,131 @@
+package io.kyoto.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kyoto.runtime.Future;
+import io.kyoto.runtime.Time;
+import io.kyoto.runtime.service.Service;
+import io.kyoto.web.route.Router;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A client that leaves while its request is being answered: the handler is cancelled, as hyper
+ * drops its future, instead of running to its end and holding a graceful shutdown back.
+ */
+@Timeout(60)
+class ClientGoneTest {
+  final CountDownLatch started = new CountDownLatch(1);
+  final CountDownLatch cancelled = new CountDownLatch(1);
+
+  /** {@code /slow} answers after 5 s and counts down {@code cancelled} if it is cancelled. */
+  final Service<Request, Response> app =
+      Router.create()
+          .get("/slow")
+          .handleAsync(req -> slow(Duration.ofSeconds(5)))
+          .get("/quick")
+          .handle(req -> Response.text("quick\n"))
+          .build();
+
+  private Future<Response> slow(Duration d) {
+    started.countDown();
+    Future<Response> answer = Time.sleep(d).map(v -> Response.text("slow\n"));
+    return new Future<>() {
+      @Override
+      public io.kyoto.runtime.Poll<Response> poll(io.kyoto.runtime.Context cx) throws Exception {
+        return answer.poll(cx);
+      }
+
+      @Override
+      public void cancel() {
+        answer.cancel();
+        cancelled.countDown();
+      }
+    };
+  }
+
+  @Test
+  void aClientThatClosesWhileItsRequestIsHandledCancelsTheHandler() throws Exception {
+    try (ServerHarness h = new ServerHarness(app)) {
+      try (Socket s = h.socket()) {
+        s.getOutputStream().write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+      } // closed while the handler sleeps
+      assertTrue(cancelled.await(3, TimeUnit.SECONDS), "the handler was cancelled");
+      long waited = System.nanoTime();
+      h.server.shutdown(); // nothing left to wait for
+      h.rt.blockOn(h.serving);
+      assertTrue(
+          System.nanoTime() - waited < Duration.ofSeconds(3).toNanos(), "shutdown did not wait");
+      assertEquals(1, h.server.metrics().clientsGone());
+      assertEquals(0, h.server.metrics().responses());
+    }
+  }
+
+  @Test
+  void aClientThatStaysGetsItsSlowAnswerAndPipelinedRequestsBehindIt() throws Exception {
+    Service<Request, Response> quickSlow =
+        Router.create()
+            .get("/slow")
+            .handleAsync(
+                req -> Time.sleep(Duration.ofMillis(300)).map(v -> Response.text("slow\n")))
+            .get("/quick")
+            .handle(req -> Response.text("quick\n"))
+            .build();
+    try (ServerHarness h = new ServerHarness(quickSlow)) {
+      try (Socket s = h.socket()) {
+        OutputStream out = s.getOutputStream();
+        // The second request arrives while the first is handled: it is read then (the server
+        // watches for the client leaving) and must still be answered, in order.
+        out.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+        out.flush();
+        Thread.sleep(100);
+        out.write("GET /quick HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+        out.flush();
+        InputStream in = s.getInputStream();
+        String first = HttpServerTest.readResponse(in);
+        String second = HttpServerTest.readResponse(in);
+        assertTrue(first.startsWith("HTTP/1.1 200 ") && first.endsWith("slow\n"), first);
+        assertTrue(second.startsWith("HTTP/1.1 200 ") && second.endsWith("quick\n"), second);
+      }
+      assertEquals(0, h.server.metrics().clientsGone());
+    }
+  }
+
+  @Test
+  void aRequestWithABodyIsNotWatched() throws Exception {
+    // The application may read the body from the connection's buffer on another task: the
+    // connection does not read on its own then, and the handler runs to its end.
+    CountDownLatch done = new CountDownLatch(1);
+    Service<Request, Response> echo =
+        Router.create()
+            .post("/upload")
+            .handleAsync(
+                req ->
+                    req.body()
+                        .bytes(1024)
+                        .flatMap(b -> Time.sleep(Duration.ofMillis(300)))
+                        .map(
+                            v -> {
+                              done.countDown();
+                              return Response.text("ok\n");
+                            }))
+            .build();
+    try (ServerHarness h = new ServerHarness(echo)) {
+      try (Socket s = h.socket()) {
+        s.getOutputStream()
+            .write("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi".getBytes());
+        Thread.sleep(100);
+      }
+      assertTrue(done.await(5, TimeUnit.SECONDS), "ran to its end");
+      assertEquals(0, h.server.metrics().clientsGone());
+    }
+  }
+}
