@@ -135,6 +135,33 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
   }
 
   /**
+   * {@return a future of the response to a POST of {@code body} to {@code url}}
+   *
+   * @param url an absolute {@code http://} or {@code https://} URL
+   * @param contentType the body's media type, e.g. {@code application/x-www-form-urlencoded}
+   * @param body the body
+   */
+  public Future<Response> post(String url, String contentType, Body body) {
+    Objects.requireNonNull(contentType, "contentType");
+    return send(Request.post(url, body).header("content-type", contentType));
+  }
+
+  /**
+   * {@return a future of the response to a POST of already-serialised JSON to {@code url}} Sent as
+   * {@code application/json}, asking for JSON back ({@code Accept: application/json}).
+   *
+   * @param url an absolute {@code http://} or {@code https://} URL
+   * @param json the JSON text
+   */
+  public Future<Response> postJson(String url, String json) {
+    Objects.requireNonNull(json, "json");
+    return send(
+        Request.post(url, Body.of(json))
+            .header("content-type", "application/json")
+            .header("accept", "application/json"));
+  }
+
+  /**
    * {@return a future of the response to {@code request}} The request timeout covers everything up
    * to the response head; the body is read afterwards at the caller's pace.
    *

@@ -101,6 +101,39 @@ public final class Response {
   }
 
   /**
+   * {@return a {@code 303 See Other} to {@code location}, with no body} axum's {@code
+   * Redirect::to}: after a form's POST, the browser follows it with a GET.
+   *
+   * @param location the URL or path to go to
+   */
+  public static Response redirect(String location) {
+    return redirect(Status.SEE_OTHER, location);
+  }
+
+  /**
+   * {@return a redirect with {@code status} to {@code location}, with no body} For a permanent
+   * move, {@link Status#PERMANENT_REDIRECT} (308) or {@link Status#MOVED_PERMANENTLY} (301); for a
+   * temporary one that keeps the method and body, {@link Status#TEMPORARY_REDIRECT} (307).
+   *
+   * @param status a redirect status: 301, 302, 303, 307 or 308
+   * @param location the URL or path to go to
+   * @throws IllegalArgumentException if {@code status} is not one of those, or {@code location} is
+   *     empty or holds a control character (it would split the header)
+   */
+  public static Response redirect(Status status, String location) {
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(location, "location");
+    int c = status.code();
+    if (c != 301 && c != 302 && c != 303 && c != 307 && c != 308) {
+      throw new IllegalArgumentException("not a redirect status: " + status);
+    }
+    if (location.isEmpty() || location.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+      throw new IllegalArgumentException("invalid redirect location: \"" + location + "\"");
+    }
+    return new Response(status, Headers.of("location", location), Body.empty());
+  }
+
+  /**
    * {@return a {@code 101 Switching Protocols} response that hands the connection to {@code
    * handler} once written} The server spawns {@code handler}'s future as a task and no longer reads
    * HTTP from the connection; the handler owns it and must close it.
