@@ -60,12 +60,20 @@ public final class Task {
   }
 
   private static final Future<Void> CONSUME_BUDGET = // stateless, so one serves every caller
-      cx -> {
-        if (cx.tryConsumeBudget()) {
-          return Poll.ready(null);
+      new Future<>() {
+        @Override
+        public Poll<Void> poll(Context cx) {
+          if (cx.tryConsumeBudget()) {
+            return Poll.ready(null);
+          }
+          cx.waker().wake(); // polled again with a fresh budget, after the other ready tasks
+          return Poll.pending();
         }
-        cx.waker().wake(); // polled again with a fresh budget, after the other ready tasks
-        return Poll.pending();
+
+        @Override
+        public String toString() {
+          return "Task.consumeBudget";
+        }
       };
 
   /**
@@ -91,6 +99,11 @@ public final class Task {
         }
         waker.wake(); // a waker of some other executor (blockOn, a hand-polled future)
         return Poll.pending();
+      }
+
+      @Override
+      public String toString() {
+        return yielded ? "Task.yieldNow{yielded}" : "Task.yieldNow";
       }
     };
   }

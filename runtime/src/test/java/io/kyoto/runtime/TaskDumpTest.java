@@ -105,6 +105,13 @@ class TaskDumpTest {
   }
 
   @Test
+  void yieldAndBudgetFuturesDescribeThemselves() {
+    // Task dumps show what a task waits for; these read as what the user wrote.
+    assertEquals("Task.yieldNow", Task.yieldNow().toString());
+    assertEquals("Task.consumeBudget", Task.consumeBudget().toString());
+  }
+
+  @Test
   void plainTimeoutKeepsItsShortMessage() {
     try (Runtime rt = paused()) {
       TimeoutException e =
