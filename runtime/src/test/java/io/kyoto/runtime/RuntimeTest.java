@@ -1122,6 +1122,29 @@ class RuntimeTest {
   }
 
   @Test
+  void aCurrentThreadBlockOnFutureThatBlocksIsDetectedToo() throws Exception {
+    // On a current-thread runtime the blockOn thread is the runtime's only thread: a blocking call
+    // in the future given to blockOn (an @AsyncTest body) stops every task, as one in a task does.
+    try (Runtime rt =
+        Runtime.builder()
+            .currentThread()
+            .enableTime()
+            .blockingPollThreshold(Duration.ofMillis(20))
+            .build()) {
+      rt.blockOn(
+          Futures.fromSupplier(
+              () -> {
+                Thread.sleep(300);
+                return null;
+              }));
+      assertTrue(rt.metrics().blockingPollCount() >= 1, "the blocked blockOn poll was reported");
+      long before = rt.metrics().blockingPollCount();
+      rt.blockOn(Time.sleep(Duration.ofMillis(100))); // waiting is not blocking
+      assertEquals(before, rt.metrics().blockingPollCount());
+    }
+  }
+
+  @Test
   @Timeout(60)
   void blockOnLosesNoWakeRacingItsPollOrItsPark() throws Exception {
     // The future wakes itself while it is polled, or another thread wakes it at once or after a

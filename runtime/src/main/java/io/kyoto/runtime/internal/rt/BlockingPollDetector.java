@@ -1,6 +1,5 @@
 package io.kyoto.runtime.internal.rt;
 
-import io.kyoto.runtime.internal.task.TaskCore;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -72,7 +71,7 @@ final class BlockingPollDetector implements Runnable {
   @Override
   public void run() {
     int n = slots.length;
-    TaskCore<?>[] lastTask = new TaskCore<?>[n];
+    Object[] lastTask = new Object[n];
     long[] lastPolls = new long[n];
     long[] reported = new long[n];
     while (!stopped) {
@@ -87,7 +86,7 @@ final class BlockingPollDetector implements Runnable {
       LockSupport.parkNanos(this, thresholdNanos);
       for (int i = 0; i < n && !stopped; i++) {
         PollSlot slot = slots[i];
-        TaskCore<?> task = slot.current();
+        Object task = slot.current();
         long polls = slot.polls();
         if (task != null && task == lastTask[i] && polls == lastPolls[i] && reported[i] != polls) {
           reported[i] = polls;
@@ -99,7 +98,7 @@ final class BlockingPollDetector implements Runnable {
     }
   }
 
-  private void report(PollSlot slot, TaskCore<?> task, long polls) {
+  private void report(PollSlot slot, Object task, long polls) {
     reports.increment();
     Thread t = slot.thread;
     if (t == null || !Log.LOG.isLoggable(System.Logger.Level.WARNING)) {

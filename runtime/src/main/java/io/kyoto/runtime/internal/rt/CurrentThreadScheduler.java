@@ -40,6 +40,16 @@ final class CurrentThreadScheduler extends SchedulerBase {
   private int globalCountdown;
   private long polls;
   private final PollSlot slot = new PollSlot();
+
+  /** What the detector names when the future given to {@code blockOn} is the one stuck. */
+  private static final Object BLOCK_ON =
+      new Object() {
+        @Override
+        public String toString() {
+          return "the future given to blockOn";
+        }
+      };
+
   private long busyNanos;
 
   CurrentThreadScheduler(RuntimeCore core) {
@@ -195,7 +205,16 @@ final class CurrentThreadScheduler extends SchedulerBase {
         checkInterrupted(future);
         if (main.woken.getAndSet(false)) {
           cx.setBudget(Context.INITIAL_BUDGET);
-          Poll<T> p = pollOrDrop(future, cx);
+          // This thread is the runtime's: a blockOn future that blocks stops every task, so the
+          // detector watches its polls as it watches the tasks'.
+          slot.thread = me;
+          slot.enter(BLOCK_ON);
+          Poll<T> p;
+          try {
+            p = pollOrDrop(future, cx);
+          } finally {
+            slot.exit();
+          }
           if (p.isReady()) {
             return p.value();
           }

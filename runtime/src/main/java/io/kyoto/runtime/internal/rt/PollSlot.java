@@ -1,6 +1,5 @@
 package io.kyoto.runtime.internal.rt;
 
-import io.kyoto.runtime.internal.task.TaskCore;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -18,7 +17,7 @@ final class PollSlot {
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
-      CURRENT = l.findVarHandle(PollSlot.class, "current", TaskCore.class);
+      CURRENT = l.findVarHandle(PollSlot.class, "current", Object.class);
       POLLS = l.findVarHandle(PollSlot.class, "polls", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -28,24 +27,27 @@ final class PollSlot {
   volatile Thread thread; // the thread polling through this slot, set when it starts
 
   @SuppressWarnings("unused") // accessed through CURRENT
-  private TaskCore<?> current;
+  private Object current; // a TaskCore, or what a current-thread blockOn is polling
 
   @SuppressWarnings("unused") // accessed through POLLS
   private long polls;
 
-  /** Marks the start of a poll of {@code task}. Owner thread only. */
-  void enter(TaskCore<?> task) {
+  /**
+   * Marks the start of a poll of {@code task} (a {@link TaskCore}, or a {@code blockOn} future's
+   * stand-in, whose {@code toString} names it in reports). Owner thread only.
+   */
+  void enter(Object task) {
     POLLS.setOpaque(this, (long) POLLS.getOpaque(this) + 1);
     CURRENT.setOpaque(this, task);
   }
 
   /** Marks the end of the poll. Owner thread only. */
   void exit() {
-    CURRENT.setOpaque(this, (TaskCore<?>) null);
+    CURRENT.setOpaque(this, (Object) null);
   }
 
-  TaskCore<?> current() {
-    return (TaskCore<?>) CURRENT.getOpaque(this);
+  Object current() {
+    return CURRENT.getOpaque(this);
   }
 
   long polls() {
