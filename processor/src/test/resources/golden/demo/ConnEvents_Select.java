@@ -242,4 +242,17 @@ public final class ConnEvents_Select implements Future<String> {
   public void cancel() {
     Select.rethrowCancelFailure(cancelBranches());
   }
+
+  /**
+   * {@return the select and each branch's future (its description), or {@code off} once it is disabled,
+   * completed or cancelled}
+   */
+  @Override
+  public String toString() {
+    return "ConnEvents_Select["
+            + "line: " + (lineFuture == null ? "off" : String.valueOf(lineFuture))
+            + ", message: " + (messageFuture == null ? "off" : String.valueOf(messageFuture))
+            + ", tick: " + (tickFuture == null ? "off" : String.valueOf(tickFuture))
+            + "]";
+  }
 }

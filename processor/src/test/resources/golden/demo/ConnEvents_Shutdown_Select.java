@@ -7,6 +7,7 @@ import io.kyoto.runtime.Select;
 import java.lang.Exception;
 import java.lang.Integer;
 import java.lang.Override;
+import java.lang.String;
 import java.lang.SuppressWarnings;
 import java.lang.Throwable;
 import java.lang.Void;
@@ -158,5 +159,16 @@ public final class ConnEvents_Shutdown_Select implements Future<Integer> {
   @Override
   public void cancel() {
     Select.rethrowCancelFailure(cancelBranches());
+  }
+
+  /**
+   * {@return the select and each branch's future (its description), or {@code off} once it is disabled,
+   * completed or cancelled}
+   */
+  @Override
+  public String toString() {
+    return "ConnEvents_Shutdown_Select["
+            + "signal: " + (signalFuture == null ? "off" : String.valueOf(signalFuture))
+            + "]";
   }
 }

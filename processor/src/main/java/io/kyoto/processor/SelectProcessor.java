@@ -599,6 +599,29 @@ public final class SelectProcessor extends TypeProcessor {
             .addStatement("$T.rethrowCancelFailure(cancelBranches())", RUNTIME_SELECT)
             .build());
 
+    // What a task dump shows for a task waiting in this select: each branch and what it waits for.
+    MethodSpec.Builder describe =
+        MethodSpec.methodBuilder("toString")
+            .addJavadoc(
+                "{@return the select and each branch's future (its description), or {@code off}"
+                    + " once it is disabled,\ncompleted or cancelled}\n")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(String.class);
+    CodeBlock.Builder text = CodeBlock.builder().add("return $S", name + "[");
+    for (int i = 0; i < branches.size(); i++) {
+      BranchModel b = branches.get(i);
+      text.add(
+          "\n    + $S + ($N == null ? $S : $T.valueOf($N))",
+          (i == 0 ? "" : ", ") + b.name() + ": ",
+          b.field(),
+          "off",
+          String.class,
+          b.field());
+    }
+    describe.addStatement(text.add("\n    + $S", "]").build());
+    cls.addMethod(describe.build());
+
     try {
       JavaFile.builder(user.packageName(), cls.build())
           // Import java.lang types explicitly: a single-type import shadows a type of the same

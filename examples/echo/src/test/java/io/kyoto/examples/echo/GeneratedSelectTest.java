@@ -155,6 +155,16 @@ class GeneratedSelectTest {
     Probe<Long> tick = Probe.pending();
     Future<String> select = GeneratedSelectTest_ConnEvents_Select.of(EVENTS, line, message, tick);
     assertTrue(pollOnce(select).isPending());
+    // A task dump shows the select as its branches and what each waits for.
+    assertEquals(
+        "GeneratedSelectTest_ConnEvents_Select[line: "
+            + line
+            + ", message: "
+            + message
+            + ", tick: "
+            + tick
+            + "]",
+        select.toString());
     tick.next = Poll.ready(42L);
     assertEquals(Poll.ready("tick 42"), pollOnce(select));
     // the first poll polled every branch; the second, from a random start, line or not
