@@ -27,7 +27,7 @@ public final class Task {
   public static <T> JoinHandle<T> spawn(Future<T> future) {
     RuntimeCore core = CurrentRuntime.get(); // no Handle object on the hot path
     if (core == null) {
-      return Handle.current().spawn(future); // throws the "no reactor running" error
+      throw outside("Task.spawn", "rt.spawn(future)");
     }
     return core.spawn(Objects.requireNonNull(future, "future"));
   }
@@ -41,7 +41,28 @@ public final class Task {
    * @throws IllegalStateException outside a runtime
    */
   public static <T> JoinHandle<T> spawnBlocking(ThrowingSupplier<T> job) {
+    if (CurrentRuntime.get() == null) {
+      throw outside("Task.spawnBlocking", "rt.spawnBlocking(job)");
+    }
     return Handle.current().spawnBlocking(job);
+  }
+
+  /**
+   * The error of a spawn outside a runtime: tokio's wording, then the usual cause in Java, an
+   * argument of {@code blockOn} being evaluated before {@code blockOn} runs.
+   */
+  private static IllegalStateException outside(String call, String instead) {
+    return new IllegalStateException(
+        "there is no reactor running, must be called from the context of a Kyoto runtime: "
+            + call
+            + " ran on a thread outside any runtime. An argument of blockOn is evaluated before"
+            + " blockOn runs, so rt.blockOn("
+            + call
+            + "(...)) spawns from outside: use "
+            + instead
+            + ", or Futures.lazy(() -> "
+            + call
+            + "(...)) to spawn once inside");
   }
 
   /**

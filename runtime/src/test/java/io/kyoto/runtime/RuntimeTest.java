@@ -220,7 +220,14 @@ class RuntimeTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, Handle::current);
     assertTrue(e.getMessage().startsWith("there is no reactor running"), e.getMessage());
     assertEquals(Optional.empty(), Handle.tryCurrent());
-    assertThrows(IllegalStateException.class, () -> Task.spawn(Futures.ready(1)));
+    IllegalStateException spawn =
+        assertThrows(IllegalStateException.class, () -> Task.spawn(Futures.ready(1)));
+    // The usual cause: rt.blockOn(Task.spawn(f)) evaluates the spawn before blockOn runs.
+    assertTrue(spawn.getMessage().startsWith("there is no reactor running"), spawn.getMessage());
+    assertTrue(spawn.getMessage().contains("use rt.spawn(future)"), spawn.getMessage());
+    IllegalStateException blocking =
+        assertThrows(IllegalStateException.class, () -> Task.spawnBlocking(() -> 1));
+    assertTrue(blocking.getMessage().contains("use rt.spawnBlocking(job)"), blocking.getMessage());
   }
 
   @ParameterizedTest
