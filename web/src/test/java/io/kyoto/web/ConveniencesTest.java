@@ -23,7 +23,13 @@ class ConveniencesTest {
           .handle(req -> Response.redirect("/done"))
           .get("/done")
           .handle(req -> Response.text("done"))
+          .get("/user")
+          .handle(req -> io.kyoto.web.route.Json.response(new User("ada", 36)))
+          .get("/broken")
+          .handle(req -> Response.json("{\"name\": \"ada\", \"age\": \"old\"}"))
           .build();
+
+  record User(String name, int age) {}
 
   @Test
   void postAndPostJsonSendTheirBodyAndMediaType() throws Exception {
@@ -55,6 +61,29 @@ class ConveniencesTest {
       Response followed = h.rt.blockOn(client.post(h.url("/form"), "text/plain", Body.of("x")));
       assertEquals(200, followed.status().code()); // 303: followed with a GET
       assertTrue(h.rt.blockOn(followed.body().string()).equals("done"));
+    }
+  }
+
+  @Test
+  void aJsonResponseIsDecodedOrItsProblemNamed() throws Exception {
+    try (ServerHarness h = new ServerHarness(APP);
+        HttpClient client = HttpClient.builder().build()) {
+      User u =
+          h.rt.blockOn(
+              client
+                  .get(h.url("/user"))
+                  .flatMap(r -> io.kyoto.web.route.Json.decode(r, User.class)));
+      assertEquals(new User("ada", 36), u);
+      java.io.IOException e =
+          assertThrows(
+              java.io.IOException.class,
+              () ->
+                  h.rt.blockOn(
+                      client
+                          .get(h.url("/broken"))
+                          .flatMap(r -> io.kyoto.web.route.Json.decode(r, User.class))));
+      assertTrue(e.getMessage().startsWith("invalid JSON response: "), e.getMessage());
+      assertTrue(e.getMessage().contains("(at property age)"), e.getMessage());
     }
   }
 }

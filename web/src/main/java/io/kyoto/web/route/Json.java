@@ -96,6 +96,51 @@ public final class Json {
   }
 
   /**
+   * {@return a future of {@code response}'s body bound to {@code type}, with the default mapper}
+   * The client side of {@link #body}, as reqwest's {@code response.json()}: the body is read whole
+   * (at most {@link Body#DEFAULT_LIMIT} bytes) and fails with an {@link java.io.IOException} that
+   * names the problem, its line and column and the property when it is not the JSON of {@code
+   * type}. The status is not checked: look at it first.
+   *
+   * {@snippet :
+   * record User(String name, int age) {}
+   * Future<User> user = client.get(url + "/users/7").flatMap(r -> Json.decode(r, User.class));
+   * }
+   *
+   * @param response a response, typically from {@link io.kyoto.web.HttpClient}
+   * @param type the class to bind to
+   * @param <T> the type
+   */
+  public static <T> io.kyoto.runtime.Future<T> decode(Response response, Class<T> type) {
+    return Default.INSTANCE.parse(response, type);
+  }
+
+  /**
+   * {@return a future of {@code response}'s body bound to {@code type} with this mapper} As {@link
+   * #decode(Response, Class)}.
+   *
+   * @param response the response
+   * @param type the class to bind to
+   * @param <T> the type
+   */
+  public <T> io.kyoto.runtime.Future<T> parse(Response response, Class<T> type) {
+    Objects.requireNonNull(response, "response");
+    ObjectReader reader = readerFor(type);
+    return response
+        .body()
+        .bytes(Body.DEFAULT_LIMIT)
+        .map(
+            bytes -> {
+              try {
+                return reader.<T>readValue(bytes);
+              } catch (JacksonException e) {
+                throw new java.io.IOException(
+                    describe(e).replaceFirst("^invalid JSON body", "invalid JSON response"), e);
+              }
+            });
+  }
+
+  /**
    * {@return {@code value} as JSON text, with the default mapper} For JSON outside a response body,
    * such as server-sent event data.
    *
