@@ -102,7 +102,8 @@ public final class HttpServer implements AutoCloseable {
             b.headerReadTimeout,
             b.keepAliveTimeout,
             b.lingerTimeout,
-            b.sendTimeout);
+            b.sendTimeout,
+            b.halfClose);
     this.maxConnections = b.maxConnections;
     this.shutdownTimeout = b.shutdownTimeout;
     this.tls = b.tls;
@@ -483,6 +484,7 @@ public final class HttpServer implements AutoCloseable {
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private Duration lingerTimeout = Duration.ofSeconds(2);
     private Duration sendTimeout = Duration.ofSeconds(60);
+    private boolean halfClose;
     private TlsAcceptor tls;
 
     private Builder() {}
@@ -599,6 +601,22 @@ public final class HttpServer implements AutoCloseable {
      */
     public Builder sendTimeout(Duration timeout) {
       this.sendTimeout = positive(timeout, "sendTimeout");
+      return this;
+    }
+
+    /**
+     * Sets whether a client may close its side of the connection after its request and still get
+     * the answer (default false, as hyper's {@code half_close}). By default the server reads while
+     * the application answers a request without a body, and takes an end of stream for a client
+     * that left: the application's future is cancelled and nothing is sent ({@link
+     * ServerMetrics#clientsGone()}). With {@code true}, such a request is answered and the
+     * connection closed after it; only a reset then counts as a client gone.
+     *
+     * @param allow whether half-closed clients are answered
+     * @return this
+     */
+    public Builder halfClose(boolean allow) {
+      this.halfClose = allow;
       return this;
     }
 

@@ -128,4 +128,25 @@ class ClientGoneTest {
       assertEquals(0, h.server.metrics().clientsGone());
     }
   }
+
+  @Test
+  void withHalfCloseAClientThatClosesItsSideStillGetsTheAnswer() throws Exception {
+    Service<Request, Response> slowAnswer =
+        Router.create()
+            .get("/slow")
+            .handleAsync(
+                req -> Time.sleep(Duration.ofMillis(200)).map(v -> Response.text("slow\n")))
+            .build();
+    try (ServerHarness h = new ServerHarness(HttpServer.builder().halfClose(true), slowAnswer)) {
+      try (Socket s = h.socket()) {
+        s.getOutputStream().write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+        s.shutdownOutput(); // as `nc -N`: the request is all it will send
+        String r = ServerHarness.readAll(s.getInputStream());
+        assertTrue(r.startsWith("HTTP/1.1 200 "), r);
+        assertTrue(r.contains("connection: close\r\n"), r);
+        assertTrue(r.endsWith("slow\n"), r);
+      }
+      assertEquals(0, h.server.metrics().clientsGone());
+    }
+  }
 }

@@ -309,16 +309,24 @@ public final class H1Connection implements Future<Void> {
    * While a request without a body is handled: reads what the client sends meanwhile (the next
    * pipelined request, kept for later) and {@return whether it closed its side or reset the
    * connection} A client that half-closes after its request is taken for gone, as by hyper's
-   * default ({@code h1_half_close(false)}). Requests with a body are not watched: the application
-   * may be reading the body from this buffer on another task. Pending reads only register interest,
-   * so a handler that is simply slow costs nothing.
+   * default ({@code h1_half_close(false)}), unless the server allows half-closed clients: then the
+   * answer goes out and the connection closes after it. Requests with a body are not watched: the
+   * application may be reading the body from this buffer on another task. Pending reads only
+   * register interest, so a handler that is simply slow costs nothing.
    */
+  private boolean peerHalfClosed; // halfClose(true): the client's end of stream was seen
+
   private boolean clientLeft(Context cx) {
     try {
-      while (in.hasRoom()) {
+      while (!peerHalfClosed && in.hasRoom()) {
         int n = in.fill(cx);
         if (n < 0) return false; // nothing more now; woken if the client writes or closes
-        if (n == 0) return true; // end of stream
+        if (n == 0) {
+          if (!config.halfClose()) return true; // end of stream: the client left
+          peerHalfClosed = true; // it waits for the answer; no further request can come
+          keepAlive = false;
+          return false;
+        }
       }
       return false; // a pipelined backlog fills the buffer: read no further until it is served
     } catch (IOException e) {

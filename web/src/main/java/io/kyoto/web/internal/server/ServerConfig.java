@@ -14,6 +14,9 @@ import java.time.Duration;
  *     response instead of a reset
  * @param sendTimeout how long a write to the client may make no progress before the connection is
  *     closed
+ * @param halfClose whether a client that closes its side while its request is answered still gets
+ *     the answer (hyper's {@code half_close}); if not, it is taken for gone and the handler is
+ *     cancelled
  */
 public record ServerConfig(
     H1Limits limits,
@@ -21,4 +24,5 @@ public record ServerConfig(
     Duration headerReadTimeout,
     Duration keepAliveTimeout,
     Duration lingerTimeout,
-    Duration sendTimeout) {}
+    Duration sendTimeout,
+    boolean halfClose) {}

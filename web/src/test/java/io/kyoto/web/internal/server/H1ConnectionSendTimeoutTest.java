@@ -34,7 +34,8 @@ class H1ConnectionSendTimeoutTest {
           Duration.ofSeconds(30),
           Duration.ofSeconds(60),
           Duration.ofSeconds(2),
-          Duration.ofSeconds(10));
+          Duration.ofSeconds(10),
+          false);
 
   private static final ServerContext SERVER =
       new ServerContext() {
