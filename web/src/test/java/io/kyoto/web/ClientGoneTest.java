@@ -149,4 +149,47 @@ class ClientGoneTest {
       assertEquals(0, h.server.metrics().clientsGone());
     }
   }
+
+  @Test
+  void aClientThatLeavesAQuietEventStreamCancelsItsSource() throws Exception {
+    // One event, then the source waits: without a watch the server would notice the client only
+    // at its next write, which a quiet stream may never make.
+    CountDownLatch sourceCancelled = new CountDownLatch(1);
+    io.kyoto.runtime.stream.Stream<io.kyoto.web.sse.Event> quiet =
+        new io.kyoto.runtime.stream.Stream<>() {
+          boolean sent;
+
+          @Override
+          public io.kyoto.runtime.Poll<io.kyoto.web.sse.Event> pollNext(
+              io.kyoto.runtime.Context cx) {
+            if (!sent) {
+              sent = true;
+              return io.kyoto.runtime.Poll.ready(io.kyoto.web.sse.Event.data("first"));
+            }
+            return io.kyoto.runtime.Poll.pending();
+          }
+
+          @Override
+          public void cancel() {
+            sourceCancelled.countDown();
+          }
+        };
+    Service<Request, Response> events =
+        Router.create().get("/events").handle(req -> io.kyoto.web.sse.Sse.response(quiet)).build();
+    try (ServerHarness h = new ServerHarness(events)) {
+      try (Socket s = h.socket()) {
+        s.getOutputStream().write("GET /events HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+        InputStream in = s.getInputStream();
+        byte[] buf = new byte[4096];
+        StringBuilder got = new StringBuilder();
+        while (!got.toString().contains("data:first")) {
+          int n = in.read(buf);
+          assertTrue(n > 0, "the first event arrives: " + got);
+          got.append(new String(buf, 0, n));
+        }
+      } // the client leaves while the stream waits
+      assertTrue(sourceCancelled.await(3, TimeUnit.SECONDS), "the event source was cancelled");
+      assertEquals(1, h.server.metrics().clientsGone());
+    }
+  }
 }

@@ -306,13 +306,14 @@ public final class H1Connection implements Future<Void> {
   }
 
   /**
-   * While a request without a body is handled: reads what the client sends meanwhile (the next
-   * pipelined request, kept for later) and {@return whether it closed its side or reset the
-   * connection} A client that half-closes after its request is taken for gone, as by hyper's
-   * default ({@code h1_half_close(false)}), unless the server allows half-closed clients: then the
-   * answer goes out and the connection closes after it. Requests with a body are not watched: the
-   * application may be reading the body from this buffer on another task. Pending reads only
-   * register interest, so a handler that is simply slow costs nothing.
+   * While a request without a body is answered (its response future, or a streamed body that waits
+   * for its next chunk): reads what the client sends meanwhile (the next pipelined request, kept
+   * for later) and {@return whether it closed its side or reset the connection} A client that
+   * half-closes after its request is taken for gone, as by hyper's default ({@code
+   * h1_half_close(false)}), unless the server allows half-closed clients: then the answer goes out
+   * and the connection closes after it. Requests with a body are not watched: the application may
+   * be reading the body from this buffer on another task. Pending reads only register interest, so
+   * a handler that is simply slow costs nothing.
    */
   private boolean peerHalfClosed; // halfClose(true): the client's end of stream was seen
 
@@ -672,6 +673,13 @@ public final class H1Connection implements Future<Void> {
       if (p.isPending()) {
         // Nothing to send yet: push out what we have (server-sent events rely on it).
         if (!out.isEmpty()) flush(cx);
+        if (requestBody == null && clientLeft(cx)) {
+          // A stream that waits (events, a long poll) would notice only at its next write, which
+          // may never come: the client left, so the body is cancelled and the connection closed.
+          counters.clientLeft();
+          closeNow();
+          return true;
+        }
         return false;
       }
       if (Stream.isEnd(p)) {
