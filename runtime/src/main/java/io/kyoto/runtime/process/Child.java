@@ -22,6 +22,13 @@ import java.util.Optional;
  * #waitFor()}, {@link #waitWithOutput()}, {@link Command#output()}, {@link Command#status()}: a
  * timeout, a lost select, an aborted task) kills it.
  *
+ * <p><b>A known difference from tokio:</b> the pipes are the JDK's ({@link
+ * Process#getInputStream()}), and when the child exits the JDK's process reaper takes what its
+ * stdout and stderr pipes hold, then closes them. Output that a background descendant still holding
+ * a pipe writes after the child exited (a shell's {@code cmd &}) can therefore be lost; tokio reads
+ * such output until the last writer closes the pipe. Wait for such descendants inside the child (a
+ * shell's {@code wait}).
+ *
  * <p><b>Thread safety:</b> {@link #id()}, {@link #tryWait()} and {@link #startKill()} may be called
  * from any thread; each pipe is used by one task at a time.
  */

@@ -100,13 +100,15 @@ public final class Command {
   }
 
   /**
-   * Starts the child with no inherited environment variables (only those set with {@link #env}).
+   * Clears the child's whole environment, as tokio's {@code env_clear}: nothing is inherited, and
+   * variables set with {@link #env} before this call are dropped too; only those set after it reach
+   * the child.
    *
    * @return this
    */
   public Command envClear() {
     envClear = true;
-    env.values().removeIf(Objects::isNull);
+    env.clear();
     return this;
   }
 

@@ -146,6 +146,10 @@ class ProcessTest {
     assertEquals("forty two\nunset\n" + dir.toRealPath() + "\n", out.stdoutText());
     Output clean = run(Command.of("/usr/bin/env").envClear().env("ONLY", "1").output());
     assertEquals("ONLY=1\n", clean.stdoutText());
+    // As tokio's env_clear: what was set before the clear is gone too.
+    Output cleared =
+        run(Command.of("/usr/bin/env").env("BEFORE", "1").envClear().env("AFTER", "2").output());
+    assertEquals("AFTER=2\n", cleared.stdoutText());
   }
 
   @Test
