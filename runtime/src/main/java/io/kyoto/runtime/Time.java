@@ -238,9 +238,69 @@ public final class Time {
     }
   }
 
+  /**
+   * What both timeouts share, as tokio's: the inner future is polled first, and only when it is
+   * pending is the limit looked at. Its failure drops it (cancelled once, here) and stops the
+   * limit; so does its value, and so does a cancel, even one that throws.
+   */
+  private abstract static class InnerFirst<T> implements Future<T> {
+    Future<T> inner; // null once it completed, failed (and was dropped) or was cancelled
+
+    InnerFirst(Future<T> inner) {
+      this.inner = inner;
+    }
+
+    /** Stops the limit's timer or watch, if any. */
+    abstract void stopLimit();
+
+    /**
+     * After a pending poll of {@code in}: throws the timeout (clearing {@link #inner} and dropping
+     * {@code in}) once the limit has passed, else arms the limit and returns pending.
+     *
+     * @param innerSpentBudget whether the inner poll spent the last of the coop budget
+     */
+    abstract Poll<T> limit(Context cx, Future<T> in, boolean innerSpentBudget) throws Exception;
+
+    @Override
+    public final Poll<T> poll(Context cx) throws Exception {
+      Future<T> in = inner;
+      if (in == null) {
+        throw new IllegalStateException("a completed or cancelled timeout was polled again");
+      }
+      boolean hadBudget = cx.hasBudgetRemaining();
+      Poll<T> p;
+      try {
+        p = in.poll(cx);
+      } catch (Throwable t) {
+        inner = null;
+        Cancel.afterFailure(in, t); // dropped here: the owner's cancel() then has nothing to do
+        stopLimit();
+        throw t;
+      }
+      if (p.isReady()) {
+        inner = null;
+        stopLimit();
+        return p;
+      }
+      return limit(cx, in, hadBudget && !cx.hasBudgetRemaining());
+    }
+
+    @Override
+    public final void cancel() {
+      Future<T> in = inner;
+      inner = null;
+      try {
+        if (in != null) {
+          in.cancel();
+        }
+      } finally {
+        stopLimit(); // even if the inner future's cancel() threw
+      }
+    }
+  }
+
   /** The future behind {@link #timeoutWithDump}: a wall-clock limit, watched by a daemon thread. */
-  private static final class WallClockTimeout<T> implements Future<T> {
-    private Future<T> inner; // null once done or cancelled
+  private static final class WallClockTimeout<T> extends InnerFirst<T> {
     private final Duration duration;
     private final String what;
     private final long start = System.nanoTime();
@@ -249,7 +309,7 @@ public final class Time {
     private java.util.concurrent.ScheduledFuture<?> watch;
 
     WallClockTimeout(Future<T> inner, Duration duration, String what) {
-      this.inner = inner;
+      super(inner);
       this.duration = duration;
       this.what = what;
       this.limit = Math.max(0, saturatedNanos(duration));
@@ -273,29 +333,11 @@ public final class Time {
     }
 
     @Override
-    public Poll<T> poll(Context cx) throws Exception {
-      Future<T> in = inner;
-      if (in == null) {
-        throw new IllegalStateException("a completed or cancelled timeout was polled again");
-      }
-      Poll<T> p;
-      try {
-        p = in.poll(cx);
-      } catch (Throwable t) {
-        inner = null;
-        Cancel.afterFailure(in, t);
-        stopWatch();
-        throw t;
-      }
-      if (p.isReady()) {
-        inner = null;
-        stopWatch();
-        return p;
-      }
+    Poll<T> limit(Context cx, Future<T> in, boolean innerSpentBudget) throws Exception {
       long left = limit - (System.nanoTime() - start);
       if (left <= 0) {
         inner = null;
-        stopWatch();
+        stopLimit();
         TimeoutException e;
         try {
           e = dumped(what, duration, in); // before the cancel: it describes the hang
@@ -321,25 +363,13 @@ public final class Time {
       return Poll.pending();
     }
 
-    private void stopWatch() {
+    @Override
+    void stopLimit() {
       waker = null;
       var w = watch;
       if (w != null) {
         watch = null;
         w.cancel(false);
-      }
-    }
-
-    @Override
-    public void cancel() {
-      Future<T> in = inner;
-      inner = null;
-      try {
-        if (in != null) {
-          in.cancel();
-        }
-      } finally {
-        stopWatch();
       }
     }
 
@@ -358,15 +388,14 @@ public final class Time {
   }
 
   /** The future behind {@link #timeout}. */
-  private static final class Timeout<T> implements Future<T> {
-    private Future<T> inner; // null once it completed, failed (and was dropped) or was cancelled
+  private static final class Timeout<T> extends InnerFirst<T> {
     private final Duration duration; // null for timeoutAt
     private final long deadline;
     private final TimeDriver driver;
     private Sleep sleep; // created at the first pending poll when the driver is known
 
     Timeout(Future<T> inner, Sleep sleep, Duration duration, long deadline, TimeDriver driver) {
-      this.inner = inner;
+      super(inner);
       this.sleep = sleep;
       this.duration = duration;
       this.deadline = deadline;
@@ -374,30 +403,11 @@ public final class Time {
     }
 
     @Override
-    public Poll<T> poll(Context cx) throws Exception {
-      Future<T> in = inner;
-      if (in == null) {
-        throw new IllegalStateException("a completed or cancelled timeout was polled again");
-      }
-      boolean hadBudget = cx.hasBudgetRemaining();
-      Poll<T> p;
-      try {
-        p = in.poll(cx);
-      } catch (Throwable t) {
-        inner = null;
-        Cancel.afterFailure(in, t); // dropped here: the owner's cancel() then has nothing to do
-        cancelSleep();
-        throw t;
-      }
-      if (p.isReady()) {
-        inner = null;
-        cancelSleep();
-        return p;
-      }
+    Poll<T> limit(Context cx, Future<T> in, boolean innerSpentBudget) throws Exception {
       if (sleep == null) {
         sleep = new Sleep(deadline, driver);
       }
-      if (pollSleep(cx, hadBudget && !cx.hasBudgetRemaining()).isReady()) {
+      if (pollSleep(cx, innerSpentBudget).isReady()) {
         inner = null;
         TimeoutException e =
             new TimeoutException(
@@ -428,22 +438,10 @@ public final class Time {
       }
     }
 
-    private void cancelSleep() {
+    @Override
+    void stopLimit() {
       if (sleep != null) {
         sleep.cancel();
-      }
-    }
-
-    @Override
-    public void cancel() {
-      Future<T> in = inner;
-      inner = null;
-      try {
-        if (in != null) {
-          in.cancel();
-        }
-      } finally {
-        cancelSleep(); // the timer too, even if the inner future's cancel() threw
       }
     }
 
