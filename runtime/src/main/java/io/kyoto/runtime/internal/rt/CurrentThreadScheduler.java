@@ -207,7 +207,9 @@ final class CurrentThreadScheduler extends SchedulerBase {
           cx.setBudget(Context.INITIAL_BUDGET);
           // This thread is the runtime's: a blockOn future that blocks stops every task, so the
           // detector watches its polls as it watches the tasks'.
-          slot.thread = me;
+          if (slot.thread != me) {
+            slot.thread = me; // a volatile store: only when another thread drove last
+          }
           slot.enter(BLOCK_ON);
           Poll<T> p;
           try {
