@@ -7,9 +7,11 @@ import java.io.IOException;
  * {@code errno}.
  *
  * <p>The message names the operation, the system's description and the symbolic name, for example
- * {@code "connect: Connection refused (ECONNREFUSED)"}. Code that must also run on the {@link
- * Backend#NIO nio} backend should catch {@link IOException}: that backend reports the JDK's
- * exceptions ({@link java.net.ConnectException} and friends).
+ * {@code "connect: Connection refused (ECONNREFUSED)"}. The usual connect and bind failures come as
+ * the JDK's types on both backends ({@link java.net.ConnectException}, {@link
+ * java.net.NoRouteToHostException}, {@link java.net.BindException}), with this exception as their
+ * cause on epoll; other errors are this exception itself on epoll and the JDK's on nio, so code
+ * that must run on both backends catches {@link IOException}.
  */
 public class NativeIoException extends IOException {
   private static final long serialVersionUID = 1L;

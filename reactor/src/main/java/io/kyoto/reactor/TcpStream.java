@@ -72,8 +72,10 @@ public final class TcpStream implements Source {
    * Completes a connect started by {@link #connect}. Call it after a writable event.
    *
    * @return true when connected (also on every later call); false while still in progress
-   * @throws IOException the reason the connect failed, e.g. a {@link java.net.ConnectException} or
-   *     a {@link NativeIoException} with {@code ECONNREFUSED}
+   * @throws IOException the reason the connect failed: on both backends a {@link
+   *     java.net.ConnectException} for a refused or timed-out connect and a {@link
+   *     java.net.NoRouteToHostException} for an unreachable host (on epoll with the {@link
+   *     NativeIoException} and its errno as cause)
    */
   public boolean finishConnect() throws IOException {
     return handle.finishConnect();

@@ -67,7 +67,8 @@ public final class EpollProvider implements BackendProvider {
       throws IOException {
     int r = Syscalls.bind(fd, addr, len);
     if (r < 0) {
-      throw fail(fd, "bind " + where, -r);
+      Syscalls.close(fd);
+      throw Errno.bindFailure("bind " + where, -r);
     }
     if (backlog > 0) {
       r = Syscalls.listen(fd, backlog);
@@ -119,7 +120,8 @@ public final class EpollProvider implements BackendProvider {
     if (-r == Errno.EINPROGRESS) {
       return new EpollStream(fd, tcp, false);
     }
-    throw fail(fd, "connect " + where, -r);
+    Syscalls.close(fd);
+    throw Errno.connectFailure("connect " + where, -r);
   }
 
   @Override

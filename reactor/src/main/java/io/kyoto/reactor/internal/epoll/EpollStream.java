@@ -218,7 +218,7 @@ final class EpollStream extends FdHandle implements StreamHandle {
       }
       int error = scratch.opt.get(JAVA_INT, 0);
       if (error != 0) {
-        IOException e = Errno.exception("connect", error);
+        IOException e = Errno.connectFailure("connect", error);
         failure = e;
         state = FAILED;
         throw e;

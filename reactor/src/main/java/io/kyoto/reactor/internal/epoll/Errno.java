@@ -1,6 +1,7 @@
 package io.kyoto.reactor.internal.epoll;
 
 import io.kyoto.reactor.NativeIoException;
+import java.io.IOException;
 
 /** Linux {@code errno} values the backend tests for, and the names and texts of common ones. */
 final class Errno {
@@ -83,5 +84,41 @@ final class Errno {
   /** The exception for a failed {@code operation}. */
   static NativeIoException exception(String operation, int errno) {
     return new NativeIoException(operation, errno, name(errno), description(errno));
+  }
+
+  /**
+   * The exception for a failed connect: for the usual errors the JDK's type, as the nio backend
+   * throws ({@link java.net.ConnectException} for a refused or timed-out connect, {@link
+   * java.net.NoRouteToHostException} for an unreachable host or network), with the same message and
+   * the {@link NativeIoException} (its errno) as cause; else the native exception itself.
+   */
+  static IOException connectFailure(String operation, int errno) {
+    NativeIoException n = exception(operation, errno);
+    IOException typed =
+        switch (errno) {
+          case 110, 111 -> new java.net.ConnectException(n.getMessage()); // ETIMEDOUT, REFUSED
+          case 101, 113 -> new java.net.NoRouteToHostException(n.getMessage()); // NET/HOSTUNREACH
+          default -> null;
+        };
+    if (typed == null) {
+      return n;
+    }
+    typed.initCause(n);
+    return typed;
+  }
+
+  /**
+   * The exception for a failed bind: a {@link java.net.BindException} (as the nio backend throws)
+   * for an address in use or not available, or access denied (a privileged port), with the {@link
+   * NativeIoException} as cause; else the native exception itself.
+   */
+  static IOException bindFailure(String operation, int errno) {
+    NativeIoException n = exception(operation, errno);
+    if (errno != 98 && errno != 99 && errno != 13) { // EADDRINUSE, EADDRNOTAVAIL, EACCES
+      return n;
+    }
+    IOException typed = new java.net.BindException(n.getMessage());
+    typed.initCause(n);
+    return typed;
   }
 }
