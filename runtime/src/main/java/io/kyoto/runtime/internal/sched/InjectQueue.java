@@ -31,7 +31,13 @@ import java.util.function.Consumer;
  * reserved.
  *
  * <p>Memory: a chunk is unreachable once consumers moved past it and producers reserved beyond it,
- * so a burst does not pin memory; an idle queue holds one chunk.
+ * so a burst does not pin memory; an idle queue holds one chunk. A consumer that leaves a chunk
+ * also cuts its link to the next one ({@link #RETIRED}): a generational collector that has promoted
+ * one chunk (it was live during a young collection) would otherwise keep every later chunk alive
+ * through that dead chunk's link, promoting each in turn (the "nepotism" of linked queues, which
+ * {@code ConcurrentLinkedQueue} avoids by linking a removed node to itself). Before this, a runtime
+ * fed from a {@code blockOn} thread grew its old generation by 4 bytes per spawn (a 1 KiB chunk per
+ * 256 tasks) until a full collection, and the heap with it.
  *
  * <p>Shutdown: {@link #close()} sets a bit in {@link #tail}, so no reservation can succeed after
  * it; later pushes return {@code false} and leave the tasks with the caller, and pops keep draining
@@ -69,6 +75,13 @@ public final class InjectQueue<T> {
     }
   }
 
+  /**
+   * The link of a chunk that consumers have left: a producer that finds it (it started its walk at
+   * a chunk that was current when it read it, then was overtaken) restarts from {@link
+   * #consumerHint}, which is never beyond the position it reserved.
+   */
+  private static final Chunk RETIRED = new Chunk(Long.MIN_VALUE, 0);
+
   /** A run of slots for the positions {@code base .. base + slots.length - 1}. */
   private static final class Chunk {
     final long base;
@@ -97,6 +110,15 @@ public final class InjectQueue<T> {
 
   private final Object consumerLock = new Object();
 
+  /**
+   * The consumers' current chunk ({@link #consumerChunk}), published for producers that find a
+   * {@link #RETIRED} link: written before the chunk it replaces is retired, so a producer that sees
+   * the mark reads this one or a later one. Its base is at most any position reserved and not yet
+   * stored (consumers cannot pass a hole), so a producer walking from it reaches its position
+   * through live links.
+   */
+  private volatile Chunk consumerHint;
+
   /** The next position to take; written under {@link #consumerLock}, read anywhere. */
   private volatile long head;
 
@@ -121,6 +143,7 @@ public final class InjectQueue<T> {
     Chunk first = new Chunk(0, chunkSize);
     producerChunk = first;
     consumerChunk = first;
+    consumerHint = first;
   }
 
   /**
@@ -199,12 +222,18 @@ public final class InjectQueue<T> {
           next = awaitNext(c);
         }
       }
-      c = next;
+      // Retired: consumers left c (this producer was overtaken since it read producerChunk, or
+      // while it waited for the link); restart from their chunk, whose base is at most pos.
+      c = next == RETIRED ? consumerHint : next;
     }
     return c;
   }
 
-  /** Waits for the producer that owns the next chunk's first position to link it. */
+  /**
+   * Waits for the producer that owns the next chunk's first position to link it; returns the link,
+   * which may have been {@link #RETIRED} meanwhile (never for the consumers, who retire only what
+   * they left).
+   */
   private static Chunk awaitNext(Chunk c) {
     Chunk next;
     int spins = 0;
@@ -284,11 +313,14 @@ public final class InjectQueue<T> {
   private T take(long pos) {
     Chunk c = consumerChunk;
     if (pos >= c.end()) {
-      c = c.next;
+      Chunk old = c;
+      c = old.next;
       if (c == null) {
-        c = awaitNext(consumerChunk);
+        c = awaitNext(old);
       }
-      consumerChunk = c; // the old chunk is left to the collector
+      consumerChunk = c;
+      consumerHint = c; // before the retirement below: a producer that sees the mark sees this
+      old.next = RETIRED; // the old chunk is left to the collector, without a link to the live ones
     }
     int i = (int) (pos - c.base);
     Object task;

@@ -117,6 +117,35 @@ class InjectQueueTest {
     }
   }
 
+  /**
+   * A chunk the consumers left links to no live chunk, so a collector that promoted it (it was live
+   * at a young collection) cannot keep the later chunks alive through it: before, a queue fed from
+   * a blockOn thread grew the old generation by a chunk per 256 spawns until a full collection.
+   */
+  @Test
+  void aChunkLeftByTheConsumersNoLongerLinksToTheNext() throws Exception {
+    InjectQueue<Integer> queue = new InjectQueue<>(2);
+    Object first = field(queue, "consumerChunk");
+    queue.pushBatch(List.of(1, 2, 3, 4, 5));
+    assertEquals(1, queue.pop());
+    Object second = field(first, "next");
+    assertTrue(second != null && field(second, "next") != null, "linked while in use");
+    assertEquals(List.of(2, 3, 4, 5), popBatch(queue, 4)); // leaves the first and second chunks
+    Object retired = field(first, "next");
+    assertTrue(
+        retired != second && field(retired, "slots") instanceof Object[] slots && slots.length == 0,
+        "the first chunk's link is the retired mark");
+    assertEquals(retired, field(second, "next"));
+    queue.push(6); // producers still find their chunk: the one after the retired ones
+    assertEquals(List.of(6), drain(queue));
+  }
+
+  private static Object field(Object owner, String name) throws ReflectiveOperationException {
+    java.lang.reflect.Field f = owner.getClass().getDeclaredField(name);
+    f.setAccessible(true);
+    return f.get(owner);
+  }
+
   @Test
   void rejectsNullTasks() {
     InjectQueue<Integer> queue = new InjectQueue<>();
