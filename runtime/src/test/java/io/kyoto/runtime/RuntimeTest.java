@@ -600,6 +600,53 @@ class RuntimeTest {
     }
   }
 
+  /**
+   * A thread inside blockOn counts its spawns (and, current-thread, the tasks it runs to the end)
+   * in counts of its own, folded into the runtime's when it leaves: other threads see them while it
+   * is inside, and nothing is lost or counted twice on the way out, however often it enters.
+   */
+  @ParameterizedTest
+  @EnumSource(Flavor.class)
+  void spawnsFromABlockOnThreadAreCountedWhileInsideAndAfter(Flavor flavor) throws Exception {
+    try (Runtime rt = runtime(flavor)) {
+      RuntimeMetrics m = rt.metrics();
+      CancellationToken release = new CancellationToken();
+      List<JoinHandle<Void>> waiting = new ArrayList<>();
+      for (int round = 1; round <= 3; round++) {
+        int expected = 10 * round;
+        int[] seenInside = new int[2];
+        rt.blockOn(
+            Futures.lazy(
+                () -> {
+                  for (int i = 0; i < 10; i++) {
+                    waiting.add(Task.spawn(release.cancelled()));
+                  }
+                  Thread reader =
+                      Thread.ofPlatform()
+                          .start(
+                              () -> {
+                                seenInside[0] = (int) m.spawnedTasksCount();
+                                seenInside[1] = m.numAliveTasks();
+                              });
+                  try {
+                    reader.join();
+                  } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                  }
+                  return Futures.ready(null);
+                }));
+        assertEquals(expected, seenInside[0], "spawns seen by another thread while inside");
+        assertEquals(expected, seenInside[1], "alive tasks seen while inside");
+        assertEquals(expected, m.spawnedTasksCount(), "after leaving blockOn");
+        assertEquals(expected, m.numAliveTasks());
+      }
+      release.cancel();
+      rt.blockOn(Futures.join(waiting));
+      waitUntil(() -> m.numAliveTasks() == 0);
+      assertEquals(30, m.spawnedTasksCount());
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Flavor.class)
   void tasksThatFinishInTheirFirstPollAreCountedAndLeaveNoTrace(Flavor flavor) throws Exception {

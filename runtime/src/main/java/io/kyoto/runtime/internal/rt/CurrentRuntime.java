@@ -17,7 +17,7 @@ public final class CurrentRuntime {
    */
   private static volatile Entry last;
 
-  private record Entry(Thread thread, RuntimeCore core) {}
+  private record Entry(Thread thread, RuntimeCore core, TaskCounts counts) {}
 
   private CurrentRuntime() {}
 
@@ -40,9 +40,21 @@ public final class CurrentRuntime {
    * @return the runtime that was current before
    */
   public static RuntimeCore enter(RuntimeCore core) {
+    return enter(core, null);
+  }
+
+  /**
+   * Makes {@code core} current, with task counts of this thread's own (a thread in {@code blockOn}:
+   * {@link RuntimeCore#openCounts}); returns the previous runtime for {@link #restore}.
+   *
+   * @param core the runtime to enter
+   * @param counts where this thread counts its spawns, or null
+   * @return the runtime that was current before
+   */
+  static RuntimeCore enter(RuntimeCore core, TaskCounts counts) {
     RuntimeCore previous = CURRENT.get();
     CURRENT.set(core);
-    last = new Entry(Thread.currentThread(), core);
+    last = new Entry(Thread.currentThread(), core, counts);
     if (core != null && core.config().rngSeed() != null) {
       FastRand.current().reseed(core.nextRngSeed());
     }
@@ -64,10 +76,21 @@ public final class CurrentRuntime {
       CURRENT.set(previous);
     }
     // null rather than an entry with no runtime: a static must not keep a finished thread alive.
-    last = previous == null ? null : new Entry(Thread.currentThread(), previous);
+    last = previous == null ? null : new Entry(Thread.currentThread(), previous, null);
     if (Thread.currentThread() instanceof WorkerThread wt) {
       wt.core = previous;
     }
+  }
+
+  /**
+   * {@return the task counts this thread entered {@code core} with, or null} Only while this thread
+   * is the last to have entered a runtime: others fall back to the runtime's shared counters.
+   *
+   * @param core the runtime
+   */
+  static TaskCounts ownCounts(RuntimeCore core) {
+    Entry e = last;
+    return e != null && e.thread == Thread.currentThread() && e.core == core ? e.counts : null;
   }
 
   /** {@return whether this thread is running tasks or a {@code blockOn} right now} */

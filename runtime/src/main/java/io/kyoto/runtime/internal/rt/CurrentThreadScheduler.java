@@ -190,7 +190,8 @@ final class CurrentThreadScheduler extends SchedulerBase {
    */
   private <T> T driveUntilReady(Future<T> future) throws Exception {
     Thread me = Thread.currentThread();
-    RuntimeCore previous = CurrentRuntime.enter(core);
+    TaskCounts counts = core.openCounts(); // the tasks it spawns and runs to the end
+    RuntimeCore previous = CurrentRuntime.enter(core, counts);
     CurrentRuntime.setDriving(true);
     owner = me;
     threadActive();
@@ -241,6 +242,7 @@ final class CurrentThreadScheduler extends SchedulerBase {
       owner = null;
       CurrentRuntime.setDriving(false);
       CurrentRuntime.restore(previous);
+      core.closeCounts(counts);
       coreLock.unlock();
     }
   }

@@ -213,7 +213,8 @@ final class MultiThreadScheduler extends SchedulerBase {
   @Override
   <T> T blockOn(Future<T> future) throws Exception {
     checkNotNested();
-    RuntimeCore previous = CurrentRuntime.enter(core);
+    TaskCounts counts = core.openCounts();
+    RuntimeCore previous = CurrentRuntime.enter(core, counts);
     Thread me = Thread.currentThread();
     blockedOn.add(me);
     CurrentRuntime.setDriving(true);
@@ -223,6 +224,7 @@ final class MultiThreadScheduler extends SchedulerBase {
       CurrentRuntime.setDriving(false);
       blockedOn.remove(me);
       CurrentRuntime.restore(previous);
+      core.closeCounts(counts);
     }
   }
 

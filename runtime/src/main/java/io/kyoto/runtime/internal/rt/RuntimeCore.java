@@ -9,6 +9,7 @@ import io.kyoto.runtime.internal.task.Scheduler;
 import io.kyoto.runtime.internal.task.TaskCore;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,10 +29,13 @@ public final class RuntimeCore {
   private final Scheduler blockingScheduler;
   private final OwnedTasks alive;
   // Counted, not listed: the alive list holds only tasks that have been pending once. A worker
-  // counts in its own TaskCounts; these hold the counts of every other thread.
+  // counts in its own TaskCounts, and so does a thread inside blockOn (its counts are open while it
+  // is there, then folded into these); these hold the counts of every other thread. A contended
+  // atomic add per spawn from a blockOn thread was a tenth of a spawn's cost.
   private final LongAdder spawned = new LongAdder();
   private final LongAdder terminated = new LongAdder();
   private final TaskCounts[] workerCounts;
+  private final Set<TaskCounts> blockOnCounts = ConcurrentHashMap.newKeySet(); // fold: under itself
   // The future of each thread inside blockOn, for task dumps (one put and remove per blockOn).
   private final Map<Thread, Future<?>> blockOns = new ConcurrentHashMap<>();
   private final AtomicLong rngSeeds = new AtomicLong();
@@ -228,22 +232,59 @@ public final class RuntimeCore {
   /** {@return the number of tasks not yet terminated} */
   public int aliveTasks() {
     // Terminated first: a task counted there was spawned before, so the difference is never
-    // negative; exact whenever no task is being spawned or completed.
-    long done = terminated.sum();
-    TaskCounts[] counts = workerCounts;
-    for (TaskCounts c : counts) {
-      done += c.terminatedCount();
+    // negative; exact whenever no task is being spawned or completed. Under the blockOn counts'
+    // lock, so that counts being folded are seen once, either open or folded.
+    synchronized (blockOnCounts) {
+      long done = terminated.sum();
+      for (TaskCounts c : workerCounts) {
+        done += c.terminatedCount();
+      }
+      for (TaskCounts c : blockOnCounts) {
+        done += c.terminatedCount();
+      }
+      return (int) Math.max(0, spawnedTasks() - done);
     }
-    return (int) Math.max(0, spawnedTasks() - done);
   }
 
   /** {@return the number of tasks spawned so far} */
   public long spawnedTasks() {
-    long n = spawned.sum();
-    for (TaskCounts c : workerCounts) {
-      n += c.spawnedCount();
+    synchronized (blockOnCounts) {
+      long n = spawned.sum();
+      for (TaskCounts c : workerCounts) {
+        n += c.spawnedCount();
+      }
+      for (TaskCounts c : blockOnCounts) {
+        n += c.spawnedCount();
+      }
+      return n;
     }
-    return n;
+  }
+
+  /**
+   * Opens task counts for a thread entering {@code blockOn} (see {@link CurrentRuntime#enter(
+   * RuntimeCore, TaskCounts)}): it counts its spawns (and, on a current-thread runtime, the tasks
+   * it runs to the end) there with plain stores until {@link #closeCounts}.
+   *
+   * @return the counts, written by the calling thread only
+   */
+  TaskCounts openCounts() {
+    TaskCounts c = new TaskCounts();
+    blockOnCounts.add(c);
+    return c;
+  }
+
+  /**
+   * Folds counts from {@link #openCounts} into the runtime's, as their thread leaves {@code
+   * blockOn}.
+   *
+   * @param c the counts; their thread no longer writes them
+   */
+  void closeCounts(TaskCounts c) {
+    synchronized (blockOnCounts) {
+      spawned.add(c.spawnedCount());
+      terminated.add(c.terminatedCount());
+      blockOnCounts.remove(c);
+    }
   }
 
   /** {@return the number of blocking jobs queued or running} */
@@ -287,7 +328,7 @@ public final class RuntimeCore {
 
   void onTerminated(TaskCore<?> task) {
     alive.remove(task);
-    TaskCounts own = ownWorkerCounts();
+    TaskCounts own = ownCounts();
     if (own != null) {
       own.terminated();
     } else {
@@ -296,7 +337,7 @@ public final class RuntimeCore {
   }
 
   private void countSpawned() {
-    TaskCounts own = ownWorkerCounts();
+    TaskCounts own = ownCounts();
     if (own != null) {
       own.spawned();
     } else {
@@ -304,9 +345,15 @@ public final class RuntimeCore {
     }
   }
 
-  /** {@return the counts of this runtime's worker running on this thread, or null elsewhere} */
-  private TaskCounts ownWorkerCounts() {
-    return Thread.currentThread() instanceof WorkerThread wt && wt.core == this ? wt.counts : null;
+  /**
+   * {@return the counts of this runtime's worker running on this thread, or of this thread's
+   * blockOn on this runtime; null elsewhere (or when another thread entered a runtime since)}
+   */
+  private TaskCounts ownCounts() {
+    if (Thread.currentThread() instanceof WorkerThread wt) {
+      return wt.core == this ? wt.counts : null;
+    }
+    return CurrentRuntime.ownCounts(this);
   }
 
   void onFailure(TaskCore<?> task, Throwable failure) {
