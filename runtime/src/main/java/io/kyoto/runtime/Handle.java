@@ -110,8 +110,9 @@ public final class Handle {
    *
    * <p>A task is listed from its first poll that returns pending: a task spawned and not yet polled
    * is waiting for a worker, not for a resource, and is left out (it still counts in {@link
-   * RuntimeMetrics#numAliveTasks()}). Keeping such tasks off the list is what makes a task that
-   * completes in its first poll cost no list update.
+   * RuntimeMetrics#numAliveTasks()}, and {@link Time#timeoutWithDump}'s message counts such tasks).
+   * Keeping them off the list is what makes a task that completes in its first poll cost no list
+   * update.
    *
    * <p>Safe to call from any thread while the runtime runs, including from a task or from another
    * thread watching a hung one. It is a best-effort snapshot: tasks are read without being stopped,

@@ -138,15 +138,23 @@ public final class Time {
   private static TimeoutWithDumpException dumped(String what, Duration duration, Future<?> inner) {
     String pending = Describe.of(inner);
     List<TaskDump> tasks = new ArrayList<>();
+    int unlisted = 0;
     RuntimeCore core = CurrentRuntime.get();
     if (core != null) {
       Thread me = Thread.currentThread();
+      int alive =
+          core.aliveTasks(); // before the dump: a task polled meanwhile is not counted twice
+      int listed = 0;
       for (TaskDump t : new Handle(core).dumpTasks()) {
+        if (t.state() != TaskDump.State.BLOCK_ON) {
+          listed++;
+        }
         // This thread's blockOn future contains the timeout itself: it is the pending one.
         if (t.state() != TaskDump.State.BLOCK_ON || t.id() != me.threadId()) {
           tasks.add(t);
         }
       }
+      unlisted = Math.max(0, alive - listed);
     }
     long millis;
     try {
@@ -154,7 +162,7 @@ public final class Time {
     } catch (ArithmeticException e) {
       millis = Long.MAX_VALUE;
     }
-    return new TimeoutWithDumpException(what, millis, pending, tasks);
+    return new TimeoutWithDumpException(what, millis, pending, tasks, unlisted);
   }
 
   /**

@@ -17,6 +17,9 @@ import java.util.concurrent.TimeoutException;
  *   alive tasks (1):
  *     task 42 [idle] Sleep{deadline in 3599000ms}
  * </pre>
+ *
+ * <p>A last line {@code not listed (queued for a first poll, or still in it): <n>} follows when
+ * alive tasks could not be listed ({@link #unlistedTasks()}).
  */
 public final class TimeoutWithDumpException extends TimeoutException {
   private static final long serialVersionUID = 1L;
@@ -24,15 +27,19 @@ public final class TimeoutWithDumpException extends TimeoutException {
   private final String what;
   private final String pending;
   private final transient List<TaskDump> tasks;
+  private final int unlisted;
 
-  TimeoutWithDumpException(String what, long millis, String pending, List<TaskDump> tasks) {
-    super(message(what, millis, pending, tasks));
+  TimeoutWithDumpException(
+      String what, long millis, String pending, List<TaskDump> tasks, int unlisted) {
+    super(message(what, millis, pending, tasks, unlisted));
     this.what = what;
     this.pending = pending;
     this.tasks = List.copyOf(tasks);
+    this.unlisted = unlisted;
   }
 
-  private static String message(String what, long millis, String pending, List<TaskDump> tasks) {
+  private static String message(
+      String what, long millis, String pending, List<TaskDump> tasks, int unlisted) {
     StringBuilder sb = new StringBuilder();
     sb.append(what).append(" timed out after ").append(millis).append(" ms");
     sb.append("\n  pending: ").append(pending);
@@ -47,6 +54,11 @@ public final class TimeoutWithDumpException extends TimeoutException {
       sb.append("\n    ").append(t);
       shown++;
     }
+    if (unlisted > 0) {
+      // Alive but never pending: queued for a worker that never came (often one a blocking poll
+      // holds), or that very poll.
+      sb.append("\n  not listed (queued for a first poll, or still in it): ").append(unlisted);
+    }
     return sb.toString();
   }
 
@@ -58,6 +70,17 @@ public final class TimeoutWithDumpException extends TimeoutException {
   /** {@return the description of the future that was still pending} */
   public String pending() {
     return pending;
+  }
+
+  /**
+   * {@return how many alive tasks the dump could not list when the deadline fired} A dump lists a
+   * task from its first poll that returns pending, so these were queued for their first poll, or in
+   * it: in a hung test, usually tasks stuck behind a worker that a blocking poll holds, and that
+   * poll itself (the blocking-poll detector's log names it). A best-effort count: the alive tasks
+   * minus the listed ones, read one after the other.
+   */
+  public int unlistedTasks() {
+    return unlisted;
   }
 
   /**

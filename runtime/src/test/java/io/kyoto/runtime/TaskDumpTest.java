@@ -64,6 +64,44 @@ class TaskDumpTest {
     assertEquals(TaskDump.State.IDLE, t.state());
   }
 
+  /**
+   * Tasks a dump cannot list (queued for their first poll, or in it) are counted in the message: a
+   * worker held by a blocking first poll, with five tasks queued behind it, shows six.
+   */
+  @Test
+  void timeoutWithDumpCountsTasksStuckBeforeTheirFirstPendingPoll() throws Exception {
+    java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    try (Runtime rt = Runtime.builder().multiThread().workerThreads(1).enableAll().build()) {
+      TimeoutWithDumpException e =
+          assertThrows(
+              TimeoutWithDumpException.class,
+              () ->
+                  rt.blockOn(
+                      Futures.lazy(
+                          () -> {
+                            Task.spawn(
+                                cx -> {
+                                  blocked.countDown();
+                                  release.await(); // holds the only worker in its first poll
+                                  return Poll.ready(null);
+                                });
+                            blocked.await();
+                            for (int i = 0; i < 5; i++) {
+                              Task.spawn(new Notify().notified()); // queued behind it
+                            }
+                            return Time.timeoutWithDump(
+                                Duration.ofMillis(200), "stuck", new Notify().notified());
+                          })));
+      release.countDown();
+      assertEquals(6, e.unlistedTasks(), e.getMessage());
+      assertTrue(e.tasks().isEmpty(), e.getMessage());
+      assertTrue(
+          e.getMessage().endsWith("\n  not listed (queued for a first poll, or still in it): 6"),
+          e.getMessage());
+    }
+  }
+
   @Test
   void anHourOfPausedTimePassesARealTimeLimitOfASecond() throws Exception {
     try (Runtime rt = paused()) {
