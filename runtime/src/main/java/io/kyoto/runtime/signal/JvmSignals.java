@@ -40,9 +40,11 @@ final class JvmSignals {
   /**
    * Installs {@code onSignal} as the handler of {@code name}.
    *
+   * @return true if the process ignores the signal (it started with it ignored), so that the
+   *     handler will never run
    * @throws IllegalArgumentException if the JVM refuses (unknown signal, or started with -Xrs)
    */
-  static void handle(String name, Runnable onSignal) {
+  static boolean handle(String name, Runnable onSignal) {
     MethodHandle run;
     try {
       run =
@@ -54,18 +56,9 @@ final class JvmSignals {
               Class.forName("sun.misc.Signal"));
       Object handler = MethodHandleProxies.asInterfaceInstance(HANDLER, run);
       Object previous = HANDLE.invoke(NEW_SIGNAL.invoke(name), handler);
-      if (previous == SIG_IGN) {
-        // The JVM keeps a signal that was ignored when the process started ignored (nohup, or
-        // `cmd &` in a non-interactive shell): this handler will never run. Say so.
-        System.getLogger("io.kyoto.runtime.signal")
-            .log(
-                System.Logger.Level.WARNING,
-                "SIG"
-                    + name
-                    + " is ignored by this process (it was started with the signal ignored, e.g."
-                    + " under nohup or in the background of a non-interactive shell), so it will"
-                    + " not be delivered; use SIGTERM or start the process in the foreground");
-      }
+      // The JVM keeps a signal that was ignored when the process started ignored (nohup, or
+      // `cmd &` in a non-interactive shell): this handler will never run. The caller says so.
+      return previous == SIG_IGN;
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw e;
     } catch (Throwable t) {

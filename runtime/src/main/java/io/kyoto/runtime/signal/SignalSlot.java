@@ -22,13 +22,37 @@ final class SignalSlot {
     this.kind = kind;
   }
 
+  private boolean ignored; // under this: the process ignores the signal (started so)
+  private boolean warned; // under this
+
   /** Installs the JVM handler once: from then on the signal no longer stops the JVM. */
   synchronized void install() {
     if (installed) {
       return;
     }
-    JvmSignals.handle(kind.osName(), this::deliver);
+    ignored = JvmSignals.handle(kind.osName(), this::deliver);
     installed = true;
+  }
+
+  /** {@return whether the process ignores this signal, so it is never delivered} After install. */
+  synchronized boolean ignored() {
+    return ignored;
+  }
+
+  /** Logs once that this signal is ignored by the process, if it is. After install. */
+  synchronized void warnIfIgnored() {
+    if (!ignored || warned) {
+      return;
+    }
+    warned = true;
+    System.getLogger("io.kyoto.runtime.signal")
+        .log(
+            System.Logger.Level.WARNING,
+            "SIG"
+                + kind.osName()
+                + " is ignored by this process (it was started with the signal ignored, e.g."
+                + " under nohup or in the background of a non-interactive shell), so it will"
+                + " not be delivered; use SIGTERM or start the process in the foreground");
   }
 
   long generation() {

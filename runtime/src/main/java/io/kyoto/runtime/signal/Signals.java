@@ -52,6 +52,10 @@ public final class Signals {
    * {@return a future of the next Ctrl-C or {@code SIGTERM}, whichever comes first: the usual
    * trigger of a graceful shutdown}
    *
+   * <p>A process started in the background of a non-interactive shell (or under {@code nohup})
+   * ignores Ctrl-C for good; it still stops on {@code SIGTERM}, so this future logs no warning
+   * then, where {@link #ctrlC()} warns that it can never complete.
+   *
    * <p><b>Cancel safety:</b> cancel safe.
    */
   public static Future<Void> shutdown() {
@@ -98,6 +102,7 @@ public final class Signals {
   public static void raise(SignalKind kind) {
     SignalSlot slot = SLOTS.get(Objects.requireNonNull(kind, "kind"));
     slot.install();
+    slot.warnIfIgnored();
     JvmSignals.raise(kind.osName());
   }
 
@@ -111,8 +116,16 @@ public final class Signals {
 
     SignalFuture(SignalSlot first, SignalSlot second) {
       first.install();
-      if (second != null) {
+      if (second == null) {
+        first.warnIfIgnored();
+      } else {
         second.install();
+        // Either signal ends the wait (shutdown(): Ctrl-C or SIGTERM): a server started in the
+        // background has SIGINT ignored and still stops on SIGTERM, so warn only if both are.
+        if (first.ignored() && second.ignored()) {
+          first.warnIfIgnored();
+          second.warnIfIgnored();
+        }
       }
       this.first = first;
       this.second = second;
@@ -155,6 +168,7 @@ public final class Signals {
 
     SignalStream(SignalSlot slot, SignalKind kind) {
       slot.install();
+      slot.warnIfIgnored();
       this.slot = slot;
       this.kind = kind;
       this.seen = slot.generation();

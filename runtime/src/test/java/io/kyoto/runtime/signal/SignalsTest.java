@@ -1,6 +1,7 @@
 package io.kyoto.runtime.signal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -10,6 +11,7 @@ import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.stream.Stream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -32,6 +34,59 @@ class SignalsTest {
       }
     }
     return false;
+  }
+
+  /**
+   * Creates the future named by {@code args[0]} in a JVM started with SIGINT ignored, then exits.
+   */
+  public static final class IgnoredInterruptProbe {
+    public static void main(String[] args) {
+      Future<Void> f =
+          switch (args[0]) {
+            case "shutdown" -> Signals.shutdown();
+            case "ctrlC" -> Signals.ctrlC();
+            default -> throw new IllegalArgumentException(args[0]);
+          };
+      System.out.println("created " + (f != null));
+    }
+  }
+
+  /**
+   * Runs {@link IgnoredInterruptProbe} under {@code sh} with SIGINT ignored; returns its stderr.
+   */
+  private static String stderrWithInterruptIgnored(String which) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p =
+        new ProcessBuilder(
+                "/bin/sh",
+                "-c",
+                "trap '' INT; exec \"$@\"",
+                "sh",
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                IgnoredInterruptProbe.class.getName(),
+                which)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), err);
+    return err;
+  }
+
+  /**
+   * A server started in the background of a non-interactive shell has SIGINT ignored; it still
+   * stops on SIGTERM, so {@code shutdown()} (Ctrl-C or SIGTERM) has nothing to warn about, while
+   * {@code ctrlC()} alone can never complete and says so.
+   */
+  @Test
+  void onlyAWaitThatCanNeverEndWarnsAboutAnIgnoredInterrupt() throws Exception {
+    String warning = "SIGINT is ignored by this process";
+    String shutdown = stderrWithInterruptIgnored("shutdown");
+    assertFalse(shutdown.contains(warning), shutdown);
+    String ctrlC = stderrWithInterruptIgnored("ctrlC");
+    assertTrue(ctrlC.contains(warning), ctrlC);
   }
 
   @Test
