@@ -18,6 +18,12 @@ import java.lang.invoke.VarHandle;
  *   <li>The consumer reads its slot (volatile); null means nothing visible. It moves {@code
  *       headBlock} to the next block once it has taken a whole block; blocks behind it become
  *       garbage. Slots are never reused, so clearing them is only for the collector.
+ *   <li>The block it leaves has its {@code next} link replaced by {@link #RETIRED}, so that a block
+ *       the collector promoted (one that lived through young collections, as in a quiet channel)
+ *       does not keep every later block alive through its link until a full or mixed collection
+ *       (the nepotism of linked queues). A producer that meets the mark was overtaken by the
+ *       consumer since it read its hint, and walks on from {@code headBlock}, which the consumer
+ *       wrote before the mark.
  * </ol>
  */
 public final class BlockQueue<T> extends MsgQueue<T> {
@@ -38,6 +44,9 @@ public final class BlockQueue<T> extends MsgQueue<T> {
       throw new ExceptionInInitializerError(e);
     }
   }
+
+  /** The link of a block the consumer has left; see the class comment. */
+  private static final Block RETIRED = new Block(Long.MIN_VALUE);
 
   /** A run of {@value #BLOCK} positions starting at {@code start}. */
   static final class Block {
@@ -73,7 +82,8 @@ public final class BlockQueue<T> extends MsgQueue<T> {
         Block won = (Block) NEXT.compareAndExchange(b, (Block) null, fresh);
         n = won == null ? fresh : won;
       }
-      b = n;
+      // Retired: the consumer left b; its block is at or before ours (it cannot pass our slot).
+      b = n == RETIRED ? headBlock : n;
     }
     if (b != hint && hint.start < b.start) {
       TAIL_BLOCK.compareAndSet(this, hint, b); // a failed CAS means someone moved it further
@@ -91,7 +101,8 @@ public final class BlockQueue<T> extends MsgQueue<T> {
       if (n == null) {
         return null;
       }
-      headBlock = n;
+      headBlock = n; // before the mark: a producer that sees the mark finds this block or a later
+      b.next = RETIRED;
       b = n;
       i = 0;
     }
