@@ -6,7 +6,10 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import com.palantir.javapoet.TypeVariableName;
 import io.kyoto.processor.internal.Diagnostic;
 import io.kyoto.processor.internal.Diagnostics;
 import io.kyoto.processor.internal.LocalDeclarations;
@@ -14,10 +17,16 @@ import io.kyoto.processor.internal.Model;
 import io.kyoto.processor.internal.RuntimeOptions;
 import io.kyoto.processor.internal.TypeProcessor;
 import java.io.IOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import javax.annotation.processing.Processor;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
@@ -26,16 +35,21 @@ import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.TypeParameterElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 
 /**
  * Expands {@code @io.kyoto.runtime.annotation.AsyncTest} (tokio's {@code #[tokio::test]}) into a
  * JUnit Jupiter test class {@code <Type>_AsyncTest} that extends the user's class and declares one
- * {@code @Test} per annotated method; each builds a fresh runtime, blocks on the method's future
- * (with the optional timeout, through {@code Time.timeoutWithDump}, whose failure describes what
- * was pending) and closes the runtime.
+ * test per annotated method, a {@code @Test} or, when the method is also a test template
+ * ({@code @ParameterizedTest}, {@code @RepeatedTest}...), that template, with the method's
+ * parameters; each invocation builds a fresh runtime, blocks on the method's future (with the
+ * optional timeout, through {@code Time.timeoutWithDump}, whose failure describes what was pending)
+ * and closes the runtime.
  *
  * <p>The processor never claims the annotation, so other processors can see it too.
  */
@@ -45,6 +59,19 @@ public final class AsyncTestProcessor extends TypeProcessor {
 
   private static final String TESTABLE = "org.junit.platform.commons.annotation.Testable";
   private static final String NESTED = "org.junit.jupiter.api.Nested";
+  private static final String TEST_TEMPLATE = "org.junit.jupiter.api.TestTemplate";
+  private static final String METHOD_SOURCE = "org.junit.jupiter.params.provider.MethodSource";
+  private static final String METHOD_SOURCES = "org.junit.jupiter.params.provider.MethodSources";
+  private static final String FIELD_SOURCE = "org.junit.jupiter.params.provider.FieldSource";
+  private static final String FIELD_SOURCES = "org.junit.jupiter.params.provider.FieldSources";
+
+  /**
+   * The names the body of a generated test uses besides its parameters: a parameter named so would
+   * obscure the type (or package) the body names, and is renamed in the generated test.
+   */
+  private static final Set<String> BODY_NAMES =
+      Set.of("Runtime", "Futures", "Time", "Duration", "io", "java");
+
   private static final ClassName TEST = ClassName.get("org.junit.jupiter.api", "Test");
   private static final ClassName DISPLAY_NAME =
       ClassName.get("org.junit.jupiter.api", "DisplayName");
@@ -73,9 +100,12 @@ public final class AsyncTestProcessor extends TypeProcessor {
     for (ExecutableElement method : methods) {
       options.add(validateMethod(method, report));
     }
-    checkNameable(type, jupiterAnnotations(type, true), report);
+    checkNameable(type, jupiterAnnotations(type), report);
     for (ExecutableElement method : methods) {
-      checkNameable(method, jupiterAnnotations(method, false), report);
+      checkNameable(method, copiedAnnotations(method, ElementType.METHOD), report);
+      for (VariableElement parameter : method.getParameters()) {
+        checkNameable(parameter, copiedAnnotations(parameter, ElementType.PARAMETER), report);
+      }
     }
     Diagnostics.print(processingEnv.getMessager(), report);
     if (report.isEmpty()) {
@@ -144,7 +174,7 @@ public final class AsyncTestProcessor extends TypeProcessor {
     } else {
       for (ExecutableElement m : ElementFilter.methodsIn(type.getEnclosedElements())) {
         if (Model.mirror(m, ANNOTATION) != null) {
-          continue; // a JUnit test annotation on an @AsyncTest method has its own error, TEST-013
+          continue; // an @AsyncTest method's test kind is checked on its own, TEST-013 and 015
         }
         for (AnnotationMirror a : m.getAnnotationMirrors()) {
           if (isTestable(a.getAnnotationType().asElement(), new HashSet<>())) {
@@ -198,25 +228,122 @@ public final class AsyncTestProcessor extends TypeProcessor {
     return isMetaAnnotated(annotation, TESTABLE, seen);
   }
 
+  /** Whether {@code annotation} is JUnit's {@code @TestTemplate} or meta-annotated with it. */
+  private static boolean isTemplate(Element annotation) {
+    return isMetaAnnotated(annotation, TEST_TEMPLATE, new HashSet<>());
+  }
+
   /**
-   * The JUnit annotations (or annotations composed of them) on {@code element} that the generated
-   * code repeats, except the test kinds: on the class, those Java does not inherit but {@code
-   * Nested}; on a method, all.
+   * The JUnit annotations (or annotations composed of them) on the class {@code type} that the
+   * generated class repeats: those Java does not inherit, but {@code Nested} and the test kinds.
    */
-  private static List<AnnotationMirror> jupiterAnnotations(Element element, boolean onClass) {
+  private static List<AnnotationMirror> jupiterAnnotations(TypeElement type) {
     List<AnnotationMirror> copied = new ArrayList<>();
-    for (AnnotationMirror a : element.getAnnotationMirrors()) {
+    for (AnnotationMirror a : type.getAnnotationMirrors()) {
       Element annotation = a.getAnnotationType().asElement();
       if (isJupiter(annotation, new HashSet<>())
           && !isTestable(annotation, new HashSet<>())
-          && (!onClass
-              || (Model.mirror(annotation, "java.lang.annotation.Inherited") == null
-                  // the generated class is top level, which @Nested may not mark
-                  && !isMetaAnnotated(annotation, NESTED, new HashSet<>())))) {
+          && Model.mirror(annotation, "java.lang.annotation.Inherited") == null
+          // the generated class is top level, which @Nested may not mark
+          && !isMetaAnnotated(annotation, NESTED, new HashSet<>())) {
         copied.add(a);
       }
     }
     return copied;
+  }
+
+  /**
+   * The annotations of the {@code @AsyncTest} method or of one of its parameters ({@code target}
+   * says which) that the generated test repeats on its own method or parameter, where JUnit and its
+   * extensions read them: those retained at run time (reflection sees no others), applicable to
+   * {@code target}, neither {@code @AsyncTest} nor one of {@code java.lang} ({@code @Deprecated},
+   * {@code @SafeVarargs}: the generated test overrides nothing, is not deprecated, and not final).
+   * The method's test template ({@code @ParameterizedTest}...) is among them.
+   */
+  private List<AnnotationMirror> copiedAnnotations(Element element, ElementType target) {
+    List<AnnotationMirror> copied = new ArrayList<>();
+    for (AnnotationMirror a : element.getAnnotationMirrors()) {
+      if (!(a.getAnnotationType().asElement() instanceof TypeElement annotation)
+          || annotation.getQualifiedName().contentEquals(ANNOTATION)
+          || processingEnv
+              .getElementUtils()
+              .getPackageOf(annotation)
+              .getQualifiedName()
+              .contentEquals("java.lang")) {
+        continue;
+      }
+      Retention retention = annotation.getAnnotation(Retention.class);
+      Target targets = annotation.getAnnotation(Target.class);
+      if (retention != null
+          && retention.value() == RetentionPolicy.RUNTIME
+          && (targets == null || Arrays.asList(targets.value()).contains(target))) {
+        copied.add(a);
+      }
+    }
+    return copied;
+  }
+
+  /**
+   * {@return {@code a} as the generated test repeats it} As is, except a {@code @MethodSource} or
+   * {@code @FieldSource} without a name (or, for methods, with a blank one): JUnit then looks for
+   * the factory named after the test method, which is the generated one; it is given the name of
+   * the user's method, {@code factory}, explicitly.
+   */
+  private static AnnotationSpec copy(AnnotationMirror a, String factory) {
+    String name = ((TypeElement) a.getAnnotationType().asElement()).getQualifiedName().toString();
+    return switch (name) {
+      case METHOD_SOURCE -> namedSource(a, factory, true);
+      case FIELD_SOURCE -> namedSource(a, factory, false);
+      case METHOD_SOURCES, FIELD_SOURCES -> {
+        // The container of repeated sources: rewrite each.
+        AnnotationSpec.Builder container = AnnotationSpec.builder(ClassName.get(type(a)));
+        for (AnnotationValue v : values(a)) {
+          container.addMember("value", "$L", copy((AnnotationMirror) v.getValue(), factory));
+        }
+        yield container.build();
+      }
+      default -> AnnotationSpec.get(a);
+    };
+  }
+
+  private static AnnotationSpec namedSource(AnnotationMirror a, String factory, boolean blank) {
+    List<String> names = values(a).stream().map(v -> (String) v.getValue()).toList();
+    List<String> rewritten =
+        names.isEmpty()
+            ? List.of(factory)
+            : names.stream().map(n -> blank && n.isBlank() ? factory : n).toList();
+    AnnotationSpec original = AnnotationSpec.get(a);
+    if (rewritten.equals(names)) {
+      return original;
+    }
+    AnnotationSpec.Builder copy = AnnotationSpec.builder(ClassName.get(type(a)));
+    for (String n : rewritten) {
+      copy.addMember("value", "$S", n);
+    }
+    original
+        .members()
+        .forEach(
+            (member, values) -> {
+              if (!member.equals("value")) {
+                values.forEach(v -> copy.addMember(member, v));
+              }
+            });
+    return copy.build();
+  }
+
+  private static TypeElement type(AnnotationMirror a) {
+    return (TypeElement) a.getAnnotationType().asElement();
+  }
+
+  /** The explicit {@code value} array of {@code a}, empty when it has none. */
+  private static List<? extends AnnotationValue> values(AnnotationMirror a) {
+    for (var entry : a.getElementValues().entrySet()) {
+      if (entry.getKey().getSimpleName().contentEquals("value")
+          && entry.getValue().getValue() instanceof List<?> list) {
+        return list.stream().map(AnnotationValue.class::cast).toList();
+      }
+    }
+    return List.of();
   }
 
   /** Reports each annotation in {@code copied} that names a type the generated code cannot. */
@@ -311,16 +438,32 @@ public final class AsyncTestProcessor extends TypeProcessor {
     if (thrown != null) {
       report.add(new Diagnostic(Diagnostics.TEST_010_THROWS.formatted(thrown), method, null, null));
     }
+    // The generated test is a @Test, or the method's test template (a @ParameterizedTest...).
+    List<AnnotationMirror> kinds = new ArrayList<>();
     for (AnnotationMirror a : method.getAnnotationMirrors()) {
       if (isTestable(a.getAnnotationType().asElement(), new HashSet<>())) {
-        report.add(
-            new Diagnostic(
-                Diagnostics.TEST_013_ALSO_A_TEST.formatted(
-                    method.getSimpleName(), a.getAnnotationType()),
-                method,
-                a,
-                null));
+        kinds.add(a);
       }
+    }
+    if (kinds.size() > 1) {
+      report.add(
+          new Diagnostic(
+              Diagnostics.TEST_015_TWO_TEST_KINDS.formatted(
+                  method.getSimpleName(),
+                  kinds.get(0).getAnnotationType(),
+                  kinds.get(1).getAnnotationType()),
+              method,
+              kinds.get(1),
+              null));
+    } else if (kinds.size() == 1 && !isTemplate(kinds.get(0).getAnnotationType().asElement())) {
+      AnnotationMirror kind = kinds.get(0);
+      report.add(
+          new Diagnostic(
+              Diagnostics.TEST_013_ALSO_A_TEST.formatted(
+                  method.getSimpleName(), kind.getAnnotationType(), kind.getAnnotationType()),
+              method,
+              kind,
+              null));
     }
     TypeMirror returnType = method.getReturnType();
     if (!Model.isFuture(
@@ -329,16 +472,229 @@ public final class AsyncTestProcessor extends TypeProcessor {
           new Diagnostic(
               Diagnostics.TEST_004_RETURN_TYPE.formatted(returnType), method, null, null));
     }
-    if (!method.getParameters().isEmpty()) {
-      report.add(
-          new Diagnostic(
-              Diagnostics.TEST_005_PARAMETERS.formatted(Model.parameters(method)),
-              method,
-              null,
-              null));
+    // The generated test declares the method's parameters (and type parameters) and must name
+    // their types; extending a generic class raw, it declares their erasures.
+    boolean raw = isRaw((TypeElement) method.getEnclosingElement());
+    if (!raw) {
+      for (TypeParameterElement variable : method.getTypeParameters()) {
+        for (TypeMirror bound : variable.getBounds()) {
+          TypeElement hidden = Model.privateTypeIn(bound);
+          if (hidden != null) {
+            report.add(privateInSignature("type parameter", variable, method, hidden));
+            break;
+          }
+        }
+      }
+    }
+    for (VariableElement parameter : method.getParameters()) {
+      TypeElement hidden = Model.privateTypeIn(declared(parameter.asType(), raw));
+      if (hidden != null) {
+        report.add(privateInSignature("parameter", parameter, method, hidden));
+      }
     }
     return RuntimeOptions.read(
         processingEnv.getElementUtils(), method, Model.mirror(method, ANNOTATION), report);
+  }
+
+  /**
+   * The generated test of {@code method}: a {@code @Test}, or the method's {@code template}, with
+   * the method's annotations and parameters, that runs it on a fresh runtime per invocation.
+   */
+  private MethodSpec testMethod(
+      TypeElement type,
+      ExecutableElement method,
+      String testName,
+      RuntimeOptions o,
+      boolean template,
+      boolean raw) {
+    String userName = method.getSimpleName().toString();
+    List<? extends VariableElement> parameters = method.getParameters();
+    // As JUnit would display the user's method: m(int, TestInfo).
+    String label =
+        userName
+            + parameters.stream()
+                .map(p -> simpleName(p.asType()))
+                .collect(Collectors.joining(", ", "(", ")"));
+    // The generated parameters keep the user's names, which JUnit shows ({argumentsWithNames}),
+    // unless one would obscure a name the body uses.
+    Set<String> names = new HashSet<>();
+    parameters.forEach(p -> names.add(p.getSimpleName().toString()));
+    List<String> arguments = new ArrayList<>();
+    for (VariableElement p : parameters) {
+      String name = p.getSimpleName().toString();
+      if (BODY_NAMES.contains(name)) {
+        while (BODY_NAMES.contains(name) || names.contains(name)) {
+          name += "_";
+        }
+        names.add(name);
+      }
+      arguments.add(name);
+    }
+    String runtime = "runtime";
+    while (names.contains(runtime)) {
+      runtime += "_";
+    }
+    // Lazy, so that the method runs inside the runtime: it may spawn tasks or bind sockets.
+    CodeBlock call = CodeBlock.of("super.$N($L)", userName, String.join(", ", arguments));
+    if (o.timeoutMillis() > 0) {
+      // On expiry the runtime describes the pending future and dumps the alive tasks into the
+      // TimeoutException's message: "@AsyncTest Spec.m() timed out after N ms ...".
+      call =
+          CodeBlock.of(
+              "$T.timeoutWithDump($T.ofMillis($L), $S, $L)",
+              TIME,
+              DURATION,
+              o.timeoutMillis(),
+              "@AsyncTest " + type.getSimpleName() + "." + label,
+              call);
+    }
+    call = CodeBlock.of("$T.lazy(() -> $L)", RuntimeOptions.FUTURES, call);
+    MethodSpec.Builder spec = MethodSpec.methodBuilder(testName);
+    if (!template) {
+      spec.addAnnotation(TEST);
+    }
+    // Jupiter reads annotations from the method it runs, this one: the user's test template and
+    // argument sources, @Disabled, @Tag, @Timeout, @DisplayName... (or composed ones) on the
+    // @AsyncTest method must be here.
+    boolean named = false;
+    for (AnnotationMirror a : copiedAnnotations(method, ElementType.METHOD)) {
+      spec.addAnnotation(copy(a, userName));
+      named |=
+          isMetaAnnotated(
+              a.getAnnotationType().asElement(), DISPLAY_NAME.canonicalName(), new HashSet<>());
+    }
+    if (!named) {
+      spec.addAnnotation(
+          AnnotationSpec.builder(DISPLAY_NAME).addMember("value", "$S", label).build());
+    }
+    if (!raw) {
+      method.getTypeParameters().forEach(v -> spec.addTypeVariable(TypeVariableName.get(v)));
+    }
+    spec.addJavadoc(
+        "Runs {@code $L} on a fresh runtime$L$L.\n",
+        label,
+        template ? " per invocation" : "",
+        o.timeoutMillis() > 0 ? ", for at most " + o.timeoutMillis() + " ms" : "");
+    if (!parameters.isEmpty()) {
+      spec.addJavadoc("\n");
+    }
+    for (int i = 0; i < parameters.size(); i++) {
+      VariableElement p = parameters.get(i);
+      ParameterSpec.Builder parameter =
+          ParameterSpec.builder(TypeName.get(declared(p.asType(), raw)), arguments.get(i));
+      for (AnnotationMirror a : copiedAnnotations(p, ElementType.PARAMETER)) {
+        parameter.addAnnotation(AnnotationSpec.get(a));
+      }
+      spec.addParameter(parameter.build());
+      spec.addJavadoc("@param $L passed on to {@code $L}\n", arguments.get(i), userName);
+    }
+    return spec.varargs(method.isVarArgs())
+        .addJavadoc(
+            parameters.isEmpty()
+                ? "\n@throws Exception what the test's future fails with\n"
+                : "@throws Exception what the test's future fails with\n")
+        .addException(Exception.class)
+        .beginControlFlow("try ($T $N = $L)", RuntimeOptions.RUNTIME, runtime, o.builder())
+        .addStatement("$N.blockOn($L)", runtime, call)
+        .endControlFlow()
+        .build();
+  }
+
+  /**
+   * {@return an override of the test template {@code method} without its annotations, or null if
+   * the generated code cannot name its types} The generated class inherits the method, and JUnit,
+   * finding a test template that returns a value, reports a discovery issue ("must not return a
+   * value. It will not be executed") on every run; an override hides it from JUnit, which looks for
+   * annotations on the overriding method only.
+   */
+  private MethodSpec hidingOverride(ExecutableElement method, String testName, boolean raw) {
+    var types = processingEnv.getTypeUtils();
+    TypeMirror returned = declared(method.getReturnType(), raw);
+    if (Model.privateTypeIn(returned) != null) {
+      returned = types.erasure(returned); // Future<Secret> -> Future, with an unchecked conversion
+    }
+    if (Model.privateTypeIn(returned) != null) {
+      return null;
+    }
+    MethodSpec.Builder spec =
+        MethodSpec.methodBuilder(method.getSimpleName().toString())
+            .addJavadoc(
+                "Hides the JUnit annotations of the inherited {@code $N}, a test template that"
+                    + " returns a value,\nwhich JUnit would report as not executable: its test is"
+                    + " {@code $N}.\n",
+                method.getSimpleName(),
+                testName)
+            .addAnnotation(Override.class)
+            .returns(TypeName.get(returned));
+    for (Modifier m : method.getModifiers()) {
+      if (m == Modifier.PUBLIC || m == Modifier.PROTECTED) {
+        spec.addModifiers(m);
+      }
+    }
+    if (!raw) {
+      method.getTypeParameters().forEach(v -> spec.addTypeVariable(TypeVariableName.get(v)));
+    }
+    for (TypeMirror thrown : method.getThrownTypes()) {
+      TypeMirror t = declared(thrown, raw);
+      if (Model.privateTypeIn(t) != null) {
+        return null;
+      }
+      spec.addException(TypeName.get(t));
+    }
+    List<String> arguments = new ArrayList<>();
+    for (VariableElement p : method.getParameters()) {
+      spec.addParameter(TypeName.get(declared(p.asType(), raw)), p.getSimpleName().toString());
+      arguments.add(p.getSimpleName().toString());
+    }
+    return spec.varargs(method.isVarArgs())
+        .addStatement("return super.$N($L)", method.getSimpleName(), String.join(", ", arguments))
+        .build();
+  }
+
+  private static Diagnostic privateInSignature(
+      String what, Element element, ExecutableElement method, TypeElement hidden) {
+    return new Diagnostic(
+        Diagnostics.TEST_016_PRIVATE_IN_SIGNATURE.formatted(
+            what,
+            element.getSimpleName(),
+            method.getSimpleName(),
+            hidden.getQualifiedName(),
+            hidden.getQualifiedName()),
+        element,
+        null,
+        null);
+  }
+
+  /**
+   * Whether the generated subclass of {@code type} extends it raw, so that it sees the erasures of
+   * the members it inherits: {@code type} is generic.
+   */
+  private static boolean isRaw(TypeElement type) {
+    return !type.getTypeParameters().isEmpty();
+  }
+
+  /** {@code type} as the generated code declares it: its erasure when the superclass is raw. */
+  private TypeMirror declared(TypeMirror type, boolean raw) {
+    return raw ? processingEnv.getTypeUtils().erasure(type) : type;
+  }
+
+  /** {@return the erasure of {@code type} as {@link Class#getSimpleName()} writes it} */
+  private String simpleName(TypeMirror type) {
+    TypeMirror erased = processingEnv.getTypeUtils().erasure(type);
+    return switch (erased) {
+      case ArrayType array -> simpleName(array.getComponentType()) + "[]";
+      case DeclaredType declared -> declared.asElement().getSimpleName().toString();
+      default -> erased.toString();
+    };
+  }
+
+  /** {@return {@code name(erasure, ...)}, to tell methods apart as the JVM does} */
+  private String erasedSignature(CharSequence name, List<? extends VariableElement> parameters) {
+    var types = processingEnv.getTypeUtils();
+    return name
+        + parameters.stream()
+            .map(p -> types.erasure(p.asType()).toString())
+            .collect(Collectors.joining(",", "(", ")"));
   }
 
   private void write(
@@ -361,72 +717,45 @@ public final class AsyncTestProcessor extends TypeProcessor {
             .addOriginatingElement(type);
     // Jupiter looks for the annotations that are not @Inherited (@Disabled, @DisplayName, the
     // @Enabled*/@Disabled* conditions) on the test class itself, which is this subclass.
-    for (AnnotationMirror a : jupiterAnnotations(type, true)) {
+    for (AnnotationMirror a : jupiterAnnotations(type)) {
       test.addAnnotation(AnnotationSpec.get(a));
     }
     test.addMethod(
         MethodSpec.constructorBuilder()
             .addJavadoc("Creates an instance of the test class; JUnit calls this for each test.\n")
             .build());
-    // Names of the no-argument methods the test class inherits: a generated m_async() must not
-    // override one of the user's own (a JUnit test named so would silently stop running).
-    java.util.Set<String> taken = new java.util.HashSet<>();
-    for (javax.lang.model.element.Element e : processingEnv.getElementUtils().getAllMembers(type)) {
-      if (e instanceof ExecutableElement m
-          && m.getKind() == javax.lang.model.element.ElementKind.METHOD
-          && m.getParameters().isEmpty()) {
-        taken.add(m.getSimpleName().toString());
+    // Signatures of the methods the test class inherits: a generated m_async(...) must not
+    // override one of the user's own (a JUnit test named so would silently stop running), nor
+    // clash with one by erasure. Generated names are kept distinct too (no overloads).
+    boolean raw = isRaw(type);
+    Set<String> inherited = new HashSet<>();
+    for (Element e : processingEnv.getElementUtils().getAllMembers(type)) {
+      if (e instanceof ExecutableElement m && m.getKind() == ElementKind.METHOD) {
+        inherited.add(erasedSignature(m.getSimpleName(), m.getParameters()));
       }
     }
+    Set<String> generated = new HashSet<>();
     for (int i = 0; i < methods.size(); i++) {
       ExecutableElement method = methods.get(i);
-      RuntimeOptions o = options.get(i);
       String userName = method.getSimpleName().toString();
       String testName = userName + "_async";
-      for (int k = 2; taken.contains(testName); k++) {
+      for (int k = 2;
+          generated.contains(testName)
+              || inherited.contains(erasedSignature(testName, method.getParameters()));
+          k++) {
         testName = userName + "_async" + k;
       }
-      taken.add(testName);
-      // Lazy, so that the method runs inside the runtime: it may spawn tasks or bind sockets.
-      CodeBlock call = CodeBlock.of("super.$N()", userName);
-      if (o.timeoutMillis() > 0) {
-        // On expiry the runtime describes the pending future and dumps the alive tasks into the
-        // TimeoutException's message: "@AsyncTest Spec.m() timed out after N ms ...".
-        call =
-            CodeBlock.of(
-                "$T.timeoutWithDump($T.ofMillis($L), $S, $L)",
-                TIME,
-                DURATION,
-                o.timeoutMillis(),
-                "@AsyncTest " + type.getSimpleName() + "." + userName + "()",
-                call);
+      generated.add(testName);
+      boolean template =
+          method.getAnnotationMirrors().stream()
+              .anyMatch(a -> isTemplate(a.getAnnotationType().asElement()));
+      test.addMethod(testMethod(type, method, testName, options.get(i), template, raw));
+      if (template && !method.getModifiers().contains(Modifier.FINAL)) {
+        MethodSpec hiding = hidingOverride(method, testName, raw);
+        if (hiding != null) {
+          test.addMethod(hiding);
+        }
       }
-      call = CodeBlock.of("$T.lazy(() -> $L)", RuntimeOptions.FUTURES, call);
-      MethodSpec.Builder spec = MethodSpec.methodBuilder(testName).addAnnotation(TEST);
-      // Jupiter reads annotations from the method it runs, this one: the user's @Disabled, @Tag,
-      // @Timeout, @DisplayName... (or composed ones) on the @AsyncTest method must be here.
-      boolean named = false;
-      for (AnnotationMirror a : jupiterAnnotations(method, false)) {
-        spec.addAnnotation(AnnotationSpec.get(a));
-        named |=
-            isMetaAnnotated(
-                a.getAnnotationType().asElement(), DISPLAY_NAME.canonicalName(), new HashSet<>());
-      }
-      if (!named) {
-        spec.addAnnotation(
-            AnnotationSpec.builder(DISPLAY_NAME).addMember("value", "$S", userName + "()").build());
-      }
-      test.addMethod(
-          spec.addJavadoc(
-                  "Runs {@code $N()} on a fresh runtime$L.\n\n"
-                      + "@throws Exception what the test's future fails with\n",
-                  userName,
-                  o.timeoutMillis() > 0 ? ", for at most " + o.timeoutMillis() + " ms" : "")
-              .addException(Exception.class)
-              .beginControlFlow("try ($T runtime = $L)", RuntimeOptions.RUNTIME, o.builder())
-              .addStatement("runtime.blockOn($L)", call)
-              .endControlFlow()
-              .build());
     }
     try {
       JavaFile.builder(user.packageName(), test.build())

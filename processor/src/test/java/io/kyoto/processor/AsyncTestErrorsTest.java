@@ -91,15 +91,24 @@ class AsyncTestErrorsTest {
   }
 
   @Test
-  void test005Parameters() {
-    assertMethodError(
+  void test005RetiredParametersAreDeclaredByTheGeneratedTest() {
+    // KYOTO-TEST-005 ("may not take parameters") is retired: JUnit resolves the parameters of the
+    // generated test (arguments of a template, TestInfo, @TempDir, an extension's), as it would
+    // those of the user's own test, and reports at run time those it cannot.
+    String text =
         """
+        package demo;
+
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.AsyncTest;
+
+        class Spec {
           @AsyncTest
           Future<Void> run(String name, int n) { return Futures.ready(null); }
-        """,
-        "run(String name",
-        "[KYOTO-TEST-005] the `@AsyncTest` method may not take parameters, found"
-            + " (java.lang.String, int)");
+        }
+        """;
+    assertThat(compile(source("demo.Spec", text))).succeededWithoutWarnings();
   }
 
   @Test
@@ -241,7 +250,7 @@ class AsyncTestErrorsTest {
           Future<Void> run() { return Futures.ready(null); }
         """,
         "@org.junit.jupiter.api.extension.ExtendWith",
-        "[KYOTO-TEST-012] the generated test carries the JUnit annotation"
+        "[KYOTO-TEST-012] the generated test carries the annotation"
             + " `@org.junit.jupiter.api.extension.ExtendWith` and cannot name the private type"
             + " `demo.Spec.Ext` it uses; make `demo.Spec.Ext` package-private");
   }
@@ -262,41 +271,183 @@ class AsyncTestErrorsTest {
           }
         """,
         "@Off",
-        "[KYOTO-TEST-012] the generated test carries the JUnit annotation `@demo.Outer.Off` and"
+        "[KYOTO-TEST-012] the generated test carries the annotation `@demo.Outer.Off` and"
             + " cannot name the private type `demo.Outer.Off` it uses; make `demo.Outer.Off`"
             + " package-private");
   }
 
   @Test
-  void test013AsyncTestThatIsAlsoAJupiterTest() {
-    // A user coming from JUnit tries to repeat or parameterize an async test; the old message
-    // (TEST-008: "move the test to another class") did not say what was wrong.
+  void test012PrivateTypeInAParameterAnnotation() {
+    // The generated test repeats the parameter annotations too, such as a converter's.
     assertMethodError(
         """
-          @org.junit.jupiter.api.RepeatedTest(5)
+          private static final class Upper
+              extends org.junit.jupiter.params.converter.SimpleArgumentConverter {
+            @Override
+            protected Object convert(Object source, Class<?> target) { return source; }
+          }
           @AsyncTest
-          Future<Void> run() { return Futures.ready(null); }
+          @org.junit.jupiter.params.ParameterizedTest
+          @org.junit.jupiter.params.provider.ValueSource(strings = "a")
+          Future<Void> run(
+              @org.junit.jupiter.params.converter.ConvertWith(Upper.class) String s) {
+            return Futures.ready(null);
+          }
         """,
-        "@org.junit.jupiter.api.RepeatedTest(5)",
-        "[KYOTO-TEST-013] the `@AsyncTest` method `run` is also a JUnit test"
-            + " (`@org.junit.jupiter.api.RepeatedTest`): `@AsyncTest` generates its test, once;"
-            + " repeated, parameterized and template tests of an async method are not supported");
+        "@org.junit.jupiter.params.converter.ConvertWith(Upper.class)",
+        "[KYOTO-TEST-012] the generated test carries the annotation"
+            + " `@org.junit.jupiter.params.converter.ConvertWith` and cannot name the private type"
+            + " `demo.Spec.Upper` it uses; make `demo.Spec.Upper` package-private");
   }
 
   @Test
-  void test013AlsoInAnAbstractClass() {
-    // There TEST-008 does not apply, and Jupiter skipped the non-void template: it ran once.
-    assertError(
-        "abstract class Spec",
+  void test012PrivateTypeInARuntimeAnnotationThatIsNotJUnits() {
+    // Every annotation visible at run time is repeated (an extension may read it), JUnit's or not.
+    assertMethodError(
         """
-          @org.junit.jupiter.params.ParameterizedTest
-          @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+          @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+          @interface Fixture { Class<?> value(); }
+          private static final class Secret {}
+          @Fixture(Secret.class)
           @AsyncTest
           Future<Void> run() { return Futures.ready(null); }
         """,
-        "@org.junit.jupiter.params.ParameterizedTest",
+        "@Fixture(Secret.class)",
+        "[KYOTO-TEST-012] the generated test carries the annotation `@demo.Spec.Fixture` and"
+            + " cannot name the private type `demo.Spec.Secret` it uses; make `demo.Spec.Secret`"
+            + " package-private");
+  }
+
+  @Test
+  void test013AsyncTestThatIsAlsoATest() {
+    // @AsyncTest generates the @Test; the user's method, which returns a future, is no test.
+    assertMethodError(
+        """
+          @org.junit.jupiter.api.Test
+          @AsyncTest
+          Future<Void> run() { return Futures.ready(null); }
+        """,
+        "@org.junit.jupiter.api.Test",
         "[KYOTO-TEST-013] the `@AsyncTest` method `run` is also a JUnit test"
-            + " (`@org.junit.jupiter.params.ParameterizedTest`)");
+            + " (`@org.junit.jupiter.api.Test`): `@AsyncTest` generates its test, a `@Test`, and"
+            + " combines only with test templates such as `@ParameterizedTest` and `@RepeatedTest`;"
+            + " remove `@org.junit.jupiter.api.Test`");
+  }
+
+  @Test
+  void test013TestFactoryInAnAbstractClass() {
+    // There TEST-008 does not apply; a test factory returns its dynamic tests, not a future.
+    assertError(
+        "abstract class Spec",
+        """
+          @org.junit.jupiter.api.TestFactory
+          @AsyncTest
+          Future<Void> run() { return Futures.ready(null); }
+        """,
+        "@org.junit.jupiter.api.TestFactory",
+        "[KYOTO-TEST-013] the `@AsyncTest` method `run` is also a JUnit test"
+            + " (`@org.junit.jupiter.api.TestFactory`): `@AsyncTest` generates its test, a `@Test`,"
+            + " and combines only with test templates such as `@ParameterizedTest` and"
+            + " `@RepeatedTest`; remove `@org.junit.jupiter.api.TestFactory`");
+  }
+
+  @Test
+  void test013TemplatesAreAcceptedEvenInAnAbstractClassWithJupiterTests() {
+    String text =
+        """
+        package demo;
+
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.AsyncTest;
+
+        abstract class Spec {
+          @org.junit.jupiter.params.ParameterizedTest
+          @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+          @AsyncTest
+          Future<Void> run(int n) { return Futures.ready(null); }
+
+          @org.junit.jupiter.api.RepeatedTest(5)
+          @AsyncTest
+          Future<Void> again() { return Futures.ready(null); }
+
+          @org.junit.jupiter.api.Test
+          void plain() {}
+        }
+        """;
+    assertThat(compile(source("demo.Spec", text))).succeededWithoutWarnings();
+  }
+
+  @Test
+  void test015TestAndParameterizedTest() {
+    assertMethodError(
+        """
+          @AsyncTest
+          @org.junit.jupiter.api.Test
+          @org.junit.jupiter.params.ParameterizedTest
+          @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+          Future<Void> run(int n) { return Futures.ready(null); }
+        """,
+        "@org.junit.jupiter.params.ParameterizedTest",
+        "[KYOTO-TEST-015] the `@AsyncTest` method `run` is both `@org.junit.jupiter.api.Test` and"
+            + " `@org.junit.jupiter.params.ParameterizedTest`: its generated test can be of one"
+            + " kind only; keep one test template (such as `@ParameterizedTest` or"
+            + " `@RepeatedTest`), or none for a plain `@Test`");
+  }
+
+  @Test
+  void test015ParameterizedAndRepeated() {
+    assertMethodError(
+        """
+          @AsyncTest
+          @org.junit.jupiter.params.ParameterizedTest
+          @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+          @org.junit.jupiter.api.RepeatedTest(3)
+          Future<Void> run(int n) { return Futures.ready(null); }
+        """,
+        "@org.junit.jupiter.api.RepeatedTest(3)",
+        "[KYOTO-TEST-015] the `@AsyncTest` method `run` is both"
+            + " `@org.junit.jupiter.params.ParameterizedTest` and"
+            + " `@org.junit.jupiter.api.RepeatedTest`: its generated test can be of one kind only");
+  }
+
+  @Test
+  void test016PrivateParameterType() {
+    assertMethodError(
+        """
+          private enum Color { RED }
+          @AsyncTest
+          @org.junit.jupiter.params.ParameterizedTest
+          @org.junit.jupiter.params.provider.NullSource
+          Future<Void> run(Color color) { return Futures.ready(null); }
+        """,
+        "run(Color color)",
+        "[KYOTO-TEST-016] the generated test declares the parameter `color` of `run` and cannot"
+            + " name the private type `demo.Spec.Color` it uses; make `demo.Spec.Color`"
+            + " package-private");
+  }
+
+  @Test
+  void test016PrivateTypeInATypeArgumentOrABound() {
+    assertMethodError(
+        """
+          private interface Secret {}
+          @AsyncTest
+          Future<Void> run(java.util.List<? extends Secret> secrets) { return Futures.ready(null); }
+        """,
+        "run(java.util.List",
+        "[KYOTO-TEST-016] the generated test declares the parameter `secrets` of `run` and cannot"
+            + " name the private type `demo.Spec.Secret` it uses");
+    assertMethodError(
+        """
+          private interface Secret {}
+          @AsyncTest
+          <T extends Secret> Future<Void> run(T secret) { return Futures.ready(null); }
+        """,
+        "<T extends Secret>",
+        "[KYOTO-TEST-016] the generated test declares the type parameter `T` of `run` and cannot"
+            + " name the private type `demo.Spec.Secret` it uses; make `demo.Spec.Secret`"
+            + " package-private");
   }
 
   @Test

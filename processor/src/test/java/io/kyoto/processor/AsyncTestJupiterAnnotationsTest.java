@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * JUnit Jupiter reads its annotations from the generated {@code m_async} method, not from the
  * user's {@code @AsyncTest} method: the Jupiter annotations a user writes there (and composed
- * annotations built from them) must be on the generated method.
+ * annotations built from them) must be on the generated method. {@link AsyncTestTemplatesTest}
+ * covers test templates and parameters.
  */
 class AsyncTestJupiterAnnotationsTest {
 
@@ -177,8 +178,9 @@ class AsyncTestJupiterAnnotationsTest {
   }
 
   @Test
-  void nonJupiterAnnotationsAreNotCopied() throws Exception {
-    // @Override on the user's method must not reach m_async, which overrides nothing.
+  void overrideIsNotCopied() throws Exception {
+    // @Override on the user's method must not reach m_async, which overrides nothing (nor would
+    // JUnit see it: it is not retained at run time, unlike the annotations that are copied).
     Method m = method("overridden_async");
     assertArrayEquals(
         new String[] {"DisplayName", "Test"},

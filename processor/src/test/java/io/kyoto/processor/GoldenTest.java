@@ -87,6 +87,57 @@ class GoldenTest {
           }
           """);
 
+  static final JavaFileObject TEMPLATES =
+      source(
+          "demo.EchoSpec",
+          """
+          package demo;
+
+          import io.kyoto.runtime.Future;
+          import io.kyoto.runtime.Futures;
+          import io.kyoto.runtime.annotation.AsyncTest;
+          import java.util.stream.Stream;
+          import org.junit.jupiter.api.RepeatedTest;
+          import org.junit.jupiter.api.RepetitionInfo;
+          import org.junit.jupiter.api.Tag;
+          import org.junit.jupiter.api.TestInfo;
+          import org.junit.jupiter.params.ParameterizedTest;
+          import org.junit.jupiter.params.provider.MethodSource;
+          import org.junit.jupiter.params.provider.ValueSource;
+
+          class EchoSpec {
+            static Stream<String> lines() {
+              return Stream.of("hello", "world");
+            }
+
+            @AsyncTest(timeout = 5_000)
+            @ParameterizedTest(name = "echoes {0}")
+            @ValueSource(ints = {1, 2, 3})
+            @Tag("echo")
+            Future<Integer> echoes(int n) {
+              return Futures.ready(n);
+            }
+
+            @AsyncTest
+            @ParameterizedTest
+            @MethodSource
+            public Future<String> lines(String line, TestInfo info) {
+              return Futures.ready(line);
+            }
+
+            @AsyncTest(startPaused = true)
+            @RepeatedTest(4)
+            protected Future<Integer> repeats(RepetitionInfo repetition) {
+              return Futures.ready(repetition.getCurrentRepetition());
+            }
+
+            @AsyncTest
+            Future<String> informed(TestInfo info) {
+              return Futures.ready(info.getDisplayName());
+            }
+          }
+          """);
+
   static final JavaFileObject SELECT =
       source(
           "demo.ConnEvents",
@@ -128,7 +179,7 @@ class GoldenTest {
           """);
 
   static Compilation compileAll() {
-    Compilation c = compile(LAUNCHER, TESTS, SELECT);
+    Compilation c = compile(LAUNCHER, TESTS, TEMPLATES, SELECT);
     assertThat(c).succeededWithoutWarnings();
     return c;
   }
@@ -172,6 +223,11 @@ class GoldenTest {
   }
 
   @Test
+  void asyncTestTemplatesAndParameters() throws IOException {
+    assertGolden(compileAll(), "demo.EchoSpec_AsyncTest");
+  }
+
+  @Test
   void select() throws IOException {
     assertGolden(compileAll(), "demo.ConnEvents_Select");
   }
@@ -190,6 +246,7 @@ class GoldenTest {
             "demo.Server_Main",
             "demo.Server_Admin_Main",
             "demo.ClockSpec_AsyncTest",
+            "demo.EchoSpec_AsyncTest",
             "demo.ConnEvents_Select",
             "demo.ConnEvents_Shutdown_Select")) {
       assertEquals(generated(first, name), generated(second, name), name);
@@ -199,7 +256,7 @@ class GoldenTest {
   @Test
   void generatedSourcesUseNoReflection() {
     Compilation c = compileAll();
-    assertEquals(5, c.generatedSourceFiles().size());
+    assertEquals(6, c.generatedSourceFiles().size());
     for (JavaFileObject file : c.generatedSourceFiles()) {
       String text;
       try (InputStream in = file.openInputStream()) {

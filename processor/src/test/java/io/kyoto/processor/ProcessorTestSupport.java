@@ -4,6 +4,11 @@ import static com.google.testing.compile.Compiler.javac;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
 import javax.tools.JavaFileObject;
 
 /** Compiles sources with both Kyoto processors. */
@@ -19,6 +24,35 @@ final class ProcessorTestSupport {
         .withProcessors(new AsyncMainProcessor(), new AsyncTestProcessor(), new SelectProcessor())
         .withOptions("-Xlint:all", "-Xlint:-processing", "-Werror")
         .compile(sources);
+  }
+
+  /**
+   * {@return a class loader that defines the classes {@code c} compiled, delegating to the test's
+   * own loader for the rest (JUnit, the runtime)}
+   */
+  static ClassLoader loader(Compilation c) {
+    Map<String, byte[]> classes = new HashMap<>();
+    for (JavaFileObject file : c.generatedFiles()) {
+      if (file.getKind() == JavaFileObject.Kind.CLASS) {
+        String name =
+            file.toUri().getPath().replaceFirst("^/CLASS_OUTPUT/", "").replace(".class", "");
+        try (InputStream in = file.openInputStream()) {
+          classes.put(name.replace('/', '.'), in.readAllBytes());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    return new ClassLoader(ProcessorTestSupport.class.getClassLoader()) {
+      @Override
+      protected Class<?> findClass(String name) throws ClassNotFoundException {
+        byte[] bytes = classes.get(name);
+        if (bytes == null) {
+          throw new ClassNotFoundException(name);
+        }
+        return defineClass(name, bytes, 0, bytes.length);
+      }
+    };
   }
 
   /** {@return the 1-based line of the first line of {@code text} containing {@code marker}} */

@@ -103,9 +103,8 @@ public final class Diagnostics {
   public static final String TEST_004_RETURN_TYPE =
       "[KYOTO-TEST-004] the `@AsyncTest` method must return io.kyoto.runtime.Future, found `%s`";
 
-  /** Parameters. */
-  public static final String TEST_005_PARAMETERS =
-      "[KYOTO-TEST-005] the `@AsyncTest` method may not take parameters, found (%s)";
+  // [KYOTO-TEST-005] ("the `@AsyncTest` method may not take parameters") is retired: the generated
+  // test declares the method's parameters and passes them on. Do not reuse the id.
 
   /** A class that cannot be extended by the generated test. */
   public static final String TEST_006_CLASS_NOT_EXTENDABLE =
@@ -140,22 +139,40 @@ public final class Diagnostics {
           + " implement them; implement them, or declare the `@AsyncTest` methods in a concrete"
           + " subclass";
 
-  /** A JUnit annotation the generated test repeats names a private type. */
+  /**
+   * An annotation the generated test repeats (of the class, the method or one of its parameters)
+   * names a private type.
+   */
   public static final String TEST_012_PRIVATE_IN_ANNOTATION =
-      "[KYOTO-TEST-012] the generated test carries the JUnit annotation `@%s` and cannot name the"
+      "[KYOTO-TEST-012] the generated test carries the annotation `@%s` and cannot name the"
           + " private type `%s` it uses; make `%s` package-private";
 
-  /** An @AsyncTest method that is also a Jupiter test (repeated, parameterized, a template). */
+  /**
+   * An @AsyncTest method that is also a JUnit test of a kind the generated test cannot be: a
+   * {@code @Test} (which it generates itself), a {@code @TestFactory}, anything {@code @Testable}
+   * that is not a test template.
+   */
   public static final String TEST_013_ALSO_A_TEST =
       "[KYOTO-TEST-013] the `@AsyncTest` method `%s` is also a JUnit test (`@%s`): `@AsyncTest`"
-          + " generates its test, once; repeated, parameterized and template tests of an async"
-          + " method are not supported";
+          + " generates its test, a `@Test`, and combines only with test templates such as"
+          + " `@ParameterizedTest` and `@RepeatedTest`; remove `@%s`";
 
   /** A method in a local or anonymous class, which processors (and JUnit) do not see. */
   public static final String TEST_014_LOCAL_CLASS =
       "[KYOTO-TEST-014] the `@AsyncTest` method may not be declared in a local or anonymous class:"
           + " annotation processors do not see %s, so no test would be generated for it; declare"
           + " the method in a top-level or static nested class";
+
+  /** An @AsyncTest method with two test kinds ({@code @Test} and a template, or two templates). */
+  public static final String TEST_015_TWO_TEST_KINDS =
+      "[KYOTO-TEST-015] the `@AsyncTest` method `%s` is both `@%s` and `@%s`: its generated test"
+          + " can be of one kind only; keep one test template (such as `@ParameterizedTest` or"
+          + " `@RepeatedTest`), or none for a plain `@Test`";
+
+  /** A parameter or type parameter of an @AsyncTest method that names a private type. */
+  public static final String TEST_016_PRIVATE_IN_SIGNATURE =
+      "[KYOTO-TEST-016] the generated test declares the %s `%s` of `%s` and cannot name the"
+          + " private type `%s` it uses; make `%s` package-private";
 
   // @Select.
 

@@ -10,24 +10,64 @@ import java.lang.annotation.Target;
 /**
  * Marks an asynchronous JUnit Jupiter test, as tokio's {@code #[tokio::test]}.
  *
- * <p>The method must be an instance method, neither {@code private} nor {@code abstract}, return an
- * {@link io.kyoto.runtime.Future} and take no parameters. Its class must be extendable (not {@code
- * final}, {@code sealed} or {@code private}, top level or {@code static} nested) with a non-private
- * no-argument constructor.
+ * <p>The method must be an instance method, neither {@code private} nor {@code abstract}, and
+ * return an {@link io.kyoto.runtime.Future}; it may take parameters (see below). Its class must be
+ * extendable (not {@code final}, {@code sealed} or {@code private}, top level or {@code static}
+ * nested) with a non-private no-argument constructor.
  *
  * <p>The processor generates, in the same package, a subclass named after the class followed by
  * {@code _AsyncTest} (for example {@code EchoTests_AsyncTest}), which matches Maven Surefire's
  * default {@code **}{@code /*Test.java} include. For each annotated method {@code m} it declares a
- * Jupiter {@code @Test} method {@code m_async}, displayed as {@code m()} and carrying the JUnit
- * annotations of {@code m} ({@code @Disabled}, {@code @Tag}, {@code @Timeout},
- * {@code @DisplayName}, or annotations composed of them), that builds a fresh runtime from these
- * options with every driver enabled, {@linkplain io.kyoto.runtime.Runtime#blockOn blocks on} {@code
- * m()} (bounded by {@link #timeout()} through {@link io.kyoto.runtime.Time#timeoutWithDump}), and
- * closes the runtime. A failure is the user's own exception and stack trace. Being a subclass, the
- * generated class inherits the user's {@code @BeforeEach}, {@code @AfterEach}, {@code @BeforeAll},
- * {@code @AfterAll} methods and class-level extensions, and it carries the class's JUnit
- * annotations that Java does not inherit ({@code @Disabled}, {@code @DisplayName}); the user's
- * method itself is not a {@code @Test}, so it runs once.
+ * Jupiter test method {@code m_async}, a {@code @Test} (or the test template {@code m} is, see
+ * below), with the parameters of {@code m}, displayed as JUnit displays {@code m} ({@code m()},
+ * {@code m(int, TestInfo)}) and carrying the annotations of {@code m} that JUnit and its extensions
+ * can see: those retained at run time ({@code @Disabled}, {@code @Tag}, {@code @Timeout},
+ * {@code @DisplayName}, argument sources, an extension's own, or annotations composed of them), but
+ * not {@code java.lang}'s ({@code @Deprecated}, {@code @SafeVarargs}). Each time JUnit runs it, it
+ * builds a fresh runtime from these options with every driver enabled, {@linkplain
+ * io.kyoto.runtime.Runtime#blockOn blocks on} {@code m(...)} (bounded by {@link #timeout()} through
+ * {@link io.kyoto.runtime.Time#timeoutWithDump}), and closes the runtime. A failure is the user's
+ * own exception and stack trace. Being a subclass, the generated class inherits the user's
+ * {@code @BeforeEach}, {@code @AfterEach}, {@code @BeforeAll}, {@code @AfterAll} methods,
+ * {@code @MethodSource} factories and {@code @FieldSource} fields, and class-level extensions, and
+ * it carries the class's JUnit annotations that Java does not inherit ({@code @Disabled},
+ * {@code @DisplayName}); the user's method itself is not a test, so it runs only through the
+ * generated one.
+ *
+ * <p><b>Parameters, parameterized and repeated tests.</b> The generated test declares the
+ * parameters of {@code m}, with their types (type arguments included) and annotations
+ * ({@code @TempDir}, {@code @ConvertWith}, {@code @AggregateWith}...), and passes them on, so a
+ * plain {@code @AsyncTest} may take what JUnit resolves: {@code TestInfo}, {@code TestReporter}, a
+ * {@code @TempDir Path}, a parameter an extension resolves. Combined with
+ * {@code @ParameterizedTest} and any argument source ({@code @ValueSource}, {@code @CsvSource},
+ * {@code @MethodSource}, {@code @EnumSource}, {@code @FieldSource}, {@code @ArgumentsSource},
+ * {@code @NullAndEmptySource}, composed or repeated ones), with {@code @RepeatedTest} (whose {@code
+ * RepetitionInfo} it may take), or with any other {@code @TestTemplate}, the generated test is that
+ * template, copied as is ({@code name} pattern included), instead of a {@code @Test}, and every
+ * invocation runs on a fresh runtime:
+ *
+ * <pre>
+ * &#64;AsyncTest
+ * &#64;ParameterizedTest(name = "echoes {0}")
+ * &#64;ValueSource(ints = {1, 2, 3})
+ * Future&lt;Void&gt; echoes(int n) { ... }           // three invocations, three runtimes
+ *
+ * &#64;AsyncTest(startPaused = true)
+ * &#64;RepeatedTest(4)
+ * Future&lt;Void&gt; ticks(RepetitionInfo info) { ... }
+ *
+ * &#64;AsyncTest(timeout = 5_000)
+ * Future&lt;Void&gt; writes(TestInfo info, &#64;TempDir Path dir) { ... }
+ * </pre>
+ *
+ * <p>A {@code @MethodSource} or {@code @FieldSource} without a name names the user's method, as it
+ * would on the user's own test (written directly on {@code m}; one composed into another annotation
+ * is copied as is, and would name {@code m_async}). {@code TestInfo} describes the generated test:
+ * its display name is {@code m}'s, its method {@code m_async}. The generated class also overrides a
+ * template method {@code m} (unless it is {@code final}) without its annotations, delegating to it:
+ * JUnit would otherwise report the inherited method as a test template that returns a value and
+ * will not run. The generated test cannot be of two kinds, nor a {@code @Test} the user wrote (it
+ * generates its own) or a {@code @TestFactory}: the processor reports these as errors.
  *
  * <p>Name the user's class so that Surefire does not select it by itself (for example {@code
  * EchoSpec}, giving {@code EchoSpec_AsyncTest}); if it does match, it holds no Jupiter test and
@@ -48,10 +88,9 @@ import java.lang.annotation.Target;
  *
  * <p>Because the generated class also inherits any ordinary {@code @Test} methods, a class that
  * declares both must be {@code abstract} (otherwise those would run twice); the processor reports
- * an error if it is not. The annotated method itself may not also be a JUnit test ({@code @Test},
- * {@code @RepeatedTest}, {@code @ParameterizedTest}): its test is the generated one, run once.
- * JUnit's {@code @Nested} inner classes cannot hold {@code @AsyncTest} methods (the generated class
- * is top level); use a {@code static} nested class, whose generated test runs on its own.
+ * an error if it is not. JUnit's {@code @Nested} inner classes cannot hold {@code @AsyncTest}
+ * methods (the generated class is top level); use a {@code static} nested class, whose generated
+ * test runs on its own.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
@@ -86,7 +125,8 @@ public @interface AsyncTest {
    * <p>On expiry the test's future is described, the runtime's tasks are dumped, the future is
    * cancelled, and the test fails with a {@link io.kyoto.runtime.TimeoutWithDumpException} (a
    * {@link java.util.concurrent.TimeoutException}) whose message starts with {@code @AsyncTest
-   * <Class>.<method>() timed out after <n> ms}.
+   * <Class>.<method>(<parameter types>) timed out after <n> ms}, for example {@code @AsyncTest
+   * EchoSpec.echoes(int) timed out after 5000 ms}; JUnit names the invocation that failed.
    */
   long timeout() default 0;
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The echo server as {@code @AsyncTest}s: the processor generates {@code EchoSpec_AsyncTest}, which
@@ -39,7 +41,7 @@ class EchoSpec {
 
   @AfterAll
   static void eachTestRanOnce() {
-    assertEquals(3, RUNS.get(), "each @AsyncTest ran exactly once");
+    assertEquals(6, RUNS.get(), "each @AsyncTest (and each parameterized invocation) ran once");
   }
 
   @AsyncTest(timeout = 30_000)
@@ -50,6 +52,13 @@ class EchoSpec {
   @AsyncTest(flavor = Flavor.MULTI_THREAD, workerThreads = 2, timeout = 30_000)
   Future<Void> echoesOnAMultiThreadRuntime() {
     return roundTrip("x".repeat(100_000));
+  }
+
+  @AsyncTest(timeout = 30_000) // with a test template: a fresh runtime per invocation
+  @ParameterizedTest(name = "{0} bytes")
+  @ValueSource(ints = {1, 1_000, 100_000})
+  Future<Void> echoesMessagesOfEverySize(int size) {
+    return roundTrip("y".repeat(size - 1) + "\n");
   }
 
   @AsyncTest(startPaused = true, timeout = 5_000) // a real-time limit: the hour is paused time
