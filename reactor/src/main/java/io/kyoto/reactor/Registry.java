@@ -103,6 +103,8 @@ public final class Registry {
           case UdpSocket s -> s.handle();
           case UnixListener s -> s.handle();
           case UnixStream s -> s.handle();
+          case PipeSender s -> s.handle();
+          case PipeReceiver s -> s.handle();
         };
     if (!handle.backendName().equals(poll.backend().propertyValue())) {
       throw new IllegalArgumentException(

@@ -78,4 +78,12 @@ class EpollReactorContractTest {
       return Backend.EPOLL;
     }
   }
+
+  @Nested
+  class PipeTests extends PipeContract {
+    @Override
+    protected Backend backend() {
+      return Backend.EPOLL;
+    }
+  }
 }

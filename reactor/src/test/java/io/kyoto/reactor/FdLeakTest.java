@@ -28,8 +28,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every descriptor the reactor opens is closed again: thousands of connections (plus a waker, a UDP
- * socket and a Unix connection per batch) go through a poll and are closed, then the process's
- * {@code /proc/self/fd} must be back to where it started.
+ * socket, a Unix connection and a pipe per batch) go through a poll and are closed, then the
+ * process's {@code /proc/self/fd} must be back to where it started.
  *
  * <p>The baseline is taken after a warm-up batch, so descriptors the JDK opens lazily once (the NIO
  * selector provider, jar files, {@code /dev/random}) are already in it and no slack is needed.
@@ -42,6 +42,8 @@ class FdLeakTest {
   private static final long UNIX_LISTENER = 1;
   private static final long UNIX_CLIENT = 2;
   private static final long UDP = 3;
+  private static final long PIPE_RECEIVER = 4;
+  private static final long PIPE_SENDER = 5;
   private static final long CLIENTS = 1_000;
   private static final long ACCEPTED = 10_000;
 
@@ -89,10 +91,10 @@ class FdLeakTest {
   }
 
   /**
-   * Opens {@link #PER_BATCH} TCP connections through a fresh poll with a waker, a UDP socket and a
-   * Unix connection, all registered; then closes everything and returns the peak descriptor count.
-   * Odd batches close the poll first (the sources outlive it), even batches close the registered
-   * sources first.
+   * Opens {@link #PER_BATCH} TCP connections through a fresh poll with a waker, a UDP socket, a
+   * Unix connection and a pipe, all registered; then closes everything and returns the peak
+   * descriptor count. Odd batches close the poll first (the sources outlive it), even batches close
+   * the registered sources first.
    */
   private static int churn(Backend backend, Path dir, int batch) throws IOException {
     Poll poll = Poll.create(backend);
@@ -114,6 +116,12 @@ class FdLeakTest {
       UnixStream unixClient = UnixStream.connect(backend, dir.resolve("b" + batch + ".sock"));
       sources.add(unixClient);
       poll.registry().register(unixClient, Token.of(UNIX_CLIENT), Interest.READABLE_WRITABLE);
+
+      Pipe pipe = Pipe.open(backend);
+      sources.add(pipe.receiver());
+      sources.add(pipe.sender());
+      poll.registry().register(pipe.receiver(), Token.of(PIPE_RECEIVER), Interest.READABLE);
+      poll.registry().register(pipe.sender(), Token.of(PIPE_SENDER), Interest.WRITABLE);
 
       TcpStream[] clients = new TcpStream[PER_BATCH];
       boolean[] connected = new boolean[PER_BATCH];

@@ -35,4 +35,12 @@ class NioReactorContractTest {
       return Backend.NIO;
     }
   }
+
+  @Nested
+  class PipeTests extends PipeContract {
+    @Override
+    protected Backend backend() {
+      return Backend.NIO;
+    }
+  }
 }

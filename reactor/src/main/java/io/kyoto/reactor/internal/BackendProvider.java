@@ -24,6 +24,13 @@ public interface BackendProvider {
   /** Starts a non-blocking connect to a Unix domain stream socket. */
   StreamHandle connectUnix(Path path) throws IOException;
 
+  /**
+   * Creates a pipe, both ends non-blocking and close-on-exec.
+   *
+   * @return the read end at index 0 and the write end at index 1, as {@code pipe(2)}
+   */
+  PipeHandle[] openPipe() throws IOException;
+
   /** Creates and binds a UDP socket. */
   DatagramHandle bindUdp(InetSocketAddress address, boolean reuseAddress, boolean reusePort)
       throws IOException;

@@ -22,12 +22,16 @@ import java.util.Optional;
  * #waitFor()}, {@link #waitWithOutput()}, {@link Command#output()}, {@link Command#status()}: a
  * timeout, a lost select, an aborted task) kills it.
  *
- * <p><b>A known difference from tokio:</b> the pipes are the JDK's ({@link
- * Process#getInputStream()}), and when the child exits the JDK's process reaper takes what its
- * stdout and stderr pipes hold, then closes them. Output that a background descendant still holding
- * a pipe writes after the child exited (a shell's {@code cmd &}) can therefore be lost; tokio reads
- * such output until the last writer closes the pipe. Wait for such descendants inside the child (a
- * shell's {@code wait}).
+ * <p><b>The pipes</b> of its piped standard streams depend on the reactor backend in effect when it
+ * was spawned (the spawning runtime's, or the JVM's default outside a runtime). On <b>epoll</b>
+ * (the default on Linux) they are Kyoto's own, as tokio's: output is read until every process
+ * holding the pipe closed it, so what a background descendant still holding it writes after the
+ * child exited (a shell's {@code cmd &}) is read too, and a {@linkplain #kill() kill} leaves them
+ * alone. On <b>nio</b> (or where {@code /proc/self/fd} is missing) they are the JDK's ({@link
+ * Process#getInputStream()}), and <b>a known difference from tokio</b> remains there: when the
+ * child exits, the JDK's process reaper takes what its stdout and stderr pipes hold, then closes
+ * them, so a descendant's later output can be lost (wait for such descendants inside the child, a
+ * shell's {@code wait}), and a kill closes them at once (see {@link #kill()}).
  *
  * <p><b>Thread safety:</b> {@link #id()}, {@link #tryWait()} and {@link #startKill()} may be called
  * from any thread; each pipe is used by one task at a time.
@@ -35,20 +39,53 @@ import java.util.Optional;
 public final class Child {
   private final Process process;
   private final boolean killOnDrop;
-  // Set before the JDK closes the pipes (Process.destroyForcibly does), so a pipe read that fails
-  // from then on is the pipe's end; volatile: the reads fail on blocking-pool threads.
+  // Set before the JDK closes its pipes (Process.destroyForcibly does), so a read of such a pipe
+  // that fails from then on is the pipe's end; volatile: the reads fail on blocking-pool threads.
+  // Kyoto's own pipes (epoll) are not closed by a kill and do not use it.
   private volatile boolean killed;
   private final ChildStdin stdin;
   private final ChildStdout stdout;
   private final ChildStderr stderr;
 
-  Child(Process process, boolean pipedIn, boolean pipedOut, boolean pipedErr, boolean killOnDrop) {
+  /**
+   * Wraps a started process.
+   *
+   * @param own the parent's ends of the pipes {@link Command} made, or null for the JDK's pipes
+   */
+  Child(
+      Process process,
+      boolean pipedIn,
+      boolean pipedOut,
+      boolean pipedErr,
+      OwnPipes own,
+      boolean killOnDrop) {
     this.process = process;
     this.killOnDrop = killOnDrop;
     long pid = process.pid();
-    this.stdin = pipedIn ? new ChildStdin(process.getOutputStream(), pid) : null;
-    this.stdout = pipedOut ? new ChildStdout(process.getInputStream(), pid, () -> killed) : null;
-    this.stderr = pipedErr ? new ChildStderr(process.getErrorStream(), pid, () -> killed) : null;
+    String in = "stdin of process " + pid;
+    String out = "stdout of process " + pid;
+    String err = "stderr of process " + pid;
+    this.stdin =
+        !pipedIn
+            ? null
+            : new ChildStdin(
+                own != null
+                    ? WritingEnd.own(own.parentStdin(), in)
+                    : WritingEnd.jdk(process.getOutputStream(), in));
+    this.stdout =
+        !pipedOut
+            ? null
+            : new ChildStdout(
+                own != null
+                    ? ReadingEnd.own(own.parentStdout(), out)
+                    : ReadingEnd.jdk(process.getInputStream(), out, () -> killed));
+    this.stderr =
+        !pipedErr
+            ? null
+            : new ChildStderr(
+                own != null
+                    ? ReadingEnd.own(own.parentStderr(), err)
+                    : ReadingEnd.jdk(process.getErrorStream(), err, () -> killed));
   }
 
   /** {@return the operating system's process id} */
@@ -167,7 +204,7 @@ public final class Child {
 
   /**
    * Sends {@code SIGKILL} without waiting, as tokio's {@code start_kill}. Harmless if the child has
-   * exited, but the pipes are closed either way: see {@link #kill()}.
+   * exited; on the JDK's pipes (nio) it closes them either way: see {@link #kill()}.
    */
   public void startKill() {
     killed = true; // before the JDK closes the pipes
@@ -177,12 +214,18 @@ public final class Child {
   /**
    * {@return a future that kills the child ({@code SIGKILL}) and waits for its exit}
    *
-   * <p><b>The pipes:</b> unlike tokio's, the JDK closes the child's standard input, output and
-   * error as it kills it (also when the child had exited already). What the child wrote to its
-   * output or error and nobody read yet may be lost, and a read of {@link #stdout()} or {@link
-   * #stderr()} after the kill, or in flight during it, reports the end of the stream: treat that
-   * end as "killed", not as all the child wrote. Read to the end before killing to keep the whole
-   * output. A write to {@link #stdin()} after the kill fails.
+   * <p><b>The pipes</b> on <b>epoll</b> (Kyoto's own, see the class documentation) are left alone,
+   * as tokio's: what the child wrote to its output or error before it died can still be read, to
+   * the end of the stream, which comes once no process holds the pipe any more (a descendant that
+   * inherited it may outlive the child). A write to {@link #stdin()} after the kill fails with a
+   * broken pipe, once no process holds its other end.
+   *
+   * <p>On <b>nio</b> (the JDK's pipes), unlike tokio's, the JDK closes the child's standard input,
+   * output and error as it kills it (also when the child had exited already). What the child wrote
+   * to its output or error and nobody read yet may be lost, and a read of {@link #stdout()} or
+   * {@link #stderr()} after the kill, or in flight during it, reports the end of the stream: treat
+   * that end as "killed", not as all the child wrote. Read to the end before killing to keep the
+   * whole output. A write to {@link #stdin()} after the kill fails.
    */
   public Future<ExitStatus> kill() {
     return Futures.lazy(
@@ -196,7 +239,9 @@ public final class Child {
    * {@return a future of the exit status and everything the child wrote to its piped standard
    * output and error} As tokio's {@code wait_with_output}: closes standard input, reads both pipes
    * to their end concurrently (so a child that fills one pipe while the other is read cannot
-   * deadlock), and waits for the exit. A stream that is not piped gives an empty array.
+   * deadlock), and waits for the exit. A stream that is not piped gives an empty array. On epoll
+   * the end of a pipe comes once every process holding it closed it, background descendants
+   * included (see the class documentation).
    */
   public Future<Output> waitWithOutput() {
     Future<byte[]> out = stdout == null ? Futures.ready(new byte[0]) : Io.readToEnd(stdout);

@@ -23,6 +23,12 @@ import java.util.Objects;
  * streams; {@link #output()} pipes standard output and error and gives the child no input, unless
  * set otherwise.
  *
+ * <p><b>Pipes:</b> where the reactor backend in effect at the start is epoll (the starting
+ * runtime's, or the JVM's default, {@link io.kyoto.reactor.Backend#current()}, outside a runtime),
+ * the piped streams are pipes Kyoto makes itself, as tokio does, read and written when the reactor
+ * reports them ready; elsewhere (nio, or no {@code /proc/self/fd}) the JDK's. See {@link Child} for
+ * what differs.
+ *
  * <p><b>Thread safety:</b> a builder; not thread safe. It may be spawned several times.
  */
 public final class Command {
@@ -192,8 +198,10 @@ public final class Command {
   /**
    * {@return a future that starts the process at its first poll (on the blocking pool), collects
    * its standard output and error and completes at its exit} As tokio's {@code output}: both are
-   * piped and standard input is {@link Stdio#NULL} unless set. A failing exit status does not fail
-   * the future: check {@link ExitStatus#success()}.
+   * piped and standard input is {@link Stdio#NULL} unless set; it completes once the child exited
+   * and both pipes reached their end (on epoll, a background descendant that inherited them is
+   * waited for until it closes them, and its output is collected). A failing exit status does not
+   * fail the future: check {@link ExitStatus#success()}.
    */
   public Future<Output> output() {
     return startOnBlockingPool(Stdio.NULL, Stdio.PIPED, Stdio.PIPED).flatMap(Child::waitWithOutput);
@@ -228,16 +236,39 @@ public final class Command {
             childEnv.put(k, v);
           }
         });
-    pb.redirectInput(
-        switch (in) {
-          case INHERIT -> ProcessBuilder.Redirect.INHERIT;
-          case PIPED -> ProcessBuilder.Redirect.PIPE;
-          case NULL -> ProcessBuilder.Redirect.from(new java.io.File("/dev/null"));
-        });
-    pb.redirectOutput(redirect(out));
-    pb.redirectError(redirect(err));
-    return new Child(
-        pb.start(), in == Stdio.PIPED, out == Stdio.PIPED, err == Stdio.PIPED, killOnDrop);
+    boolean pipedIn = in == Stdio.PIPED;
+    boolean pipedOut = out == Stdio.PIPED;
+    boolean pipedErr = err == Stdio.PIPED;
+    if (!(pipedIn || pipedOut || pipedErr) || !OwnPipes.inEffect()) {
+      pb.redirectInput(redirectIn(in));
+      pb.redirectOutput(redirect(out));
+      pb.redirectError(redirect(err));
+      return new Child(pb.start(), pipedIn, pipedOut, pipedErr, null, killOnDrop);
+    }
+    // Pipes of our own, as tokio's (see OwnPipes): the child's ends go to it through /proc/self/fd.
+    OwnPipes own = new OwnPipes();
+    boolean started = false;
+    try {
+      pb.redirectInput(pipedIn ? own.stdin() : redirectIn(in));
+      pb.redirectOutput(pipedOut ? own.stdout() : redirect(out));
+      pb.redirectError(pipedErr ? own.stderr() : redirect(err));
+      Child child = new Child(pb.start(), pipedIn, pipedOut, pipedErr, own, killOnDrop);
+      started = true;
+      return child;
+    } finally {
+      own.closeChildEnds(); // the child has its copies (the JDK closed the ones it opened)
+      if (!started) {
+        own.closeParentEnds();
+      }
+    }
+  }
+
+  private static ProcessBuilder.Redirect redirectIn(Stdio how) {
+    return switch (how) {
+      case INHERIT -> ProcessBuilder.Redirect.INHERIT;
+      case PIPED -> ProcessBuilder.Redirect.PIPE;
+      case NULL -> ProcessBuilder.Redirect.from(new java.io.File("/dev/null"));
+    };
   }
 
   private static ProcessBuilder.Redirect redirect(Stdio how) {

@@ -1,9 +1,12 @@
 package io.kyoto.reactor.internal.epoll;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import io.kyoto.reactor.internal.BackendProvider;
 import io.kyoto.reactor.internal.DatagramHandle;
 import io.kyoto.reactor.internal.ListenOptions;
 import io.kyoto.reactor.internal.ListenerHandle;
+import io.kyoto.reactor.internal.PipeHandle;
 import io.kyoto.reactor.internal.SelectorHandle;
 import io.kyoto.reactor.internal.StreamHandle;
 import java.io.IOException;
@@ -11,7 +14,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 
-/** Creates epoll selectors and raw non-blocking sockets. */
+/** Creates epoll selectors, raw non-blocking sockets and pipes. */
 public final class EpollProvider implements BackendProvider {
   /** The provider; usable only when {@link #unavailabilityCause()} is null. */
   public static final EpollProvider INSTANCE = new EpollProvider();
@@ -139,6 +142,18 @@ public final class EpollProvider implements BackendProvider {
     int len = SockAddr.encode(path, s.addr);
     int fd = socket(Syscalls.AF_UNIX, Syscalls.SOCK_STREAM, "unix");
     return connect(fd, s.addr, len, false, path);
+  }
+
+  @Override
+  public PipeHandle[] openPipe() throws IOException {
+    Syscalls.Scratch s = Syscalls.scratch();
+    int r = Syscalls.pipe2(s);
+    if (r < 0) {
+      throw Errno.exception("pipe2", -r);
+    }
+    return new PipeHandle[] {
+      new EpollPipe(s.opt.get(JAVA_INT, 0), true), new EpollPipe(s.opt.get(JAVA_INT, 4), false)
+    };
   }
 
   @Override

@@ -13,7 +13,7 @@ import java.nio.ReadOnlyBufferException;
 import java.nio.channels.ClosedChannelException;
 
 /**
- * A socket file descriptor guarded against use after close.
+ * A socket or pipe file descriptor guarded against use after close.
  *
  * <p>Every operation calls {@link #acquire()} before its system call and {@link #release()} after
  * it; the descriptor number is closed by {@link #close()} or by the last {@code release()} after
@@ -22,7 +22,7 @@ import java.nio.channels.ClosedChannelException;
  * backend never duplicates descriptors), which is how closing a source deregisters it.
  */
 abstract sealed class FdHandle implements SourceHandle
-    permits EpollStream, EpollListener, EpollDatagram {
+    permits EpollStream, EpollListener, EpollDatagram, EpollPipe {
   private static final VarHandle SELECTOR;
 
   static {
@@ -149,13 +149,28 @@ abstract sealed class FdHandle implements SourceHandle
    * @return the bytes sent (the position is advanced), or {@code -errno}
    */
   final long rawSend(ByteBuffer src) throws ClosedChannelException {
+    return rawOut(src, true);
+  }
+
+  /**
+   * {@code write(2)} of the buffer's remaining bytes, retrying on {@code EINTR}: for descriptors
+   * that are not sockets (a pipe), where {@code send} fails with {@code ENOTSOCK}. A write to a
+   * pipe without a reader fails with {@code EPIPE}; the JVM ignores the {@code SIGPIPE} it raises.
+   *
+   * @return the bytes written (the position is advanced), or {@code -errno}
+   */
+  final long rawWrite(ByteBuffer src) throws ClosedChannelException {
+    return rawOut(src, false);
+  }
+
+  private long rawOut(ByteBuffer src, boolean socket) throws ClosedChannelException {
     int pos = src.position();
     int rem = src.limit() - pos;
     int fd = acquire();
     try {
       long n;
       do {
-        n = Syscalls.send(fd, segment(src), rem);
+        n = socket ? Syscalls.send(fd, segment(src), rem) : Syscalls.write(fd, segment(src), rem);
       } while (n == -Errno.EINTR);
       if (n > 0) {
         src.position(pos + (int) n);
@@ -167,7 +182,8 @@ abstract sealed class FdHandle implements SourceHandle
   }
 
   /**
-   * Maps the result of {@link #rawSend} to a byte count or {@link IoCodes#WOULD_BLOCK}.
+   * Maps the result of {@link #rawSend} or {@link #rawWrite} to a byte count or {@link
+   * IoCodes#WOULD_BLOCK}.
    *
    * @throws NativeIoException for any other error
    */

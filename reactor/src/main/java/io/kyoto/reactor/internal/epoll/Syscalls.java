@@ -29,10 +29,11 @@ import java.util.Optional;
  *       between the call and a later read of {@code errno}, so it must be captured by the call
  *       itself. The capture buffer is per thread ({@link Scratch}).
  *   <li>Calls that never block on a non-blocking descriptor ({@code read}, {@code write}, {@code
- *       send}, {@code readv}, {@code writev}, {@code accept4}, {@code epoll_ctl}, ...) are linked
- *       with {@link Linker.Option#critical(boolean) critical(true)}: no thread-state transition,
- *       and heap arrays may be passed directly, so heap {@code ByteBuffer}s need no copy. {@code
- *       epoll_wait} and {@code close} (which may linger) are not critical.
+ *       send}, {@code readv}, {@code writev}, {@code accept4}, {@code epoll_ctl}, {@code pipe2},
+ *       ...) are linked with {@link Linker.Option#critical(boolean) critical(true)}: no
+ *       thread-state transition, and heap arrays may be passed directly, so heap {@code
+ *       ByteBuffer}s need no copy. {@code epoll_wait} and {@code close} (which may linger) are not
+ *       critical.
  *   <li>All functions are called through three shared handles ({@link #CALL}, {@link
  *       Late#BLOCKING}, {@link Late#BUF}) of one six-{@code long} shape, with the function's
  *       address as an argument: see {@link #SHAPE} for why and for the ABI reasoning.
@@ -82,6 +83,10 @@ final class Syscalls {
   static final int EPOLLET = 1 << 31;
   static final int EFD_NONBLOCK = 0x800;
   static final int EFD_CLOEXEC = 0x80000;
+  // <fcntl.h>: pipe2's flags, the same bits as SOCK_NONBLOCK and SOCK_CLOEXEC on both
+  // architectures.
+  static final int O_NONBLOCK = 0x800;
+  static final int O_CLOEXEC = 0x80000;
 
   /** Size of {@code struct epoll_event}: packed (12 bytes) on x86_64, 16 bytes on aarch64. */
   static final long EPOLL_EVENT_SIZE;
@@ -144,6 +149,7 @@ final class Syscalls {
   private static final MemorySegment SHUTDOWN;
   private static final MemorySegment SENDTO;
   private static final MemorySegment RECVFROM;
+  private static final MemorySegment PIPE2;
 
   /** {@code epoll_pwait2} (glibc 2.35, Linux 5.11), or null where libc lacks it. */
   private static final MemorySegment EPOLL_PWAIT2;
@@ -162,7 +168,7 @@ final class Syscalls {
     String[] names = {
       "epoll_create1", "epoll_ctl", "epoll_wait", "eventfd", "read", "write", "send", "readv",
       "writev", "close", "socket", "bind", "listen", "accept4", "connect", "setsockopt",
-      "getsockopt", "getsockname", "getpeername", "shutdown", "sendto", "recvfrom"
+      "getsockopt", "getsockname", "getpeername", "shutdown", "sendto", "recvfrom", "pipe2"
     };
     MemorySegment[] f = new MemorySegment[names.length];
     String os = System.getProperty("os.name", "");
@@ -222,6 +228,7 @@ final class Syscalls {
     SHUTDOWN = f[19];
     SENDTO = f[20];
     RECVFROM = f[21];
+    PIPE2 = f[22];
     EPOLL_PWAIT2 = pwait2;
     pwait2Works = pwait2 != null;
   }
@@ -487,6 +494,14 @@ final class Syscalls {
   static int close(int fd) {
     MemorySegment c = scratch().errno;
     return ret(callBlocking(CLOSE, c, fd, 0, 0, 0), c);
+  }
+
+  /**
+   * {@code pipe2(O_NONBLOCK | O_CLOEXEC)}: the read end's descriptor is left at offset 0 of {@code
+   * s.opt}, the write end's at offset 4.
+   */
+  static int pipe2(Scratch s) {
+    return ret(call(PIPE2, s.errno, ptr(s.opt), O_NONBLOCK | O_CLOEXEC, 0, 0, 0, 0), s.errno);
   }
 
   // -- sockets ----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import io.kyoto.reactor.internal.BackendProvider;
 import io.kyoto.reactor.internal.DatagramHandle;
 import io.kyoto.reactor.internal.ListenOptions;
 import io.kyoto.reactor.internal.ListenerHandle;
+import io.kyoto.reactor.internal.PipeHandle;
 import io.kyoto.reactor.internal.SelectorHandle;
 import io.kyoto.reactor.internal.StreamHandle;
 import java.io.IOException;
@@ -13,8 +14,10 @@ import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
+import java.nio.channels.Pipe;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -121,6 +124,20 @@ public final class NioProvider implements BackendProvider {
   }
 
   @Override
+  public PipeHandle[] openPipe() throws IOException {
+    Pipe pipe = Pipe.open();
+    try {
+      pipe.source().configureBlocking(false);
+      pipe.sink().configureBlocking(false);
+      return new PipeHandle[] {NioPipe.readEnd(pipe.source()), NioPipe.writeEnd(pipe.sink())};
+    } catch (IOException | RuntimeException e) {
+      closeAfterFailure(pipe.source(), e);
+      closeAfterFailure(pipe.sink(), e);
+      throw e;
+    }
+  }
+
+  @Override
   public DatagramHandle bindUdp(InetSocketAddress address, boolean reuseAddress, boolean reusePort)
       throws IOException {
     DatagramChannel channel = DatagramChannel.open(family(address));
@@ -154,7 +171,7 @@ public final class NioProvider implements BackendProvider {
   }
 
   /** Closes a channel whose set-up failed, attaching a close failure to the set-up one. */
-  private static void closeAfterFailure(NetworkChannel channel, Exception failure) {
+  private static void closeAfterFailure(Channel channel, Exception failure) {
     try {
       channel.close();
     } catch (IOException e) {

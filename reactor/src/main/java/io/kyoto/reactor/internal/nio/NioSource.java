@@ -28,7 +28,7 @@ import java.nio.channels.SelectionKey;
  * may call without a lock.
  */
 abstract sealed class NioSource implements SourceHandle
-    permits NioStream, NioListener, NioDatagram {
+    permits NioStream, NioListener, NioDatagram, NioPipe {
   private final SelectableChannel channel;
 
   /** The current registration, or null; see the class documentation. */
