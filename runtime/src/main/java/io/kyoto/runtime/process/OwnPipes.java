@@ -144,6 +144,36 @@ final class OwnPipes {
     closeQuietly(stderr);
   }
 
+  /**
+   * {@return the epoll I/O driver of the runtime this thread belongs to, where an end is registered
+   * at its first use; null when that runtime's reactor is not epoll (or it has none): the end is
+   * then reopened as a blocking stream ({@link #reopenPath})}
+   *
+   * @throws IllegalStateException outside a runtime, worded as the other I/O types'
+   */
+  static IoDriver epollDriverOrNull() {
+    RuntimeCore rt = CurrentRuntime.get();
+    if (rt == null) {
+      io.kyoto.runtime.internal.io.Registration.currentDriver(); // throws: there is no runtime
+    }
+    IoDriver driver = rt.driver().io();
+    return driver != null && driver.backend() == Backend.EPOLL ? driver : null;
+  }
+
+  /**
+   * {@return the path through which {@code end} is reopened as a blocking stream}
+   *
+   * @param end the parent's end of a pipe
+   * @param name the stream's name, for the error
+   * @throws IOException if the descriptor has no path
+   */
+  static java.io.File reopenPath(Source end, String name) throws IOException {
+    Path path =
+        (end instanceof PipeReceiver r ? r.descriptorPath() : ((PipeSender) end).descriptorPath())
+            .orElseThrow(() -> new IOException(name + ": the pipe's descriptor has no path"));
+    return path.toFile();
+  }
+
   static void closeQuietly(Source end) {
     if (end == null) {
       return;

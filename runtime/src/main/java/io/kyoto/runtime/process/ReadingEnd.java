@@ -1,21 +1,16 @@
 package io.kyoto.runtime.process;
 
-import io.kyoto.reactor.Backend;
 import io.kyoto.reactor.PipeReceiver;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.internal.blocking.BlockingReader;
 import io.kyoto.runtime.internal.io.IoDriver;
-import io.kyoto.runtime.internal.io.Registration;
 import io.kyoto.runtime.internal.io.StreamCore;
-import io.kyoto.runtime.internal.rt.CurrentRuntime;
-import io.kyoto.runtime.internal.rt.RuntimeCore;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -96,20 +91,12 @@ final class ReadingEnd {
 
   /** Registers the end with the reading runtime's reactor, or reopens it as a blocking stream. */
   private void attach() throws IOException {
-    RuntimeCore rt = CurrentRuntime.get();
-    if (rt == null) {
-      Registration.currentDriver(); // throws: there is no runtime
-    }
-    IoDriver driver = rt.driver().io();
-    if (driver != null && driver.backend() == Backend.EPOLL) {
+    IoDriver driver = OwnPipes.epollDriverOrNull();
+    if (driver != null) {
       core = new StreamCore(driver, PipeRaw.reading(receiver)); // closes it if that fails
       return;
     }
-    Path path =
-        receiver
-            .descriptorPath()
-            .orElseThrow(() -> new IOException(name + ": the pipe's descriptor has no path"));
-    InputStream in = new FileInputStream(path.toFile());
+    InputStream in = new FileInputStream(OwnPipes.reopenPath(receiver, name));
     OwnPipes.closeQuietly(receiver); // the reopened stream holds the pipe now
     reader = new BlockingReader(in, name);
   }

@@ -1,21 +1,16 @@
 package io.kyoto.runtime.process;
 
-import io.kyoto.reactor.Backend;
 import io.kyoto.reactor.PipeSender;
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Waker;
 import io.kyoto.runtime.internal.blocking.BlockingWriter;
 import io.kyoto.runtime.internal.io.IoDriver;
-import io.kyoto.runtime.internal.io.Registration;
 import io.kyoto.runtime.internal.io.StreamCore;
-import io.kyoto.runtime.internal.rt.CurrentRuntime;
-import io.kyoto.runtime.internal.rt.RuntimeCore;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 
 /**
  * The engine of {@link ChildStdin}: writes the parent's end of a child's input pipe, one way or the
@@ -111,20 +106,12 @@ final class WritingEnd {
   }
 
   private void attach() throws IOException {
-    RuntimeCore rt = CurrentRuntime.get();
-    if (rt == null) {
-      Registration.currentDriver(); // throws: there is no runtime
-    }
-    IoDriver driver = rt.driver().io();
-    if (driver != null && driver.backend() == Backend.EPOLL) {
+    IoDriver driver = OwnPipes.epollDriverOrNull();
+    if (driver != null) {
       core = new StreamCore(driver, PipeRaw.writing(sender)); // closes it if that fails
       return;
     }
-    Path path =
-        sender
-            .descriptorPath()
-            .orElseThrow(() -> new IOException(name + ": the pipe's descriptor has no path"));
-    OutputStream out = new FileOutputStream(path.toFile());
+    OutputStream out = new FileOutputStream(OwnPipes.reopenPath(sender, name));
     OwnPipes.closeQuietly(sender); // the reopened stream holds the pipe now
     writer = new BlockingWriter(out, name);
   }
