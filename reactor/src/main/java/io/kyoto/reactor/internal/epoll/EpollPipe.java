@@ -1,6 +1,5 @@
 package io.kyoto.reactor.internal.epoll;
 
-import io.kyoto.reactor.internal.IoCodes;
 import io.kyoto.reactor.internal.PipeHandle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -42,21 +41,7 @@ final class EpollPipe extends FdHandle implements PipeHandle {
 
   @Override
   public int read(ByteBuffer dst) throws IOException {
-    checkWritable(dst);
-    if (!dst.hasRemaining()) {
-      return 0;
-    }
-    long n = rawRead(dst);
-    if (n > 0) {
-      return (int) n;
-    }
-    if (n == 0) {
-      return IoCodes.EOF;
-    }
-    if (n == -Errno.EAGAIN) {
-      return IoCodes.WOULD_BLOCK;
-    }
-    throw Errno.exception("read", (int) -n);
+    return readOnce(dst);
   }
 
   @Override

@@ -35,21 +35,7 @@ final class EpollStream extends FdHandle implements StreamHandle {
 
   @Override
   public int read(ByteBuffer dst) throws IOException {
-    checkWritable(dst);
-    if (!dst.hasRemaining()) {
-      return 0;
-    }
-    long n = rawRead(dst);
-    if (n > 0) {
-      return (int) n;
-    }
-    if (n == 0) {
-      return IoCodes.EOF;
-    }
-    if (n == -Errno.EAGAIN) {
-      return IoCodes.WOULD_BLOCK;
-    }
-    throw Errno.exception("read", (int) -n);
+    return readOnce(dst);
   }
 
   @Override

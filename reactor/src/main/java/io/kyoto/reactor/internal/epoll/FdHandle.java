@@ -182,6 +182,28 @@ abstract sealed class FdHandle implements SourceHandle
   }
 
   /**
+   * One {@code read} into {@code dst} for a stream-like descriptor (a socket, a pipe end): the
+   * bytes read, {@link IoCodes#EOF} at the end, {@link IoCodes#WOULD_BLOCK} when nothing is there.
+   */
+  final int readOnce(ByteBuffer dst) throws IOException {
+    checkWritable(dst);
+    if (!dst.hasRemaining()) {
+      return 0;
+    }
+    long n = rawRead(dst);
+    if (n > 0) {
+      return (int) n;
+    }
+    if (n == 0) {
+      return IoCodes.EOF;
+    }
+    if (n == -Errno.EAGAIN) {
+      return IoCodes.WOULD_BLOCK;
+    }
+    throw Errno.exception("read", (int) -n);
+  }
+
+  /**
    * Maps the result of {@link #rawSend} or {@link #rawWrite} to a byte count or {@link
    * IoCodes#WOULD_BLOCK}.
    *
