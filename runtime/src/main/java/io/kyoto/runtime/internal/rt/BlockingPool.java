@@ -42,6 +42,7 @@ final class BlockingPool {
    * @return false if the pool is shut down
    */
   boolean submit(Runnable job) {
+    int index;
     lock.lock();
     try {
       if (shutdown) {
@@ -53,20 +54,44 @@ final class BlockingPool {
         idle--;
         notified++;
         available.signal();
-      } else if (threads < maxThreads) {
-        threads++;
-        int index = nextIndex++;
-        Thread t =
-            Thread.ofPlatform()
-                .name(core.threadName("blocking-" + index))
-                .daemon(true)
-                .unstarted(this::work);
-        t.start();
+        return true;
       }
-      return true;
+      if (threads >= maxThreads) {
+        return true;
+      }
+      threads++;
+      index = nextIndex++;
     } finally {
       lock.unlock();
     }
+    // Started outside the lock: a thread start takes tens of microseconds, and under the lock it
+    // made every other submit (and every finishing job) wait for it, so a burst of blocking jobs
+    // (200 Command.output() futures polled at once) held a runtime thread for over 100 ms.
+    Thread t =
+        Thread.ofPlatform()
+            .name(core.threadName("blocking-" + index))
+            .daemon(true)
+            .unstarted(this::work);
+    try {
+      t.start();
+    } catch (Throwable e) { // no thread for it (out of native threads): undo, unless taken
+      boolean removed;
+      lock.lock();
+      try {
+        threads--;
+        terminated.signalAll();
+        removed = queue.removeLastOccurrence(job);
+        if (removed) {
+          inFlight--;
+        }
+      } finally {
+        lock.unlock();
+      }
+      if (removed) {
+        throw e;
+      }
+    }
+    return true;
   }
 
   /** {@return the number of jobs queued or running, which stops a paused clock's auto-advance} */
