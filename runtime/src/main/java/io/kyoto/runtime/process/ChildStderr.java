@@ -22,7 +22,9 @@ import java.nio.ByteBuffer;
  *       does not touch the pipe: what the child wrote before it died is still read, to the end. The
  *       descriptor is released at the end of the stream, by {@link #close()}, or once this object
  *       is unreachable. (Read on a runtime whose reactor is not epoll, the same pipe is read on the
- *       blocking pool.)
+ *       blocking pool.) The pipe registers with the reactor of the runtime of its first read and
+ *       stays with it, as tokio's I/O resources stay with their runtime: once that runtime is shut
+ *       down, reads fail ("its I/O driver is gone"), whichever runtime makes them.
  *   <li><b>nio</b> (or where {@code /proc/self/fd} is missing): the JDK's pipe, read on the
  *       blocking pool, one read at a time. When the child exits, the JDK's process reaper takes
  *       what the pipe holds and closes it, so output a background descendant writes later is lost.
@@ -69,7 +71,9 @@ public final class ChildStderr implements AsyncRead, AutoCloseable {
 
   /**
    * Closes the pipe. A child that writes more then fails with a broken pipe (or is killed by {@code
-   * SIGPIPE}). Idempotent.
+   * SIGPIPE}). Idempotent. On the blocking pool (nio, or a pipe read on a runtime that is not
+   * epoll) a read in flight holds the pipe open until it returns: the child's next write then still
+   * succeeds and its bytes are dropped; only the write after that breaks the pipe.
    */
   @Override
   public void close() {
