@@ -26,8 +26,10 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
@@ -39,6 +41,8 @@ import javax.lang.model.element.TypeParameterElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.ExecutableType;
+import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 
@@ -50,6 +54,10 @@ import javax.lang.model.util.ElementFilter;
  * parameters; each invocation builds a fresh runtime, blocks on the method's future (with the
  * optional timeout, through {@code Time.timeoutWithDump}, whose failure describes what was pending)
  * and closes the runtime.
+ *
+ * <p>The tests of a class include the {@code @AsyncTest} methods it inherits, as JUnit's do: an
+ * abstract class gets no test of its own, each concrete class compiled with it that extends it gets
+ * one (and a warning says when there is none); an override replaces the inherited method.
  *
  * <p>The processor never claims the annotation, so other processors can see it too.
  */
@@ -88,29 +96,197 @@ public final class AsyncTestProcessor extends TypeProcessor {
     error(found, found.declaration(), Diagnostics.TEST_014_LOCAL_CLASS.formatted(found.where()));
   }
 
+  /** The qualified names of the classes this processor generated. */
+  private final Set<String> generatedNames = new HashSet<>();
+
+  /** The abstract classes with valid {@code @AsyncTest} methods, by qualified name. */
+  private final Set<String> abstractBases = new TreeSet<>();
+
+  /** The qualified names of the superclasses of the concrete classes compiled. */
+  private final Set<String> subclassed = new HashSet<>();
+
+  /**
+   * {@return the concrete classes of the round that inherit {@code @AsyncTest} methods} They get a
+   * generated test of their own, as JUnit runs the tests a class inherits; the classes that declare
+   * {@code @AsyncTest} methods are expanded anyway.
+   */
+  @Override
+  protected List<TypeElement> moreTypes(RoundEnvironment round) {
+    List<TypeElement> all = new ArrayList<>();
+    addTypes(ElementFilter.typesIn(round.getRootElements()), all);
+    List<TypeElement> inheriting = new ArrayList<>();
+    for (TypeElement type : all) {
+      if (type.getKind() != ElementKind.CLASS
+          || type.getModifiers().contains(Modifier.ABSTRACT)
+          || generatedNames.contains(type.getQualifiedName().toString())) {
+        continue;
+      }
+      for (TypeElement c = superclass(type); c != null; c = superclass(c)) {
+        subclassed.add(c.getQualifiedName().toString());
+      }
+      if (effectiveMethods(type).stream().anyMatch(m -> !m.getEnclosingElement().equals(type))) {
+        inheriting.add(type);
+      }
+    }
+    return inheriting;
+  }
+
+  private static void addTypes(java.util.Collection<TypeElement> types, List<TypeElement> all) {
+    for (TypeElement type : types) {
+      all.add(type);
+      addTypes(ElementFilter.typesIn(type.getEnclosedElements()), all);
+    }
+  }
+
+  /**
+   * On the last round, warns of the abstract classes whose {@code @AsyncTest} methods never run.
+   */
+  @Override
+  protected void beforeTypes(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    if (!round.processingOver()) {
+      return;
+    }
+    for (String name : abstractBases) {
+      TypeElement base = processingEnv.getElementUtils().getTypeElement(name);
+      if (base != null && !subclassed.contains(name)) {
+        processingEnv
+            .getMessager()
+            .printMessage(
+                javax.tools.Diagnostic.Kind.WARNING,
+                Diagnostics.TEST_017_ABSTRACT_WITHOUT_SUBCLASS.formatted(base.getSimpleName()),
+                base);
+      }
+    }
+    abstractBases.clear();
+  }
+
+  /** {@return the superclass of {@code type}, or null for {@code Object} and the roots} */
+  private static TypeElement superclass(TypeElement type) {
+    if (type.getSuperclass() instanceof DeclaredType d
+        && d.asElement() instanceof TypeElement s
+        && !s.getQualifiedName().contentEquals("java.lang.Object")) {
+      return s;
+    }
+    return null;
+  }
+
+  /**
+   * {@return the {@code @AsyncTest} methods that apply to {@code type}: those it declares and those
+   * it inherits from its superclasses and does not override, the superclasses' first} An override
+   * replaces the method it overrides, and is a test only if it is an {@code @AsyncTest} itself.
+   */
+  private List<ExecutableElement> effectiveMethods(TypeElement type) {
+    var elements = processingEnv.getElementUtils();
+    List<ExecutableElement> effective = new ArrayList<>();
+    List<ExecutableElement> derived = new ArrayList<>();
+    for (TypeElement c = type; c != null; c = superclass(c)) {
+      List<ExecutableElement> declared = ElementFilter.methodsIn(c.getEnclosedElements());
+      List<ExecutableElement> found = new ArrayList<>();
+      for (ExecutableElement m : declared) {
+        if (Model.mirror(m, ANNOTATION) == null
+            || (c != type && !isInherited(m, type))
+            || derived.stream().anyMatch(d -> elements.overrides(d, m, type))) {
+          continue;
+        }
+        found.add(m);
+      }
+      effective.addAll(0, found);
+      derived.addAll(declared);
+    }
+    return effective;
+  }
+
+  /** Whether {@code type}, a subclass of the method's class, inherits {@code m}. */
+  private boolean isInherited(ExecutableElement m, TypeElement type) {
+    Set<Modifier> modifiers = m.getModifiers();
+    if (modifiers.contains(Modifier.PRIVATE)) {
+      return false;
+    }
+    if (modifiers.contains(Modifier.PUBLIC) || modifiers.contains(Modifier.PROTECTED)) {
+      return true;
+    }
+    var elements = processingEnv.getElementUtils();
+    return elements.getPackageOf(m).equals(elements.getPackageOf(type));
+  }
+
   @Override
   protected void processType(TypeElement type, boolean lastRound) {
-    List<ExecutableElement> methods = annotatedMethodsOrDefer(type, ANNOTATION, lastRound);
-    if (methods == null || methods.isEmpty()) {
+    if (type.getKind() == ElementKind.CLASS && type.getModifiers().contains(Modifier.ABSTRACT)) {
+      processAbstract(type, lastRound);
+      return;
+    }
+    List<ExecutableElement> methods = effectiveMethods(type);
+    if (methods.isEmpty()) {
+      return;
+    }
+    if (methods.stream().anyMatch(m -> m.getReturnType().getKind() == TypeKind.ERROR)) {
+      if (!lastRound) {
+        defer(type); // a return type may be generated by another processor this round
+      }
       return;
     }
     List<Diagnostic> report = new ArrayList<>();
     validateClass(type, report);
     List<RuntimeOptions> options = new ArrayList<>();
+    boolean inheritedErrors = false;
     for (ExecutableElement method : methods) {
-      options.add(validateMethod(method, report));
+      List<Diagnostic> own = new ArrayList<>();
+      options.add(validateMethod(method, own));
+      checkMethodNameable(method, own);
+      if (method.getEnclosingElement().equals(type)) {
+        report.addAll(own);
+      } else if (!own.isEmpty()) {
+        if (isSource((TypeElement) method.getEnclosingElement())) {
+          // Reported where the method is declared, when its class is expanded.
+          inheritedErrors = true;
+        } else {
+          // A method of a compiled superclass (from a jar): reported on the class inheriting it.
+          own.forEach(d -> report.add(new Diagnostic(d.message(), type, null, null)));
+        }
+      }
     }
     checkNameable(type, jupiterAnnotations(type), report);
+    Diagnostics.print(processingEnv.getMessager(), report);
+    if (report.isEmpty() && !inheritedErrors) {
+      write(type, methods, options);
+    }
+  }
+
+  /**
+   * Validates the {@code @AsyncTest} methods of the abstract class {@code type}, which gets no test
+   * of its own: its concrete subclasses compiled with it each get one, which runs them.
+   */
+  private void processAbstract(TypeElement type, boolean lastRound) {
+    List<ExecutableElement> methods = annotatedMethodsOrDefer(type, ANNOTATION, lastRound);
+    if (methods == null || methods.isEmpty()) {
+      return;
+    }
+    List<Diagnostic> report = new ArrayList<>();
     for (ExecutableElement method : methods) {
-      checkNameable(method, copiedAnnotations(method, ElementType.METHOD), report);
-      for (VariableElement parameter : method.getParameters()) {
-        checkNameable(parameter, copiedAnnotations(parameter, ElementType.PARAMETER), report);
-      }
+      validateMethod(method, report);
+      checkMethodNameable(method, report);
     }
     Diagnostics.print(processingEnv.getMessager(), report);
     if (report.isEmpty()) {
-      write(type, methods, options);
+      abstractBases.add(type.getQualifiedName().toString());
     }
+  }
+
+  private void checkMethodNameable(ExecutableElement method, List<Diagnostic> report) {
+    checkNameable(method, copiedAnnotations(method, ElementType.METHOD), report);
+    for (VariableElement parameter : method.getParameters()) {
+      checkNameable(parameter, copiedAnnotations(parameter, ElementType.PARAMETER), report);
+    }
+  }
+
+  /** Whether {@code type} is compiled from source in this compilation. */
+  private boolean isSource(TypeElement type) {
+    Element top = type;
+    while (top.getEnclosingElement() instanceof TypeElement outer) {
+      top = outer;
+    }
+    javax.tools.FileObject file = processingEnv.getElementUtils().getFileObjectOf(top);
+    return file != null && file.getName().endsWith(".java");
   }
 
   private void validateClass(TypeElement type, List<Diagnostic> report) {
@@ -455,6 +631,17 @@ public final class AsyncTestProcessor extends TypeProcessor {
               method,
               kinds.get(1),
               null));
+    } else if (kinds.size() == 1
+        && isTemplate(kinds.get(0).getAnnotationType().asElement())
+        && modifiers.contains(Modifier.FINAL)) {
+      AnnotationMirror kind = kinds.get(0);
+      report.add(
+          new Diagnostic(
+              Diagnostics.TEST_018_FINAL_TEMPLATE.formatted(
+                  method.getSimpleName(), kind.getAnnotationType(), kind.getAnnotationType()),
+              method,
+              null,
+              null));
     } else if (kinds.size() == 1 && !isTemplate(kinds.get(0).getAnnotationType().asElement())) {
       AnnotationMirror kind = kinds.get(0);
       report.add(
@@ -506,7 +693,8 @@ public final class AsyncTestProcessor extends TypeProcessor {
       String testName,
       RuntimeOptions o,
       boolean template,
-      boolean raw) {
+      boolean raw,
+      ExecutableType member) {
     String userName = method.getSimpleName().toString();
     List<? extends VariableElement> parameters = method.getParameters();
     // As JUnit would display the user's method: m(int, TestInfo).
@@ -581,7 +769,10 @@ public final class AsyncTestProcessor extends TypeProcessor {
     for (int i = 0; i < parameters.size(); i++) {
       VariableElement p = parameters.get(i);
       ParameterSpec.Builder parameter =
-          ParameterSpec.builder(TypeName.get(declared(p.asType(), raw)), arguments.get(i));
+          ParameterSpec.builder(
+              TypeName.get(
+                  member != null ? member.getParameterTypes().get(i) : declared(p.asType(), raw)),
+              arguments.get(i));
       for (AnnotationMirror a : copiedAnnotations(p, ElementType.PARAMETER)) {
         parameter.addAnnotation(AnnotationSpec.get(a));
       }
@@ -607,9 +798,11 @@ public final class AsyncTestProcessor extends TypeProcessor {
    * value. It will not be executed") on every run; an override hides it from JUnit, which looks for
    * annotations on the overriding method only.
    */
-  private MethodSpec hidingOverride(ExecutableElement method, String testName, boolean raw) {
+  private MethodSpec hidingOverride(
+      ExecutableElement method, String testName, boolean raw, ExecutableType member) {
     var types = processingEnv.getTypeUtils();
-    TypeMirror returned = declared(method.getReturnType(), raw);
+    TypeMirror returned =
+        member != null ? member.getReturnType() : declared(method.getReturnType(), raw);
     if (Model.privateTypeIn(returned) != null) {
       returned = types.erasure(returned); // Future<Secret> -> Future, with an unchecked conversion
     }
@@ -634,16 +827,21 @@ public final class AsyncTestProcessor extends TypeProcessor {
     if (!raw) {
       method.getTypeParameters().forEach(v -> spec.addTypeVariable(TypeVariableName.get(v)));
     }
-    for (TypeMirror thrown : method.getThrownTypes()) {
-      TypeMirror t = declared(thrown, raw);
+    List<? extends TypeMirror> thrownTypes =
+        member != null ? member.getThrownTypes() : method.getThrownTypes();
+    for (TypeMirror thrown : thrownTypes) {
+      TypeMirror t = member != null ? thrown : declared(thrown, raw);
       if (Model.privateTypeIn(t) != null) {
         return null;
       }
       spec.addException(TypeName.get(t));
     }
     List<String> arguments = new ArrayList<>();
-    for (VariableElement p : method.getParameters()) {
-      spec.addParameter(TypeName.get(declared(p.asType(), raw)), p.getSimpleName().toString());
+    List<? extends VariableElement> parameters = method.getParameters();
+    for (int i = 0; i < parameters.size(); i++) {
+      VariableElement p = parameters.get(i);
+      TypeMirror t = member != null ? member.getParameterTypes().get(i) : declared(p.asType(), raw);
+      spec.addParameter(TypeName.get(t), p.getSimpleName().toString());
       arguments.add(p.getSimpleName().toString());
     }
     return spec.varargs(method.isVarArgs())
@@ -749,14 +947,21 @@ public final class AsyncTestProcessor extends TypeProcessor {
       boolean template =
           method.getAnnotationMirrors().stream()
               .anyMatch(a -> isTemplate(a.getAnnotationType().asElement()));
-      test.addMethod(testMethod(type, method, testName, options.get(i), template, raw));
+      // An inherited method's signature as a member of the class: Base<T>.m(T) is Sub.m(String).
+      ExecutableType member =
+          raw || method.getEnclosingElement().equals(type)
+              ? null
+              : (ExecutableType)
+                  processingEnv.getTypeUtils().asMemberOf((DeclaredType) type.asType(), method);
+      test.addMethod(testMethod(type, method, testName, options.get(i), template, raw, member));
       if (template && !method.getModifiers().contains(Modifier.FINAL)) {
-        MethodSpec hiding = hidingOverride(method, testName, raw);
+        MethodSpec hiding = hidingOverride(method, testName, raw, member);
         if (hiding != null) {
           test.addMethod(hiding);
         }
       }
     }
+    generatedNames.add((user.packageName().isEmpty() ? "" : user.packageName() + ".") + name);
     try {
       JavaFile.builder(user.packageName(), test.build())
           // Import java.lang types explicitly: a single-type import shadows a type of the same

@@ -38,6 +38,10 @@ class AsyncTestErrorsTest {
     assertError("class Spec", body, marker, message);
   }
 
+  /** A concrete subclass of {@code demo.Spec}, in a file of its own. */
+  private static final JavaFileObject IMPL =
+      source("demo.Impl", "package demo;\n\nclass Impl extends Spec {}\n");
+
   private static final String OK =
       """
         @AsyncTest
@@ -195,7 +199,7 @@ class AsyncTestErrorsTest {
           void plain(int n) {}
         }
         """;
-    assertThat(compile(source("demo.Spec", text))).succeededWithoutWarnings();
+    assertThat(compile(source("demo.Spec", text), IMPL)).succeededWithoutWarnings();
   }
 
   @Test
@@ -222,20 +226,194 @@ class AsyncTestErrorsTest {
   }
 
   @Test
-  void test011AbstractMethodLeft() {
-    // An abstract base with an abstract factory (a contract suite): the generated test extends it
-    // and cannot implement the factory.
-    assertError(
-        "abstract class Spec implements Runnable",
+  void test011NotReportedForAnAbstractBaseWhoseSubclassesImplementItsMethods() {
+    // An abstract base with an abstract factory (a contract suite): it gets no test of its own;
+    // its concrete subclass implements the factory and gets the test.
+    String text =
         """
+        package demo;
+
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.AsyncTest;
+
+        abstract class Spec implements Runnable {
+          abstract String create();
+          @AsyncTest
+          Future<String> works() { return Futures.ready(create()); }
+        }
+        """;
+    JavaFileObject impl =
+        source(
+            "demo.Impl",
+            """
+            package demo;
+
+            class Impl extends Spec {
+              @Override public void run() {}
+              @Override String create() { return ""; }
+            }
+            """);
+    Compilation c = compile(source("demo.Spec", text), impl);
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c).generatedSourceFile("demo.Impl_AsyncTest");
+    org.junit.jupiter.api.Assertions.assertTrue(
+        c.generatedSourceFile("demo.Spec_AsyncTest").isEmpty());
+  }
+
+  @Test
+  void test017AbstractClassWithoutSubclass() {
+    String text =
+        """
+        package demo;
+
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.AsyncTest;
+
+        abstract class Spec implements Runnable {
           abstract String create();
           @AsyncTest
           Future<Void> works() { return Futures.ready(null); }
+        }
+        """;
+    JavaFileObject file = source("demo.Spec", text);
+    Compilation c = compile(file);
+    // Only the warning (an error under the test compiler's -Werror): no TEST-011.
+    assertThat(c).hadWarningCount(1);
+    assertThat(c)
+        .hadWarningContaining(
+            "[KYOTO-TEST-017] `Spec` is abstract and no concrete subclass of it is compiled with"
+                + " it: its `@AsyncTest` methods run only through the concrete subclasses compiled"
+                + " with it (each gets its generated test, `<Subclass>_AsyncTest`), so none of them"
+                + " runs; declare a concrete subclass in the same compilation")
+        .inFile(file)
+        .onLine(lineOf(text, "abstract class Spec"));
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("warnings found and -Werror specified");
+  }
+
+  @Test
+  void test018FinalTestTemplate() {
+    assertMethodError(
+        """
+          @AsyncTest
+          @org.junit.jupiter.params.ParameterizedTest
+          @org.junit.jupiter.params.provider.ValueSource(ints = 1)
+          final Future<Void> run(int n) { return Futures.ready(null); }
         """,
-        "abstract class Spec",
-        "[KYOTO-TEST-011] `Spec` leaves `create()`, `run()` abstract: the generated test extends it"
-            + " and cannot implement them; implement them, or declare the `@AsyncTest` methods in a"
-            + " concrete subclass");
+        "final Future<Void> run",
+        "[KYOTO-TEST-018] the `@AsyncTest` method `run` is a test template"
+            + " (`@org.junit.jupiter.params.ParameterizedTest`) and may not be final: the generated"
+            + " test class inherits it and cannot override it to hide"
+            + " `@org.junit.jupiter.params.ParameterizedTest`, so JUnit would report on every run"
+            + " that it must not return a value and will not be executed; remove `final`");
+  }
+
+  @Test
+  void test018FinalTestTemplateInAnAbstractBase() {
+    // Reported once, where it is declared, and no subclass gets a test.
+    String text =
+        """
+        package demo;
+
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.AsyncTest;
+
+        abstract class Spec {
+          @AsyncTest
+          @org.junit.jupiter.api.RepeatedTest(2)
+          final Future<Void> run() { return Futures.ready(null); }
+        }
+        """;
+    JavaFileObject file = source("demo.Spec", text);
+    Compilation c = compile(file, IMPL);
+    assertThat(c).failed();
+    assertThat(c).hadErrorCount(1);
+    assertThat(c)
+        .hadErrorContaining(
+            "[KYOTO-TEST-018] the `@AsyncTest` method `run` is a test template"
+                + " (`@org.junit.jupiter.api.RepeatedTest`) and may not be final")
+        .inFile(file)
+        .onLine(lineOf(text, "final Future<Void> run"));
+  }
+
+  @Test
+  void finalPlainTestIsFine() {
+    String text =
+        """
+        package demo;
+
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.AsyncTest;
+
+        class Spec {
+          @AsyncTest
+          final Future<Void> run() { return Futures.ready(null); }
+        }
+        """;
+    assertThat(compile(source("demo.Spec", text))).succeededWithoutWarnings();
+  }
+
+  @Test
+  void inheritedMethodErrorsAreReportedOnceWhereDeclared() {
+    String text =
+        """
+        package demo;
+
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.AsyncTest;
+
+        abstract class Spec {
+          @AsyncTest
+          static Future<Void> run() { return Futures.ready(null); }
+        }
+        """;
+    JavaFileObject file = source("demo.Spec", text);
+    Compilation c = compile(file, IMPL);
+    assertThat(c).failed();
+    assertThat(c).hadErrorCount(1);
+    assertThat(c)
+        .hadErrorContaining("[KYOTO-TEST-001] the `@AsyncTest` method may not be static")
+        .inFile(file)
+        .onLine(lineOf(text, "run()"));
+  }
+
+  @Test
+  void concreteSubclassOfAnAbstractBaseFollowsTheUsualRules() {
+    String text =
+        """
+        package demo;
+
+        import io.kyoto.runtime.Future;
+        import io.kyoto.runtime.Futures;
+        import io.kyoto.runtime.annotation.AsyncTest;
+
+        abstract class Spec {
+          @AsyncTest
+          Future<Void> run() { return Futures.ready(null); }
+        }
+        """;
+    String impl =
+        """
+        package demo;
+
+        final class Impl extends Spec {}
+        """;
+    JavaFileObject implFile = source("demo.Impl", impl);
+    Compilation c = compile(source("demo.Spec", text), implFile);
+    assertThat(c).failed();
+    assertThat(c).hadErrorCount(1);
+    assertThat(c)
+        .hadErrorContaining(
+            "[KYOTO-TEST-006] a class with `@AsyncTest` methods must be a non-final, non-sealed,"
+                + " non-private top-level or static nested class: the generated test extends it;"
+                + " `Impl` is final")
+        .inFile(implFile)
+        .onLine(lineOf(impl, "final class Impl"));
   }
 
   @Test
@@ -375,7 +553,7 @@ class AsyncTestErrorsTest {
           void plain() {}
         }
         """;
-    assertThat(compile(source("demo.Spec", text))).succeededWithoutWarnings();
+    assertThat(compile(source("demo.Spec", text), IMPL)).succeededWithoutWarnings();
   }
 
   @Test
@@ -510,7 +688,7 @@ class AsyncTestErrorsTest {
           Future<Void> works() { return Futures.ready(null); }
         }
         """;
-    assertThat(compile(source("demo.Spec", text))).succeededWithoutWarnings();
+    assertThat(compile(source("demo.Spec", text), IMPL)).succeededWithoutWarnings();
   }
 
   @Test

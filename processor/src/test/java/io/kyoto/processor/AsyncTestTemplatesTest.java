@@ -214,13 +214,6 @@ class AsyncTestTemplatesTest {
           return Futures.ready(null);
         }
 
-        @AsyncTest
-        @ParameterizedTest
-        @ValueSource(strings = "x")
-        final Future<Void> finalTemplate(String s) {
-          return Futures.ready(null);
-        }
-
         @AsyncTest(timeout = 1_000)
         @ParameterizedTest
         @ValueSource(strings = "x")
@@ -440,8 +433,7 @@ class AsyncTestTemplatesTest {
     Method repeated = method("repeated", RepetitionInfo.class);
     assertTrue(Modifier.isProtected(repeated.getModifiers()));
     assertArrayEquals(new Class<?>[] {IOException.class}, repeated.getExceptionTypes());
-    // A final method cannot be overridden; a plain test has no template to hide.
-    assertThrows(NoSuchMethodException.class, () -> method("finalTemplate", String.class));
+    // A plain test has no template to hide (a final template is an error, KYOTO-TEST-018).
     assertThrows(
         NoSuchMethodException.class,
         () -> method("resolved", TestInfo.class, TestReporter.class, Path.class));

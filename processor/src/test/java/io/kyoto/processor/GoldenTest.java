@@ -138,6 +138,94 @@ class GoldenTest {
           }
           """);
 
+  /** An abstract generic base, whose tests run through its concrete subclasses. */
+  static final JavaFileObject CONTRACT =
+      source(
+          "demo.StoreContract",
+          """
+          package demo;
+
+          import io.kyoto.runtime.Future;
+          import io.kyoto.runtime.Futures;
+          import io.kyoto.runtime.annotation.AsyncTest;
+          import org.junit.jupiter.api.RepeatedTest;
+          import org.junit.jupiter.api.RepetitionInfo;
+          import org.junit.jupiter.params.ParameterizedTest;
+          import org.junit.jupiter.params.provider.MethodSource;
+
+          abstract class StoreContract<T> {
+            abstract T create();
+
+            @AsyncTest
+            Future<Void> opens() {
+              return Futures.ready(null);
+            }
+
+            @AsyncTest(timeout = 5_000)
+            @ParameterizedTest
+            @MethodSource("values")
+            Future<T> stores(T value) {
+              return Futures.ready(value);
+            }
+
+            @AsyncTest
+            @RepeatedTest(2)
+            protected Future<T> reopens(RepetitionInfo info) {
+              return Futures.ready(create());
+            }
+          }
+          """);
+
+  static final JavaFileObject MEMORY_STORE =
+      source(
+          "demo.MemoryStoreSpec",
+          """
+          package demo;
+
+          import java.util.stream.Stream;
+
+          class MemoryStoreSpec extends StoreContract<String> {
+            static Stream<String> values() {
+              return Stream.of("a", "b");
+            }
+
+            @Override
+            String create() {
+              return "";
+            }
+          }
+          """);
+
+  static final JavaFileObject LIST_STORE =
+      source(
+          "demo.ListStoreSpec",
+          """
+          package demo;
+
+          import io.kyoto.runtime.Future;
+          import io.kyoto.runtime.Futures;
+          import io.kyoto.runtime.annotation.AsyncTest;
+          import java.util.List;
+          import java.util.stream.Stream;
+
+          class ListStoreSpec extends StoreContract<List<Integer>> {
+            static Stream<List<Integer>> values() {
+              return Stream.of(List.of(1), List.of(2, 3));
+            }
+
+            @Override
+            List<Integer> create() {
+              return List.of();
+            }
+
+            @Override
+            @AsyncTest(startPaused = true)
+            Future<Void> opens() {
+              return Futures.ready(null);
+            }
+          }
+          """);
+
   static final JavaFileObject SELECT =
       source(
           "demo.ConnEvents",
@@ -179,7 +267,7 @@ class GoldenTest {
           """);
 
   static Compilation compileAll() {
-    Compilation c = compile(LAUNCHER, TESTS, TEMPLATES, SELECT);
+    Compilation c = compile(LAUNCHER, TESTS, TEMPLATES, CONTRACT, MEMORY_STORE, LIST_STORE, SELECT);
     assertThat(c).succeededWithoutWarnings();
     return c;
   }
@@ -228,6 +316,14 @@ class GoldenTest {
   }
 
   @Test
+  void asyncTestInheritedFromAnAbstractGenericBase() throws IOException {
+    Compilation c = compileAll();
+    assertGolden(c, "demo.MemoryStoreSpec_AsyncTest");
+    assertGolden(c, "demo.ListStoreSpec_AsyncTest");
+    assertFalse(c.generatedSourceFile("demo.StoreContract_AsyncTest").isPresent());
+  }
+
+  @Test
   void select() throws IOException {
     assertGolden(compileAll(), "demo.ConnEvents_Select");
   }
@@ -247,6 +343,8 @@ class GoldenTest {
             "demo.Server_Admin_Main",
             "demo.ClockSpec_AsyncTest",
             "demo.EchoSpec_AsyncTest",
+            "demo.MemoryStoreSpec_AsyncTest",
+            "demo.ListStoreSpec_AsyncTest",
             "demo.ConnEvents_Select",
             "demo.ConnEvents_Shutdown_Select")) {
       assertEquals(generated(first, name), generated(second, name), name);
@@ -256,7 +354,7 @@ class GoldenTest {
   @Test
   void generatedSourcesUseNoReflection() {
     Compilation c = compileAll();
-    assertEquals(6, c.generatedSourceFiles().size());
+    assertEquals(8, c.generatedSourceFiles().size());
     for (JavaFileObject file : c.generatedSourceFiles()) {
       String text;
       try (InputStream in = file.openInputStream()) {

@@ -133,7 +133,11 @@ public final class Diagnostics {
           + " `Exception`), found `%s`: the generated test calls it where only an Exception may be"
           + " thrown";
 
-  /** An abstract method the generated subclass would have to implement. */
+  /**
+   * An abstract method the generated subclass would have to implement. Kept for a concrete class,
+   * which cannot leave one: an abstract class gets no generated test of its own (its concrete
+   * subclasses do, see TEST-017), so it is no longer reported for it.
+   */
   public static final String TEST_011_ABSTRACT_METHODS =
       "[KYOTO-TEST-011] `%s` leaves %s abstract: the generated test extends it and cannot"
           + " implement them; implement them, or declare the `@AsyncTest` methods in a concrete"
@@ -173,6 +177,23 @@ public final class Diagnostics {
   public static final String TEST_016_PRIVATE_IN_SIGNATURE =
       "[KYOTO-TEST-016] the generated test declares the %s `%s` of `%s` and cannot name the"
           + " private type `%s` it uses; make `%s` package-private";
+
+  /**
+   * A warning: an abstract class with {@code @AsyncTest} methods, which gets no test of its own,
+   * and no concrete subclass of it in the compilation.
+   */
+  public static final String TEST_017_ABSTRACT_WITHOUT_SUBCLASS =
+      "[KYOTO-TEST-017] `%s` is abstract and no concrete subclass of it is compiled with it: its"
+          + " `@AsyncTest` methods run only through the concrete subclasses compiled with it (each"
+          + " gets its generated test, `<Subclass>_AsyncTest`), so none of them runs; declare a"
+          + " concrete subclass in the same compilation";
+
+  /** A final @AsyncTest method that is a test template, which the generated test cannot hide. */
+  public static final String TEST_018_FINAL_TEMPLATE =
+      "[KYOTO-TEST-018] the `@AsyncTest` method `%s` is a test template (`@%s`) and may not be"
+          + " final: the generated test class inherits it and cannot override it to hide `@%s`, so"
+          + " JUnit would report on every run that it must not return a value and will not be"
+          + " executed; remove `final`";
 
   // @Select.
 

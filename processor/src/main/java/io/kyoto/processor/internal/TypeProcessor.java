@@ -88,8 +88,12 @@ public abstract class TypeProcessor extends AbstractProcessor {
       }
     }
     beforeTypes(annotations, round);
-    for (TypeElement type :
-        collector.collect(processingEnv.getElementUtils(), annotations, round)) {
+    Set<TypeElement> types =
+        new LinkedHashSet<>(collector.collect(processingEnv.getElementUtils(), annotations, round));
+    types.addAll(moreTypes(round));
+    List<TypeElement> sorted = new java.util.ArrayList<>(types);
+    sorted.sort(java.util.Comparator.comparing(t -> t.getQualifiedName().toString()));
+    for (TypeElement type : sorted) {
       warnIfAuxiliary(type);
       processType(type, round.processingOver());
     }
@@ -154,6 +158,16 @@ public abstract class TypeProcessor extends AbstractProcessor {
    * @param round the round
    */
   protected void beforeTypes(Set<? extends TypeElement> annotations, RoundEnvironment round) {}
+
+  /**
+   * {@return further types to expand this round, besides those that use the annotation; none by
+   * default} They are expanded with the others, in name order, each once.
+   *
+   * @param round the round
+   */
+  protected List<TypeElement> moreTypes(RoundEnvironment round) {
+    return List.of();
+  }
 
   /**
    * Validates and expands one type.

@@ -11,28 +11,29 @@ import java.lang.annotation.Target;
  * Marks an asynchronous JUnit Jupiter test, as tokio's {@code #[tokio::test]}.
  *
  * <p>The method must be an instance method, neither {@code private} nor {@code abstract}, and
- * return an {@link io.kyoto.runtime.Future}; it may take parameters (see below). Its class must be
- * extendable (not {@code final}, {@code sealed} or {@code private}, top level or {@code static}
- * nested) with a non-private no-argument constructor.
+ * return an {@link io.kyoto.runtime.Future}; it may take parameters (see below). Its class, or for
+ * an {@code abstract} class each concrete subclass (see below), must be extendable (not {@code
+ * final}, {@code sealed} or {@code private}, top level or {@code static} nested) with a non-private
+ * no-argument constructor.
  *
- * <p>The processor generates, in the same package, a subclass named after the class followed by
- * {@code _AsyncTest} (for example {@code EchoTests_AsyncTest}), which matches Maven Surefire's
- * default {@code **}{@code /*Test.java} include. For each annotated method {@code m} it declares a
- * Jupiter test method {@code m_async}, a {@code @Test} (or the test template {@code m} is, see
- * below), with the parameters of {@code m}, displayed as JUnit displays {@code m} ({@code m()},
- * {@code m(int, TestInfo)}) and carrying the annotations of {@code m} that JUnit and its extensions
- * can see: those retained at run time ({@code @Disabled}, {@code @Tag}, {@code @Timeout},
- * {@code @DisplayName}, argument sources, an extension's own, or annotations composed of them), but
- * not {@code java.lang}'s ({@code @Deprecated}, {@code @SafeVarargs}). Each time JUnit runs it, it
- * builds a fresh runtime from these options with every driver enabled, {@linkplain
- * io.kyoto.runtime.Runtime#blockOn blocks on} {@code m(...)} (bounded by {@link #timeout()} through
- * {@link io.kyoto.runtime.Time#timeoutWithDump}), and closes the runtime. A failure is the user's
- * own exception and stack trace. Being a subclass, the generated class inherits the user's
- * {@code @BeforeEach}, {@code @AfterEach}, {@code @BeforeAll}, {@code @AfterAll} methods,
- * {@code @MethodSource} factories and {@code @FieldSource} fields, and class-level extensions, and
- * it carries the class's JUnit annotations that Java does not inherit ({@code @Disabled},
- * {@code @DisplayName}); the user's method itself is not a test, so it runs only through the
- * generated one.
+ * <p>The processor generates, in the same package, a subclass named after the (concrete) class
+ * followed by {@code _AsyncTest} (for example {@code EchoTests_AsyncTest}), which matches Maven
+ * Surefire's default {@code **}{@code /*Test.java} include. For each annotated method {@code m} it
+ * declares a Jupiter test method {@code m_async}, a {@code @Test} (or the test template {@code m}
+ * is, see below), with the parameters of {@code m}, displayed as JUnit displays {@code m} ({@code
+ * m()}, {@code m(int, TestInfo)}) and carrying the annotations of {@code m} that JUnit and its
+ * extensions can see: those retained at run time ({@code @Disabled}, {@code @Tag},
+ * {@code @Timeout}, {@code @DisplayName}, argument sources, an extension's own, or annotations
+ * composed of them), but not {@code java.lang}'s ({@code @Deprecated}, {@code @SafeVarargs}). Each
+ * time JUnit runs it, it builds a fresh runtime from these options with every driver enabled,
+ * {@linkplain io.kyoto.runtime.Runtime#blockOn blocks on} {@code m(...)} (bounded by {@link
+ * #timeout()} through {@link io.kyoto.runtime.Time#timeoutWithDump}), and closes the runtime. A
+ * failure is the user's own exception and stack trace. Being a subclass, the generated class
+ * inherits the user's {@code @BeforeEach}, {@code @AfterEach}, {@code @BeforeAll},
+ * {@code @AfterAll} methods, {@code @MethodSource} factories and {@code @FieldSource} fields, and
+ * class-level extensions, and it carries the class's JUnit annotations that Java does not inherit
+ * ({@code @Disabled}, {@code @DisplayName}); the user's method itself is not a test, so it runs
+ * only through the generated one.
  *
  * <p><b>Parameters, parameterized and repeated tests.</b> The generated test declares the
  * parameters of {@code m}, with their types (type arguments included) and annotations
@@ -64,10 +65,41 @@ import java.lang.annotation.Target;
  * would on the user's own test (written directly on {@code m}; one composed into another annotation
  * is copied as is, and would name {@code m_async}). {@code TestInfo} describes the generated test:
  * its display name is {@code m}'s, its method {@code m_async}. The generated class also overrides a
- * template method {@code m} (unless it is {@code final}) without its annotations, delegating to it:
- * JUnit would otherwise report the inherited method as a test template that returns a value and
- * will not run. The generated test cannot be of two kinds, nor a {@code @Test} the user wrote (it
- * generates its own) or a {@code @TestFactory}: the processor reports these as errors.
+ * template method {@code m} without its annotations, delegating to it: JUnit would otherwise report
+ * the inherited method as a test template that returns a value and will not run. A template method
+ * may therefore not be {@code final}. The generated test cannot be of two kinds, nor a
+ * {@code @Test} the user wrote (it generates its own) or a {@code @TestFactory}: the processor
+ * reports these as errors.
+ *
+ * <p><b>Abstract bases and inheritance.</b> As JUnit runs the tests a class inherits, the
+ * {@code @AsyncTest} methods a class inherits from its superclasses are tests of that class: an
+ * {@code abstract} class with {@code @AsyncTest} methods gets no generated test of its own, and
+ * every concrete (non-abstract) class compiled with it that extends it, directly or not, gets its
+ * generated test {@code Sub_AsyncTest extends Sub}, which runs the inherited methods (and the
+ * subclass's own) on an instance of {@code Sub}; this is how one suite tests several
+ * implementations of an interface:
+ *
+ * <pre>
+ * abstract class StoreContract&lt;T&gt; {
+ *   abstract Store&lt;T&gt; create();
+ *
+ *   &#64;AsyncTest
+ *   Future&lt;Void&gt; opens() { ... }             // runs once in MemoryStoreSpec_AsyncTest,
+ * }                                          // once in DiskStoreSpec_AsyncTest
+ *
+ * class MemoryStoreSpec extends StoreContract&lt;String&gt; { ... }
+ * class DiskStoreSpec extends StoreContract&lt;byte[]&gt; { ... }
+ * </pre>
+ *
+ * <p>A generic base's methods are seen as members of the subclass ({@code stores(T value)} of
+ * {@code StoreContract<String>} takes a {@code String}). An override in the subclass replaces the
+ * inherited method: it is a test if it is itself an {@code @AsyncTest}, with its own options and
+ * annotations. The errors of an inherited method are reported once, where it is declared. An
+ * abstract class with {@code @AsyncTest} methods and no concrete subclass in the same compilation
+ * gets a warning: its tests run nowhere. A concrete class that extends another concrete class with
+ * {@code @AsyncTest} methods, compiled with it or separately (from a jar), gets a generated test
+ * too, as does that class; methods the subclass does not inherit (package-private ones of another
+ * package) are not part of it.
  *
  * <p>Name the user's class so that Surefire does not select it by itself (for example {@code
  * EchoSpec}, giving {@code EchoSpec_AsyncTest}); if it does match, it holds no Jupiter test and
@@ -86,11 +118,12 @@ import java.lang.annotation.Target;
  *
  * <p>Without a timeout a hanging test hangs, as tokio's tests do.
  *
- * <p>Because the generated class also inherits any ordinary {@code @Test} methods, a class that
- * declares both must be {@code abstract} (otherwise those would run twice); the processor reports
- * an error if it is not. JUnit's {@code @Nested} inner classes cannot hold {@code @AsyncTest}
- * methods (the generated class is top level); use a {@code static} nested class, whose generated
- * test runs on its own.
+ * <p>Because the generated class also inherits any ordinary {@code @Test} methods, a concrete class
+ * may not declare both (they would run twice, in the class and in its generated test); the
+ * processor reports an error. Declare them in an {@code abstract} class whose concrete subclasses
+ * Surefire does not select by name ({@code *Spec}): each subclass's generated test runs them once.
+ * JUnit's {@code @Nested} inner classes cannot hold {@code @AsyncTest} methods (the generated class
+ * is top level); use a {@code static} nested class, whose generated test runs on its own.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
