@@ -17,14 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.DiscoveryIssue;
 import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.discovery.ClassSelector;
 import org.junit.platform.engine.support.descriptor.MethodSource;
-import org.junit.platform.launcher.LauncherDiscoveryListener;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
-import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
-import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
  * Runs, through the JUnit Platform launcher, the tests generated for the concrete subclasses of an
@@ -196,31 +192,19 @@ class AsyncTestInheritanceRunTest {
       selectors.add(selectClass(loader.loadClass(name.replace('/', '.'))));
     }
     assertEquals(2, selectors.size(), selectors.toString());
-    var request =
-        LauncherDiscoveryRequestBuilder.request()
-            .selectors(selectors)
-            .enableImplicitConfigurationParameters(false)
-            .listeners(
-                new LauncherDiscoveryListener() {
-                  @Override
-                  public void issueEncountered(UniqueId engineId, DiscoveryIssue issue) {
-                    issues.add(issue);
-                  }
-                })
-            .build();
-    LauncherFactory.create()
-        .execute(
-            request,
-            new TestExecutionListener() {
-              @Override
-              public void executionFinished(TestIdentifier id, TestExecutionResult result) {
-                if (id.getSource().orElse(null) instanceof MethodSource m) {
-                  finished.add(
-                      new Finished(
-                          m.getClassName(), m.getMethodName(), id.isTest(), result.getStatus()));
-                }
-              }
-            });
+    ProcessorTestSupport.launch(
+        selectors,
+        issues,
+        new TestExecutionListener() {
+          @Override
+          public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+            if (id.getSource().orElse(null) instanceof MethodSource m) {
+              finished.add(
+                  new Finished(
+                      m.getClassName(), m.getMethodName(), id.isTest(), result.getStatus()));
+            }
+          }
+        });
     java.lang.reflect.Field field = loader.loadClass("demo.StoreSpec").getDeclaredField("CALLS");
     field.setAccessible(true);
     calls =

@@ -20,14 +20,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.DiscoveryIssue;
 import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.MethodSource;
-import org.junit.platform.launcher.LauncherDiscoveryListener;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
-import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
-import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
  * Runs generated {@code @AsyncTest} test templates ({@code @ParameterizedTest},
@@ -193,40 +189,28 @@ class AsyncTestTemplateRunTest {
     assertThat(c).succeededWithoutWarnings();
     ClassLoader loader = ProcessorTestSupport.loader(c);
     Class<?> generated = loader.loadClass("demo.TemplateSpec_AsyncTest");
-    var request =
-        LauncherDiscoveryRequestBuilder.request()
-            .selectors(selectClass(generated))
-            .enableImplicitConfigurationParameters(false)
-            .listeners(
-                new LauncherDiscoveryListener() {
-                  @Override
-                  public void issueEncountered(UniqueId engineId, DiscoveryIssue issue) {
-                    issues.add(issue);
-                  }
-                })
-            .build();
-    LauncherFactory.create()
-        .execute(
-            request,
-            new TestExecutionListener() {
-              @Override
-              public void executionFinished(TestIdentifier id, TestExecutionResult result) {
-                String method =
-                    id.getSource().orElse(null) instanceof MethodSource m ? m.getMethodName() : "";
-                finished.add(
-                    new Finished(
-                        method,
-                        id.getDisplayName(),
-                        id.isTest(),
-                        result.getStatus(),
-                        result.getThrowable().orElse(null)));
-              }
+    ProcessorTestSupport.launch(
+        List.of(selectClass(generated)),
+        issues,
+        new TestExecutionListener() {
+          @Override
+          public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+            String method =
+                id.getSource().orElse(null) instanceof MethodSource m ? m.getMethodName() : "";
+            finished.add(
+                new Finished(
+                    method,
+                    id.getDisplayName(),
+                    id.isTest(),
+                    result.getStatus(),
+                    result.getThrowable().orElse(null)));
+          }
 
-              @Override
-              public void reportingEntryPublished(TestIdentifier id, ReportEntry entry) {
-                reported.putAll(entry.getKeyValuePairs());
-              }
-            });
+          @Override
+          public void reportingEntryPublished(TestIdentifier id, ReportEntry entry) {
+            reported.putAll(entry.getKeyValuePairs());
+          }
+        });
     java.lang.reflect.Field field = loader.loadClass("demo.TemplateSpec").getDeclaredField("CALLS");
     field.setAccessible(true);
     calls = List.copyOf((List<String>) field.get(null));

@@ -55,6 +55,32 @@ final class ProcessorTestSupport {
     };
   }
 
+  /**
+   * Runs the selected test classes through the JUnit Platform launcher, without the implicit
+   * configuration parameters of the test run itself, collecting the discovery issues in {@code
+   * issues} and reporting execution to {@code listener}.
+   */
+  static void launch(
+      java.util.List<? extends org.junit.platform.engine.DiscoverySelector> selectors,
+      java.util.List<org.junit.platform.engine.DiscoveryIssue> issues,
+      org.junit.platform.launcher.TestExecutionListener listener) {
+    var request =
+        org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request()
+            .selectors(selectors)
+            .enableImplicitConfigurationParameters(false)
+            .listeners(
+                new org.junit.platform.launcher.LauncherDiscoveryListener() {
+                  @Override
+                  public void issueEncountered(
+                      org.junit.platform.engine.UniqueId engineId,
+                      org.junit.platform.engine.DiscoveryIssue issue) {
+                    issues.add(issue);
+                  }
+                })
+            .build();
+    org.junit.platform.launcher.core.LauncherFactory.create().execute(request, listener);
+  }
+
   /** {@return the 1-based line of the first line of {@code text} containing {@code marker}} */
   static long lineOf(String text, String marker) {
     String[] lines = text.split("\n", -1);

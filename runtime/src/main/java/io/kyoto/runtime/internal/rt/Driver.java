@@ -211,7 +211,9 @@ public final class Driver implements AutoCloseable {
     @Override
     protected java.nio.channels.SelectionKey register(
         java.nio.channels.spi.AbstractSelectableChannel ch, int ops, Object att) {
-      throw new UnsupportedOperationException();
+      // Only its interrupt begin/end are used; nothing ever registers with it.
+      throw new UnsupportedOperationException(
+          "the interrupt hook of a driver turn holds no channels");
     }
 
     @Override
