@@ -162,6 +162,16 @@ class MalformedRequestTest {
     assertTrue(r.startsWith("HTTP/1.1 200 OK\r\n"), r);
   }
 
+  @Test
+  void aHigherMinorVersionIsServedAsHttp11() throws Exception {
+    // RFC 9112 §2.3: HTTP/1.2 is processed as HTTP/1.1 (persistent by default) and answered in it.
+    String r =
+        h.exchangeUntilClose(
+            "GET / HTTP/1.2\r\nHost: x\r\n\r\nGET / HTTP/1.2\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertTrue(r.startsWith("HTTP/1.1 200 OK\r\n"), r);
+    assertEquals(2, count(r, "HTTP/1.1 200 OK\r\n"), "both requests on one connection: " + r);
+  }
+
   private static int count(String s, String needle) {
     int n = 0;
     for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) n++;

@@ -79,8 +79,9 @@ public final class RequestHeadParser {
    * @return the head, with the position moved just past the final CRLF; or null if the head is not
    *     complete yet (the position is then unchanged)
    * @throws HttpException 400 for malformed input, 414 for a request line over the limit, 431 for
-   *     too many or too large header fields, 501 for unsupported transfer codings, 505 for an
-   *     unsupported HTTP version; thrown as soon as the bytes present prove the error
+   *     too many or too large header fields, 501 for unsupported transfer codings, 505 for an HTTP
+   *     major version other than 1 (HTTP/1.2 to 1.9 are read as HTTP/1.1, RFC 9112 §2.3); thrown as
+   *     soon as the bytes present prove the error
    */
   public RequestHead parse(ByteBuffer buf) throws HttpException {
     Hint h = hint;
@@ -164,11 +165,13 @@ public final class RequestHeadParser {
     }
     int major = buf.get(versionStart + 5) - '0';
     int minor = buf.get(versionStart + 7) - '0';
-    if (major != 1 || (minor != 0 && minor != 1)) {
+    if (major != 1) {
       throw new HttpException(
           Status.HTTP_VERSION_NOT_SUPPORTED, "HTTP/" + major + "." + minor + " is not supported");
     }
-    Version version = minor == 1 ? Version.HTTP_1_1 : Version.HTTP_1_0;
+    // RFC 9112 §2.3: a higher minor version of a major version we implement is processed as the
+    // highest minor version we implement (HTTP/1.2 as HTTP/1.1), and answered in it.
+    Version version = minor == 0 ? Version.HTTP_1_0 : Version.HTTP_1_1;
 
     // Header section.
     final int sectionStart = i + 1;
