@@ -409,9 +409,21 @@ public final class RuntimeCore {
   private final class BlockingScheduler implements Scheduler {
     @Override
     public void schedule(TaskCore<?> task) {
-      if (!blocking.submit(() -> task.run(Context.UNCONSTRAINED))) {
-        task.abort();
-        task.run(Context.UNCONSTRAINED); // completes it as cancelled on this thread
+      BlockingPool.Job job =
+          new BlockingPool.Job() {
+            @Override
+            public void run() {
+              task.run(Context.UNCONSTRAINED);
+            }
+
+            @Override
+            public void refuse() {
+              task.abort();
+              task.run(Context.UNCONSTRAINED); // completes it as cancelled on this thread
+            }
+          };
+      if (!blocking.submit(job)) {
+        job.refuse();
       }
     }
 
