@@ -106,7 +106,8 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
 
   private HttpClient(Builder b) {
     this.tls = b.tls;
-    this.settings = new ClientExchange.Settings(b.connectTimeout, H1Limits.DEFAULT, b.userAgent);
+    this.settings =
+        new ClientExchange.Settings(b.connectTimeout, H1Limits.DEFAULT, b.userAgent, b.readTimeout);
     this.pool = new ConnectionPool(b.maxIdlePerHost, b.idleTimeout.toNanos());
     this.decompress = b.decompress;
     this.proxy = b.proxy;
@@ -163,7 +164,8 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
 
   /**
    * {@return a future of the response to {@code request}} The request timeout covers everything up
-   * to the response head; the body is read afterwards at the caller's pace.
+   * to the response head; the body is read afterwards at the caller's pace, each read limited by
+   * the read timeout if one is set ({@link Builder#readTimeout}).
    *
    * <p><b>Cancel safety:</b> cancelling closes the connection the request was using.
    *
@@ -662,6 +664,7 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration idleTimeout = Duration.ofSeconds(90);
+    private Duration readTimeout;
     private int maxIdlePerHost = 32;
     private int maxRedirects;
     private String userAgent = "kyoto/0.1";
@@ -797,6 +800,29 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
      */
     public Builder requestTimeout(Duration timeout) {
       this.requestTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets the longest a read of a response body may wait for its next bytes (default: none, as
+     * reqwest's {@code read_timeout} and the JDK client). The request timeout ends at the response
+     * head, so without this a server that stops sending a body half-way (or a connection that died
+     * silently) holds the reader until the connection is closed. When it passes, the read fails
+     * with a {@link java.util.concurrent.TimeoutException} whose message names the request ({@code
+     * reading the response body of GET /path from host:port: no bytes for <n> ms (the read
+     * timeout)}) and the connection is closed. It limits each wait, not the whole body: a slow
+     * download that keeps sending is never cut, nor a stream (server-sent events) whose gaps stay
+     * under it.
+     *
+     * @param timeout positive, or null for none
+     * @return this
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
+    public Builder readTimeout(Duration timeout) {
+      if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+        throw new IllegalArgumentException("readTimeout must be positive: " + timeout);
+      }
+      this.readTimeout = timeout;
       return this;
     }
 

@@ -11,6 +11,12 @@ import io.kyoto.web.HttpClientTest.RawServer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,6 +42,84 @@ class HttpClientFaultsTest {
       Exception e = assertThrows(Exception.class, () -> rt.blockOn(r.body().string()));
       assertInstanceOf(IOException.class, e);
       assertEquals(0, client.idleConnections());
+    }
+  }
+
+  /**
+   * A server that stops sending a body half-way: with a read timeout the read fails naming the
+   * request, and the connection is closed rather than pooled; the bytes that came are not lost to
+   * the reader before the failure.
+   */
+  @Test
+  void aBodyThatStallsFailsAtTheReadTimeout() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  RawServer.readRequest(in);
+                  RawServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc");
+                  release.await(20, TimeUnit.SECONDS); // holds the connection open, silent
+                });
+        Runtime rt = rt();
+        HttpClient client = HttpClient.builder().readTimeout(Duration.ofMillis(300)).build()) {
+      try {
+        Response r = rt.blockOn(client.get(raw.url("/slow?q=1")));
+        List<String> got = new ArrayList<>();
+        Exception e =
+            assertThrows(
+                TimeoutException.class,
+                () ->
+                    rt.blockOn(
+                        r.body()
+                            .forEach(
+                                b -> got.add(StandardCharsets.ISO_8859_1.decode(b).toString()))));
+        assertEquals(List.of("abc"), got, "what came before the stall was read");
+        assertTrue(
+            e.getMessage().startsWith("reading the response body of GET /slow?q=1 from 127.0.0.1:"),
+            e.getMessage());
+        assertTrue(
+            e.getMessage().endsWith(": no bytes for 300 ms (the read timeout)"), e.getMessage());
+        assertEquals(0, client.idleConnections());
+        // The failed body stays failed.
+        assertThrows(Exception.class, () -> rt.blockOn(r.body().string()));
+      } finally {
+        release.countDown();
+      }
+    }
+  }
+
+  /**
+   * The read timeout limits each wait for bytes, not the whole body: a slow body that keeps coming
+   * is read whole.
+   */
+  @Test
+  void aSlowBodyThatKeepsComingOutlastsTheReadTimeout() throws Exception {
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  RawServer.readRequest(in);
+                  RawServer.write(out, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n");
+                  for (int k = 0; k < 24; k++) {
+                    Thread.sleep(50);
+                    RawServer.write(out, "1\r\n" + (char) ('a' + k) + "\r\n");
+                  }
+                  RawServer.write(out, "0\r\n\r\n");
+                  RawServer.readRequest(in); // keep the connection until the client leaves
+                });
+        Runtime rt = rt();
+        HttpClient client = HttpClient.builder().readTimeout(Duration.ofSeconds(1)).build()) {
+      Response r = rt.blockOn(client.get(raw.url("/")));
+      assertEquals("abcdefghijklmnopqrstuvwx", rt.blockOn(r.body().string()));
+      assertEquals(1, client.idleConnections(), "read to its end: pooled");
+    }
+  }
+
+  @Test
+  void aReadTimeoutMustBePositive() {
+    for (Duration d : new Duration[] {Duration.ZERO, Duration.ofMillis(-1)}) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> HttpClient.builder().readTimeout(d));
+      assertEquals("readTimeout must be positive: " + d, e.getMessage());
     }
   }
 

@@ -66,8 +66,10 @@ public final class ClientExchange implements Future<Response> {
    * @param connectTimeout the connect timeout
    * @param limits limits for response heads
    * @param userAgent the default {@code user-agent}, or null
+   * @param readTimeout the longest wait for the next bytes of a response body, or null for none
    */
-  public record Settings(Duration connectTimeout, H1Limits limits, String userAgent) {}
+  public record Settings(
+      Duration connectTimeout, H1Limits limits, String userAgent, Duration readTimeout) {}
 
   /**
    * Where to connect.
@@ -714,6 +716,8 @@ public final class ClientExchange implements Future<Response> {
     private final BodyDecoder decoder;
     private final boolean reusable;
     private final long length;
+    private Future<Void> idle; // the read timeout's timer, armed while a read waits for bytes
+    private Exception failure; // how it failed: a later read fails too, rather than end early
     private boolean finished;
     // cancelled before its end: the connection is closed and the rest gone, so a later read fails
     // rather than end as if the body were shorter
@@ -736,21 +740,44 @@ public final class ClientExchange implements Future<Response> {
       if (cancelled) {
         throw new IOException("the response body was cancelled before it was read to its end");
       }
+      if (failure != null) {
+        throw new IOException(
+            "the response body failed before its end: " + failure.getMessage(), failure);
+      }
       if (finished) return Stream.end();
       Poll<ByteBuffer> p;
       try {
         p = decoder.next(cx, c.in);
       } catch (HttpException e) {
-        finished = true;
-        c.close();
         // The decoder speaks for a server (400, 431 for a bad request body); here the bad body
         // is upstream's, as a bad response head is (502).
-        throw new HttpException(Status.BAD_GATEWAY, "invalid response body: " + e.getMessage(), e);
+        throw fail(
+            new HttpException(Status.BAD_GATEWAY, "invalid response body: " + e.getMessage(), e));
       } catch (Exception e) {
-        finished = true;
-        c.close();
-        throw e;
+        throw fail(e);
       }
+      if (p.isPending()) {
+        Duration limit = settings.readTimeout();
+        if (limit != null) {
+          if (idle == null) idle = Time.sleep(limit);
+          if (idle.poll(cx).isReady()) {
+            idle = null;
+            throw fail(
+                new TimeoutException(
+                    "reading the response body of "
+                        + request.method()
+                        + " "
+                        + target
+                        + " from "
+                        + origin.hostPort()
+                        + ": no bytes for "
+                        + limit.toMillis()
+                        + " ms (the read timeout)"));
+          }
+        }
+        return p;
+      }
+      disarm();
       if (Stream.isEnd(p)) {
         finished = true;
         if (reusable && !c.in.buffer().hasRemaining()) pool.give(c, Time.now());
@@ -759,8 +786,26 @@ public final class ClientExchange implements Future<Response> {
       return p;
     }
 
+    /** Ends the body with {@code e}: the connection is closed; {@return e}, to be thrown} */
+    private Exception fail(Exception e) {
+      disarm();
+      failure = e;
+      finished = true;
+      c.close();
+      return e;
+    }
+
+    private void disarm() {
+      Future<Void> timer = idle;
+      if (timer != null) {
+        idle = null;
+        timer.cancel();
+      }
+    }
+
     @Override
     public void cancel() {
+      disarm();
       if (!finished) {
         finished = true;
         cancelled = true;
