@@ -607,10 +607,10 @@ public final class HttpServer implements AutoCloseable {
     /**
      * Sets whether a client may close its side of the connection after its request and still get
      * the answer (default false, as hyper's {@code half_close}). By default the server reads while
-     * the application answers a request without a body, and takes an end of stream for a client
-     * that left: the application's future is cancelled and nothing is sent ({@link
-     * ServerMetrics#clientsGone()}). With {@code true}, such a request is answered and the
-     * connection closed after it; only a reset then counts as a client gone.
+     * the application answers a request without a body (or whose body it has read to its end), and
+     * takes an end of stream for a client that left: the application's future is cancelled and
+     * nothing is sent ({@link ServerMetrics#clientsGone()}). With {@code true}, such a request is
+     * answered and the connection closed after it; only a reset then counts as a client gone.
      *
      * @param allow whether half-closed clients are answered
      * @return this

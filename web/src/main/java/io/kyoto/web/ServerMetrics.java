@@ -32,9 +32,10 @@ package io.kyoto.web;
  *     (answered 408, counted in {@code rejectedRequests} too)
  * @param sendTimeouts connections cut off because the client took no output for the send timeout
  * @param upgrades connections handed over to the protocol of a {@code 101} response
- * @param clientsGone requests (without a body) whose client closed or reset the connection while
- *     the application was still answering: the application's future, or its streamed response body
- *     waiting for its next chunk (events, a long poll), was cancelled
+ * @param clientsGone requests (without a body, or whose body the application had read to its end)
+ *     whose client closed or reset the connection while the application was still answering: the
+ *     application's future, or its streamed response body waiting for its next chunk (events, a
+ *     long poll), was cancelled
  */
 public record ServerMetrics(
     long acceptedConnections,

@@ -100,17 +100,18 @@ class ClientGoneTest {
   }
 
   @Test
-  void aRequestWithABodyIsNotWatched() throws Exception {
+  void aRequestWhoseBodyIsNotReadToItsEndIsNotWatched() throws Exception {
     // The application may read the body from the connection's buffer on another task: the
-    // connection does not read on its own then, and the handler runs to its end.
+    // connection does not read on its own then, and the handler runs to its end. Here it reads
+    // 1 byte of 2 (so the body's end is not reached) and then takes its time.
     CountDownLatch done = new CountDownLatch(1);
-    Service<Request, Response> echo =
+    Service<Request, Response> partial =
         Router.create()
             .post("/upload")
             .handleAsync(
                 req ->
                     req.body()
-                        .bytes(1024)
+                        .next()
                         .flatMap(b -> Time.sleep(Duration.ofMillis(300)))
                         .map(
                             v -> {
@@ -118,13 +119,78 @@ class ClientGoneTest {
                               return Response.text("ok\n");
                             }))
             .build();
-    try (ServerHarness h = new ServerHarness(echo)) {
+    try (ServerHarness h = new ServerHarness(partial)) {
       try (Socket s = h.socket()) {
-        s.getOutputStream()
-            .write("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi".getBytes());
+        OutputStream out = s.getOutputStream();
+        out.write("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nh".getBytes());
+        out.flush();
+        Thread.sleep(100);
+        out.write("i".getBytes()); // buffered, not read by the application
         Thread.sleep(100);
       }
       assertTrue(done.await(5, TimeUnit.SECONDS), "ran to its end");
+      assertEquals(0, h.server.metrics().clientsGone());
+    }
+  }
+
+  /**
+   * Once the application has read the request body to its end, the connection is watched as for a
+   * request without one: a handler that then takes its time (a JSON POST that calls a database) is
+   * cancelled when the client leaves.
+   */
+  @Test
+  void aClientThatLeavesAfterItsBodyWasReadCancelsTheHandler() throws Exception {
+    Service<Request, Response> upload =
+        Router.create()
+            .post("/upload")
+            .handleAsync(req -> req.body().bytes(1024).flatMap(b -> slow(Duration.ofSeconds(5))))
+            .build();
+    try (ServerHarness h = new ServerHarness(upload)) {
+      try (Socket s = h.socket()) {
+        s.getOutputStream()
+            .write("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi".getBytes());
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+      } // closed while the handler waits, its body read
+      assertTrue(cancelled.await(3, TimeUnit.SECONDS), "the handler was cancelled");
+      assertEquals(1, h.server.metrics().clientsGone());
+      assertEquals(0, h.server.metrics().responses());
+    }
+  }
+
+  /**
+   * A body read to its end on another task (the handler hands it to a spawned task and waits for
+   * it): the watch starts once that task has seen the end, and a pipelined request behind the body
+   * is still answered.
+   */
+  @Test
+  void aBodyReadOnAnotherTaskIsWatchedAfterItsEndAndPipelinedRequestsAreKept() throws Exception {
+    Service<Request, Response> upload =
+        Router.create()
+            .post("/upload")
+            .handleAsync(
+                req ->
+                    io.kyoto.runtime.Task.spawn(req.body().string())
+                        .flatMap(
+                            body ->
+                                Time.sleep(Duration.ofMillis(300))
+                                    .map(v -> Response.text("got " + body + "\n"))))
+            .get("/quick")
+            .handle(req -> Response.text("quick\n"))
+            .build();
+    try (ServerHarness h = new ServerHarness(upload)) {
+      try (Socket s = h.socket()) {
+        OutputStream out = s.getOutputStream();
+        out.write(
+            ("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+                    + "GET /quick HTTP/1.1\r\nHost: x\r\n\r\n")
+                .getBytes());
+        out.flush();
+        InputStream in = s.getInputStream();
+        String first = HttpServerTest.readResponse(in);
+        String second = HttpServerTest.readResponse(in);
+        assertTrue(first.startsWith("HTTP/1.1 200 ") && first.endsWith("got hello\n"), first);
+        assertTrue(second.startsWith("HTTP/1.1 200 ") && second.endsWith("quick\n"), second);
+      }
       assertEquals(0, h.server.metrics().clientsGone());
     }
   }

@@ -238,7 +238,7 @@ public final class H1Connection implements Future<Void> {
             r = failureResponse(e);
           }
           if (r == null) {
-            if (requestBody == null && clientLeft(cx)) {
+            if (watchable() && clientLeft(cx)) {
               // The client closed the connection while its request was being handled: nobody is
               // left to answer, so the handler is cancelled (hyper drops its future) instead of
               // running to its end and holding a graceful shutdown back for it.
@@ -306,16 +306,26 @@ public final class H1Connection implements Future<Void> {
   }
 
   /**
-   * While a request without a body is answered (its response future, or a streamed body that waits
-   * for its next chunk): reads what the client sends meanwhile (the next pipelined request, kept
-   * for later) and {@return whether it closed its side or reset the connection} A client that
-   * half-closes after its request is taken for gone, as by hyper's default ({@code
-   * h1_half_close(false)}), unless the server allows half-closed clients: then the answer goes out
-   * and the connection closes after it. Requests with a body are not watched: the application may
-   * be reading the body from this buffer on another task. Pending reads only register interest, so
-   * a handler that is simply slow costs nothing.
+   * While a request without a body (or whose body was read to its end) is answered (its response
+   * future, or a streamed body that waits for its next chunk): reads what the client sends
+   * meanwhile (the next pipelined request, kept for later) and {@return whether it closed its side
+   * or reset the connection} A client that half-closes after its request is taken for gone, as by
+   * hyper's default ({@code h1_half_close(false)}), unless the server allows half-closed clients:
+   * then the answer goes out and the connection closes after it. A request with a body is watched
+   * only once the application has read the body to its end ({@link #watchable()}). Pending reads
+   * only register interest, so a handler that is simply slow costs nothing.
    */
   private boolean peerHalfClosed; // halfClose(true): the client's end of stream was seen
+
+  /**
+   * {@return whether the connection may read while the request is answered} Without a request body,
+   * or once the application has read its body to the end: before that, the body's chunks are views
+   * into the connection's buffer, which a read here could overwrite, and the application may be
+   * reading it on another task.
+   */
+  private boolean watchable() {
+    return requestBody == null || requestBody.endSeen();
+  }
 
   private boolean clientLeft(Context cx) {
     try {
@@ -673,7 +683,7 @@ public final class H1Connection implements Future<Void> {
       if (p.isPending()) {
         // Nothing to send yet: push out what we have (server-sent events rely on it).
         if (!out.isEmpty()) flush(cx);
-        if (requestBody == null && clientLeft(cx)) {
+        if (watchable() && clientLeft(cx)) {
           // A stream that waits (events, a long poll) would notice only at its next write, which
           // may never come: the client left, so the body is cancelled and the connection closed.
           counters.clientLeft();
@@ -988,6 +998,11 @@ public final class H1Connection implements Future<Void> {
     // rather than end as if the body were shorter. Volatile: the application may read the body
     // on another task.
     private volatile boolean abandoned;
+    // The reader was handed the end: it holds no chunk of the connection's buffer any more (a
+    // chunk is valid until the next poll) and reads no further, so the connection's task may read
+    // into the buffer again, to watch for the client leaving. Volatile: the reader may be another
+    // task; its reads of the last chunk happen-before this write, and so before the refill.
+    private volatile boolean endSeen;
 
     IncomingBody(BodyDecoder decoder, long length, boolean expectContinue) {
       this.decoder = decoder;
@@ -1012,15 +1027,26 @@ public final class H1Connection implements Future<Void> {
             "the request body is no longer readable: it was cancelled, or its exchange ended,"
                 + " before it was read to its end");
       }
-      if (decoder.isDone()) return Stream.end();
+      if (decoder.isDone()) {
+        endSeen = true;
+        return Stream.end();
+      }
       int c = cont.get();
       if (c != NOT_NEEDED && c != SENT && !continueSentFor(cx)) return Poll.pending();
+      Poll<ByteBuffer> p;
       try {
-        return decoder.next(cx, in);
+        p = decoder.next(cx, in);
       } catch (Exception e) {
         keepAlive = false;
         throw e;
       }
+      if (Stream.isEnd(p)) endSeen = true;
+      return p;
+    }
+
+    /** {@return whether the reader has been handed the end, and so no longer uses the buffer} */
+    boolean endSeen() {
+      return endSeen;
     }
 
     /**
