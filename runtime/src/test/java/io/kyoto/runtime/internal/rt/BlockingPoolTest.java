@@ -116,4 +116,66 @@ class BlockingPoolTest {
       assertTrue(pool.awaitTermination(TimeUnit.SECONDS.toNanos(5)));
     }
   }
+
+  /**
+   * A burst of submits while the first thread's start is under way starts no other thread on the
+   * submitting thread (a JVM thread start is slow: a poll submitting 200 jobs used to hold its
+   * runtime thread for all of them); the new threads start the rest, at most {@link
+   * BlockingPool#FAN_OUT} each, until every job has a thread.
+   */
+  @Test
+  void aBurstStartsOneThreadOnTheSubmitterAndThePoolStartsTheRest() throws Exception {
+    try (Runtime rt = Runtime.builder().currentThread().build()) {
+      Thread submitter = Thread.currentThread();
+      java.util.Map<Thread, Integer> startsBy = new java.util.concurrent.ConcurrentHashMap<>();
+      AtomicReference<Thread> first = new AtomicReference<>();
+      BlockingPool pool =
+          new BlockingPool(
+              coreOf(rt),
+              128,
+              TimeUnit.SECONDS.toNanos(1),
+              t -> {
+                startsBy.merge(Thread.currentThread(), 1, Integer::sum);
+                if (!first.compareAndSet(null, t)) {
+                  t.start();
+                } // the first is started by the test, once the burst is queued
+              });
+      int jobs = 64;
+      CountDownLatch allRunning = new CountDownLatch(jobs);
+      CountDownLatch finished = new CountDownLatch(jobs);
+      for (int i = 0; i < jobs; i++) {
+        assertTrue(
+            pool.submit(
+                new BlockingPool.Job() {
+                  @Override
+                  public void run() {
+                    allRunning.countDown();
+                    try {
+                      allRunning.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                    finished.countDown();
+                  }
+
+                  @Override
+                  public void refuse() {}
+                }));
+      }
+      assertEquals(java.util.Map.of(submitter, 1), startsBy, "one start, on the submitter");
+      first.get().start();
+      assertTrue(allRunning.await(20, TimeUnit.SECONDS), "every job got a thread of its own");
+      assertTrue(finished.await(20, TimeUnit.SECONDS));
+      assertEquals(jobs, pool.threads());
+      assertEquals(1, startsBy.get(submitter));
+      assertEquals(jobs, startsBy.values().stream().mapToInt(Integer::intValue).sum());
+      startsBy.forEach(
+          (by, n) ->
+              assertTrue(
+                  by == submitter || n <= BlockingPool.FAN_OUT,
+                  by.getName() + " started " + n + " threads"));
+      pool.shutdown();
+      assertTrue(pool.awaitTermination(TimeUnit.SECONDS.toNanos(5)));
+    }
+  }
 }
