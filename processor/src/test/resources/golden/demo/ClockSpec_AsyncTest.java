@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 @Generated("io.kyoto.processor.AsyncTestProcessor")
 @SuppressWarnings({"deprecation", "removal", "rawtypes", "unchecked", "serial"})
+@DisplayName("ClockSpec")
 class ClockSpec_AsyncTest extends ClockSpec {
   /**
    * Creates an instance of the test class; JUnit calls this for each test.

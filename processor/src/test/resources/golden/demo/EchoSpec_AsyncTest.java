@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Generated("io.kyoto.processor.AsyncTestProcessor")
 @SuppressWarnings({"deprecation", "removal", "rawtypes", "unchecked", "serial"})
+@DisplayName("EchoSpec")
 class EchoSpec_AsyncTest extends EchoSpec {
   /**
    * Creates an instance of the test class; JUnit calls this for each test.

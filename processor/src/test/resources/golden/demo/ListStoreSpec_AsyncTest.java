@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Generated("io.kyoto.processor.AsyncTestProcessor")
 @SuppressWarnings({"deprecation", "removal", "rawtypes", "unchecked", "serial"})
+@DisplayName("ListStoreSpec")
 class ListStoreSpec_AsyncTest extends ListStoreSpec {
   /**
    * Creates an instance of the test class; JUnit calls this for each test.

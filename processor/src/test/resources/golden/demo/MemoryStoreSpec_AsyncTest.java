@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Generated("io.kyoto.processor.AsyncTestProcessor")
 @SuppressWarnings({"deprecation", "removal", "rawtypes", "unchecked", "serial"})
+@DisplayName("MemoryStoreSpec")
 class MemoryStoreSpec_AsyncTest extends MemoryStoreSpec {
   /**
    * Creates an instance of the test class; JUnit calls this for each test.

@@ -12,6 +12,7 @@ import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.TypeVariableName;
 import io.kyoto.processor.internal.Diagnostic;
 import io.kyoto.processor.internal.Diagnostics;
+import io.kyoto.processor.internal.DisplayNames;
 import io.kyoto.processor.internal.LocalDeclarations;
 import io.kyoto.processor.internal.Model;
 import io.kyoto.processor.internal.RuntimeOptions;
@@ -39,7 +40,6 @@ import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.TypeParameterElement;
 import javax.lang.model.element.VariableElement;
-import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.ExecutableType;
 import javax.lang.model.type.TypeKind;
@@ -104,6 +104,17 @@ public final class AsyncTestProcessor extends TypeProcessor {
 
   /** The qualified names of the superclasses of the concrete classes compiled. */
   private final Set<String> subclassed = new HashSet<>();
+
+  /** Computes JUnit's display names; created on first use, once the environment is known. */
+  private DisplayNames displayNames;
+
+  private DisplayNames displayNames() {
+    if (displayNames == null) {
+      displayNames =
+          new DisplayNames(processingEnv.getElementUtils(), processingEnv.getTypeUtils());
+    }
+    return displayNames;
+  }
 
   /**
    * {@return the concrete classes of the round that inherit {@code @AsyncTest} methods} They get a
@@ -685,24 +696,22 @@ public final class AsyncTestProcessor extends TypeProcessor {
 
   /**
    * The generated test of {@code method}: a {@code @Test}, or the method's {@code template}, with
-   * the method's annotations and parameters, that runs it on a fresh runtime per invocation.
+   * the method's annotations and parameters, that runs it on a fresh runtime per invocation,
+   * displayed as {@code displayName} unless the method names itself.
    */
   private MethodSpec testMethod(
       TypeElement type,
       ExecutableElement method,
       String testName,
+      String displayName,
       RuntimeOptions o,
       boolean template,
       boolean raw,
       ExecutableType member) {
     String userName = method.getSimpleName().toString();
     List<? extends VariableElement> parameters = method.getParameters();
-    // As JUnit would display the user's method: m(int, TestInfo).
-    String label =
-        userName
-            + parameters.stream()
-                .map(p -> simpleName(p.asType()))
-                .collect(Collectors.joining(", ", "(", ")"));
+    // As JUnit's standard generator would display the user's method: m(int, TestInfo).
+    String label = displayNames().standard(method);
     // The generated parameters keep the user's names, which JUnit shows ({argumentsWithNames}),
     // unless one would obscure a name the body uses.
     Set<String> names = new HashSet<>();
@@ -744,16 +753,13 @@ public final class AsyncTestProcessor extends TypeProcessor {
     // Jupiter reads annotations from the method it runs, this one: the user's test template and
     // argument sources, @Disabled, @Tag, @Timeout, @DisplayName... (or composed ones) on the
     // @AsyncTest method must be here.
-    boolean named = false;
     for (AnnotationMirror a : copiedAnnotations(method, ElementType.METHOD)) {
       spec.addAnnotation(copy(a, userName));
-      named |=
-          isMetaAnnotated(
-              a.getAnnotationType().asElement(), DISPLAY_NAME.canonicalName(), new HashSet<>());
     }
-    if (!named) {
+    if (!isNamed(method)) {
+      // As JUnit would display the user's method in the user's class, with its generator.
       spec.addAnnotation(
-          AnnotationSpec.builder(DISPLAY_NAME).addMember("value", "$S", label).build());
+          AnnotationSpec.builder(DISPLAY_NAME).addMember("value", "$S", displayName).build());
     }
     if (!raw) {
       method.getTypeParameters().forEach(v -> spec.addTypeVariable(TypeVariableName.get(v)));
@@ -849,6 +855,20 @@ public final class AsyncTestProcessor extends TypeProcessor {
         .build();
   }
 
+  /**
+   * Whether the user's method names itself: one of the annotations its generated test copies is
+   * {@code @DisplayName} or composed of it.
+   */
+  private boolean isNamed(ExecutableElement method) {
+    return copiedAnnotations(method, ElementType.METHOD).stream()
+        .anyMatch(
+            a ->
+                isMetaAnnotated(
+                    a.getAnnotationType().asElement(),
+                    DISPLAY_NAME.canonicalName(),
+                    new HashSet<>()));
+  }
+
   private static Diagnostic privateInSignature(
       String what, Element element, ExecutableElement method, TypeElement hidden) {
     return new Diagnostic(
@@ -874,16 +894,6 @@ public final class AsyncTestProcessor extends TypeProcessor {
   /** {@code type} as the generated code declares it: its erasure when the superclass is raw. */
   private TypeMirror declared(TypeMirror type, boolean raw) {
     return raw ? processingEnv.getTypeUtils().erasure(type) : type;
-  }
-
-  /** {@return the erasure of {@code type} as {@link Class#getSimpleName()} writes it} */
-  private String simpleName(TypeMirror type) {
-    TypeMirror erased = processingEnv.getTypeUtils().erasure(type);
-    return switch (erased) {
-      case ArrayType array -> simpleName(array.getComponentType()) + "[]";
-      case DeclaredType declared -> declared.asElement().getSimpleName().toString();
-      default -> erased.toString();
-    };
   }
 
   /** {@return {@code name(erasure, ...)}, to tell methods apart as the JVM does} */
@@ -915,8 +925,37 @@ public final class AsyncTestProcessor extends TypeProcessor {
             .addOriginatingElement(type);
     // Jupiter looks for the annotations that are not @Inherited (@Disabled, @DisplayName, the
     // @Enabled*/@Disabled* conditions) on the test class itself, which is this subclass.
+    boolean classNamed = false;
     for (AnnotationMirror a : jupiterAnnotations(type)) {
+      if (((TypeElement) a.getAnnotationType().asElement())
+          .getQualifiedName()
+          .contentEquals(DISPLAY_NAME.canonicalName())) {
+        continue; // written below, with the name JUnit would give the user's class
+      }
       test.addAnnotation(AnnotationSpec.get(a));
+      classNamed |=
+          isMetaAnnotated(
+              a.getAnnotationType().asElement(), DISPLAY_NAME.canonicalName(), new HashSet<>());
+    }
+    // Displayed as JUnit would display the user's class (its @DisplayName, or the name its
+    // display name generator gives it), not as Spec_AsyncTest; so are its tests, below. A
+    // generator of the user's own cannot run here: the standard names stand in, with a warning.
+    TypeElement custom = null;
+    List<String> standardNames = new ArrayList<>();
+    List<String> unnamed = new ArrayList<>();
+    boolean classUnnamed = false;
+    if (!classNamed) {
+      String className;
+      try {
+        className = displayNames().ofClass(type);
+      } catch (DisplayNames.CustomGenerator e) {
+        custom = e.generator();
+        className = displayNames().standard(type);
+        standardNames.add("`" + className + "`");
+        classUnnamed = true;
+      }
+      test.addAnnotation(
+          AnnotationSpec.builder(DISPLAY_NAME).addMember("value", "$S", className).build());
     }
     test.addMethod(
         MethodSpec.constructorBuilder()
@@ -953,13 +992,46 @@ public final class AsyncTestProcessor extends TypeProcessor {
               ? null
               : (ExecutableType)
                   processingEnv.getTypeUtils().asMemberOf((DeclaredType) type.asType(), method);
-      test.addMethod(testMethod(type, method, testName, options.get(i), template, raw, member));
+      String displayName = displayNames().standard(method);
+      if (!isNamed(method)) {
+        try {
+          displayName = displayNames().ofMethod(type, method);
+        } catch (DisplayNames.CustomGenerator e) {
+          custom = e.generator();
+          standardNames.add("`" + displayName + "`");
+          unnamed.add("`" + userName + "`");
+        }
+      }
+      test.addMethod(
+          testMethod(type, method, testName, displayName, options.get(i), template, raw, member));
       if (template && !method.getModifiers().contains(Modifier.FINAL)) {
         MethodSpec hiding = hidingOverride(method, testName, raw, member);
         if (hiding != null) {
           test.addMethod(hiding);
         }
       }
+    }
+    if (custom != null) {
+      List<String> where = new ArrayList<>();
+      if (!unnamed.isEmpty()) {
+        where.add(
+            "the `@AsyncTest` method"
+                + (unnamed.size() > 1 ? "s " : " ")
+                + String.join(", ", unnamed));
+      }
+      if (classUnnamed) {
+        where.add("the class `" + type.getSimpleName() + "`");
+      }
+      processingEnv
+          .getMessager()
+          .printMessage(
+              javax.tools.Diagnostic.Kind.WARNING,
+              Diagnostics.TEST_019_CUSTOM_DISPLAY_NAME_GENERATOR.formatted(
+                  type.getSimpleName(),
+                  custom.getQualifiedName(),
+                  String.join(", ", standardNames),
+                  String.join(" and on ", where)),
+              type);
     }
     generatedNames.add((user.packageName().isEmpty() ? "" : user.packageName() + ".") + name);
     try {

@@ -195,6 +195,15 @@ public final class Diagnostics {
           + " JUnit would report on every run that it must not return a value and will not be"
           + " executed; remove `final`";
 
+  /**
+   * A warning: the class of {@code @AsyncTest} methods is displayed by a display name generator of
+   * the user's own, which the processor cannot run to name the generated tests.
+   */
+  public static final String TEST_019_CUSTOM_DISPLAY_NAME_GENERATOR =
+      "[KYOTO-TEST-019] `%s` uses the display name generator `%s`, which the processor cannot run"
+          + " at compile time to name the generated tests as JUnit would: they are displayed with"
+          + " JUnit's standard names instead (%s); put `@DisplayName` on %s to choose their names";
+
   // @Select.
 
   /** More branches than the enabled mask holds. */

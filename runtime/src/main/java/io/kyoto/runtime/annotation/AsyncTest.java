@@ -20,20 +20,21 @@ import java.lang.annotation.Target;
  * followed by {@code _AsyncTest} (for example {@code EchoTests_AsyncTest}), which matches Maven
  * Surefire's default {@code **}{@code /*Test.java} include. For each annotated method {@code m} it
  * declares a Jupiter test method {@code m_async}, a {@code @Test} (or the test template {@code m}
- * is, see below), with the parameters of {@code m}, displayed as JUnit displays {@code m} ({@code
- * m()}, {@code m(int, TestInfo)}) and carrying the annotations of {@code m} that JUnit and its
- * extensions can see: those retained at run time ({@code @Disabled}, {@code @Tag},
- * {@code @Timeout}, {@code @DisplayName}, argument sources, an extension's own, or annotations
- * composed of them), but not {@code java.lang}'s ({@code @Deprecated}, {@code @SafeVarargs}). Each
- * time JUnit runs it, it builds a fresh runtime from these options with every driver enabled,
- * {@linkplain io.kyoto.runtime.Runtime#blockOn blocks on} {@code m(...)} (bounded by {@link
- * #timeout()} through {@link io.kyoto.runtime.Time#timeoutWithDump}), and closes the runtime. A
- * failure is the user's own exception and stack trace. Being a subclass, the generated class
- * inherits the user's {@code @BeforeEach}, {@code @AfterEach}, {@code @BeforeAll},
- * {@code @AfterAll} methods, {@code @MethodSource} factories and {@code @FieldSource} fields, and
- * class-level extensions, and it carries the class's JUnit annotations that Java does not inherit
- * ({@code @Disabled}, {@code @DisplayName}); the user's method itself is not a test, so it runs
- * only through the generated one.
+ * is, see below), with the parameters of {@code m}, displayed as JUnit would display {@code m}
+ * ({@code m()}, {@code m(int, TestInfo)} by default; see <b>Display names</b>) and carrying the
+ * annotations of {@code m} that JUnit and its extensions can see: those retained at run time
+ * ({@code @Disabled}, {@code @Tag}, {@code @Timeout}, {@code @DisplayName}, argument sources, an
+ * extension's own, or annotations composed of them), but not {@code java.lang}'s
+ * ({@code @Deprecated}, {@code @SafeVarargs}). Each time JUnit runs it, it builds a fresh runtime
+ * from these options with every driver enabled, {@linkplain io.kyoto.runtime.Runtime#blockOn blocks
+ * on} {@code m(...)} (bounded by {@link #timeout()} through {@link
+ * io.kyoto.runtime.Time#timeoutWithDump}), and closes the runtime. A failure is the user's own
+ * exception and stack trace. Being a subclass, the generated class inherits the user's
+ * {@code @BeforeEach}, {@code @AfterEach}, {@code @BeforeAll}, {@code @AfterAll} methods,
+ * {@code @MethodSource} factories and {@code @FieldSource} fields, and class-level extensions, and
+ * it carries the class's JUnit annotations that Java does not inherit ({@code @Disabled},
+ * {@code @DisplayName}); the user's method itself is not a test, so it runs only through the
+ * generated one.
  *
  * <p><b>Parameters, parameterized and repeated tests.</b> The generated test declares the
  * parameters of {@code m}, with their types (type arguments included) and annotations
@@ -70,6 +71,27 @@ import java.lang.annotation.Target;
  * may therefore not be {@code final}. The generated test cannot be of two kinds, nor a
  * {@code @Test} the user wrote (it generates its own) or a {@code @TestFactory}: the processor
  * reports these as errors.
+ *
+ * <p><b>Display names.</b> The generated class and its tests are displayed as JUnit would display
+ * the user's class and its methods. The class by its {@code @DisplayName}, and otherwise the class
+ * and the methods by the display name generator JUnit would use for the user's class: the first
+ * {@code @DisplayNameGeneration} (or annotation composed of it, such as
+ * {@code @IndicativeSentencesGeneration}) on the class, on the interfaces it implements or on its
+ * superclasses, searched as JUnit searches them (not on enclosing classes, which JUnit searches
+ * only for {@code @Nested} inner classes). The processor computes the names of JUnit's own
+ * generators ({@code Standard}, {@code Simple}, {@code ReplaceUnderscores}, {@code
+ * IndicativeSentences} with its separator, its fragment generator and {@code @SentenceFragment}s)
+ * and writes them as the generated class's and tests' {@code @DisplayName}; a method's own
+ * {@code @DisplayName} still wins. With {@code ReplaceUnderscores}, {@code adding_two_numbers()} is
+ * displayed {@code adding two numbers}, as a plain JUnit test would be. A generator of the user's
+ * own cannot run at compile time: the generated class and tests keep JUnit's standard names ({@code
+ * Spec}, {@code m()}, {@code m(int)}) and the processor warns ({@code [KYOTO-TEST-019]}); put
+ * {@code @DisplayName} on the methods, and on the class, to name them. The processor cannot see the
+ * configuration parameter {@code junit.jupiter.displayname.generator.default} (set in {@code
+ * junit-platform.properties}, a test resource the compiler does not read): it names a class without
+ * {@code @DisplayNameGeneration} as JUnit's default generator, {@code Standard}, does; with another
+ * project-wide default, put {@code @DisplayNameGeneration} on the test classes or on a common base
+ * class (the annotation is inherited).
  *
  * <p><b>Abstract bases and inheritance.</b> As JUnit runs the tests a class inherits, the
  * {@code @AsyncTest} methods a class inherits from its superclasses are tests of that class: an
