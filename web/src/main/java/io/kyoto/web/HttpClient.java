@@ -338,7 +338,7 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
                               settings,
                               pool));
     }
-    if (redirectsLeft <= 0) return response;
+    if (maxRedirects == 0) return response; // redirects are the caller's
     return response.flatMap(
         r -> {
           int code = r.status().code();
@@ -369,6 +369,23 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
           if (!sameOrigin(uri, to)) {
             // Credentials meant for one origin are not handed to another (as reqwest and curl).
             for (String name : CREDENTIALS) next.headers().remove(name);
+          }
+          if (redirectsLeft <= 0) {
+            r.body().cancel();
+            throw new TooManyRedirectsException(
+                request.method()
+                    + " "
+                    + withoutUserinfo(request.target())
+                    + ": stopped after "
+                    + maxRedirects
+                    + " redirects (followRedirects("
+                    + maxRedirects
+                    + ")); this one was "
+                    + code
+                    + " to "
+                    + location,
+                code,
+                location);
           }
           return skim(r.body()).flatMap(v -> sendFollowing(next, redirectsLeft - 1));
         });
@@ -862,7 +879,10 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
      * one that is no URL even then ends the redirects, as in reqwest: that 3xx is the response. A
      * followed 3xx's own body is read and discarded when it is at most 64 KiB, so its connection is
      * reused; a longer one (or one that fails) is dropped with its connection, as reqwest drops it,
-     * and the redirect goes on.
+     * and the redirect goes on. A redirect past the {@code max}-th fails the request with a {@link
+     * TooManyRedirectsException} (a loop, or a longer chain; as curl, reqwest and Go), rather than
+     * be returned as the response: with redirects on, a 3xx response is one that could not be
+     * followed (a streamed body that cannot be sent twice, a {@code Location} that is no URL).
      *
      * @param max zero or more
      * @return this

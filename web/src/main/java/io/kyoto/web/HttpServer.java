@@ -79,6 +79,10 @@ public final class HttpServer implements AutoCloseable {
   private final TlsAcceptor tls; // null: plain HTTP
   private final CancellationToken shutdown = new CancellationToken();
   private final TaskTracker tracker = new TaskTracker();
+  // Connection tasks made and not finished: counted before they are spawned, so a request never
+  // sees its own connection missing (`live` only gets a task's handle after the spawn).
+  private final java.util.concurrent.atomic.AtomicInteger open =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Set<AbortHandle> live = ConcurrentHashMap.newKeySet();
   // close() was called or the shutdown deadline passed: a task registered after the sweep of
   // `live` is aborted at once
@@ -138,7 +142,7 @@ public final class HttpServer implements AutoCloseable {
    * rejections, failures and timeouts since it was bound} See {@link ServerMetrics}.
    */
   public ServerMetrics metrics() {
-    return counters.snapshot(accepted.get(), live.size());
+    return counters.snapshot(accepted.get(), open.get());
   }
 
   /**
@@ -148,7 +152,7 @@ public final class HttpServer implements AutoCloseable {
    * its protocol it may count twice for a moment.
    */
   public int openConnections() {
-    return live.size();
+    return open.get();
   }
 
   /**
@@ -439,6 +443,7 @@ public final class HttpServer implements AutoCloseable {
     LiveTask(Future<Void> inner, Runnable release) {
       this.inner = inner;
       this.release = release;
+      open.incrementAndGet();
     }
 
     @Override
@@ -466,6 +471,7 @@ public final class HttpServer implements AutoCloseable {
     private void done() {
       if (finished) return;
       finished = true;
+      open.decrementAndGet();
       AbortHandle h = handle;
       if (h != null) live.remove(h);
       release.run();
@@ -592,9 +598,11 @@ public final class HttpServer implements AutoCloseable {
      * the server's output: a response or its body, the rest of a final response on a connection
      * that closes (after {@code connection: close}, an error such as 400, 413 or 431, or during
      * graceful shutdown), and the TLS {@code close_notify}. A client that stops reading is then cut
-     * off: the socket is closed without waiting further, and what it has not received is lost. The
-     * clock restarts whenever the client takes more bytes, so a slow but live download of any size
-     * completes.
+     * off: the socket is closed without waiting further, and what the server had not written yet is
+     * lost; the bytes already in the kernel's send buffer are still delivered if the client reads
+     * later (an orderly close, as nginx's default {@code reset_timedout_connection off}), so that
+     * memory is held until it does or the connection times out in the kernel. The clock restarts
+     * whenever the client takes more bytes, so a slow but live download of any size completes.
      *
      * @param timeout positive
      * @return this

@@ -115,6 +115,37 @@ class HttpClientFaultsTest {
   }
 
   @Test
+  void aRedirectLoopFailsAfterTheLimitInsteadOfReturningTheLast3xx() throws Exception {
+    AtomicInteger hops = new AtomicInteger();
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  while (RawServer.readRequest(in) != null) {
+                    hops.incrementAndGet();
+                    RawServer.write(
+                        out, "HTTP/1.1 302 Found\r\nlocation: /loop\r\ncontent-length: 0\r\n\r\n");
+                  }
+                });
+        Runtime rt = rt();
+        HttpClient client = HttpClient.builder().followRedirects(5).build()) {
+      TooManyRedirectsException e =
+          assertThrows(
+              TooManyRedirectsException.class, () -> rt.blockOn(client.get(raw.url("/start"))));
+      assertEquals(6, hops.get(), "the request and its 5 redirects");
+      assertEquals(302, e.status());
+      assertEquals("/loop", e.location());
+      assertTrue(
+          e.getMessage().startsWith("GET http://127.0.0.1:")
+              && e.getMessage()
+                  .endsWith(
+                      "/loop: stopped after 5 redirects (followRedirects(5)); this one was 302 to /loop"),
+          e.getMessage());
+      // Each empty 302 gave its connection back at once: one connection served all six.
+      assertEquals(1, client.idleConnections(), "no connection left checked out");
+    }
+  }
+
+  @Test
   void aReadTimeoutMustBePositive() {
     for (Duration d : new Duration[] {Duration.ZERO, Duration.ofMillis(-1)}) {
       IllegalArgumentException e =

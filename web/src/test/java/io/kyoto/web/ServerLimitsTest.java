@@ -278,4 +278,25 @@ class ServerLimitsTest {
       }
     }
   }
+
+  /**
+   * A request always finds its own connection counted: the count is taken before the connection's
+   * task is spawned (the list of live tasks only gets the task after, and a probe once read 0 from
+   * inside a request).
+   */
+  @Test
+  void aRequestSeesItsOwnConnectionCounted() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<HttpServer> server =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Service<Request, Response> app =
+        Service.of(req -> Futures.ready(Response.text("" + server.get().openConnections())));
+    try (ServerHarness h = new ServerHarness(app)) {
+      server.set(h.server);
+      for (int i = 0; i < 50; i++) {
+        String r = h.exchangeUntilClose("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        int open = Integer.parseInt(r.substring(r.indexOf("\r\n\r\n") + 4).trim());
+        assertTrue(open >= 1, "request " + i + " saw " + open + " open connections");
+      }
+    }
+  }
 }

@@ -715,7 +715,14 @@ public final class WebSocket implements Stream<Message> {
 
   private static byte[] closePayload(int code, String reason) {
     if (code == NO_STATUS) {
-      if (!reason.isEmpty()) throw new IllegalArgumentException("a reason needs a close code");
+      if (!reason.isEmpty()) {
+        // 1005 is sent as a close frame without a body (RFC 6455 section 7.4.1): no room for one
+        throw new IllegalArgumentException(
+            "1005 (no status code) sends a close frame without a body, so it cannot carry the"
+                + " reason \""
+                + reason
+                + "\"; give a sendable code such as 1000 (normal closure)");
+      }
       return EMPTY;
     }
     if (!isSendableCloseCode(code)) throw new IllegalArgumentException("bad close code " + code);

@@ -568,6 +568,10 @@ class WebSocketTest {
       c.settle();
       assertEquals(3, errors.get().size());
       for (Exception e : errors.get()) assertInstanceOf(IllegalArgumentException.class, e);
+      assertEquals(
+          "1005 (no status code) sends a close frame without a body, so it cannot carry the"
+              + " reason \"reason\"; give a sendable code such as 1000 (normal closure)",
+          errors.get().get(1).getMessage());
       assertEquals(1000, c.read().closeCode(), "nothing bad was sent; the handler closed normally");
     }
   }
