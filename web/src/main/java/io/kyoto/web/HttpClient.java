@@ -34,7 +34,10 @@ import java.util.concurrent.TimeoutException;
  * <p>The response arrives as soon as its head is read; its {@link Body} streams from the
  * connection, which goes back to the pool once the body has been read to its end. <b>Read or cancel
  * every response body</b>: a body left unread keeps its connection. Cancelling a body (or the
- * response future) closes the connection.
+ * response future) closes the connection. As a backstop, a body dropped unread is found by the
+ * garbage collector: its connection is then closed and a warning (logger {@code
+ * io.kyoto.web.HttpClient}) names the request, at most one a second; until the collector gets to
+ * it, the connection stays open.
  *
  * <p>A body the server cuts off before its declared end (its {@code Content-Length}, or the last
  * chunk) fails its read with an {@link java.io.EOFException}, never ends as if it were whole; only

@@ -716,6 +716,7 @@ public final class ClientExchange implements Future<Response> {
     private final BodyDecoder decoder;
     private final boolean reusable;
     private final long length;
+    private final UnreadBodies.Watch watch;
     private Future<Void> idle; // the read timeout's timer, armed while a read waits for bytes
     private Exception failure; // how it failed: a later read fails too, rather than end early
     private boolean finished;
@@ -728,6 +729,9 @@ public final class ClientExchange implements Future<Response> {
       this.decoder = decoder;
       this.reusable = reusable;
       this.length = length;
+      this.watch =
+          UnreadBodies.watch(
+              this, c, request.method() + " " + target + " from " + origin.hostPort());
     }
 
     @Override
@@ -780,6 +784,7 @@ public final class ClientExchange implements Future<Response> {
       disarm();
       if (Stream.isEnd(p)) {
         finished = true;
+        watch.done(); // before the pool may hand the connection to another exchange
         if (reusable && !c.in.buffer().hasRemaining()) pool.give(c, Time.now());
         else c.close();
       }
@@ -791,6 +796,7 @@ public final class ClientExchange implements Future<Response> {
       disarm();
       failure = e;
       finished = true;
+      watch.done();
       c.close();
       return e;
     }
@@ -809,6 +815,7 @@ public final class ClientExchange implements Future<Response> {
       if (!finished) {
         finished = true;
         cancelled = true;
+        watch.done();
         c.close();
       }
     }

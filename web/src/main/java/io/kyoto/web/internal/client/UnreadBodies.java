@@ -1,0 +1,106 @@
+package io.kyoto.web.internal.client;
+
+import java.lang.ref.Cleaner;
+
+/**
+ * The backstop for a response body dropped without being read to its end or cancelled: its
+ * connection stays checked out of the pool, open, for as long as the process runs, since nothing
+ * else will ever read or close it. When the collector finds such a body unreachable, its connection
+ * is closed here and a warning (logger {@code io.kyoto.web.HttpClient}) names the request, at most
+ * one a second (each saying how many it stands for). Netty reports leaked buffers the same way.
+ *
+ * <p>The report comes when the collector gets to the body, possibly much later; reading or
+ * cancelling every body is still the rule ({@code HttpClient}'s class documentation). A body that
+ * ended, failed or was cancelled is {@linkplain Watch#done() done}: its connection is the pool's
+ * (or closed) and the cleaner leaves it alone. The cleaner's thread ({@code kyoto-unread-bodies}, a
+ * daemon) starts with the first response that has a body.
+ */
+final class UnreadBodies {
+  private UnreadBodies() {}
+
+  /** Tests see the requests reported here. */
+  static volatile java.util.function.Consumer<String> onReport;
+
+  private static final class Holder {
+    static final Cleaner CLEANER =
+        Cleaner.create(
+            r -> {
+              Thread t = new Thread(r, "kyoto-unread-bodies");
+              t.setDaemon(true);
+              return t;
+            });
+    static final System.Logger LOG = System.getLogger("io.kyoto.web.HttpClient");
+  }
+
+  /** One body's watch; its action holds the connection and the request's name, never the body. */
+  static final class Watch implements Runnable {
+    private final ClientConnection connection;
+    private final String request;
+    private volatile boolean done;
+
+    Watch(ClientConnection connection, String request) {
+      this.connection = connection;
+      this.request = request;
+    }
+
+    /** The body ended, failed or was cancelled: its connection is no longer this watch's. */
+    void done() {
+      done = true;
+    }
+
+    @Override
+    public void run() {
+      if (done) {
+        return;
+      }
+      try {
+        connection.close();
+      } catch (RuntimeException e) {
+        // closing a socket nobody uses any more: nothing to tell anyone beyond the report
+      }
+      var hook = onReport;
+      if (hook != null) {
+        hook.accept(request);
+      }
+      report(request);
+    }
+  }
+
+  /**
+   * Watches {@code body}, which holds {@code connection}, until it is done or collected.
+   *
+   * @param body the body
+   * @param connection its connection
+   * @param request the request, for the report: {@code GET /path from host:port}
+   * @return the watch, to be marked done
+   */
+  static Watch watch(Object body, ClientConnection connection, String request) {
+    Watch w = new Watch(connection, request);
+    Holder.CLEANER.register(body, w);
+    return w;
+  }
+
+  // Rate limit, on the cleaner's one thread.
+  private static long lastReport = Long.MIN_VALUE / 2;
+  private static long suppressed;
+
+  private static void report(String request) {
+    long now = System.nanoTime();
+    if (now - lastReport < 1_000_000_000L) {
+      suppressed++;
+      return;
+    }
+    lastReport = now;
+    String m =
+        "the response body of "
+            + request
+            + " was garbage-collected unread: neither read to its end nor cancelled, it held its"
+            + " connection open until now (closed). Read every response body (body().string(),"
+            + " bytes(), drain()) or cancel it (body().cancel())";
+    if (suppressed > 0) {
+      m += " (" + suppressed + " more such bodies since the last report were not logged)";
+      suppressed = 0;
+    }
+    Holder.LOG.log(System.Logger.Level.WARNING, m);
+  }
+}
