@@ -147,28 +147,13 @@ class HttpClientFaultsTest {
 
   /**
    * A response dropped without its body being read or cancelled: once the collector finds it, its
-   * connection is closed (the server sees the end of the stream) and a warning names the request.
-   * Before, the connection stayed open for as long as the process ran.
+   * connection is closed (the server sees the end of the stream). Before, the connection stayed
+   * open for as long as the process ran. (The warning's text: {@code UnreadBodiesTest}; other
+   * tests' dropped bodies log here too, rate-limited, so this test does not look for it.)
    */
   @Test
   void aBodyDroppedUnreadHasItsConnectionClosedWhenCollected() throws Exception {
     CountDownLatch serverSawEnd = new CountDownLatch(1);
-    java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.kyoto.web.HttpClient");
-    java.util.logging.Handler capture =
-        new java.util.logging.Handler() {
-          @Override
-          public void publish(java.util.logging.LogRecord r) {
-            warnings.add(r.getMessage());
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    log.addHandler(capture);
     try (RawServer raw =
             new RawServer(
                 (i, s, in, out) -> {
@@ -186,13 +171,6 @@ class HttpClientFaultsTest {
         serverSawEnd.await(50, TimeUnit.MILLISECONDS);
       }
       assertEquals(0, serverSawEnd.getCount(), "the dropped body's connection was closed");
-      for (int i = 0; i < 100 && warnings.isEmpty(); i++) Thread.sleep(10);
-      assertEquals(1, warnings.size(), warnings.toString());
-      assertTrue(
-          warnings.get(0).startsWith("the response body of GET /dropped from 127.0.0.1:"),
-          warnings.get(0));
-    } finally {
-      log.removeHandler(capture);
     }
   }
 

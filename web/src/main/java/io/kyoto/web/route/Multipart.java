@@ -107,6 +107,20 @@ public record Multipart(List<Part> parts) {
   }
 
   /**
+   * {@return the first part named {@code name}} For a part the handler cannot do without: the
+   * request is answered 400 when the form has none, as a missing query parameter or cookie is
+   * ({@link Filters}), instead of a {@code NullPointerException} and a 500.
+   *
+   * @param name the field name
+   * @throws Rejection 400 {@code missing form part <name>} if there is none
+   */
+  public Part requiredPart(String name) throws Rejection {
+    Part p = part(name);
+    if (p == null) throw Rejection.badRequest("missing form part " + name);
+    return p;
+  }
+
+  /**
    * {@return every part named {@code name}, in order (a multiple file input sends several)}
    *
    * @param name the field name

@@ -84,6 +84,17 @@ class MultipartTest {
   }
 
   @Test
+  void aRequiredPartThatIsMissingIsA400NamingIt() throws Exception {
+    Multipart form =
+        Multipart.parse(
+            "b", ascii("--b\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nx\r\n--b--"));
+    assertEquals("x", form.requiredPart("title").text());
+    Rejection e = assertThrows(Rejection.class, () -> form.requiredPart("file"));
+    assertEquals(400, e.status().code());
+    assertEquals("missing form part file", e.getMessage());
+  }
+
+  @Test
   void malformedBodiesAreRejectedWithTheReason() {
     String ok = "Content-Disposition: form-data; name=\"a\"\r\n\r\nx";
     assertEquals(

@@ -80,6 +80,19 @@ final class UnreadBodies {
     return w;
   }
 
+  /**
+   * {@return the report's message}
+   *
+   * @param request the request: {@code GET /path from host:port}
+   */
+  static String message(String request) {
+    return "the response body of "
+        + request
+        + " was garbage-collected unread: neither read to its end nor cancelled, it held its"
+        + " connection open until now (closed). Read every response body (body().string(),"
+        + " bytes(), drain()) or cancel it (body().cancel())";
+  }
+
   // Rate limit, on the cleaner's one thread.
   private static long lastReport = Long.MIN_VALUE / 2;
   private static long suppressed;
@@ -91,12 +104,7 @@ final class UnreadBodies {
       return;
     }
     lastReport = now;
-    String m =
-        "the response body of "
-            + request
-            + " was garbage-collected unread: neither read to its end nor cancelled, it held its"
-            + " connection open until now (closed). Read every response body (body().string(),"
-            + " bytes(), drain()) or cancel it (body().cancel())";
+    String m = message(request);
     if (suppressed > 0) {
       m += " (" + suppressed + " more such bodies since the last report were not logged)";
       suppressed = 0;

@@ -93,9 +93,12 @@ public final class ResponseHeadParser {
         while (i < window) {
           c = buf.get(i);
           if (c == CR) break;
+          if (c == LF) throw bareLf();
           if (!H1Syntax.isFieldByte(c)) throw new HttpException(BAD, "invalid reason phrase");
           i++;
         }
+      } else if (c == LF) {
+        throw bareLf();
       } else if (c != CR) {
         throw new HttpException(BAD, "malformed status line");
       }
@@ -108,10 +111,11 @@ public final class ResponseHeadParser {
     int reasonEnd = i;
     int major = buf.get(start + 5) - '0';
     int minor = buf.get(start + 7) - '0';
-    if (major != 1 || minor > 1) {
+    if (major != 1) {
       throw new HttpException(BAD, "unsupported response version HTTP/" + major + "." + minor);
     }
-    Version version = minor == 1 ? Version.HTTP_1_1 : Version.HTTP_1_0;
+    // RFC 9112 §2.3: a higher minor version is processed as the highest one implemented.
+    Version version = minor == 0 ? Version.HTTP_1_0 : Version.HTTP_1_1;
     int code =
         (buf.get(start + 9) - '0') * 100
             + (buf.get(start + 10) - '0') * 10
@@ -193,5 +197,13 @@ public final class ResponseHeadParser {
       return new ResponseHead(version, status, h, length, false, keepAlive);
     }
     return new ResponseHead(version, status, h, -1, false, false);
+  }
+
+  /**
+   * A status line ended by a lone LF, which this parser does not accept (nor does it in fields).
+   */
+  private static HttpException bareLf() {
+    return new HttpException(
+        BAD, "bare LF ending the status line: lines must end with CRLF (RFC 9112 section 2.2)");
   }
 }

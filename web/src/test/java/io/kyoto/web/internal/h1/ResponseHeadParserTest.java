@@ -74,6 +74,24 @@ class ResponseHeadParserTest {
   }
 
   @Test
+  void aHigherMinorVersionIsReadAsHttp11() throws Exception {
+    // RFC 9112 §2.3, as the server reads requests.
+    ResponseHead h = parse("HTTP/1.2 200 OK\r\nContent-Length: 0\r\n\r\n", Method.GET);
+    assertEquals(Version.HTTP_1_1, h.version());
+    assertTrue(h.keepAlive());
+  }
+
+  @Test
+  void aBareLfEndingTheStatusLineIsNamed() {
+    for (String s : new String[] {"HTTP/1.1 200 OK\nContent-Length: 0\n\n", "HTTP/1.1 200\n\n"}) {
+      HttpException e = assertThrows(HttpException.class, () -> parse(s, Method.GET));
+      assertEquals(
+          "bare LF ending the status line: lines must end with CRLF (RFC 9112 section 2.2)",
+          e.getMessage());
+    }
+  }
+
+  @Test
   void byteByByte() throws Exception {
     String s = "HTTP/1.1 201 Created Here\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n";
     byte[] all = bytes(s);
