@@ -225,6 +225,10 @@ public final class Json {
   private static final java.util.regex.Pattern QUALIFIED =
       java.util.regex.Pattern.compile("`((?:[A-Za-z_][\\w]*\\.)+[A-Za-z_][\\w$]*)`");
 
+  private static final java.util.regex.Pattern SOURCE =
+      java.util.regex.Pattern.compile(
+          "\\s*\\(start marker at \\[Source: [^\\]]*\\]\\)|\\s*\\[Source: [^\\]]*\\]");
+
   private static String simpleName(String qualified) {
     String s = qualified.substring(qualified.lastIndexOf('.') + 1);
     return java.util.regex.Matcher.quoteReplacement(s.substring(s.lastIndexOf('$') + 1));
@@ -239,8 +243,13 @@ public final class Json {
     // Jackson names Java types (`com.acme.api.Users$NewUser`): keep the simple name, not the
     // application's package layout.
     String msg = e.getOriginalMessage();
-    if (msg != null)
+    if (msg != null) {
       msg = QUALIFIED.matcher(msg).replaceAll(m -> "`" + simpleName(m.group(1)) + "`");
+      // "(start marker at [Source: REDACTED (`INCLUDE_SOURCE_IN_LOCATION` disabled); byte offset:
+      // #UNKNOWN])": Jackson's own location text, which says nothing to a client; the error's line
+      // and column follow below.
+      msg = SOURCE.matcher(msg).replaceAll("");
+    }
     int nl = msg == null ? -1 : msg.indexOf('\n');
     sb.append(msg == null ? e.getClass().getSimpleName() : nl < 0 ? msg : msg.substring(0, nl));
     StringBuilder path = new StringBuilder();

@@ -92,6 +92,11 @@ class BodyFiltersTest {
     assertTrue(wrongType.text().contains("(at property age)"), wrongType.text());
     assertEquals(
         "invalid JSON body: empty body", c.postJson("/users", "").assertStatus(400).text());
+    // Jackson's "(start marker at [Source: REDACTED ...; byte offset: #UNKNOWN])" is left out.
+    assertEquals(
+        "invalid JSON body: Unexpected end-of-input: expected close marker for Object at line 1,"
+            + " column 14",
+        c.postJson("/users", "{\"name\":\"Ada\"").assertStatus(400).text());
   }
 
   @Test
