@@ -40,7 +40,9 @@ class EchoTest {
       churn(port, random, 30); // warm up: the JDK opens a few descriptors of its own lazily
       awaitQuiet(rt, Long.MAX_VALUE, 0);
       long fdsBefore = openFds();
-      long buffersBefore = BufferPool.shared().outstanding();
+      // Copy buffers are compared with none, not with a count taken here: a warm-up client that
+      // closed before the server accepted it is accepted late, and its connection holds a buffer
+      // for a moment (a count of 1 taken then failed the check below once).
       // -Dkyoto.echo.soakSeconds=60 turns the 300 clients into a timed soak run.
       long soak = Long.getLong("kyoto.echo.soakSeconds", 0);
       long clients = 0;
@@ -54,9 +56,9 @@ class EchoTest {
       } else {
         churn(port, random, 300);
       }
-      awaitQuiet(rt, fdsBefore, buffersBefore);
+      awaitQuiet(rt, fdsBefore, 0);
       assertEquals(1, rt.metrics().numAliveTasks(), "only the accept loop is left");
-      assertEquals(buffersBefore, BufferPool.shared().outstanding(), "copy buffers returned");
+      assertEquals(0, BufferPool.shared().outstanding(), "copy buffers returned");
       assertTrue(openFds() <= fdsBefore, "descriptors: " + openFds() + " > " + fdsBefore);
       assertEquals(0, BufferPool.shared().leaks());
       server.abort();
