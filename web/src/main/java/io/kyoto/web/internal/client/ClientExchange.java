@@ -729,9 +729,7 @@ public final class ClientExchange implements Future<Response> {
       this.decoder = decoder;
       this.reusable = reusable;
       this.length = length;
-      this.watch =
-          UnreadBodies.watch(
-              this, c, request.method() + " " + target + " from " + origin.hostPort());
+      this.watch = UnreadBodies.watch(this, c, request.method(), target, origin.hostPort());
     }
 
     @Override
@@ -769,11 +767,7 @@ public final class ClientExchange implements Future<Response> {
             throw fail(
                 new TimeoutException(
                     "reading the response body of "
-                        + request.method()
-                        + " "
-                        + target
-                        + " from "
-                        + origin.hostPort()
+                        + UnreadBodies.describe(request.method(), target, origin.hostPort())
                         + ": no bytes for "
                         + limit.toMillis()
                         + " ms (the read timeout)"));

@@ -1,5 +1,6 @@
 package io.kyoto.web.internal.client;
 
+import io.kyoto.web.Method;
 import java.lang.ref.Cleaner;
 
 /**
@@ -32,15 +33,22 @@ final class UnreadBodies {
     static final System.Logger LOG = System.getLogger("io.kyoto.web.HttpClient");
   }
 
-  /** One body's watch; its action holds the connection and the request's name, never the body. */
+  /**
+   * One body's watch; its action holds the connection and what names the request, never the body.
+   * The name is only put together for a report: most bodies are read and never reported.
+   */
   static final class Watch implements Runnable {
     private final ClientConnection connection;
-    private final String request;
+    private final Method method;
+    private final String target;
+    private final String hostPort;
     private volatile boolean done;
 
-    Watch(ClientConnection connection, String request) {
+    Watch(ClientConnection connection, Method method, String target, String hostPort) {
       this.connection = connection;
-      this.request = request;
+      this.method = method;
+      this.target = target;
+      this.hostPort = hostPort;
     }
 
     /** The body ended, failed or was cancelled: its connection is no longer this watch's. */
@@ -58,6 +66,7 @@ final class UnreadBodies {
       } catch (RuntimeException e) {
         // closing a socket nobody uses any more: nothing to tell anyone beyond the report
       }
+      String request = describe(method, target, hostPort);
       var hook = onReport;
       if (hook != null) {
         hook.accept(request);
@@ -71,13 +80,21 @@ final class UnreadBodies {
    *
    * @param body the body
    * @param connection its connection
-   * @param request the request, for the report: {@code GET /path from host:port}
+   * @param method the request's method, for the report
+   * @param target the request's target, for the report
+   * @param hostPort where it went, for the report
    * @return the watch, to be marked done
    */
-  static Watch watch(Object body, ClientConnection connection, String request) {
-    Watch w = new Watch(connection, request);
+  static Watch watch(
+      Object body, ClientConnection connection, Method method, String target, String hostPort) {
+    Watch w = new Watch(connection, method, target, hostPort);
     Holder.CLEANER.register(body, w);
     return w;
+  }
+
+  /** {@return how reports and read timeouts name a request: {@code GET /path from host:port}} */
+  static String describe(Method method, String target, String hostPort) {
+    return method + " " + target + " from " + hostPort;
   }
 
   /**
