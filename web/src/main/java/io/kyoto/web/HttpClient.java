@@ -293,6 +293,15 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
   }
 
   private Future<Response> sendFollowing(Request original, int redirectsLeft) throws HttpException {
+    if (pool.isClosed()) {
+      // As the JDK's HttpClient after shutdown(): no new exchange, including a redirect's.
+      throw new IllegalStateException(
+          "the HttpClient is closed: "
+              + original.method()
+              + " "
+              + withoutUserinfo(original.target())
+              + " was not sent");
+    }
     URI uri = parse(original.target());
     Request request = withUserinfo(original, uri);
     int port = port(uri);
@@ -673,7 +682,12 @@ public final class HttpClient implements Service<Request, Response>, AutoCloseab
     return pool.idleCount();
   }
 
-  /** Closes the idle pooled connections; responses still being read close theirs at the end. */
+  /**
+   * Closes the client, as the JDK's {@code HttpClient.shutdown()}: the idle pooled connections are
+   * closed at once; a request already under way completes and its connection is closed once its
+   * response body has been read, not pooled. A request polled for the first time after this (or a
+   * redirect it would follow) fails with an {@link IllegalStateException} naming it. Idempotent.
+   */
   @Override
   public void close() {
     pool.close();

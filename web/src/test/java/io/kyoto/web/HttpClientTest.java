@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Time;
 import io.kyoto.runtime.service.Service;
@@ -620,6 +621,41 @@ class HttpClientTest {
       client.close();
       assertEquals(0, client.idleConnections());
       awaitNoTasks(rt, "a closed client keeps no timer");
+    }
+  }
+
+  @Test
+  void aClosedClientFinishesWhatIsUnderWayAndRefusesNewRequests() throws Exception {
+    AtomicInteger served = new AtomicInteger();
+    AtomicInteger peerSawEof = new AtomicInteger();
+    try (RawServer raw =
+            new RawServer(
+                (i, s, in, out) -> {
+                  while (RawServer.readRequest(in) != null) {
+                    served.incrementAndGet();
+                    RawServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+                  }
+                  peerSawEof.incrementAndGet(); // the client closed the connection
+                });
+        io.kyoto.runtime.Runtime rt = oneWorker();
+        HttpClient client = HttpClient.create()) {
+      Response underWay = rt.blockOn(client.get(raw.url("/a")));
+      Future<Response> notYetPolled = client.get(raw.url("/b"));
+      client.close();
+      client.close(); // idempotent
+      // The response under way is read to its end; its connection is closed, not pooled.
+      assertEquals("ok", rt.blockOn(underWay.body().string()));
+      assertEquals(0, client.idleConnections());
+      long end = System.nanoTime() + 10_000_000_000L;
+      while (peerSawEof.get() == 0 && System.nanoTime() < end) Thread.sleep(5);
+      assertEquals(1, peerSawEof.get(), "the connection of the finished exchange is closed");
+      // A request polled after the close fails, naming itself; nothing reaches the server.
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> rt.blockOn(notYetPolled));
+      assertEquals(
+          "the HttpClient is closed: GET " + raw.url("/b") + " was not sent", e.getMessage());
+      assertThrows(IllegalStateException.class, () -> rt.blockOn(client.get(raw.url("/c"))));
+      assertEquals(1, served.get());
     }
   }
 

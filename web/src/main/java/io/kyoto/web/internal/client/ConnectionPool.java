@@ -35,7 +35,7 @@ public final class ConnectionPool {
   private final Map<String, ArrayDeque<ClientConnection>> idle = new HashMap<>();
   private int idleTotal;
   private Reaper reaper;
-  private boolean closed;
+  private volatile boolean closed; // written under the lock, read without it
 
   /**
    * Creates the pool.
@@ -103,6 +103,11 @@ public final class ConnectionPool {
     if (c != null) c.close();
     if (evicted != null) evicted.close();
     if (start != null) start.spawn();
+  }
+
+  /** {@return whether {@link #close} was called} */
+  public boolean isClosed() {
+    return closed;
   }
 
   /** {@return the idle connections held} */
