@@ -18,6 +18,7 @@ import io.kyoto.processor.internal.Model;
 import io.kyoto.processor.internal.RuntimeOptions;
 import io.kyoto.processor.internal.TypeProcessor;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -45,6 +47,7 @@ import javax.lang.model.type.ExecutableType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
+import javax.tools.StandardLocation;
 
 /**
  * Expands {@code @io.kyoto.runtime.annotation.AsyncTest} (tokio's {@code #[tokio::test]}) into a
@@ -64,6 +67,18 @@ import javax.lang.model.util.ElementFilter;
 @AutoService(Processor.class)
 public final class AsyncTestProcessor extends TypeProcessor {
   static final String ANNOTATION = "io.kyoto.runtime.annotation.AsyncTest";
+
+  /**
+   * The processor option naming JUnit's default display name generator, as {@value
+   * #DEFAULT_GENERATOR_PARAMETER} does; it overrides {@value #JUNIT_PROPERTIES}.
+   */
+  static final String DISPLAY_NAME_GENERATOR_OPTION = "kyoto.displayNameGenerator";
+
+  /** JUnit's configuration parameter naming the default display name generator. */
+  static final String DEFAULT_GENERATOR_PARAMETER = "junit.jupiter.displayname.generator.default";
+
+  /** The class path resource JUnit reads its configuration parameters from. */
+  static final String JUNIT_PROPERTIES = "junit-platform.properties";
 
   private static final String TESTABLE = "org.junit.platform.commons.annotation.Testable";
   private static final String NESTED = "org.junit.jupiter.api.Nested";
@@ -111,9 +126,52 @@ public final class AsyncTestProcessor extends TypeProcessor {
   private DisplayNames displayNames() {
     if (displayNames == null) {
       displayNames =
-          new DisplayNames(processingEnv.getElementUtils(), processingEnv.getTypeUtils());
+          new DisplayNames(
+              processingEnv.getElementUtils(),
+              processingEnv.getTypeUtils(),
+              defaultGenerator(),
+              warning ->
+                  processingEnv
+                      .getMessager()
+                      .printMessage(javax.tools.Diagnostic.Kind.WARNING, warning));
     }
     return displayNames;
+  }
+
+  /** {@return the processor's option, {@value #DISPLAY_NAME_GENERATOR_OPTION}} */
+  @Override
+  public Set<String> getSupportedOptions() {
+    return Set.of(DISPLAY_NAME_GENERATOR_OPTION);
+  }
+
+  /**
+   * {@return the default display name generator configured for JUnit, or null for JUnit's own} The
+   * option {@value #DISPLAY_NAME_GENERATOR_OPTION} if given, else the configuration parameter
+   * {@value #DEFAULT_GENERATOR_PARAMETER} of the first {@value #JUNIT_PROPERTIES} found in the
+   * class output (Maven copies the test resources into the test compilation's output before it
+   * runs), then on the class path, as JUnit would find it on the test run's class path.
+   */
+  private DisplayNames.Configured defaultGenerator() {
+    var options = processingEnv.getOptions();
+    if (options.containsKey(DISPLAY_NAME_GENERATOR_OPTION)) {
+      return new DisplayNames.Configured(
+          options.get(DISPLAY_NAME_GENERATOR_OPTION), "`-A" + DISPLAY_NAME_GENERATOR_OPTION + "`");
+    }
+    for (var location : List.of(StandardLocation.CLASS_OUTPUT, StandardLocation.CLASS_PATH)) {
+      Properties properties = new Properties();
+      try (InputStream in =
+          processingEnv.getFiler().getResource(location, "", JUNIT_PROPERTIES).openInputStream()) {
+        properties.load(in);
+      } catch (IOException | IllegalArgumentException e) {
+        continue; // not there (or not a properties file): normal
+      }
+      String value = properties.getProperty(DEFAULT_GENERATOR_PARAMETER);
+      return value == null
+          ? null
+          : new DisplayNames.Configured(
+              value, "`" + DEFAULT_GENERATOR_PARAMETER + "` in " + JUNIT_PROPERTIES);
+    }
+    return null;
   }
 
   /**
@@ -941,6 +999,7 @@ public final class AsyncTestProcessor extends TypeProcessor {
     // display name generator gives it), not as Spec_AsyncTest; so are its tests, below. A
     // generator of the user's own cannot run here: the standard names stand in, with a warning.
     TypeElement custom = null;
+    String customSource = null;
     List<String> standardNames = new ArrayList<>();
     List<String> unnamed = new ArrayList<>();
     boolean classUnnamed = false;
@@ -950,6 +1009,7 @@ public final class AsyncTestProcessor extends TypeProcessor {
         className = displayNames().ofClass(type);
       } catch (DisplayNames.CustomGenerator e) {
         custom = e.generator();
+        customSource = e.source();
         className = displayNames().standard(type);
         standardNames.add("`" + className + "`");
         classUnnamed = true;
@@ -998,6 +1058,7 @@ public final class AsyncTestProcessor extends TypeProcessor {
           displayName = displayNames().ofMethod(type, method);
         } catch (DisplayNames.CustomGenerator e) {
           custom = e.generator();
+          customSource = e.source();
           standardNames.add("`" + displayName + "`");
           unnamed.add("`" + userName + "`");
         }
@@ -1029,6 +1090,7 @@ public final class AsyncTestProcessor extends TypeProcessor {
               Diagnostics.TEST_019_CUSTOM_DISPLAY_NAME_GENERATOR.formatted(
                   type.getSimpleName(),
                   custom.getQualifiedName(),
+                  customSource,
                   String.join(", ", standardNames),
                   String.join(" and on ", where)),
               type);

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.BeforeAll;
@@ -232,15 +233,20 @@ class AsyncTestDisplayNameRunTest {
 
   @BeforeAll
   static void compileAll() {
+    Compilation c = compile(scenarioSources());
+    assertThat(c).succeededWithoutWarnings();
+    loader = ProcessorTestSupport.loader(c);
+  }
+
+  /** {@return the files of every scenario, in packages {@code async} and {@code plain}} */
+  static JavaFileObject[] scenarioSources() {
     List<JavaFileObject> sources = new ArrayList<>();
     for (Scenario s : SCENARIOS) {
       String text = s.text().replace("%s", METHODS);
       sources.add(source("async." + s.name(), "package async;\n\n" + IMPORTS + "\n" + text));
       sources.add(source("plain." + s.name(), "package plain;\n\n" + IMPORTS + "\n" + plain(text)));
     }
-    Compilation c = compile(sources.toArray(JavaFileObject[]::new));
-    assertThat(c).succeededWithoutWarnings();
-    loader = ProcessorTestSupport.loader(c);
+    return sources.toArray(JavaFileObject[]::new);
   }
 
   /** {@code text} with its {@code @AsyncTest} methods turned into plain JUnit tests. */
@@ -266,11 +272,19 @@ class AsyncTestDisplayNameRunTest {
   }
 
   static List<String> run(Class<?> testClass) {
+    return run(testClass, Map.of());
+  }
+
+  /**
+   * {@return the sorted tree of display names of a run of {@code testClass} with {@code params}}
+   */
+  static List<String> run(Class<?> testClass, Map<String, String> params) {
     List<String> lines = new CopyOnWriteArrayList<>();
     List<DiscoveryIssue> issues = new CopyOnWriteArrayList<>();
     TestPlan[] plan = new TestPlan[1];
     ProcessorTestSupport.launch(
         List.of(selectClass(testClass)),
+        params,
         issues,
         new TestExecutionListener() {
           @Override
@@ -466,9 +480,10 @@ class AsyncTestDisplayNameRunTest {
     assertThat(c).hadWarningCount(1);
     assertThat(c)
         .hadWarningContaining(
-            "[KYOTO-TEST-019] `Spec` uses the display name generator `demo.Spec.Names`, which the"
-                + " processor cannot run at compile time to name the generated tests as JUnit"
-                + " would: they are displayed with JUnit's standard names instead (`Spec`,"
+            "[KYOTO-TEST-019] `Spec` uses the display name generator `demo.Spec.Names` (set by"
+                + " `@DisplayNameGeneration`), which the processor cannot run at compile time to"
+                + " name the generated tests as JUnit would: they are displayed with JUnit's"
+                + " standard names instead (`Spec`,"
                 + " `works(int[])`, `also_works()`); put `@DisplayName` on the `@AsyncTest`"
                 + " methods `works`, `also_works` and on the class `Spec` to choose their names")
         .inFile(file)
@@ -508,9 +523,10 @@ class AsyncTestDisplayNameRunTest {
     assertThat(c).hadWarningCount(1);
     assertThat(c)
         .hadWarningContaining(
-            "[KYOTO-TEST-019] `Spec` uses the display name generator `demo.Spec.Names`, which the"
-                + " processor cannot run at compile time to name the generated tests as JUnit"
-                + " would: they are displayed with JUnit's standard names instead (`works()`);"
+            "[KYOTO-TEST-019] `Spec` uses the display name generator `demo.Spec.Names` (set by"
+                + " `@IndicativeSentencesGeneration`), which the processor cannot run at compile"
+                + " time to name the generated tests as JUnit would: they are displayed with"
+                + " JUnit's standard names instead (`works()`);"
                 + " put `@DisplayName` on the `@AsyncTest` method `works` to choose their names");
   }
 

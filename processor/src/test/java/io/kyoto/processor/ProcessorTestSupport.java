@@ -64,10 +64,24 @@ final class ProcessorTestSupport {
       java.util.List<? extends org.junit.platform.engine.DiscoverySelector> selectors,
       java.util.List<org.junit.platform.engine.DiscoveryIssue> issues,
       org.junit.platform.launcher.TestExecutionListener listener) {
+    launch(selectors, Map.of(), issues, listener);
+  }
+
+  /**
+   * Runs the selected test classes as {@link #launch(java.util.List, java.util.List,
+   * org.junit.platform.launcher.TestExecutionListener)} does, with the configuration parameters
+   * {@code parameters} (as junit-platform.properties would give them).
+   */
+  static void launch(
+      java.util.List<? extends org.junit.platform.engine.DiscoverySelector> selectors,
+      Map<String, String> parameters,
+      java.util.List<org.junit.platform.engine.DiscoveryIssue> issues,
+      org.junit.platform.launcher.TestExecutionListener listener) {
     var request =
         org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request()
             .selectors(selectors)
             .enableImplicitConfigurationParameters(false)
+            .configurationParameters(parameters)
             .listeners(
                 new org.junit.platform.launcher.LauncherDiscoveryListener() {
                   @Override

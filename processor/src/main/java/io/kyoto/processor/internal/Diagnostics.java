@@ -197,12 +197,28 @@ public final class Diagnostics {
 
   /**
    * A warning: the class of {@code @AsyncTest} methods is displayed by a display name generator of
-   * the user's own, which the processor cannot run to name the generated tests.
+   * the user's own (set by an annotation, or as the default in {@code junit-platform.properties} or
+   * by {@code -Akyoto.displayNameGenerator}), which the processor cannot run to name the generated
+   * tests.
    */
   public static final String TEST_019_CUSTOM_DISPLAY_NAME_GENERATOR =
-      "[KYOTO-TEST-019] `%s` uses the display name generator `%s`, which the processor cannot run"
-          + " at compile time to name the generated tests as JUnit would: they are displayed with"
-          + " JUnit's standard names instead (%s); put `@DisplayName` on %s to choose their names";
+      "[KYOTO-TEST-019] `%s` uses the display name generator `%s` (set by %s), which the processor"
+          + " cannot run at compile time to name the generated tests as JUnit would: they are"
+          + " displayed with JUnit's standard names instead (%s); put `@DisplayName` on %s to"
+          + " choose their names";
+
+  /**
+   * A warning: the default display name generator configured ({@code
+   * junit.jupiter.displayname.generator.default} in {@code junit-platform.properties}, or {@code
+   * -Akyoto.displayNameGenerator}) names no generator JUnit can instantiate, so JUnit, and the
+   * processor, fall back to {@code Standard}.
+   */
+  public static final String TEST_020_DEFAULT_DISPLAY_NAME_GENERATOR =
+      "[KYOTO-TEST-020] %s sets the default display name generator to `%s`, %s: JUnit cannot use"
+          + " it and falls back to `DisplayNameGenerator.Standard`, which names the generated tests"
+          + " of the classes without `@DisplayNameGeneration`; give the binary name of a concrete"
+          + " class implementing `DisplayNameGenerator`, such as"
+          + " `org.junit.jupiter.api.DisplayNameGenerator$ReplaceUnderscores`";
 
   // @Select.
 

@@ -1,17 +1,23 @@
 package io.kyoto.processor.internal;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
@@ -24,14 +30,27 @@ import javax.lang.model.util.Types;
  * {@code @DisplayName} wins; otherwise the generator named by the first
  * {@code @DisplayNameGeneration} found on the class (directly, as a meta-annotation such as
  * {@code @IndicativeSentencesGeneration}, on the interfaces it implements, then on its
- * superclasses, the annotation being {@code @Inherited}) names it, and the standard one when there
- * is none. Enclosing classes are not searched: Jupiter searches them only for {@code @Nested} inner
- * classes. The configuration parameter {@code junit.jupiter.displayname.generator.default} is not
- * visible to the compiler, so the default generator is taken to be JUnit's own default, {@code
- * Standard}.
+ * superclasses, the annotation being {@code @Inherited}) names it, and the default generator when
+ * there is none. Enclosing classes are not searched: Jupiter searches them only for {@code @Nested}
+ * inner classes.
+ *
+ * <p>The default generator is the one the configuration parameter {@code
+ * junit.jupiter.displayname.generator.default} names, when the caller found it (the processor reads
+ * {@code junit-platform.properties} on the compiler's paths, or its option {@code
+ * -Akyoto.displayNameGenerator}; see {@link Configured}), else JUnit's own default, {@code
+ * Standard}. As Jupiter's {@code InstantiatingConfigurationParameterConverter}, which loads the
+ * class with {@code Class.forName} and instantiates it, the value is the stripped binary name of a
+ * class ({@code org.junit.jupiter.api.DisplayNameGenerator$ReplaceUnderscores}; the canonical name,
+ * with a dot before the nested class's name, does not load); a value naming no class JUnit could
+ * instantiate as a generator (empty, not found, not a {@code DisplayNameGenerator}, abstract, a
+ * non-static inner class, without a no-argument constructor) leaves {@code Standard}, with a
+ * warning. {@code IndicativeSentences} as the default uses its defaults: the separator {@code ", "}
+ * and {@code Standard} for the fragments. System properties and the configuration parameters given
+ * to the launcher otherwise (Surefire's {@code configurationParameters}, for instance) are not
+ * visible to the compiler.
  *
  * <p>A generator of the user's own cannot be run at compile time: computing a name that needs one
- * throws {@link CustomGenerator}.
+ * throws {@link CustomGenerator}, which tells where it was set.
  */
 public final class DisplayNames {
   private static final String API = "org.junit.jupiter.api.";
@@ -53,11 +72,24 @@ public final class DisplayNames {
     CUSTOM
   }
 
-  /** A generator: one JUnit ships, or the user's class {@code custom}. */
-  private record Generator(Kind kind, TypeElement custom) {
-    static final Generator STANDARD = new Generator(Kind.STANDARD, null);
-    static final Generator INDICATIVE_SENTENCES = new Generator(Kind.INDICATIVE_SENTENCES, null);
+  /**
+   * A generator: one JUnit ships, or the user's class {@code custom}, with where it is set (for a
+   * custom one, {@code `@DisplayNameGeneration`}...).
+   */
+  private record Generator(Kind kind, TypeElement custom, String source) {
+    static final Generator STANDARD = new Generator(Kind.STANDARD, null, null);
+    static final Generator INDICATIVE_SENTENCES =
+        new Generator(Kind.INDICATIVE_SENTENCES, null, null);
   }
+
+  /**
+   * The value of the configuration parameter {@code junit.jupiter.displayname.generator.default},
+   * as the caller found it.
+   *
+   * @param value the value, as written
+   * @param source where it is set, for the messages: {@code `-Akyoto.displayNameGenerator`}
+   */
+  public record Configured(String value, String source) {}
 
   /** Thrown when a name depends on a generator of the user's own, which only JUnit can run. */
   public static final class CustomGenerator extends Exception {
@@ -66,29 +98,66 @@ public final class DisplayNames {
     /** The generator class. */
     private final transient TypeElement generator;
 
-    CustomGenerator(TypeElement generator) {
-      super(generator.getQualifiedName().toString(), null, false, false);
-      this.generator = generator;
+    /** Where it is set. */
+    private final String source;
+
+    CustomGenerator(Generator generator) {
+      super(generator.custom().getQualifiedName().toString(), null, false, false);
+      this.generator = generator.custom();
+      this.source = generator.source();
     }
 
     /** {@return the generator class} */
     public TypeElement generator() {
       return generator;
     }
+
+    /**
+     * {@return where the generator is set, for a message: {@code `@DisplayNameGeneration`}, {@code
+     * `@IndicativeSentencesGeneration`}, or where the default is configured}
+     */
+    public String source() {
+      return source;
+    }
   }
 
   private final Elements elements;
   private final Types types;
+
+  /** The configured default generator, or null for JUnit's own. */
+  private final Configured configured;
+
+  /** Receives the warning about a default generator that names no usable class. */
+  private final Consumer<String> warnings;
+
+  /** The default generator, resolved on first use; null until then. */
+  private Generator defaultGenerator;
+
+  /**
+   * Creates the calculator, with JUnit's own default generator, {@code Standard}.
+   *
+   * @param elements the element utilities
+   * @param types the type utilities
+   */
+  public DisplayNames(Elements elements, Types types) {
+    this(elements, types, null, w -> {});
+  }
 
   /**
    * Creates the calculator.
    *
    * @param elements the element utilities
    * @param types the type utilities
+   * @param configured the configured default generator, or null for JUnit's own
+   * @param warnings receives, once, the warning ({@code [KYOTO-TEST-020]}) about a configured
+   *     default that names no generator JUnit could use, when the default is first needed
    */
-  public DisplayNames(Elements elements, Types types) {
+  public DisplayNames(
+      Elements elements, Types types, Configured configured, Consumer<String> warnings) {
     this.elements = elements;
     this.types = types;
+    this.configured = configured;
+    this.warnings = warnings;
   }
 
   /**
@@ -143,26 +212,125 @@ public final class DisplayNames {
     return binary.substring(binary.lastIndexOf('.') + 1);
   }
 
-  /** The generator {@code testClass} is named by: found on it, or JUnit's default. */
+  /** The generator {@code testClass} is named by: found on it, or the default. */
   private Generator generatorOf(TypeElement testClass) {
     AnnotationMirror generation = find(testClass, GENERATION);
-    return generation == null ? Generator.STANDARD : generator(classValue(generation, "value"));
+    return generation == null
+        ? defaultGenerator()
+        : generator(classValue(generation, "value"), "`@DisplayNameGeneration`");
   }
 
-  private Generator generator(TypeMirror type) {
+  /** The generator {@code type} names, set by {@code source}. */
+  private Generator generator(TypeMirror type, String source) {
     if (!(type instanceof DeclaredType declared)
         || !(declared.asElement() instanceof TypeElement element)) {
       // Not resolved: unknowable here, as a generator of the user's own.
-      return new Generator(Kind.CUSTOM, elements.getTypeElement(GENERATOR));
+      return new Generator(Kind.CUSTOM, elements.getTypeElement(GENERATOR), source);
     }
     String name = element.getQualifiedName().toString();
     return switch (name) {
       case GENERATOR + ".Standard" -> Generator.STANDARD;
-      case GENERATOR + ".Simple" -> new Generator(Kind.SIMPLE, null);
-      case GENERATOR + ".ReplaceUnderscores" -> new Generator(Kind.REPLACE_UNDERSCORES, null);
+      case GENERATOR + ".Simple" -> new Generator(Kind.SIMPLE, null, null);
+      case GENERATOR + ".ReplaceUnderscores" -> new Generator(Kind.REPLACE_UNDERSCORES, null, null);
       case GENERATOR + ".IndicativeSentences" -> Generator.INDICATIVE_SENTENCES;
-      default -> new Generator(Kind.CUSTOM, element);
+      default -> new Generator(Kind.CUSTOM, element, source);
     };
+  }
+
+  /**
+   * The default generator: the configured one, when it names a generator JUnit can instantiate,
+   * else {@code Standard}, as JUnit falls back to it; resolved once, warning once.
+   */
+  private Generator defaultGenerator() {
+    if (defaultGenerator == null) {
+      defaultGenerator = Generator.STANDARD; // JUnit's own
+      if (configured != null) {
+        String value = configured.value() == null ? "" : configured.value().strip();
+        TypeElement type = value.isEmpty() ? null : binaryNamed(value);
+        String problem = type == null ? missing(value) : unusable(type);
+        if (problem == null) {
+          defaultGenerator = generator(type.asType(), configured.source());
+        } else {
+          warnings.accept(
+              Diagnostics.TEST_020_DEFAULT_DISPLAY_NAME_GENERATOR.formatted(
+                  configured.source(), value, problem));
+        }
+      }
+    }
+    return defaultGenerator;
+  }
+
+  /**
+   * {@return the class {@code Class.forName(binaryName)} would load, or null} The binary name of a
+   * nested class has a {@code $} before its simple name, but so may a top-level class's: each way
+   * of reading the {@code $}s is tried, the type found checked by its binary name.
+   */
+  private TypeElement binaryNamed(String binaryName) {
+    List<Integer> dollars = new ArrayList<>();
+    for (int i = binaryName.indexOf('$'); i >= 0; i = binaryName.indexOf('$', i + 1)) {
+      dollars.add(i);
+    }
+    if (dollars.size() > 8) {
+      dollars = dollars.subList(0, 8); // beyond, the rest stay as written
+    }
+    for (int mask = 0; mask < 1 << dollars.size(); mask++) {
+      char[] canonical = binaryName.toCharArray();
+      for (int d = 0; d < dollars.size(); d++) {
+        if ((mask & 1 << d) != 0) {
+          canonical[dollars.get(d)] = '.';
+        }
+      }
+      TypeElement type = typeElement(new String(canonical));
+      if (type != null && elements.getBinaryName(type).contentEquals(binaryName)) {
+        return type;
+      }
+    }
+    return null;
+  }
+
+  private TypeElement typeElement(String canonicalName) {
+    try {
+      return elements.getTypeElement(canonicalName);
+    } catch (RuntimeException e) {
+      return null; // not a name javac can look up
+    }
+  }
+
+  /** Why no class is named {@code value}, for the warning. */
+  private String missing(String value) {
+    if (value.isEmpty()) {
+      return "an empty value";
+    }
+    TypeElement canonical = typeElement(value);
+    if (canonical != null) {
+      return "a canonical name (JUnit loads a class by its binary name, here `"
+          + elements.getBinaryName(canonical)
+          + "`)";
+    }
+    return "which names no class the compiler can find";
+  }
+
+  /** Why JUnit cannot use {@code type} as a generator, for the warning; null if it can. */
+  private String unusable(TypeElement type) {
+    String named = "`" + elements.getBinaryName(type) + "`";
+    TypeElement generator = elements.getTypeElement(GENERATOR);
+    if (generator != null
+        && !types.isAssignable(types.erasure(type.asType()), types.erasure(generator.asType()))) {
+      return named + ", which is not a `DisplayNameGenerator`";
+    }
+    if ((type.getKind() != ElementKind.CLASS && type.getKind() != ElementKind.RECORD)
+        || type.getModifiers().contains(Modifier.ABSTRACT)) {
+      return named + ", which JUnit cannot instantiate: it is not a concrete class";
+    }
+    if (type.getNestingKind() == NestingKind.MEMBER
+        && !type.getModifiers().contains(Modifier.STATIC)) {
+      return named + ", which JUnit cannot instantiate: it is an inner (non-static) class";
+    }
+    if (ElementFilter.constructorsIn(type.getEnclosedElements()).stream()
+        .noneMatch(c -> c.getParameters().isEmpty())) {
+      return named + ", which JUnit cannot instantiate: it has no constructor without parameters";
+    }
+    return null;
   }
 
   /** {@code generator.generateDisplayNameForClass(testClass)}. */
@@ -174,7 +342,7 @@ public final class DisplayNames {
         String fragment = sentenceFragment(testClass);
         yield fragment != null ? fragment : forClass(sentenceGenerator(testClass), testClass);
       }
-      case CUSTOM -> throw new CustomGenerator(generator.custom());
+      case CUSTOM -> throw new CustomGenerator(generator);
     };
   }
 
@@ -193,7 +361,7 @@ public final class DisplayNames {
                 ? fragment
                 : forMethod(sentenceGenerator(testClass), testClass, method));
       }
-      case CUSTOM -> throw new CustomGenerator(generator.custom());
+      case CUSTOM -> throw new CustomGenerator(generator);
     };
   }
 
@@ -220,7 +388,7 @@ public final class DisplayNames {
     Generator generator =
         generation == null
             ? Generator.INDICATIVE_SENTENCES
-            : generator(classValue(generation, "value"));
+            : generator(classValue(generation, "value"), "`@DisplayNameGeneration`");
     return forClass(generator, testClass);
   }
 
@@ -239,7 +407,8 @@ public final class DisplayNames {
     if (generation == null) {
       return Generator.STANDARD;
     }
-    Generator generator = generator(classValue(generation, "generator"));
+    Generator generator =
+        generator(classValue(generation, "generator"), "`@IndicativeSentencesGeneration`");
     return generator.kind() == Kind.INDICATIVE_SENTENCES ? Generator.STANDARD : generator;
   }
 

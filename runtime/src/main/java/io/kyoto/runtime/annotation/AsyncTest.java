@@ -86,12 +86,18 @@ import java.lang.annotation.Target;
  * displayed {@code adding two numbers}, as a plain JUnit test would be. A generator of the user's
  * own cannot run at compile time: the generated class and tests keep JUnit's standard names ({@code
  * Spec}, {@code m()}, {@code m(int)}) and the processor warns ({@code [KYOTO-TEST-019]}); put
- * {@code @DisplayName} on the methods, and on the class, to name them. The processor cannot see the
- * configuration parameter {@code junit.jupiter.displayname.generator.default} (set in {@code
- * junit-platform.properties}, a test resource the compiler does not read): it names a class without
- * {@code @DisplayNameGeneration} as JUnit's default generator, {@code Standard}, does; with another
- * project-wide default, put {@code @DisplayNameGeneration} on the test classes or on a common base
- * class (the annotation is inherited).
+ * {@code @DisplayName} on the methods, and on the class, to name them. Without
+ * {@code @DisplayNameGeneration}, a class is named by the default generator: the one the
+ * configuration parameter {@code junit.jupiter.displayname.generator.default} names in the {@code
+ * junit-platform.properties} the processor finds in the compiler's class output or on its class
+ * path (Maven copies the test resources into the test class output before compiling the tests), or
+ * the processor option {@code -Akyoto.displayNameGenerator=<binary name>}, which overrides the file
+ * (Gradle's test resources are on neither path); else JUnit's own, {@code Standard}. As JUnit, the
+ * processor takes the binary name ({@code
+ * org.junit.jupiter.api.DisplayNameGenerator$ReplaceUnderscores}) and falls back to {@code
+ * Standard} for a value naming no generator JUnit can instantiate, with a warning ({@code
+ * [KYOTO-TEST-020]}). Configuration parameters given to the launcher otherwise (system properties,
+ * Surefire's {@code configurationParameters}) are not visible to the compiler.
  *
  * <p><b>Abstract bases and inheritance.</b> As JUnit runs the tests a class inherits, the
  * {@code @AsyncTest} methods a class inherits from its superclasses are tests of that class: an
