@@ -196,6 +196,16 @@ public final class Child {
   }
 
   /**
+   * The future that started this child was cancelled before it could hand the child over: nobody
+   * waits for it, so with {@link Command#killOnDrop} it is killed, as when its waiter is cancelled.
+   */
+  void orphaned() {
+    if (killOnDrop && process.isAlive()) {
+      startKill();
+    }
+  }
+
+  /**
    * {@return the exit status if the child has exited, without waiting} As tokio's {@code try_wait}.
    */
   public Optional<ExitStatus> tryWait() {

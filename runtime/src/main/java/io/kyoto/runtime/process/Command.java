@@ -210,10 +210,15 @@ public final class Command {
   /**
    * Starting a process takes a fork and an exec (and, the first time, loading the JDK's process
    * classes): milliseconds that the futures spend on the blocking pool rather than on a worker. The
-   * start's own {@link IOException} comes out unwrapped.
+   * start's own {@link IOException} comes out unwrapped. A future cancelled while the start runs (a
+   * short timeout, a select lost meanwhile) cannot stop it: the child it then starts is killed if
+   * {@link #killOnDrop} is set.
    */
   private Future<Child> startOnBlockingPool(Stdio in, Stdio out, Stdio err) {
-    return new BlockingCall<>("Command.start(" + command + ")", () -> start(in, out, err));
+    // A child started for a future cancelled meanwhile is handed to nobody: orphaned() kills it
+    // if killOnDrop is set (else it runs on, as any child whose waiter went away).
+    return new BlockingCall<>(
+        "Command.start(" + command + ")", () -> start(in, out, err), Child::orphaned);
   }
 
   private Child start(Stdio defaultIn, Stdio defaultOut, Stdio defaultErr) throws IOException {

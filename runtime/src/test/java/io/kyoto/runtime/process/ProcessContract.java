@@ -178,6 +178,51 @@ abstract class ProcessContract {
     run(kept.kill());
   }
 
+  /**
+   * A {@code status()} cancelled while the child is being started (on the blocking pool) still
+   * kills the child that start produces, with killOnDrop: before, the child was handed to nobody
+   * and ran on (a tester saw 10 of 10 survive a 1 ms timeout).
+   */
+  @Test
+  void killOnDropKillsAChildWhoseStartOutlivedItsCancelledFuture(@TempDir Path dir)
+      throws Exception {
+    List<Path> pidFiles = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      Path pidFile = dir.resolve("child" + i + ".pid");
+      pidFiles.add(pidFile);
+      Command command =
+          Command.of("sh", "-c", "echo $$ > " + pidFile + "; exec sleep 60").killOnDrop(true);
+      // Cancelled at once, whether the start has begun, ended or not (a 1 ms timeout, as the
+      // tester's lost select).
+      assertThrows(
+          Exception.class,
+          () ->
+              run(io.kyoto.runtime.Time.timeout(java.time.Duration.ofMillis(1), command.status())));
+    }
+    Thread.sleep(300); // a start under way when its future was cancelled writes its pid meanwhile
+    List<Long> alive = new ArrayList<>();
+    long end = System.nanoTime() + 10_000_000_000L; // a killed child is reaped well within this
+    for (Path pidFile : pidFiles) {
+      if (!Files.exists(pidFile)) {
+        continue; // cancelled before the start: no child
+      }
+      String text = Files.readString(pidFile).strip();
+      if (text.isEmpty()) {
+        continue; // killed between creating and writing the file
+      }
+      long pid = Long.parseLong(text);
+      ProcessHandle h = ProcessHandle.of(pid).orElse(null);
+      while (h != null && h.isAlive() && System.nanoTime() < end) {
+        Thread.sleep(20);
+      }
+      if (h != null && h.isAlive()) {
+        alive.add(pid);
+        h.destroyForcibly();
+      }
+    }
+    assertEquals(List.of(), alive, "children left running by a cancelled status()");
+  }
+
   @Test
   void envAndWorkingDirectory(@TempDir Path dir) throws Exception {
     Output out =
