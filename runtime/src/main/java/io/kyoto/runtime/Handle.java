@@ -78,7 +78,7 @@ public final class Handle {
   public <T> T blockOn(Future<T> future) throws Exception {
     Objects.requireNonNull(future, "future");
     if (core.isShutdown()) {
-      throw new IllegalStateException("the runtime is shut down");
+      throw core.shutdownException("the runtime is shut down");
     }
     return core.blockOn(future);
   }

@@ -835,16 +835,39 @@ class RuntimeTest {
     }
   }
 
-  @Test
-  void shutdownPolicyStopsTheRuntimeOnAFailedTask() throws Exception {
+  /**
+   * The failure that shut the runtime down is the cause of what {@code blockOn} throws, and its
+   * message names the task: before, the caller saw only "the runtime was shut down while blockOn
+   * was waiting", and the failure surfaced, if ever, in the unjoined-failure warning at a GC.
+   */
+  @ParameterizedTest
+  @EnumSource(Flavor.class)
+  void shutdownPolicyStopsTheRuntimeOnAFailedTaskAndNamesTheFailure(Flavor flavor)
+      throws Exception {
     try (Runtime rt =
         Runtime.builder()
-            .currentThread()
+            .flavor(flavor)
+            .workerThreads(2)
             .unhandledException(UnhandledExceptionPolicy.SHUTDOWN_RUNTIME)
             .build()) {
-      rt.spawn(Futures.failed(new IOException("fatal")));
-      assertThrows(
-          IllegalStateException.class, () -> rt.blockOn(Futures.pollFn(cx -> Poll.pending())));
+      IOException fatal = new IOException("fatal");
+      JoinHandle<Object> failing = rt.spawn(Futures.failed(fatal));
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class, () -> rt.blockOn(Futures.pollFn(cx -> Poll.pending())));
+      assertEquals(
+          "the runtime was shut down while blockOn was waiting: task "
+              + failing.id()
+              + " failed (java.io.IOException: fatal) and the runtime's UnhandledExceptionPolicy"
+              + " is SHUTDOWN_RUNTIME",
+          e.getMessage());
+      assertSame(fatal, e.getCause());
+      IllegalStateException later =
+          assertThrows(IllegalStateException.class, () -> rt.blockOn(Futures.ready(1)));
+      assertTrue(
+          later.getMessage().startsWith("the runtime is shut down: task " + failing.id()),
+          later.getMessage());
+      assertSame(fatal, later.getCause());
     }
   }
 

@@ -143,7 +143,7 @@ final class CurrentThreadScheduler extends SchedulerBase {
       while (!coreLock.tryLock()) {
         if (core.isShutdown()) {
           future.cancel();
-          throw new IllegalStateException("the runtime was shut down while blockOn was waiting");
+          throw core.shutdownException("the runtime was shut down while blockOn was waiting");
         }
         checkInterrupted(future);
         if (woken.getAndSet(false)) {
@@ -201,7 +201,7 @@ final class CurrentThreadScheduler extends SchedulerBase {
       while (true) {
         if (core.isShutdown()) {
           future.cancel();
-          throw new IllegalStateException("the runtime was shut down while blockOn was waiting");
+          throw core.shutdownException("the runtime was shut down while blockOn was waiting");
         }
         checkInterrupted(future);
         if (main.woken.getAndSet(false)) {

@@ -358,8 +358,43 @@ public final class RuntimeCore {
 
   void onFailure(TaskCore<?> task, Throwable failure) {
     if (config.shutdownOnUnhandledException()) {
+      synchronized (this) {
+        if (shutdownFailure == null) { // the first failure is the reason; later ones are echoes
+          shutdownFailure = failure;
+          shutdownTaskId = task.id();
+        }
+      }
       beginShutdown();
     }
+  }
+
+  /** The task failure that shut the runtime down (SHUTDOWN_RUNTIME), or null. */
+  private volatile Throwable shutdownFailure;
+
+  private volatile long shutdownTaskId;
+
+  /**
+   * {@return the exception for a {@code blockOn} that finds the runtime shut down} {@code what}
+   * says what happened ({@code the runtime was shut down while blockOn was waiting}); when a task's
+   * failure shut it down ({@link io.kyoto.runtime.UnhandledExceptionPolicy#SHUTDOWN_RUNTIME}), the
+   * message names the task and the failure, which is the cause (tokio's message: "a spawned task
+   * panicked and the runtime is configured to shut down on unhandled panic").
+   *
+   * @param what what the caller met
+   */
+  public IllegalStateException shutdownException(String what) {
+    Throwable failure = shutdownFailure;
+    if (failure == null) {
+      return new IllegalStateException(what);
+    }
+    return new IllegalStateException(
+        what
+            + ": task "
+            + shutdownTaskId
+            + " failed ("
+            + failure
+            + ") and the runtime's UnhandledExceptionPolicy is SHUTDOWN_RUNTIME",
+        failure);
   }
 
   /** After a blocking job: a paused clock may auto-advance again, so let the scheduler look. */

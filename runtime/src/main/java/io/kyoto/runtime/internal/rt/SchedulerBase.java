@@ -168,7 +168,7 @@ abstract sealed class SchedulerBase implements Scheduler
     while (true) {
       if (core.isShutdown()) {
         future.cancel();
-        throw new IllegalStateException("the runtime was shut down while blockOn was waiting");
+        throw core.shutdownException("the runtime was shut down while blockOn was waiting");
       }
       checkInterrupted(future);
       if (signal.takeWake()) {
