@@ -33,7 +33,9 @@ public interface AsyncBufRead extends AsyncRead {
   /**
    * {@return a future that appends one line, newline included, to {@code line} and is ready with
    * the number of bytes read, 0 at end of stream} Same as {@link Io#readLine(AsyncBufRead,
-   * StringBuilder)}.
+   * StringBuilder)}: no length limit; for input from the network use {@link
+   * Io#readLine(AsyncBufRead, StringBuilder, int)}, which discards the rest of an overlong line
+   * before it fails.
    *
    * <p><b>Cancel safety:</b> not cancel safe: if cancelled, some data may have been partially read,
    * and this data is lost.

@@ -129,7 +129,9 @@ public final class Io {
    * {@return a future that reads one line, up to and including {@code '\n'}, appends it to {@code
    * line} as UTF-8, and is ready with the number of bytes read (0 at end of stream)} As tokio's
    * {@code read_line}, the newline stays in the text; a last line without one is returned as is.
-   * Invalid UTF-8 fails the future and leaves {@code line} unchanged.
+   * Invalid UTF-8 fails the future and leaves {@code line} unchanged. Lines have no length limit
+   * (beyond the largest array); prefer {@link #readLine(AsyncBufRead, StringBuilder, int)} for
+   * input from the network.
    *
    * <p><b>Cancel safety:</b> not cancel safe: if cancelled, some data may have been partially read,
    * and this data is lost; {@code line} is unchanged. Use {@link #lines} in a {@code select} loop.
@@ -143,10 +145,26 @@ public final class Io {
 
   /**
    * {@return as {@link #readLine(AsyncBufRead, StringBuilder)}, failing with an {@link
-   * java.io.IOException} once the line (with its newline) exceeds {@code maxBytes}}
+   * java.io.IOException} when the line (with its newline) exceeds {@code maxBytes}}
+   *
+   * <p>A line over the limit is not returned in part: the future keeps reading and discards the
+   * rest of that line, through its newline (or to the end of the stream), one buffered chunk at a
+   * time, and only then fails; {@code line} is left unchanged. The next call therefore starts at
+   * the next line, however the bytes were buffered, and never sees the tail of the rejected line as
+   * a line of its own. Memory stays bounded by {@code maxBytes} and the reader's buffer. As Netty's
+   * {@code LineBasedFrameDecoder} with {@code failFast = false}; {@link #lines(AsyncBufRead, int)}
+   * (and {@link io.kyoto.runtime.codec.LinesCodec}) instead fail at once and discard the rest of
+   * the line on the next call, which they can because they keep state between calls.
+   *
+   * <p>So a peer that never ends an overlong line keeps this future waiting (and reading) until it
+   * does or the stream ends: bound the call with a timeout, e.g. {@link
+   * io.kyoto.runtime.Time#timeout Time.timeout}, when the peer is not trusted.
    *
    * <p><b>Cancel safety:</b> not cancel safe: if cancelled, some data may have been partially read,
-   * and this data is lost; {@code line} is unchanged.
+   * and this data is lost; {@code line} is unchanged. If cancelled while discarding an overlong
+   * line (a timeout that fired, for example), the reader is left inside that line, just after the
+   * bytes that had arrived: the next read would see the rest of the rejected line as if it were a
+   * line, so after such a cancellation, stop reading lines from the reader (close the connection).
    *
    * @param reader the source
    * @param line where the line is appended

@@ -151,7 +151,10 @@ final class IoReads {
     }
   }
 
-  /** A line over its limit; nothing of the overflowing read was consumed. */
+  /**
+   * A line over its limit. {@link #readUntilNewline} throws it without consuming the overflowing
+   * chunk; {@code Io.readLine} throws it only after discarding the rest of the line.
+   */
   static final class LineTooLongException extends IOException {
     private static final long serialVersionUID = 1L;
 
@@ -160,12 +163,19 @@ final class IoReads {
     }
   }
 
-  /** {@code Io.readLine}: up to and including {@code '\n'}, appended to a builder. */
+  /**
+   * {@code Io.readLine}: up to and including {@code '\n'}, appended to a builder. A line over the
+   * limit is read to its end and discarded before the future fails, as Netty's {@code
+   * LineBasedFrameDecoder} with {@code failFast = false}: the next call starts at the next line
+   * whatever the buffering, and memory stays bounded by the limit.
+   */
   static final class ReadLine extends WithdrawingOp.Read<Integer> {
     private final AsyncBufRead bufReader;
     private final StringBuilder line;
     private final int max;
     private final ByteAccumulator bytes = new ByteAccumulator();
+    // Set once the line proved too long: the rest of it is being skipped, then this is thrown.
+    private LineTooLongException tooLong;
 
     ReadLine(AsyncBufRead reader, StringBuilder line, int max) {
       super(reader);
@@ -176,8 +186,21 @@ final class IoReads {
 
     @Override
     protected Poll<Integer> pollOperation(Context cx) throws IOException {
-      if (readUntilNewline(cx, bufReader, bytes, max, max).isPending()) {
-        return Poll.pending();
+      if (tooLong == null) {
+        try {
+          if (readUntilNewline(cx, bufReader, bytes, max, max).isPending()) {
+            return Poll.pending();
+          }
+        } catch (LineTooLongException e) {
+          bytes.clear();
+          tooLong = e;
+        }
+      }
+      if (tooLong != null) {
+        if (skipRestOfLine(cx, bufReader).isPending()) {
+          return Poll.pending();
+        }
+        throw tooLong;
       }
       int n = bytes.size();
       line.append(bytes.decodeUtf8());
@@ -186,7 +209,7 @@ final class IoReads {
 
     @Override
     public String toString() {
-      return "Io.readLine[" + Describe.of(reader) + "]";
+      return "Io.readLine[" + (tooLong != null ? "discarding, " : "") + Describe.of(reader) + "]";
     }
   }
 
@@ -219,6 +242,33 @@ final class IoReads {
       }
       bytes.append(view, n);
       reader.consume(n);
+      if (newline >= 0) {
+        return Poll.ready(null);
+      }
+    }
+  }
+
+  /**
+   * Consumes bytes up to and including the next {@code '\n'}, or to the end of the stream, one
+   * buffered chunk at a time: nothing is kept, so memory stays bounded however long the line.
+   *
+   * @return ready when a newline was consumed or the stream ended
+   * @throws IOException if reading fails
+   */
+  static Poll<Void> skipRestOfLine(Context cx, AsyncBufRead reader) throws IOException {
+    while (true) {
+      Poll<ByteBuffer> p = reader.pollFillBuf(cx);
+      if (p.isPending()) {
+        return Poll.pending();
+      }
+      ByteBuffer view = p.value();
+      int start = view.position();
+      int end = view.limit();
+      if (start == end) {
+        return Poll.ready(null);
+      }
+      int newline = ByteAccumulator.indexOf(view, (byte) '\n', start, end);
+      reader.consume((newline < 0 ? end : newline + 1) - start);
       if (newline >= 0) {
         return Poll.ready(null);
       }

@@ -4,7 +4,6 @@ import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Poll;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * The lines of an {@link AsyncBufRead}, one at a time: tokio's {@code Lines}, made by {@link
@@ -27,8 +26,9 @@ import java.nio.ByteBuffer;
  *     }));
  * }
  *
- * <p>A line longer than the limit fails that call; the next call skips the rest of that line and
- * goes on with the following one.
+ * <p>A line longer than the limit fails that call at once; the next call skips the rest of that
+ * line and goes on with the following one. (The stateless {@link Io#readLine(AsyncBufRead,
+ * StringBuilder, int)} instead discards the rest of the line before it fails.)
  *
  * <p><b>Thread safety:</b> one task reads at a time.
  */
@@ -59,7 +59,7 @@ public final class Lines {
       return Poll.ready(null);
     }
     if (discarding) {
-      if (skipRestOfLine(cx).isPending()) {
+      if (IoReads.skipRestOfLine(cx, reader).isPending()) {
         return Poll.pending();
       }
       discarding = false;
@@ -86,27 +86,6 @@ public final class Lines {
       return Poll.ready(bytes.decodeUtf8());
     } finally {
       bytes.clear();
-    }
-  }
-
-  /** Consumes bytes up to and including the next newline, or to the end of the stream. */
-  private Poll<Void> skipRestOfLine(Context cx) throws IOException {
-    while (true) {
-      Poll<ByteBuffer> p = reader.pollFillBuf(cx);
-      if (p.isPending()) {
-        return Poll.pending();
-      }
-      ByteBuffer view = p.value();
-      int start = view.position();
-      int end = view.limit();
-      if (start == end) {
-        return Poll.ready(null);
-      }
-      int newline = ByteAccumulator.indexOf(view, (byte) '\n', start, end);
-      reader.consume((newline < 0 ? end : newline + 1) - start);
-      if (newline >= 0) {
-        return Poll.ready(null);
-      }
     }
   }
 

@@ -12,18 +12,23 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Future;
 import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.JoinHandle;
+import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Task;
+import io.kyoto.runtime.Time;
 import io.kyoto.runtime.io.IoTestSupport.ChunkedReader;
 import io.kyoto.runtime.io.IoTestSupport.SlowWriter;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -321,6 +326,118 @@ class IoUtilTest {
       assertEquals("", line.toString(), "unchanged on failure");
       Lines lines = Io.lines(BufReader.create(new ChunkedReader(text, 1, 4, 0)), 10);
       assertEquals("0123456789", rt.blockOn(lines.nextLine()), "the limit excludes the newline");
+    }
+  }
+
+  /** The padding puts ";DELETE /all\n" where an unbuffered read would resume after the error. */
+  private static final byte[] INJECTION =
+      ("GET /" + "a".repeat(34) + ";DELETE /all\nnext\n").getBytes(UTF_8);
+
+  /**
+   * The BufReaders the line tests run over: small, medium and large buffers, and one byte a read.
+   */
+  private static List<BufReader<ChunkedReader>> bufferings(byte[] text) {
+    return List.of(
+        BufReader.withCapacity(8, new ChunkedReader(text, 1, 100, 3)),
+        BufReader.withCapacity(16, new ChunkedReader(text, 2, 100, 3)),
+        BufReader.withCapacity(8192, new ChunkedReader(text, 3, 8192, 0)),
+        BufReader.withCapacity(8192, new ChunkedReader(text, 4, 1, 2)));
+  }
+
+  @Test
+  void readLineDiscardsTheRestOfATooLongLineWhateverTheBuffering() throws Exception {
+    try (Runtime rt = runtime()) {
+      for (BufReader<ChunkedReader> r : bufferings(INJECTION)) {
+        String where = "capacity " + r.capacity();
+        StringBuilder line = new StringBuilder("kept|");
+        IOException e =
+            assertThrows(IOException.class, () -> rt.blockOn(Io.readLine(r, line, 32)), where);
+        assertInstanceOf(IoReads.LineTooLongException.class, e, where);
+        assertEquals("the line is longer than the limit of 32 bytes", e.getMessage(), where);
+        assertEquals("kept|", line.toString(), "unchanged on failure, " + where);
+        assertEquals(5, rt.blockOn(Io.readLine(r, line, 32)), where);
+        assertEquals("kept|next\n", line.toString(), "the line after the long one, " + where);
+        assertEquals(0, rt.blockOn(Io.readLine(r, line, 32)), "then end of stream, " + where);
+        assertEquals("kept|next\n", line.toString(), where);
+      }
+    }
+  }
+
+  @Test
+  void readLineFailsOnATooLongLastLineWithoutNewlineThenSeesEndOfStream() throws Exception {
+    try (Runtime rt = runtime()) {
+      for (BufReader<ChunkedReader> r : bufferings("0123456789abcdefghij".getBytes(UTF_8))) {
+        String where = "capacity " + r.capacity();
+        StringBuilder line = new StringBuilder();
+        assertThrows(
+            IoReads.LineTooLongException.class, () -> rt.blockOn(Io.readLine(r, line, 10)), where);
+        assertEquals("", line.toString(), where);
+        assertEquals(0, rt.blockOn(Io.readLine(r, line, 10)), "then end of stream, " + where);
+        assertEquals("", line.toString(), where);
+      }
+    }
+  }
+
+  @Test
+  void readLineAcceptsALineOfExactlyTheLimitNewlineIncluded() throws Exception {
+    try (Runtime rt = runtime()) {
+      byte[] text = "0123456789\n0123456789\n0123456789".getBytes(UTF_8);
+      for (BufReader<ChunkedReader> r : bufferings(text)) {
+        String where = "capacity " + r.capacity();
+        StringBuilder line = new StringBuilder();
+        assertEquals(11, rt.blockOn(Io.readLine(r, line, 11)), "11 bytes with the newline");
+        assertThrows(
+            IoReads.LineTooLongException.class,
+            () -> rt.blockOn(Io.readLine(r, line, 10)),
+            "the newline counts, " + where);
+        assertEquals("0123456789\n", line.toString(), where);
+        assertEquals(10, rt.blockOn(Io.readLine(r, line, 10)), "a last line of 10, " + where);
+        assertEquals("0123456789\n0123456789", line.toString(), where);
+        assertEquals(0, rt.blockOn(Io.readLine(r, line, 10)), where);
+      }
+    }
+  }
+
+  @Test
+  void readLineDiscardsAHugeLineWithBoundedMemory() throws Exception {
+    int huge = 10 * 1024 * 1024;
+    AsyncRead source =
+        new AsyncRead() {
+          private final byte[] tail = "\nnext\n".getBytes(UTF_8);
+          private long sent;
+
+          @Override
+          public Poll<Void> pollRead(Context cx, ByteBuffer dst) {
+            while (dst.hasRemaining() && sent < huge + tail.length) {
+              dst.put(sent < huge ? (byte) 'x' : tail[(int) (sent - huge)]);
+              sent++;
+            }
+            return Poll.ready(null);
+          }
+        };
+    try (Runtime rt = runtime()) {
+      BufReader<AsyncRead> r = BufReader.withCapacity(64, source);
+      StringBuilder line = new StringBuilder();
+      assertThrows(IoReads.LineTooLongException.class, () -> rt.blockOn(Io.readLine(r, line, 64)));
+      assertEquals(64, r.capacity(), "the BufReader never grows");
+      assertEquals(5, rt.blockOn(Io.readLine(r, line, 64)));
+      assertEquals("next\n", line.toString());
+      assertEquals(0, rt.blockOn(Io.readLine(r, line, 64)));
+    }
+  }
+
+  @Test
+  void readLineWaitsForTheEndOfATooLongLineSoATimeoutBoundsIt() throws Exception {
+    try (Runtime rt = runtime()) {
+      DuplexStream.Pair p = Io.duplex(1024);
+      rt.blockOn(p.client().writeAll(ByteBuffer.wrap("y".repeat(100).getBytes(UTF_8))));
+      BufReader<DuplexStream> r = BufReader.withCapacity(16, p.server());
+      StringBuilder line = new StringBuilder();
+      assertThrows(
+          TimeoutException.class,
+          () -> rt.blockOn(Time.timeout(Duration.ofMillis(50), Io.readLine(r, line, 32))));
+      assertEquals("", line.toString());
+      assertEquals(0, r.buffer().remaining(), "what arrived of the line was read and dropped");
     }
   }
 
