@@ -13,19 +13,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * A set of tasks whose results are collected in completion order, as tokio's {@code JoinSet}.
  *
  * <p>{@link #joinNext()} yields the result of whichever task finishes first; {@link #joinAll()}
- * collects them all, in that order. Closing the set aborts every task still in it (tokio's drop),
- * so a {@code JoinSet} in try-with-resources scopes its tasks to the block.
- *
- * <p>
- *
- * {@snippet :
- * try (JoinSet<Integer> set = new JoinSet<>()) {
- *   for (int i = 0; i < 10; i++) {
- *     set.spawn(work(i));
- *   }
- *   // loop while !set.isEmpty(): each set.joinNext() yields one task's value
- * }
- * }
+ * collects them all, in that order. Closing the set aborts every task still in it (tokio's drop).
+ * Try-with-resources scopes the tasks to a block only where the block itself waits for them (a
+ * thread that calls {@code rt.blockOn(set.joinAll())} inside it): a future returned from the block
+ * is lazy, and would find the set closed, its tasks aborted, at its first poll.
  *
  * <p>Scoped with {@link Futures#using}, a set is Kotlin's {@code coroutineScope}: its tasks end
  * with the scope, whether it completes, fails or is cancelled (a timeout, a lost select):
@@ -199,13 +190,17 @@ public final class JoinSet<T> implements AutoCloseable {
    * instead.
    *
    * {@snippet :
-   * try (JoinSet<Integer> set = new JoinSet<>()) {
+   * Future<List<Integer>> values = Futures.using(new JoinSet<Integer>(), set -> {
    *   for (int i = 0; i < 10; i++) {
    *     set.spawn(work(i));
    *   }
    *   return set.joinAll(); // completes with the ten values, fastest first
+   * }); // the set is closed once joinAll completes, fails or is cancelled
    * }
-   * }
+   *
+   * <p>Not {@code try (JoinSet<Integer> set = ...) { return set.joinAll(); }}: the future is lazy,
+   * so the set would be closed, and its tasks aborted, before the future is first polled. {@link
+   * Futures#using} closes it when the future ends.
    *
    * <p><b>Cancel safety:</b> not cancel safe: the values joined before the cancellation are lost.
    * The tasks not joined yet stay in the set, running.
