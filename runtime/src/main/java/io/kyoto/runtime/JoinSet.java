@@ -139,6 +139,9 @@ public final class JoinSet<T> implements AutoCloseable {
       @Override
       public Poll<Optional<T>> poll(Context cx) throws JoinException {
         if (entries.isEmpty()) {
+          if (abortedByClose > 0) {
+            throw joinAfterClose(); // else an empty result would pass for "every task joined"
+          }
           return Poll.ready(Optional.empty());
         }
         Registration r = registration;
@@ -208,6 +211,9 @@ public final class JoinSet<T> implements AutoCloseable {
   public Future<List<T>> joinAll() {
     return Futures.lazy(
         () -> {
+          if (entries.isEmpty() && abortedByClose > 0) {
+            throw joinAfterClose();
+          }
           List<T> values = new ArrayList<>(entries.size());
           Future<List<T>> all =
               Futures.<List<T>, List<T>>loop(
@@ -270,11 +276,31 @@ public final class JoinSet<T> implements AutoCloseable {
         });
   }
 
-  /** Aborts every task still in the set, as dropping a tokio {@code JoinSet} does. */
+  /**
+   * Aborts every task still in the set, as dropping a tokio {@code JoinSet} does, and removes them.
+   * A {@link #joinNext()} or {@link #joinAll()} polled afterwards on a set this emptied fails with
+   * an {@link IllegalStateException} (rather than reporting an empty set as if every task had been
+   * joined): the mark of a lazy join returned from a try-with-resources block.
+   */
   @Override
   public void close() {
+    if (!entries.isEmpty()) {
+      abortedByClose += entries.size();
+    }
     abortAll();
     entries.clear();
     notified.clear();
+  }
+
+  /** Tasks that {@link #close} aborted and removed: a join after that would report none of them. */
+  private int abortedByClose;
+
+  private IllegalStateException joinAfterClose() {
+    return new IllegalStateException(
+        "this JoinSet was closed before this join was polled, which aborted its "
+            + abortedByClose
+            + " task(s): a future returned from a try-with-resources block runs after the block"
+            + " closed the set; scope the set with Futures.using(new JoinSet<>(), set -> ...)"
+            + " instead");
   }
 }

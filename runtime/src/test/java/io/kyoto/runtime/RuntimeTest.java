@@ -871,6 +871,53 @@ class RuntimeTest {
     }
   }
 
+  /**
+   * The javadoc's old example: a lazy {@code joinAll()} returned from a try-with-resources block
+   * finds the set closed and its tasks aborted. It returned an empty list, as if every task had
+   * been joined; it fails now, saying why.
+   */
+  @Test
+  void aJoinPolledAfterCloseAbortedTheTasksFailsInsteadOfReportingNone() throws Exception {
+    try (Runtime rt = Runtime.builder().currentThread().enableTime().build()) {
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () ->
+                  rt.blockOn(
+                      Futures.lazy(
+                          () -> {
+                            try (JoinSet<Integer> set = new JoinSet<>()) {
+                              for (int i = 0; i < 3; i++) {
+                                set.spawn(Time.sleep(Duration.ofMillis(10)).map(v -> 1));
+                              }
+                              return set.joinAll();
+                            }
+                          })));
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "this JoinSet was closed before this join was polled, which aborted its 3"
+                      + " task(s)"),
+          e.getMessage());
+      // Scoped with Futures.using, the same code joins every task; a set emptied by joining and
+      // then closed still reports an empty set.
+      List<Integer> values =
+          rt.blockOn(
+              Futures.using(
+                  new JoinSet<Integer>(),
+                  set -> {
+                    for (int i = 0; i < 3; i++) {
+                      set.spawn(Time.sleep(Duration.ofMillis(10)).map(v -> 1));
+                    }
+                    return set.joinAll();
+                  }));
+      assertEquals(List.of(1, 1, 1), values);
+      JoinSet<Integer> joined = new JoinSet<>();
+      joined.close();
+      assertEquals(java.util.Optional.empty(), rt.blockOn(joined.joinNext()));
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Flavor.class)
   void joinSetYieldsInCompletionOrderAndAbortsOnClose(Flavor flavor) throws Exception {
