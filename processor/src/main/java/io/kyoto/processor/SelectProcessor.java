@@ -77,8 +77,11 @@ public final class SelectProcessor extends TypeProcessor {
         continue;
       }
       for (Element e : round.getElementsAnnotatedWith(a)) {
-        if (e.getEnclosingElement() == null
-            || Model.mirror(e.getEnclosingElement(), SELECT) == null) {
+        Element type = e.getEnclosingElement();
+        if (type != null && hasUnresolvedAnnotation(type)) {
+          continue; // javac reports it (`@Select` ambiguous, not imported): no second error
+        }
+        if (type == null || Model.mirror(type, SELECT) == null) {
           processingEnv
               .getMessager()
               .printMessage(
@@ -89,6 +92,20 @@ public final class SelectProcessor extends TypeProcessor {
         }
       }
     }
+  }
+
+  /**
+   * {@return whether {@code e} carries an annotation the compiler could not resolve} It may be the
+   * {@code @Select} the branch belongs to, written in a way javac rejects (a name made ambiguous by
+   * two on-demand imports, a missing import); javac's own error says why.
+   */
+  private static boolean hasUnresolvedAnnotation(Element e) {
+    for (var m : e.getAnnotationMirrors()) {
+      if (m.getAnnotationType().getKind() == javax.lang.model.type.TypeKind.ERROR) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

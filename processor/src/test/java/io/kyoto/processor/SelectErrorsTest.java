@@ -173,6 +173,33 @@ class SelectErrorsTest {
         "[KYOTO-SELECT-009] `@Branch` is only allowed in a type annotated `@Select`");
   }
 
+  /**
+   * A {@code @Select} javac cannot resolve (ambiguous between {@code io.kyoto.runtime.Select} and
+   * the annotation, both imported on demand) is javac's error alone: the branches are not reported
+   * as outside a {@code @Select} type as well (they were, once per branch).
+   */
+  @Test
+  void anUnresolvedSelectIsReportedByJavacOnly() {
+    String text =
+        """
+        package demo;
+
+        import io.kyoto.runtime.*;
+        import io.kyoto.runtime.annotation.*;
+
+        @Select
+        abstract class Events {
+          @Branch Future<String> a() { return Futures.ready("a"); }
+          @Branch Future<String> b() { return Futures.ready("b"); }
+        }
+        """;
+    JavaFileObject file = source("demo.Events", text);
+    Compilation c = compile(file);
+    assertThat(c).failed();
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("reference to Select is ambiguous").inFile(file);
+  }
+
   @Test
   void select010Void() {
     assertError(
