@@ -17,9 +17,15 @@ import java.util.Objects;
  * static final TaskLocal<String> REQUEST_ID = TaskLocal.create();
  *
  * Future<Response> handle(Request r) {
- *   return REQUEST_ID.scope(r.id(), service.call(r)); // service code calls REQUEST_ID.get()
+ *   // service code calls REQUEST_ID.get(), also before it returns its future
+ *   return REQUEST_ID.scope(r.id(), Futures.lazy(() -> service.call(r)));
  * }
  * }
+ *
+ * <p>The value is bound while the future is polled (and cancelled), not while it is built: {@code
+ * scope(id, service.call(r))} runs {@code call} before the scope exists, so a {@code get()} in its
+ * synchronous part fails. {@link Futures#lazy} builds the future at its first poll, inside the
+ * scope.
  *
  * @param <T> the value's type
  */
