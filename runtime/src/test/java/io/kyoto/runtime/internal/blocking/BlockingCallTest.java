@@ -120,9 +120,18 @@ class BlockingCallTest {
       rt.blockOn(
           Futures.lazy(
               () -> {
+                CountDownLatch go = new CountDownLatch(1);
                 CountDownLatch ended = new CountDownLatch(1);
-                BlockingCall<Integer> call = new BlockingCall<>("test", () -> 8, orphans::add);
+                BlockingCall<Integer> call =
+                    new BlockingCall<>(
+                        "test",
+                        () -> {
+                          go.await(); // so that the first poll finds it running
+                          return 8;
+                        },
+                        orphans::add);
                 assertTrue(call.poll(new Context(ended::countDown)).isPending());
+                go.countDown();
                 // The job's end wakes the caller, after the job recorded its result.
                 assertTrue(ended.await(10, TimeUnit.SECONDS), "the job ended");
                 call.cancel();
