@@ -4,7 +4,9 @@ import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Time;
 import java.lang.Exception;
+import java.lang.IllegalStateException;
 import java.lang.SuppressWarnings;
+import java.lang.Throwable;
 import java.time.Duration;
 import javax.annotation.processing.Generated;
 import org.junit.jupiter.api.DisplayName;
@@ -31,9 +33,18 @@ class ClockSpec_AsyncTest extends ClockSpec {
   @Test
   @DisplayName("ready()")
   void ready_async() throws Exception {
-    try (Runtime runtime = Runtime.builder().currentThread().enableAll().build()) {
+    Runtime runtime = Runtime.builder().currentThread().enableAll().build();
+    try {
       runtime.blockOn(Futures.lazy(() -> super.ready()));
+    } catch (Throwable failure) {
+      // Failed: waits at most 1000 ms for the blocking jobs, then leaves them
+      if (!runtime.shutdownTimeout(Duration.ofMillis(1000))) {
+        failure.addSuppressed(new IllegalStateException("The runtime did not stop within 1000 ms after the test failed: " + runtime.metrics().numBlockingThreads() + " blocking-pool thread(s) still running their jobs, left behind (a spawnBlocking job cannot be interrupted)"));
+      }
+      throw failure;
     }
+    // Passed: waits for every blocking job, as dropping a tokio runtime does
+    runtime.close();
   }
 
   /**
@@ -44,9 +55,18 @@ class ClockSpec_AsyncTest extends ClockSpec {
   @Test
   @DisplayName("sleepsOnAPausedClock()")
   void sleepsOnAPausedClock_async() throws Exception {
-    try (Runtime runtime = Runtime.builder().currentThread().startPaused(true).enableAll().build()) {
+    Runtime runtime = Runtime.builder().currentThread().startPaused(true).enableAll().build();
+    try {
       runtime.blockOn(Futures.lazy(() -> Time.timeoutWithDump(Duration.ofMillis(5000), "@AsyncTest ClockSpec.sleepsOnAPausedClock()", super.sleepsOnAPausedClock())));
+    } catch (Throwable failure) {
+      // Failed: waits at most 1000 ms for the blocking jobs, then leaves them
+      if (!runtime.shutdownTimeout(Duration.ofMillis(1000))) {
+        failure.addSuppressed(new IllegalStateException("The runtime did not stop within 1000 ms after the test failed: " + runtime.metrics().numBlockingThreads() + " blocking-pool thread(s) still running their jobs, left behind (a spawnBlocking job cannot be interrupted)"));
+      }
+      throw failure;
     }
+    // Passed: waits for every blocking job, as dropping a tokio runtime does
+    runtime.close();
   }
 
   /**
@@ -57,8 +77,17 @@ class ClockSpec_AsyncTest extends ClockSpec {
   @Test
   @DisplayName("onWorkers()")
   void onWorkers_async() throws Exception {
-    try (Runtime runtime = Runtime.builder().multiThread().workerThreads(2).enableAll().build()) {
+    Runtime runtime = Runtime.builder().multiThread().workerThreads(2).enableAll().build();
+    try {
       runtime.blockOn(Futures.lazy(() -> super.onWorkers()));
+    } catch (Throwable failure) {
+      // Failed: waits at most 1000 ms for the blocking jobs, then leaves them
+      if (!runtime.shutdownTimeout(Duration.ofMillis(1000))) {
+        failure.addSuppressed(new IllegalStateException("The runtime did not stop within 1000 ms after the test failed: " + runtime.metrics().numBlockingThreads() + " blocking-pool thread(s) still running their jobs, left behind (a spawnBlocking job cannot be interrupted)"));
+      }
+      throw failure;
     }
+    // Passed: waits for every blocking job, as dropping a tokio runtime does
+    runtime.close();
   }
 }

@@ -5,10 +5,12 @@ import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Time;
 import java.lang.Exception;
+import java.lang.IllegalStateException;
 import java.lang.Integer;
 import java.lang.Override;
 import java.lang.String;
 import java.lang.SuppressWarnings;
+import java.lang.Throwable;
 import java.time.Duration;
 import javax.annotation.processing.Generated;
 import org.junit.jupiter.api.DisplayName;
@@ -53,9 +55,18 @@ class EchoSpec_AsyncTest extends EchoSpec {
   @Tag("echo")
   @DisplayName("echoes(int)")
   void echoes_async(int n) throws Exception {
-    try (Runtime runtime = Runtime.builder().currentThread().enableAll().build()) {
+    Runtime runtime = Runtime.builder().currentThread().enableAll().build();
+    try {
       runtime.blockOn(Futures.lazy(() -> Time.timeoutWithDump(Duration.ofMillis(5000), "@AsyncTest EchoSpec.echoes(int)", super.echoes(n))));
+    } catch (Throwable failure) {
+      // Failed: waits at most 1000 ms for the blocking jobs, then leaves them
+      if (!runtime.shutdownTimeout(Duration.ofMillis(1000))) {
+        failure.addSuppressed(new IllegalStateException("The runtime did not stop within 1000 ms after the test failed: " + runtime.metrics().numBlockingThreads() + " blocking-pool thread(s) still running their jobs, left behind (a spawnBlocking job cannot be interrupted)"));
+      }
+      throw failure;
     }
+    // Passed: waits for every blocking job, as dropping a tokio runtime does
+    runtime.close();
   }
 
   /**
@@ -78,9 +89,18 @@ class EchoSpec_AsyncTest extends EchoSpec {
   @MethodSource("lines")
   @DisplayName("lines(String, TestInfo)")
   void lines_async(String line, TestInfo info) throws Exception {
-    try (Runtime runtime = Runtime.builder().currentThread().enableAll().build()) {
+    Runtime runtime = Runtime.builder().currentThread().enableAll().build();
+    try {
       runtime.blockOn(Futures.lazy(() -> super.lines(line, info)));
+    } catch (Throwable failure) {
+      // Failed: waits at most 1000 ms for the blocking jobs, then leaves them
+      if (!runtime.shutdownTimeout(Duration.ofMillis(1000))) {
+        failure.addSuppressed(new IllegalStateException("The runtime did not stop within 1000 ms after the test failed: " + runtime.metrics().numBlockingThreads() + " blocking-pool thread(s) still running their jobs, left behind (a spawnBlocking job cannot be interrupted)"));
+      }
+      throw failure;
     }
+    // Passed: waits for every blocking job, as dropping a tokio runtime does
+    runtime.close();
   }
 
   /**
@@ -101,9 +121,18 @@ class EchoSpec_AsyncTest extends EchoSpec {
   @RepeatedTest(4)
   @DisplayName("repeats(RepetitionInfo)")
   void repeats_async(RepetitionInfo repetition) throws Exception {
-    try (Runtime runtime = Runtime.builder().currentThread().startPaused(true).enableAll().build()) {
+    Runtime runtime = Runtime.builder().currentThread().startPaused(true).enableAll().build();
+    try {
       runtime.blockOn(Futures.lazy(() -> super.repeats(repetition)));
+    } catch (Throwable failure) {
+      // Failed: waits at most 1000 ms for the blocking jobs, then leaves them
+      if (!runtime.shutdownTimeout(Duration.ofMillis(1000))) {
+        failure.addSuppressed(new IllegalStateException("The runtime did not stop within 1000 ms after the test failed: " + runtime.metrics().numBlockingThreads() + " blocking-pool thread(s) still running their jobs, left behind (a spawnBlocking job cannot be interrupted)"));
+      }
+      throw failure;
     }
+    // Passed: waits for every blocking job, as dropping a tokio runtime does
+    runtime.close();
   }
 
   /**
@@ -124,8 +153,17 @@ class EchoSpec_AsyncTest extends EchoSpec {
   @Test
   @DisplayName("informed(TestInfo)")
   void informed_async(TestInfo info) throws Exception {
-    try (Runtime runtime = Runtime.builder().currentThread().enableAll().build()) {
+    Runtime runtime = Runtime.builder().currentThread().enableAll().build();
+    try {
       runtime.blockOn(Futures.lazy(() -> super.informed(info)));
+    } catch (Throwable failure) {
+      // Failed: waits at most 1000 ms for the blocking jobs, then leaves them
+      if (!runtime.shutdownTimeout(Duration.ofMillis(1000))) {
+        failure.addSuppressed(new IllegalStateException("The runtime did not stop within 1000 ms after the test failed: " + runtime.metrics().numBlockingThreads() + " blocking-pool thread(s) still running their jobs, left behind (a spawnBlocking job cannot be interrupted)"));
+      }
+      throw failure;
     }
+    // Passed: waits for every blocking job, as dropping a tokio runtime does
+    runtime.close();
   }
 }

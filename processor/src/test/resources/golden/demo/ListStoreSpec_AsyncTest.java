@@ -5,9 +5,11 @@ import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Time;
 import java.lang.Exception;
+import java.lang.IllegalStateException;
 import java.lang.Integer;
 import java.lang.Override;
 import java.lang.SuppressWarnings;
+import java.lang.Throwable;
 import java.time.Duration;
 import java.util.List;
 import javax.annotation.processing.Generated;
@@ -41,9 +43,18 @@ class ListStoreSpec_AsyncTest extends ListStoreSpec {
   @MethodSource("values")
   @DisplayName("stores(Object)")
   void stores_async(List<Integer> value) throws Exception {
-    try (Runtime runtime = Runtime.builder().currentThread().enableAll().build()) {
+    Runtime runtime = Runtime.builder().currentThread().enableAll().build();
+    try {
       runtime.blockOn(Futures.lazy(() -> Time.timeoutWithDump(Duration.ofMillis(5000), "@AsyncTest ListStoreSpec.stores(Object)", super.stores(value))));
+    } catch (Throwable failure) {
+      // Failed: waits at most 1000 ms for the blocking jobs, then leaves them
+      if (!runtime.shutdownTimeout(Duration.ofMillis(1000))) {
+        failure.addSuppressed(new IllegalStateException("The runtime did not stop within 1000 ms after the test failed: " + runtime.metrics().numBlockingThreads() + " blocking-pool thread(s) still running their jobs, left behind (a spawnBlocking job cannot be interrupted)"));
+      }
+      throw failure;
     }
+    // Passed: waits for every blocking job, as dropping a tokio runtime does
+    runtime.close();
   }
 
   /**
@@ -64,9 +75,18 @@ class ListStoreSpec_AsyncTest extends ListStoreSpec {
   @RepeatedTest(2)
   @DisplayName("reopens(RepetitionInfo)")
   void reopens_async(RepetitionInfo info) throws Exception {
-    try (Runtime runtime = Runtime.builder().currentThread().enableAll().build()) {
+    Runtime runtime = Runtime.builder().currentThread().enableAll().build();
+    try {
       runtime.blockOn(Futures.lazy(() -> super.reopens(info)));
+    } catch (Throwable failure) {
+      // Failed: waits at most 1000 ms for the blocking jobs, then leaves them
+      if (!runtime.shutdownTimeout(Duration.ofMillis(1000))) {
+        failure.addSuppressed(new IllegalStateException("The runtime did not stop within 1000 ms after the test failed: " + runtime.metrics().numBlockingThreads() + " blocking-pool thread(s) still running their jobs, left behind (a spawnBlocking job cannot be interrupted)"));
+      }
+      throw failure;
     }
+    // Passed: waits for every blocking job, as dropping a tokio runtime does
+    runtime.close();
   }
 
   /**
@@ -86,8 +106,17 @@ class ListStoreSpec_AsyncTest extends ListStoreSpec {
   @Test
   @DisplayName("opens()")
   void opens_async() throws Exception {
-    try (Runtime runtime = Runtime.builder().currentThread().startPaused(true).enableAll().build()) {
+    Runtime runtime = Runtime.builder().currentThread().startPaused(true).enableAll().build();
+    try {
       runtime.blockOn(Futures.lazy(() -> super.opens()));
+    } catch (Throwable failure) {
+      // Failed: waits at most 1000 ms for the blocking jobs, then leaves them
+      if (!runtime.shutdownTimeout(Duration.ofMillis(1000))) {
+        failure.addSuppressed(new IllegalStateException("The runtime did not stop within 1000 ms after the test failed: " + runtime.metrics().numBlockingThreads() + " blocking-pool thread(s) still running their jobs, left behind (a spawnBlocking job cannot be interrupted)"));
+      }
+      throw failure;
     }
+    // Passed: waits for every blocking job, as dropping a tokio runtime does
+    runtime.close();
   }
 }

@@ -5,9 +5,11 @@ import io.kyoto.runtime.Futures;
 import io.kyoto.runtime.Runtime;
 import io.kyoto.runtime.Time;
 import java.lang.Exception;
+import java.lang.IllegalStateException;
 import java.lang.Override;
 import java.lang.String;
 import java.lang.SuppressWarnings;
+import java.lang.Throwable;
 import java.time.Duration;
 import javax.annotation.processing.Generated;
 import org.junit.jupiter.api.DisplayName;
@@ -38,9 +40,18 @@ class MemoryStoreSpec_AsyncTest extends MemoryStoreSpec {
   @Test
   @DisplayName("opens()")
   void opens_async() throws Exception {
-    try (Runtime runtime = Runtime.builder().currentThread().enableAll().build()) {
+    Runtime runtime = Runtime.builder().currentThread().enableAll().build();
+    try {
       runtime.blockOn(Futures.lazy(() -> super.opens()));
+    } catch (Throwable failure) {
+      // Failed: waits at most 1000 ms for the blocking jobs, then leaves them
+      if (!runtime.shutdownTimeout(Duration.ofMillis(1000))) {
+        failure.addSuppressed(new IllegalStateException("The runtime did not stop within 1000 ms after the test failed: " + runtime.metrics().numBlockingThreads() + " blocking-pool thread(s) still running their jobs, left behind (a spawnBlocking job cannot be interrupted)"));
+      }
+      throw failure;
     }
+    // Passed: waits for every blocking job, as dropping a tokio runtime does
+    runtime.close();
   }
 
   /**
@@ -53,9 +64,18 @@ class MemoryStoreSpec_AsyncTest extends MemoryStoreSpec {
   @MethodSource("values")
   @DisplayName("stores(Object)")
   void stores_async(String value) throws Exception {
-    try (Runtime runtime = Runtime.builder().currentThread().enableAll().build()) {
+    Runtime runtime = Runtime.builder().currentThread().enableAll().build();
+    try {
       runtime.blockOn(Futures.lazy(() -> Time.timeoutWithDump(Duration.ofMillis(5000), "@AsyncTest MemoryStoreSpec.stores(Object)", super.stores(value))));
+    } catch (Throwable failure) {
+      // Failed: waits at most 1000 ms for the blocking jobs, then leaves them
+      if (!runtime.shutdownTimeout(Duration.ofMillis(1000))) {
+        failure.addSuppressed(new IllegalStateException("The runtime did not stop within 1000 ms after the test failed: " + runtime.metrics().numBlockingThreads() + " blocking-pool thread(s) still running their jobs, left behind (a spawnBlocking job cannot be interrupted)"));
+      }
+      throw failure;
     }
+    // Passed: waits for every blocking job, as dropping a tokio runtime does
+    runtime.close();
   }
 
   /**
@@ -76,9 +96,18 @@ class MemoryStoreSpec_AsyncTest extends MemoryStoreSpec {
   @RepeatedTest(2)
   @DisplayName("reopens(RepetitionInfo)")
   void reopens_async(RepetitionInfo info) throws Exception {
-    try (Runtime runtime = Runtime.builder().currentThread().enableAll().build()) {
+    Runtime runtime = Runtime.builder().currentThread().enableAll().build();
+    try {
       runtime.blockOn(Futures.lazy(() -> super.reopens(info)));
+    } catch (Throwable failure) {
+      // Failed: waits at most 1000 ms for the blocking jobs, then leaves them
+      if (!runtime.shutdownTimeout(Duration.ofMillis(1000))) {
+        failure.addSuppressed(new IllegalStateException("The runtime did not stop within 1000 ms after the test failed: " + runtime.metrics().numBlockingThreads() + " blocking-pool thread(s) still running their jobs, left behind (a spawnBlocking job cannot be interrupted)"));
+      }
+      throw failure;
     }
+    // Passed: waits for every blocking job, as dropping a tokio runtime does
+    runtime.close();
   }
 
   /**

@@ -56,7 +56,9 @@ import javax.tools.StandardLocation;
  * ({@code @ParameterizedTest}, {@code @RepeatedTest}...), that template, with the method's
  * parameters; each invocation builds a fresh runtime, blocks on the method's future (with the
  * optional timeout, through {@code Time.timeoutWithDump}, whose failure describes what was pending)
- * and closes the runtime.
+ * and shuts the runtime down: waiting for every blocking job if the test passed ({@code close()},
+ * as dropping a tokio runtime), at most 1 s if it failed ({@code shutdownTimeout}), adding to the
+ * failure, as suppressed, how many blocking threads were left running.
  *
  * <p>The tests of a class include the {@code @AsyncTest} methods it inherits, as JUnit's do: an
  * abstract class gets no test of its own, each concrete class compiled with it that extends it gets
@@ -100,6 +102,14 @@ public final class AsyncTestProcessor extends TypeProcessor {
       ClassName.get("org.junit.jupiter.api", "DisplayName");
   private static final ClassName TIME = ClassName.get("io.kyoto.runtime", "Time");
   private static final ClassName DURATION = ClassName.get("java.time", "Duration");
+
+  /**
+   * How long a failed test's runtime waits for its blocking jobs before leaving them behind (a
+   * passed test's waits without limit, as dropping a tokio runtime does): a job cannot be
+   * interrupted, and one that hangs (a read of a FIFO nobody writes, a long sleep) would otherwise
+   * hold the failure, and the build, for as long as it runs.
+   */
+  static final long FAILURE_GRACE_MILLIS = 1_000;
 
   /** Creates the processor; javac calls this through the service loader. */
   public AsyncTestProcessor() {
@@ -789,6 +799,10 @@ public final class AsyncTestProcessor extends TypeProcessor {
     while (names.contains(runtime)) {
       runtime += "_";
     }
+    String failure = "failure";
+    while (names.contains(failure)) {
+      failure += "_";
+    }
     // Lazy, so that the method runs inside the runtime: it may spawn tasks or bind sockets.
     CodeBlock call = CodeBlock.of("super.$N($L)", userName, String.join(", ", arguments));
     if (o.timeoutMillis() > 0) {
@@ -849,9 +863,33 @@ public final class AsyncTestProcessor extends TypeProcessor {
                 ? "\n@throws Exception what the test's future fails with\n"
                 : "@throws Exception what the test's future fails with\n")
         .addException(Exception.class)
-        .beginControlFlow("try ($T $N = $L)", RuntimeOptions.RUNTIME, runtime, o.builder())
+        .addStatement("$T $N = $L", RuntimeOptions.RUNTIME, runtime, o.builder())
+        .beginControlFlow("try")
         .addStatement("$N.blockOn($L)", runtime, call)
+        .nextControlFlow("catch ($T $N)", Throwable.class, failure)
+        // The test failed (its timeout, an assertion): a blocking job that hangs must not hold the
+        // failure, nor the build, so the wait for the blocking jobs is bounded; those still running
+        // are left behind, and said so next to the failure, which stays the one thrown.
+        .addComment(
+            "Failed: waits at most $L ms for the blocking jobs, then leaves them",
+            FAILURE_GRACE_MILLIS)
+        .beginControlFlow(
+            "if (!$N.shutdownTimeout($T.ofMillis($L)))", runtime, DURATION, FAILURE_GRACE_MILLIS)
+        .addStatement(
+            "$N.addSuppressed(new $T($S + $N.metrics().numBlockingThreads() + $S))",
+            failure,
+            IllegalStateException.class,
+            "The runtime did not stop within "
+                + FAILURE_GRACE_MILLIS
+                + " ms after the test failed: ",
+            runtime,
+            " blocking-pool thread(s) still running their jobs, left behind (a spawnBlocking job"
+                + " cannot be interrupted)")
         .endControlFlow()
+        .addStatement("throw $N", failure)
+        .endControlFlow()
+        .addComment("Passed: waits for every blocking job, as dropping a tokio runtime does")
+        .addStatement("$N.close()", runtime)
         .build();
   }
 

@@ -217,7 +217,8 @@ class AsyncTestTemplatesTest {
         @AsyncTest(timeout = 1_000)
         @ParameterizedTest
         @ValueSource(strings = "x")
-        Future<Void> obscuring(String runtime, @TempDir Path Time, TestInfo Futures, int io) {
+        Future<Void> obscuring(
+            String runtime, @TempDir Path Time, TestInfo Futures, int io, String failure) {
           return ready();
         }
 
@@ -410,14 +411,17 @@ class AsyncTestTemplatesTest {
 
   @Test
   void parametersNamedLikeWhatTheBodyUsesAreRenamedThere() {
-    // A parameter named Time would obscure the type Time the timeout calls, "runtime" would clash
-    // with the runtime variable: the generated code compiled, and reads so.
+    // A parameter named Time would obscure the type Time the timeout calls, "runtime" and
+    // "failure" would clash with the runtime variable and the caught failure: the generated code
+    // compiled, and reads so.
     assertTrue(
         text.contains(
-            "void obscuring_async(String runtime, @TempDir Path Time_, TestInfo Futures_, int io_)"),
+            "void obscuring_async(String runtime, @TempDir Path Time_, TestInfo Futures_, int io_,\n"
+                + "      String failure)"),
         text);
-    assertTrue(text.contains("try (Runtime runtime_ = "), text);
-    assertTrue(text.contains("super.obscuring(runtime, Time_, Futures_, io_)"), text);
+    assertTrue(text.contains("Runtime runtime_ = "), text);
+    assertTrue(text.contains("} catch (Throwable failure_) {"), text);
+    assertTrue(text.contains("super.obscuring(runtime, Time_, Futures_, io_, failure)"), text);
   }
 
   @Test

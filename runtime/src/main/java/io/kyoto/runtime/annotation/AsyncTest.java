@@ -28,13 +28,13 @@ import java.lang.annotation.Target;
  * ({@code @Deprecated}, {@code @SafeVarargs}). Each time JUnit runs it, it builds a fresh runtime
  * from these options with every driver enabled, {@linkplain io.kyoto.runtime.Runtime#blockOn blocks
  * on} {@code m(...)} (bounded by {@link #timeout()} through {@link
- * io.kyoto.runtime.Time#timeoutWithDump}), and closes the runtime. A failure is the user's own
- * exception and stack trace. Being a subclass, the generated class inherits the user's
- * {@code @BeforeEach}, {@code @AfterEach}, {@code @BeforeAll}, {@code @AfterAll} methods,
- * {@code @MethodSource} factories and {@code @FieldSource} fields, and class-level extensions, and
- * it carries the class's JUnit annotations that Java does not inherit ({@code @Disabled},
- * {@code @DisplayName}); the user's method itself is not a test, so it runs only through the
- * generated one.
+ * io.kyoto.runtime.Time#timeoutWithDump}), and shuts the runtime down (see <b>Blocking jobs at the
+ * end of a test</b>). A failure is the user's own exception and stack trace. Being a subclass, the
+ * generated class inherits the user's {@code @BeforeEach}, {@code @AfterEach}, {@code @BeforeAll},
+ * {@code @AfterAll} methods, {@code @MethodSource} factories and {@code @FieldSource} fields, and
+ * class-level extensions, and it carries the class's JUnit annotations that Java does not inherit
+ * ({@code @Disabled}, {@code @DisplayName}); the user's method itself is not a test, so it runs
+ * only through the generated one.
  *
  * <p><b>Parameters, parameterized and repeated tests.</b> The generated test declares the
  * parameters of {@code m}, with their types (type arguments included) and annotations
@@ -146,6 +146,32 @@ import java.lang.annotation.Target;
  *
  * <p>Without a timeout a hanging test hangs, as tokio's tests do.
  *
+ * <p><b>Blocking jobs at the end of a test.</b> Shutting the runtime down cancels its tasks at
+ * their next suspension point, and cancels the blocking jobs ({@code spawnBlocking}, and what runs
+ * on the blocking pool: file system calls, DNS lookups...) that have not started; one that has
+ * started cannot be interrupted, so the test waits for it, or not:
+ *
+ * <ul>
+ *   <li>A test that passed {@linkplain io.kyoto.runtime.Runtime#close() closes} its runtime, which
+ *       waits for every blocking job to end, without limit, as dropping a tokio runtime at the end
+ *       of a {@code #[tokio::test]} does: when the test method returns, its blocking jobs have run
+ *       to their end, and none outlives the test to touch the next one's state. A job that never
+ *       ends makes a passing test hang, even with a {@link #timeout()} (which bounds the test's
+ *       future, not the shutdown); make such a job end (a latch, a closed stream) before the test's
+ *       future completes.
+ *   <li>A test that failed, by its timeout or by any exception or assertion, waits at most 1 s
+ *       ({@link io.kyoto.runtime.Runtime#shutdownTimeout}) for its blocking jobs, and leaves those
+ *       still running behind, on their (daemon) threads, where they run to their end: a job that
+ *       hangs, such as a read of a FIFO nobody writes or a long {@code Thread.sleep}, does not hold
+ *       the failure, nor the build, so a test with a timeout fails about 1 s after it at the
+ *       latest. The failure thrown is still the test's own ({@code TimeoutWithDumpException} with
+ *       its dump, the assertion's error) with its message and cause; when jobs were left behind, it
+ *       carries a suppressed {@code IllegalStateException}, {@code The runtime did not stop within
+ *       1000 ms after the test failed: 1 blocking-pool thread(s) still running their jobs, left
+ *       behind (a spawnBlocking job cannot be interrupted)}. This departs from tokio, whose test
+ *       waits for them even after a panic: once the test has failed, waiting only hides why.
+ * </ul>
+ *
  * <p>Because the generated class also inherits any ordinary {@code @Test} methods, a concrete class
  * may not declare both (they would run twice, in the class and in its generated test); the
  * processor reports an error. Declare them in an {@code abstract} class whose concrete subclasses
@@ -184,8 +210,10 @@ public @interface AsyncTest {
    * hour of paused time passes a 10 s limit.
    *
    * <p>On expiry the test's future is described, the runtime's tasks are dumped, the future is
-   * cancelled, and the test fails with a {@link io.kyoto.runtime.TimeoutWithDumpException} (a
-   * {@link java.util.concurrent.TimeoutException}) whose message starts with {@code @AsyncTest
+   * cancelled, the runtime is shut down waiting at most 1 s for the blocking jobs that have started
+   * (see <b>Blocking jobs at the end of a test</b> in the class comment), and the test fails with a
+   * {@link io.kyoto.runtime.TimeoutWithDumpException} (a {@link
+   * java.util.concurrent.TimeoutException}) whose message starts with {@code @AsyncTest
    * <Class>.<method>(<parameter types>) timed out after <n> ms}, for example {@code @AsyncTest
    * EchoSpec.echoes(int) timed out after 5000 ms}; JUnit names the invocation that failed.
    */
