@@ -114,7 +114,11 @@ public final class Runtime implements AutoCloseable {
   }
 
   /**
-   * Shuts down and waits for every blocking job, as dropping a tokio runtime does.
+   * Shuts down and waits for every blocking job, as dropping a tokio runtime does, except reads of
+   * standard input and of child processes' pipes ({@code Io.stdin()}, {@code ChildStdout} and
+   * {@code ChildStderr} on the JDK's pipes): a read waiting for input that may never come is left
+   * on its daemon thread, so a program that stopped reading its standard input exits without a line
+   * being typed (with tokio it waits for one).
    *
    * @throws IllegalStateException if called from a thread driving a runtime
    */

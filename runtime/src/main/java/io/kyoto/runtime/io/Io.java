@@ -366,7 +366,9 @@ public final class Io {
    * {@return the process's standard input as an {@link AsyncRead}: tokio's {@code io::stdin}} Reads
    * run on the blocking pool, one at a time, as tokio's do (a terminal or pipe offers no readiness
    * to wait for). Use one handle: two handles reading at once split the input between them
-   * unpredictably. A read that waits for input holds one blocking thread until it arrives.
+   * unpredictably. A read that waits for input holds one blocking thread until it arrives; the
+   * runtime's {@code close()} does not wait for it (with tokio, a program that stopped reading its
+   * standard input cannot exit until a line is typed).
    *
    * {@snippet :
    * Lines lines = Io.lines(BufReader.create(Io.stdin()));

@@ -87,8 +87,9 @@ public final class BlockingReader {
       }
       if (inFlight == null) {
         int n = Math.min(dst.remaining(), MAX_READ);
+        // Abandonable: the runtime's close does not wait for a read that may wait for ever.
         inFlight =
-            BlockingJob.spawn(
+            BlockingJob.spawnAbandonable(
                 () -> {
                   byte[] b = new byte[n];
                   try {

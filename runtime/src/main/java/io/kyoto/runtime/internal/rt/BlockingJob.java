@@ -44,6 +44,18 @@ public final class BlockingJob<T> implements Future<T> {
   }
 
   /**
+   * Runs {@code read}, which may wait for input for ever, on the blocking pool; the runtime's
+   * shutdown does not wait for it (see {@code RuntimeCore.spawnAbandonableBlocking}).
+   *
+   * @param read the read
+   * @param <T> the output type
+   * @return the job
+   */
+  public static <T> BlockingJob<T> spawnAbandonable(ThrowingSupplier<T> read) {
+    return new BlockingJob<>(current().spawnAbandonableBlocking(read));
+  }
+
+  /**
    * Spawns {@code job} so that shutdown does not drop it ({@link
    * RuntimeCore#spawnMandatoryBlocking}), for writes whose caller was already told they are done.
    *

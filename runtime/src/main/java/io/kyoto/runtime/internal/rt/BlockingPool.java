@@ -19,7 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * the thread in the caller every time.
  *
  * <p>All state is guarded by {@link #lock}. Shutdown stops the idle threads and refuses new jobs;
- * {@link #awaitTermination} waits for running ones (jobs cannot be interrupted once started).
+ * {@link #awaitTermination} waits for running ones (jobs cannot be interrupted once started),
+ * except abandonable reads (standard input): a read that waits for input would otherwise hold the
+ * runtime's close, and the program's exit, until someone typed a line (tokio's known hang).
  */
 final class BlockingPool {
   /**
@@ -43,12 +45,22 @@ final class BlockingPool {
   private int inFlight;
   private int starting; // threads counted in `threads` that have not taken a job yet
   private int nextIndex;
+  private int abandonable; // threads running an abandonable job, which termination does not await
   private boolean shutdown;
 
   /** A job: run on a pool thread, or refused when no thread can be started for it. */
   interface Job extends Runnable {
     /** Ends the job without running it, on the refusing thread. */
     void refuse();
+
+    /**
+     * {@return whether shutdown may leave this job running instead of waiting for it} A read that
+     * may wait for input for ever (standard input, a pipe) and whose bytes nobody can take once the
+     * runtime is gone: {@link #awaitTermination} does not count a thread while it runs one.
+     */
+    default boolean abandonable() {
+      return false;
+    }
   }
 
   private final java.util.function.Consumer<Thread> starter;
@@ -251,12 +263,25 @@ final class BlockingPool {
         } finally {
           lock.unlock();
         }
+        boolean abandon = job.abandonable();
+        if (abandon) {
+          lock.lock();
+          try {
+            abandonable++;
+            terminated.signalAll(); // a shutdown waiting for this thread need not any more
+          } finally {
+            lock.unlock();
+          }
+        }
         try {
           job.run();
         } finally {
           lock.lock();
           try {
             inFlight--;
+            if (abandon) {
+              abandonable--;
+            }
           } finally {
             lock.unlock();
           }
@@ -281,7 +306,8 @@ final class BlockingPool {
   }
 
   /**
-   * Waits until every thread has exited.
+   * Waits until every thread has exited, except those running an {@linkplain Job#abandonable()
+   * abandonable} job: they are daemon threads, and exit when their read returns.
    *
    * @return true if they did within the timeout (negative: no limit)
    */
@@ -289,7 +315,7 @@ final class BlockingPool {
     lock.lock();
     try {
       long wait = timeoutNanos;
-      while (threads > 0) {
+      while (threads > abandonable) {
         if (timeoutNanos < 0) {
           terminated.awaitUninterruptibly();
         } else {

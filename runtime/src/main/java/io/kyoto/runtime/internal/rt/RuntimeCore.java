@@ -27,6 +27,7 @@ public final class RuntimeCore {
   private final BlockingPool blocking;
   private final SchedulerBase scheduler;
   private final Scheduler blockingScheduler;
+  private final Scheduler abandonableScheduler;
   private final OwnedTasks alive;
   // Counted, not listed: the alive list holds only tasks that have been pending once. A worker
   // counts in its own TaskCounts, and so does a thread inside blockOn (its counts are open while it
@@ -53,7 +54,8 @@ public final class RuntimeCore {
         new BlockingPool(this, config.maxBlockingThreads(), config.threadKeepAlive().toNanos());
     this.scheduler =
         config.multiThread() ? new MultiThreadScheduler(this) : new CurrentThreadScheduler(this);
-    this.blockingScheduler = new BlockingScheduler();
+    this.blockingScheduler = new BlockingScheduler(false);
+    this.abandonableScheduler = new BlockingScheduler(true);
     this.workerCounts = scheduler.taskCounts();
   }
 
@@ -165,6 +167,23 @@ public final class RuntimeCore {
    */
   public <T> TaskCore<T> spawnBlocking(ThrowingSupplier<T> job) {
     TaskCore<T> task = new TaskCore<>(cx -> Poll.ready(job.get()), blockingScheduler);
+    register(task);
+    return task;
+  }
+
+  /**
+   * Runs {@code job}, a read that may wait for input for ever, on the blocking pool, as {@link
+   * #spawnBlocking}, except that shutdown does not wait for it once it runs: its thread (a daemon)
+   * is left to return from the read on its own. For reads of standard input and of pipes, whose
+   * bytes nobody could take once the runtime is gone: waiting for them held {@code close()}, and a
+   * program's exit, until input came (tokio's {@code stdin} has that hang).
+   *
+   * @param job the read
+   * @param <T> the output type
+   * @return the task
+   */
+  public <T> TaskCore<T> spawnAbandonableBlocking(ThrowingSupplier<T> job) {
+    TaskCore<T> task = new TaskCore<>(cx -> Poll.ready(job.get()), abandonableScheduler);
     register(task);
     return task;
   }
@@ -442,6 +461,12 @@ public final class RuntimeCore {
 
   /** Runs blocking tasks on the pool (once; they cannot be aborted after they start). */
   private final class BlockingScheduler implements Scheduler {
+    private final boolean abandonable;
+
+    BlockingScheduler(boolean abandonable) {
+      this.abandonable = abandonable;
+    }
+
     @Override
     public void schedule(TaskCore<?> task) {
       BlockingPool.Job job =
@@ -455,6 +480,11 @@ public final class RuntimeCore {
             public void refuse() {
               task.abort();
               task.run(Context.UNCONSTRAINED); // completes it as cancelled on this thread
+            }
+
+            @Override
+            public boolean abandonable() {
+              return abandonable;
             }
           };
       if (!blocking.submit(job)) {

@@ -1,17 +1,23 @@
 package io.kyoto.runtime.internal.blocking;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.kyoto.runtime.Context;
 import io.kyoto.runtime.Poll;
 import io.kyoto.runtime.Runtime;
+import io.kyoto.runtime.Time;
 import io.kyoto.runtime.io.AsyncRead;
 import io.kyoto.runtime.io.Io;
 import io.kyoto.runtime.io.IoTestSupport;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,5 +79,29 @@ class BlockingReaderTest {
   void aFailedReadIsTheEndOnceTheOwnerClosedTheStream() throws Exception {
     BlockingReader r = new BlockingReader(failingAfterTwoBytes(), "test", () -> true);
     assertEquals("ab", new String(rt.blockOn(Io.readToEnd(reader(r))), "UTF-8"));
+  }
+
+  /**
+   * A read waiting for input that never comes (standard input at a terminal) does not hold the
+   * runtime's close: before, close() waited for the read, so a program that stopped reading its
+   * standard input (a timeout, a lost select) could not exit until a line was typed.
+   */
+  @Test
+  void closeDoesNotWaitForAReadThatWaitsForInput() throws Exception {
+    PipedOutputStream writer = new PipedOutputStream();
+    PipedInputStream silent = new PipedInputStream(writer);
+    Runtime own = Runtime.builder().multiThread().workerThreads(1).enableAll().build();
+    try {
+      BlockingReader r = new BlockingReader(silent, "silent");
+      assertThrows(
+          TimeoutException.class,
+          () -> own.blockOn(Time.timeout(Duration.ofMillis(50), Io.readToEnd(reader(r)))));
+      Thread closer = Thread.ofPlatform().start(own::close);
+      closer.join(10_000);
+      assertFalse(closer.isAlive(), "close() waited for the read");
+    } finally {
+      writer.write('x'); // lets the read, on its daemon thread, return
+      writer.close();
+    }
   }
 }
