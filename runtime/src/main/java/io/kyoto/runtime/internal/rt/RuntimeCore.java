@@ -28,6 +28,10 @@ public final class RuntimeCore {
   private final SchedulerBase scheduler;
   private final Scheduler blockingScheduler;
   private final Scheduler abandonableScheduler;
+  // The task failure that shut the runtime down (UnhandledExceptionPolicy.SHUTDOWN_RUNTIME), or
+  // null: set once, under this, by onFailure; read by shutdownException.
+  private volatile Throwable shutdownFailure;
+  private volatile long shutdownTaskId;
   private final OwnedTasks alive;
   // Counted, not listed: the alive list holds only tasks that have been pending once. A worker
   // counts in its own TaskCounts, and so does a thread inside blockOn (its counts are open while it
@@ -386,11 +390,6 @@ public final class RuntimeCore {
       beginShutdown();
     }
   }
-
-  /** The task failure that shut the runtime down (SHUTDOWN_RUNTIME), or null. */
-  private volatile Throwable shutdownFailure;
-
-  private volatile long shutdownTaskId;
 
   /**
    * {@return the exception for a {@code blockOn} that finds the runtime shut down} {@code what}
