@@ -4,6 +4,7 @@ import io.kyoto.runtime.service.Layer;
 import io.kyoto.runtime.service.Service;
 import io.kyoto.web.Request;
 import io.kyoto.web.Response;
+import io.kyoto.web.internal.FailureStatus;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -16,7 +17,9 @@ import java.util.function.Consumer;
  * <p>remote address ({@code -} if unknown), method, path (without the query, which may hold
  * secrets), version, status, body bytes ({@code -} when streamed), time to the response head in
  * microseconds, and the {@link RequestId} when that layer ran first. A failed service future logs
- * {@code 500} with the exception's class and fails on.
+ * the status the server answers it with ({@code 504} for a timeout, {@code 503} for shed load or a
+ * closed buffer, an {@code HttpException}'s own status, else {@code 500}) and the exception's
+ * class, and fails on.
  *
  * <p><b>Thread safety:</b> immutable; the sink must be thread safe if the service is shared across
  * threads.
@@ -79,7 +82,11 @@ public final class AccessLog
         .append(request.version())
         .append("\" ");
     if (error != null) {
-      sb.append("500 - ").append(micros).append("us error=").append(error.getClass().getName());
+      sb.append(FailureStatus.of(error).code())
+          .append(" - ")
+          .append(micros)
+          .append("us error=")
+          .append(error.getClass().getName());
     } else {
       sb.append(response.status().code()).append(' ');
       long len = response.body().contentLength();

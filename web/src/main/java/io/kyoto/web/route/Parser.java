@@ -14,11 +14,14 @@ public interface Parser<T> {
   /** Text as it is. */
   Parser<String> STRING = named("a string", s -> s);
 
-  /** A decimal {@code int}. */
-  Parser<Integer> INT = named("an integer", Integer::parseInt);
+  /**
+   * A decimal {@code int}: ASCII digits with an optional sign ({@code Integer.parseInt} alone takes
+   * any Unicode digit, so that {@code ١٢} and {@code １２} would name the same id as {@code 12}).
+   */
+  Parser<Integer> INT = named("an integer", s -> Integer.parseInt(asciiDecimal(s)));
 
-  /** A decimal {@code long}. */
-  Parser<Long> LONG = named("a long integer", Long::parseLong);
+  /** A decimal {@code long}: ASCII digits with an optional sign, as {@link #INT}. */
+  Parser<Long> LONG = named("a long integer", s -> Long.parseLong(asciiDecimal(s)));
 
   /** A UUID in its canonical 36-character form. */
   Parser<UUID> UUID =
@@ -72,5 +75,20 @@ public interface Parser<T> {
         return description;
       }
     };
+  }
+
+  /**
+   * {@return {@code s} if it is an ASCII decimal number with an optional sign}
+   *
+   * @throws NumberFormatException otherwise
+   */
+  private static String asciiDecimal(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if ((c < '0' || c > '9') && !(i == 0 && (c == '-' || c == '+') && s.length() > 1)) {
+        throw new NumberFormatException("not an ASCII decimal number: " + s);
+      }
+    }
+    return s;
   }
 }

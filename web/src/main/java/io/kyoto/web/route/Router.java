@@ -43,8 +43,10 @@ import java.util.function.Consumer;
  * Allow} header ({@code HEAD} is served by {@code GET} routes). Several routes for the same path
  * and method are tried in the order added; when every one rejects, the {@linkplain
  * Rejection#preferred preferred} rejection answers, after {@link #recover} has had its say. A
- * handler's {@link io.kyoto.web.HttpException} answers with its status; any other exception with
- * 500.
+ * handler's {@link io.kyoto.web.HttpException} answers with its status; as the server maps
+ * failures, a {@link java.util.concurrent.TimeoutException} ({@code Time.timeout}, tower's {@code
+ * Timeout}) with 504, an {@code OverloadedException} or {@code ServiceClosedException} with 503 and
+ * {@code retry-after}; any other exception with 500, logged.
  *
  * <p>A route that could never run fails when its handler is set, with an {@link
  * IllegalStateException} naming it: one added after a route for the same method and path (parameter

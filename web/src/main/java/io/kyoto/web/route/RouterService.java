@@ -8,6 +8,7 @@ import io.kyoto.web.Method;
 import io.kyoto.web.Request;
 import io.kyoto.web.Response;
 import io.kyoto.web.Status;
+import io.kyoto.web.internal.FailureStatus;
 import java.util.List;
 import java.util.StringJoiner;
 
@@ -155,6 +156,15 @@ final class RouterService implements Service<Request, Response> {
               : Response.text(msg).status(h.status());
       if (error instanceof Rejection rej) addAllow(r, rej);
       return r;
+    }
+    // As the server maps them (README, "Failures map to statuses"): a timeout is 504, shed load
+    // or a closed buffer 503; neither is a handler's bug to log with its stack trace.
+    Status status = FailureStatus.of(error);
+    if (status.code() == 504) {
+      return Response.text(status.reason()).status(status);
+    }
+    if (status.code() == 503) {
+      return Response.text(status.reason()).status(status).header("retry-after", "1");
     }
     Log.LOG.log(System.Logger.Level.WARNING, "handler failed for " + request, error);
     return Response.text("Internal Server Error").status(Status.INTERNAL_SERVER_ERROR);

@@ -247,4 +247,31 @@ class MiddlewareTest {
         lines.get(0).matches("- \"GET /z HTTP/1\\.1\" 500 - \\d+us error=java\\.io\\.IOException"),
         lines.get(0));
   }
+
+  /** The logged status is the one the server sends for the failure: 504 for a timeout. */
+  @Test
+  void accessLogRecordsTheStatusTheServerSendsForAFailure() {
+    List<String> lines = new ArrayList<>();
+    io.kyoto.runtime.service.Service<io.kyoto.web.Request, Response> timingOut =
+        AccessLog.to(lines::add)
+            .layer(
+                req ->
+                    io.kyoto.runtime.Futures.failed(
+                        new java.util.concurrent.TimeoutException("deadline")));
+    io.kyoto.runtime.service.Service<io.kyoto.web.Request, Response> shedding =
+        AccessLog.to(lines::add)
+            .layer(
+                req ->
+                    io.kyoto.runtime.Futures.failed(
+                        new io.kyoto.runtime.service.OverloadedException()));
+    for (var service : List.of(timingOut, shedding)) {
+      try (TestClient c = TestClient.of(service)) {
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalStateException.class, () -> c.get("/z"));
+      }
+    }
+    assertEquals(2, lines.size());
+    assertTrue(lines.get(0).matches("- \"GET /z HTTP/1\\.1\" 504 - \\d+us error=.+"), lines.get(0));
+    assertTrue(lines.get(1).matches("- \"GET /z HTTP/1\\.1\" 503 - \\d+us error=.+"), lines.get(1));
+  }
 }

@@ -289,6 +289,52 @@ class RouterTest {
     assertEquals("taken", c.get("/async-fail").assertStatus(409).text());
   }
 
+  /**
+   * A handler's timeout is 504 and shed load 503 with retry-after, as the server maps them (README,
+   * "Failures map to statuses"); the router answered both with 500 and logged a stack trace.
+   */
+  @Test
+  void handlerTimeoutsAnswer504AndOverloadAnswers503() {
+    var c =
+        client(
+            Router.create()
+                .get("/slow")
+                .handleAsync(
+                    req ->
+                        Time.timeout(Duration.ofMillis(20), Time.sleep(Duration.ofSeconds(5)))
+                            .map(v -> Response.text("late")))
+                .get("/shed")
+                .handleAsync(
+                    req -> Futures.failed(new io.kyoto.runtime.service.OverloadedException()))
+                .get("/closed")
+                .handleAsync(
+                    req ->
+                        Futures.failed(
+                            new io.kyoto.runtime.service.ServiceClosedException("closed", null))));
+    assertEquals("Gateway Timeout", c.get("/slow").assertStatus(504).text());
+    TestResponse shed = c.get("/shed").assertStatus(503);
+    assertEquals("1", shed.header("retry-after"));
+    assertEquals("1", c.get("/closed").assertStatus(503).header("retry-after"));
+  }
+
+  /** Integers are ASCII digits: Arabic-Indic or fullwidth digits do not name id 12. */
+  @Test
+  void integerParametersTakeAsciiDigitsOnly() {
+    var c =
+        client(
+            Router.create()
+                .get("/n/{id}", path("id", Parser.LONG))
+                .handle((req, id) -> Response.text("id " + id))
+                .get("/i/{id}", path("id", Parser.INT))
+                .handle((req, id) -> Response.text("id " + id)));
+    assertEquals("id 12", c.get("/n/12").assertStatus(200).text());
+    assertEquals("id -12", c.get("/i/-12").assertStatus(200).text());
+    assertEquals("id 12", c.get("/i/+12").assertStatus(200).text());
+    c.get("/n/%D9%A1%D9%A2").assertStatus(400); // ١٢
+    c.get("/i/%EF%BC%91%EF%BC%92").assertStatus(400); // １２
+    c.get("/i/-").assertStatus(400);
+  }
+
   @Test
   void recoverCustomisesRejectionsAndFailures() {
     var c =
