@@ -11,6 +11,7 @@ import io.kyoto.web.Headers;
 import io.kyoto.web.Method;
 import io.kyoto.web.Request;
 import io.kyoto.web.Response;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -394,6 +395,22 @@ public final class Compression
       this.source = source;
       this.gzip = gzip;
       this.level = level;
+      this.declared = source.contentLength();
+    }
+
+    /**
+     * The source's declared length, or -1. The compressed body goes out chunked, without it, so the
+     * server cannot check it: checked here, and a mismatch fails the body, which aborts the
+     * response (as the server does for an uncompressed body) instead of ending it as if whole.
+     */
+    private final long declared;
+
+    private IOException lengthMismatch(long got) {
+      return new IOException(
+          "response body of "
+              + (got > declared ? "more than " + declared : got + "")
+              + " bytes, but its declared length is "
+              + declared);
     }
 
     @Override
@@ -461,11 +478,15 @@ public final class Compression
           return pos > (gzip && size == 0 ? GzipFraming.HEADER : 0) ? emit() : Poll.pending();
         }
         if (Stream.isEnd(p)) {
+          if (declared >= 0 && size != declared) throw lengthMismatch(size);
           deflater.finish();
           finishing = true;
           continue;
         }
         input = p.value();
+        if (declared >= 0 && size + input.remaining() > declared) {
+          throw lengthMismatch(size + input.remaining());
+        }
       }
     }
 

@@ -346,4 +346,32 @@ class CompressionTest {
     assertTrue(src.cancelled);
     assertTrue(Stream.isEnd(gz.pollNext(cx)), "a cancelled body is over");
   }
+
+  /**
+   * A streamed body that breaks its declared length fails, as the server fails an uncompressed one:
+   * the compressed body goes out chunked, without the length, and ended well-formed, as if whole,
+   * with 10 of its 100 declared bytes.
+   */
+  @Test
+  void aStreamedBodyThatBreaksItsDeclaredLengthFailsCompressed() throws Exception {
+    try (io.kyoto.runtime.Runtime rt = io.kyoto.runtime.Runtime.builder().currentThread().build()) {
+      for (int got : new int[] {10, 200}) {
+        Body source = Body.from(Streams.of(ByteBuffer.wrap(new byte[got])), 100);
+        Body gzipped = new Compression.CompressingBody(source, true, 6);
+        IOException e = assertThrows(IOException.class, () -> rt.blockOn(gzipped.bytes()));
+        assertEquals(
+            "response body of "
+                + (got < 100 ? "10" : "more than 100")
+                + " bytes, but its declared length is 100",
+            e.getMessage());
+      }
+      byte[] exact = TEXT.getBytes(StandardCharsets.UTF_8);
+      Body whole =
+          new Compression.CompressingBody(
+              Body.from(Streams.of(ByteBuffer.wrap(exact)), exact.length), true, 6);
+      byte[] packed = rt.blockOn(whole.bytes());
+      assertArrayEquals(
+          exact, new GZIPInputStream(new ByteArrayInputStream(packed)).readAllBytes());
+    }
+  }
 }
