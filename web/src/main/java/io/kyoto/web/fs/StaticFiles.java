@@ -175,6 +175,29 @@ public final class StaticFiles implements Service<Request, Response> {
    * @param request the request; only its method, path and conditional headers are used
    */
   public Future<Response> serve(Request request) {
+    return serve(request, segments(request.path()), request.path().endsWith("/"));
+  }
+
+  /**
+   * {@return a future of the response for {@code request}, serving the file at {@code path} under
+   * the root} For a mount under a prefix: {@code path} is the rest of the request's path, already
+   * percent-decoded, as a router's tail parameter gives it ({@code get("/static/{*file}",
+   * path("file"))}), and is not decoded again, so {@code /static/100%25.txt} serves {@code
+   * 100%.txt} and {@code /static/%2541.txt} serves {@code %41.txt}, not {@code A.txt}. The checks
+   * of {@link #serve(Request)} apply to its segments; the request gives the method and the
+   * conditional headers.
+   *
+   * @param request the request
+   * @param path the file's path under the root, decoded; {@code ""} or a trailing {@code /} names a
+   *     directory
+   */
+  public Future<Response> serve(Request request, String path) {
+    java.util.Objects.requireNonNull(path, "path");
+    String rel = path.startsWith("/") ? path.substring(1) : path;
+    return serve(request, checked(rel.split("/", -1), false), rel.isEmpty() || rel.endsWith("/"));
+  }
+
+  private Future<Response> serve(Request request, List<String> segments, boolean dirOnly) {
     Method m = request.method();
     if (!m.equals(Method.GET) && !m.equals(Method.HEAD)) {
       return Futures.ready(
@@ -182,11 +205,9 @@ public final class StaticFiles implements Service<Request, Response> {
               .status(Status.METHOD_NOT_ALLOWED)
               .header("allow", "GET, HEAD"));
     }
-    List<String> segments = segments(request.path());
     if (segments == null) return Futures.ready(notFound());
     Headers h = request.headers().copy();
     boolean head = m.equals(Method.HEAD);
-    boolean dirOnly = request.path().endsWith("/");
     return Futures.<Response>lazy(
             () -> Task.spawnBlocking(() -> lookUp(segments, dirOnly, h, head)))
         .recover(e -> Response.text("internal error\n").status(Status.INTERNAL_SERVER_ERROR));
@@ -195,9 +216,16 @@ public final class StaticFiles implements Service<Request, Response> {
   /** {@return the decoded segments of {@code path}, or null if the path must be refused} */
   static List<String> segments(String path) {
     if (path == null || !path.startsWith("/")) return null;
+    return checked(path.substring(1).split("/", -1), true);
+  }
+
+  /**
+   * {@return the segments, percent-decoded first if {@code decode}, or null if one must be refused}
+   */
+  private static List<String> checked(String[] segments, boolean decode) {
     List<String> out = new ArrayList<>();
-    for (String raw : path.substring(1).split("/", -1)) {
-      String s = percentDecode(raw);
+    for (String raw : segments) {
+      String s = decode ? percentDecode(raw) : raw;
       if (s == null) return null;
       if (s.isEmpty() || s.equals(".")) continue;
       if (s.startsWith("..")) return null;

@@ -74,6 +74,29 @@ class StaticFilesTest {
     assertEquals("hello world", body(r));
   }
 
+  /**
+   * Mounted under a router prefix, the decoded tail is served as it is: before, the only way was a
+   * new request with the decoded tail as its path, decoded again, so {@code 100%.txt} could not be
+   * reached and {@code %41.txt} served {@code A.txt}.
+   */
+  @Test
+  void aDecodedPathUnderAPrefixIsNotDecodedAgain() throws Exception {
+    Files.writeString(root.resolve("100%.txt"), "percent");
+    Files.writeString(root.resolve("%41.txt"), "literal pct41");
+    Files.writeString(root.resolve("A.txt"), "AAA");
+    Request req = Request.get("/static/whatever");
+    assertEquals("percent", body(rt.blockOn(files.serve(req, "100%.txt"))));
+    assertEquals("literal pct41", body(rt.blockOn(files.serve(req, "%41.txt"))));
+    assertEquals("AAA", body(rt.blockOn(files.serve(req, "/A.txt"))));
+    assertEquals("<h1>hi</h1>", body(rt.blockOn(files.serve(req, "site/"))));
+    assertEquals("<h1>hi</h1>", body(rt.blockOn(files.serve(req, "site"))));
+    for (String refused : new String[] {"../secret.txt", "site/../../secret.txt", "a\\b", "c:x"}) {
+      assertEquals(404, rt.blockOn(files.serve(req, refused)).status().code(), refused);
+    }
+    assertEquals(
+        405, rt.blockOn(files.serve(Request.of(Method.POST, "/x"), "A.txt")).status().code());
+  }
+
   @Test
   void headHasHeadersButNoBody() throws Exception {
     Response r = serve(Request.of(Method.HEAD, "/hello.txt"));

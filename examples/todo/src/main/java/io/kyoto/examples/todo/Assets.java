@@ -67,7 +67,7 @@ public final class Assets {
     if (dir != null) {
       // StaticFiles answers a missing file with a plain-text 404 *response*, which the router's
       // recover hook never sees; turn it back into an error so that it becomes JSON like the rest.
-      return dir.serve(new Request(request.method(), "/" + name, request.headers()))
+      return dir.serve(request, name) // name is decoded text: not decoded again
           .map(
               r -> {
                 if (r.status().code() != 404) return r;
