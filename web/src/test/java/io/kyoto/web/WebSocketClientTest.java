@@ -2,6 +2,7 @@ package io.kyoto.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,6 +107,10 @@ class WebSocketClientTest {
           "1002: WebSocket handshake failed: the server answered 404 Not Found instead of 101",
           w.getMessage());
       assertEquals(1002, w.closeCode());
+      // The server's answer is kept: a caller tells a 404 from a 401 or a 503 by its status.
+      var answer = assertInstanceOf(io.kyoto.web.ws.WebSocketHandshakeException.class, e);
+      assertEquals(404, answer.status().code());
+      assertNotNull(answer.headers());
       assertThrows(IllegalArgumentException.class, () -> WebSocket.connect(client, "ftp://host/x"));
     }
   }

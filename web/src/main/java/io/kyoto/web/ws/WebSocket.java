@@ -418,7 +418,10 @@ public final class WebSocket implements Stream<Message> {
       throws WebSocketException {
     Headers h = res.headers();
     if (res.status().code() != 101 || res.upgraded() == null) {
-      throw handshakeFailed("the server answered " + res.status() + " instead of 101");
+      throw new WebSocketHandshakeException(
+          "WebSocket handshake failed: the server answered " + res.status() + " instead of 101",
+          res.status(),
+          h.copy());
     }
     if (!h.containsToken("upgrade", "websocket")) {
       throw handshakeFailed("the server's 101 lacks Upgrade: websocket");
