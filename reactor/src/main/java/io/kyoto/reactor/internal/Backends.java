@@ -44,13 +44,42 @@ public final class Backends {
     return NioProvider.INSTANCE;
   }
 
-  /** The name of the default backend, chosen once. */
+  /**
+   * The name of the default backend, chosen once.
+   *
+   * @throws IllegalArgumentException if the property names no backend, on every call
+   * @throws IllegalStateException if the property forces an unavailable backend, on every call
+   */
   public static String defaultName() {
+    if (Default.FAILURE instanceof IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage(), e.getCause());
+    }
+    if (Default.FAILURE instanceof IllegalStateException e) {
+      throw new IllegalStateException(e.getMessage(), e.getCause());
+    }
     return Default.NAME;
   }
 
+  /**
+   * The choice, made once. A bad property is kept as a failure and thrown afresh by each call, not
+   * from this class's initializer: that would throw an {@code ExceptionInInitializerError} once and
+   * a {@code NoClassDefFoundError} ever after, neither of them what the callers document.
+   */
   private static final class Default {
-    static final String NAME = choose();
+    static final RuntimeException FAILURE;
+    static final String NAME;
+
+    static {
+      String name = null;
+      RuntimeException failure = null;
+      try {
+        name = choose();
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        failure = e;
+      }
+      NAME = name;
+      FAILURE = failure;
+    }
 
     private static String choose() {
       String forced = System.getProperty(PROPERTY);
