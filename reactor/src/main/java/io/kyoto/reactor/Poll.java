@@ -210,6 +210,13 @@ public final class Poll implements AutoCloseable {
     return wakerCreated.compareAndSet(false, true);
   }
 
+  /**
+   * Gives back the claim of a {@link Waker#create} that failed, so that a later one may succeed.
+   */
+  void releaseWakerClaim() {
+    wakerCreated.set(false);
+  }
+
   @Override
   public String toString() {
     return "Poll{backend=" + backend.propertyValue() + (isClosed() ? ", closed}" : "}");

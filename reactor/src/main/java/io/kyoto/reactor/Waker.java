@@ -50,11 +50,19 @@ public final class Waker {
       throw new IllegalStateException("this Poll already has a Waker; share that one");
     }
     WakerHandle handle;
-    var selector = poll.enter();
+    boolean created = false;
     try {
-      handle = selector.createWaker(token.value());
+      var selector = poll.enter();
+      try {
+        handle = selector.createWaker(token.value());
+        created = true;
+      } finally {
+        poll.exit();
+      }
     } finally {
-      poll.exit();
+      if (!created) {
+        poll.releaseWakerClaim(); // no Waker came of it (a closed poll, EMFILE): a retry may
+      }
     }
     return new Waker(poll, handle, token);
   }
