@@ -241,7 +241,8 @@ public final class TcpStream implements Source {
   /**
    * The local address.
    *
-   * @return the local address
+   * @return the local address; on the nio backend, null while a connect is pending (the JDK learns
+   *     it when the connect is finished by {@link #finishConnect()}), as mio's only on epoll
    * @throws IOException if the stream is closed
    */
   public InetSocketAddress localAddress() throws IOException {

@@ -379,6 +379,16 @@ abstract class TcpContract extends BackendContract {
         }
         assertThrows(IOException.class, s::finishConnect, "a failed connect keeps failing");
         assertThrows(IOException.class, s::peerAddress, "a failed connect has no peer");
+        // The stream stays open to its owner on both backends (the JDK closed nio's channel; a
+        // raw socket stays open until closed): no error to take, the end of the stream to read,
+        // and it can be deregistered and closed.
+        assertTrue(s.isOpen(), "open until its owner closes it");
+        assertNull(s.takeError());
+        assertEquals(IoResult.EOF, s.read(ByteBuffer.allocate(8)));
+        poll.registry().deregister(s);
+        s.close();
+        assertFalse(s.isOpen());
+        assertThrows(IOException.class, () -> s.read(ByteBuffer.allocate(8)));
       }
     }
     assertNotNull(failure);

@@ -105,7 +105,7 @@ abstract sealed class NioSource implements SourceHandle
   }
 
   private NioRegistration checkRegistered(NioSelector selector) throws IOException {
-    if (!channel.isOpen()) {
+    if (!isOpen()) {
       throw new ClosedChannelException();
     }
     NioRegistration current = registration;
@@ -168,8 +168,20 @@ abstract sealed class NioSource implements SourceHandle
 
   @Override
   public final boolean isOpen() {
-    return channel.isOpen();
+    return channel.isOpen() || (!closedByOwner && closedByJdk());
   }
+
+  /**
+   * {@return whether the JDK closed the channel on its own, which the owner has not seen as a
+   * close} A failed connect: the JDK closes the channel, where a raw socket (and the epoll backend)
+   * stays open until its owner closes it. The source then stays open to its owner: it can still be
+   * deregistered and closed, and reads report the end of the stream.
+   */
+  boolean closedByJdk() {
+    return false;
+  }
+
+  private volatile boolean closedByOwner;
 
   /**
    * Closes the channel, which cancels its key, then makes the selector release the descriptor at
@@ -177,6 +189,7 @@ abstract sealed class NioSource implements SourceHandle
    */
   @Override
   public final void close() throws IOException {
+    closedByOwner = true;
     channel.close();
     NioSelector owner;
     synchronized (this) {

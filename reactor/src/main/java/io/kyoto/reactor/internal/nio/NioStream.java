@@ -29,6 +29,9 @@ import java.nio.channels.SocketChannel;
  * @implNote Unix domain sockets have no {@code TCP_NODELAY}: {@link #setNoDelay} does nothing and
  *     {@link #noDelay} returns false for them. The nio backend cannot read {@code SO_ERROR}: {@link
  *     #takeError()} returns null, and a connect's failure is thrown by {@link #finishConnect()}.
+ *     The JDK closes a channel whose connect failed; the stream stays open to its owner (reads
+ *     report the end of the stream, deregister and close work), as a raw socket does. The local
+ *     address of a connecting channel is null until the connect is finished.
  */
 final class NioStream extends NioSource implements StreamHandle {
   private final SocketChannel channel;
@@ -71,6 +74,8 @@ final class NioStream extends NioSource implements StreamHandle {
       n = channel.read(dst);
     } catch (NotYetConnectedException e) {
       return connectedNow() ? read(dst) : IoCodes.WOULD_BLOCK;
+    } catch (ClosedChannelException e) {
+      return afterFailedConnect(e);
     }
     if (n > 0) {
       return n;
@@ -92,6 +97,8 @@ final class NioStream extends NioSource implements StreamHandle {
       n = channel.read(dsts, offset, length);
     } catch (NotYetConnectedException e) {
       return connectedNow() ? read(dsts, offset, length) : IoCodes.WOULD_BLOCK;
+    } catch (ClosedChannelException e) {
+      return afterFailedConnect(e);
     }
     if (n > 0) {
       return n;
@@ -143,6 +150,22 @@ final class NioStream extends NioSource implements StreamHandle {
       }
     }
     return false;
+  }
+
+  /**
+   * A read found the channel closed: after a failed connect, which the JDK closed and the owner did
+   * not, that is the end of the stream, as on a raw socket whose connect failed; else the close.
+   */
+  private int afterFailedConnect(ClosedChannelException e) throws ClosedChannelException {
+    if (isOpen()) {
+      return IoCodes.EOF;
+    }
+    throw e;
+  }
+
+  @Override
+  boolean closedByJdk() {
+    return connectFailure != null;
   }
 
   // -- connect -------------------------------------------------------------------------------
@@ -214,6 +237,7 @@ final class NioStream extends NioSource implements StreamHandle {
     }
   }
 
+  /** {@inheritDoc} The JDK knows the local address of a connecting channel only once it is done. */
   @Override
   public SocketAddress localAddress() throws IOException {
     return channel.getLocalAddress();
@@ -285,7 +309,7 @@ final class NioStream extends NioSource implements StreamHandle {
 
   @Override
   public IOException takeError() throws IOException {
-    if (!channel.isOpen()) {
+    if (!isOpen()) {
       throw new ClosedChannelException();
     }
     return null;
