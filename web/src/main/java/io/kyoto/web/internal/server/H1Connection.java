@@ -478,14 +478,15 @@ public final class H1Connection implements Future<Void> {
       if (requestBody != null && !requestBody.done()) keepAlive = false;
       return Response.text(he.getMessage() + "\n").status(he.status());
     }
-    // tower's middleware failures have a status of their own: a timeout (Timeout layer, or
-    // Time.timeout) is 504, shed load or a closed buffer is 503.
-    if (e instanceof java.util.concurrent.TimeoutException) {
+    // tower's middleware failures have a status of their own (FailureStatus, shared with the
+    // router and the access log): a timeout (Timeout layer, or Time.timeout) is 504, shed load or
+    // a closed buffer is 503.
+    Status mapped = io.kyoto.web.internal.FailureStatus.of(e);
+    if (mapped.code() == 504) {
       if (requestBody != null && !requestBody.done()) keepAlive = false;
       return Response.text("Gateway Timeout\n").status(Status.GATEWAY_TIMEOUT);
     }
-    if (e instanceof io.kyoto.runtime.service.OverloadedException
-        || e instanceof io.kyoto.runtime.service.ServiceClosedException) {
+    if (mapped.code() == 503) {
       if (requestBody != null && !requestBody.done()) keepAlive = false;
       return Response.text("Service Unavailable\n")
           .status(Status.SERVICE_UNAVAILABLE)
